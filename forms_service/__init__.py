@@ -1,0 +1,45 @@
+"""forms-service: case-management forms signed on a tablet, rendered from versioned DOCX
+templates and filed in an append-only archive."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, instance_path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    folder = Path((config or {}).get("INSTANCE_PATH") or instance_path())
+    app = Flask(__name__, instance_path=str(folder), instance_relative_config=True)
+    settings = Config(folder)
+    app.config.from_object(settings)
+    app.config.update(
+        TEMPLATES_DIR=str(REPO_ROOT / "form_templates"),
+        CONVERTER_PROFILE_DIR=str(folder / "converter-profile"),
+    )
+    app.config.update(config or {})
+    Config.check(app.config)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    from . import database, web
+    from .extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    database.init_app(app)
+    web.init_app(app)
+
+    from .accounts.views import bp as accounts_bp
+    from .archive.views import bp as archive_bp
+    from .cases.views import bp as cases_bp
+    from .documents.views import bp as documents_bp
+    from .signing.views import bp as signing_bp
+
+    for blueprint in (accounts_bp, cases_bp, documents_bp, signing_bp, archive_bp):
+        app.register_blueprint(blueprint)
+    return app

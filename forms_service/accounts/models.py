@@ -1,0 +1,55 @@
+import uuid
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import CreatedMixin, IdMixin, enum_column
+from ..extensions import db
+
+
+class Role(StrEnum):
+    CASE_MANAGER = "case_manager"
+    SUPERVISOR = "supervisor"
+    RECORDS = "records"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.CASE_MANAGER: "Case manager",
+    Role.SUPERVISOR: "Supervisor",
+    Role.RECORDS: "Records staff",
+    Role.ADMIN: "Agency admin",
+}
+
+
+class Agency(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "agency"
+
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300))
+    phone: Mapped[str] = mapped_column(String(40))
+
+
+class User(IdMixin, CreatedMixin, UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = enum_column(Role)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    agency: Mapped[Agency] = relationship()
+    supervisor: Mapped["User | None"] = relationship(remote_side="User.id")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active

@@ -1,0 +1,44 @@
+import uuid
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Agency, User
+from ..database import CreatedMixin, IdMixin
+from ..extensions import db
+
+
+class Client(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "client"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None]
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    # Lower-case, accent-free "first last" so records staff find "José" by typing "jose".
+    search_name: Mapped[str] = mapped_column(String(201), index=True)
+
+    agency: Mapped[Agency] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Case(IdMixin, CreatedMixin, db.Model):
+    __tablename__ = "case_file"
+    __table_args__ = (UniqueConstraint("agency_id", "number"),)
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
+    case_manager_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    number: Mapped[str] = mapped_column(String(30))
+    program: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None]
+
+    client: Mapped[Client] = relationship()
+    case_manager: Mapped[User] = relationship()

@@ -1,0 +1,74 @@
+"""Clients and their cases, seen only by staff of the client's agency."""
+
+import unicodedata
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..accounts.models import Agency, User
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..extensions import db
+from .models import Case, Client
+
+
+def normalise_name(name: str) -> str:
+    """Lower case without accents, so "José Núñez" is found as "jose nunez"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def create_client(
+    agency: Agency,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None = None,
+    preferred_language: str = "en",
+) -> Client:
+    client = Client(
+        agency_id=agency.id,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        preferred_language=preferred_language,
+        search_name=normalise_name(f"{first_name} {last_name}"),
+    )
+    db.session.add(client)
+    db.session.flush()
+    return client
+
+
+def open_case(client: Client, case_manager: User, program: str, opened_on: date) -> Case:
+    count = db.session.scalar(
+        select(func.count()).select_from(Case).where(Case.agency_id == client.agency_id)
+    )
+    case = Case(
+        agency_id=client.agency_id,
+        client_id=client.id,
+        case_manager_id=case_manager.id,
+        number=f"C-{opened_on.year}-{count + 1:04d}",
+        program=program,
+        opened_on=opened_on,
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def list_cases(actor: Actor) -> list[Case]:
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    return list(
+        db.session.execute(
+            select(Case)
+            .join(Client)
+            .where(Case.agency_id == user.agency_id)
+            .order_by(Case.status.desc(), Client.last_name, Client.first_name)
+        ).scalars()
+    )
+
+
+def get_case(actor: Actor, case_id: str) -> Case:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    case = get_in_agency(actor, Case, case_id)
+    audit.record(actor, "case.view", case)
+    return case

@@ -1,0 +1,146 @@
+"""The `forms-service` command: set up an instance, load demo data, render and verify."""
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+
+from . import create_app, keys
+from .errors import NotFound, RuleViolation
+from .extensions import db
+from .forms import form_types, get_form_type
+from .rendering.convert import ConversionError
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main():
+    """forms-service: case-management forms, signed, rendered and archived."""
+
+
+@main.command()
+@with_appcontext
+def init():
+    """Create or upgrade the database and the agency seal key in the instance folder."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    key_path = keys.ensure_seal_key(Path(current_app.instance_path) / "keys")
+    click.echo(f"Instance: {current_app.instance_path}")
+    click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"Seal key: {key_path}")
+
+
+@main.command()
+@with_appcontext
+def demo():
+    """Load the demo agency, its staff and three clients with open cases (safe to repeat)."""
+    from .demo import DEMO_PASSWORD, load_demo
+
+    users = load_demo()
+    db.session.commit()
+    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    for user in users:
+        click.echo(f"  {user.role.label:<15} {user.email}")
+
+
+@main.command("forms")
+@with_appcontext
+def list_forms():
+    """The registered form types with their template versions and languages."""
+    from .rendering.service import template_store
+
+    store = template_store()
+    for form_type in form_types():
+        click.echo(f"{form_type.name}: {form_type.title}")
+        current = store.current(form_type.name)
+        for version in store.versions(form_type.name):
+            mark = " (current)" if version == current else ""
+            click.echo(
+                f"  v{version.number} effective {version.effective}{mark}: "
+                f"{', '.join(version.languages)}"
+            )
+
+
+def _fail(lines: list[str]):
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("form_type_name", metavar="FORM_TYPE")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), help="JSON payload")
+@click.option("--example", is_flag=True, help="Print a valid example payload and exit.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder")
+@click.option("--lang", default="en", show_default=True)
+@with_appcontext
+def render(form_type_name, data_file, example, out_dir, lang):
+    """Render FORM_TYPE from a JSON payload to DOCX and PDF, without the web or the archive."""
+    from .rendering import preview
+
+    try:
+        form_type = get_form_type(form_type_name)
+    except NotFound as exc:
+        _fail([f"{exc}. Known: {', '.join(t.name for t in form_types())}"])
+    if example:
+        click.echo(json.dumps(preview.example_payload(form_type), indent=2, ensure_ascii=False))
+        return
+    if not data_file or not out_dir:
+        _fail(["Give --data FILE.json and --out DIR (or --example)."])
+    try:
+        payload = json.loads(Path(data_file).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        _fail([f"{data_file}: line {exc.lineno} column {exc.colno}: {exc.msg}"])
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail([f"{data_file}: cannot read it: {exc}"])
+    errors = preview.validate_payload(form_type, payload)
+    if errors:
+        _fail([f"{field}: {message}" for field, message in errors])
+    try:
+        written = preview.render_to(form_type, payload, Path(out_dir), lang)
+    except (RuleViolation, NotFound, ConversionError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command("render-pending")
+@with_appcontext
+def render_pending():
+    """Render and file every signed document still waiting (after a crash or failure)."""
+    from .rendering.jobs import run_pending
+
+    done, failed = run_pending()
+    click.echo(f"rendered {done}, failed {failed}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@with_appcontext
+def verify():
+    """Re-hash every archived file and check the audit chain; non-zero when anything is
+    damaged, naming each damaged record."""
+    from .archive.service import verify_blobs
+    from .audit.service import verify_chain
+
+    problems = 0
+    for damaged in verify_blobs():
+        problems += 1
+        r = damaged.record
+        click.echo(
+            f"DAMAGED {r.reference} ({r.form_type}, {r.client_name}, record {r.id}): "
+            f"{damaged.kind.upper()} does not match its sha256",
+            err=True,
+        )
+    for problem in verify_chain():
+        problems += 1
+        where = f"audit event {problem.event_id}" if problem.event_id else "audit chain"
+        click.echo(f"DAMAGED {where}: {problem.reason}", err=True)
+    if problems:
+        click.echo(f"{problems} problem(s) found", err=True)
+        sys.exit(1)
+    click.echo(f"All archived files and the audit chain are intact ({date.today()}).")

@@ -1,0 +1,58 @@
+"""Settings, read once from the environment; the defaults run the embedded service
+(SQLite and files under the instance folder)."""
+
+import os
+import secrets
+from pathlib import Path
+
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me"}
+
+
+def instance_path() -> Path:
+    """The runtime folder: `FORMS_INSTANCE`, else `instance/` in the working directory."""
+    return Path(os.environ.get("FORMS_INSTANCE", "instance")).resolve()
+
+
+def load_secret_key(folder: Path) -> str:
+    """`FORMS_SECRET_KEY`, else `secret_key` in the instance folder, created on first use."""
+    key = os.environ.get("FORMS_SECRET_KEY")
+    if key:
+        return key
+    path = folder / "secret_key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Production-shaped defaults; every value can be overridden by `FORMS_<NAME>`."""
+
+    TESTING = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("FORMS_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
+    SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
+    CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "60"))
+
+    def __init__(self, folder: Path):
+        self.SECRET_KEY = load_secret_key(folder)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "FORMS_DATABASE_URL", f"sqlite:///{folder / 'forms.db'}"
+        )
+        self.ARCHIVE_DIR = os.environ.get("FORMS_ARCHIVE_DIR", str(folder / "archive"))
+
+    @staticmethod
+    def check(config) -> None:
+        """Refuse to run with a guessable secret key outside tests."""
+        key = config["SECRET_KEY"]
+        if not config["TESTING"] and (key.lower() in WEAK_SECRETS or len(key) < 32):
+            raise RuntimeError("FORMS_SECRET_KEY is too weak: use at least 32 random characters")

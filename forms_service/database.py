@@ -1,0 +1,62 @@
+"""Shared model pieces and the one-transaction-per-request rule.
+
+Services only `flush`; the request (or CLI command, or job) commits once at its end, and
+rolls back on any error. Work that must happen only once the data is safely committed
+(rendering a signed document) is queued with `after_commit`.
+"""
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask, g
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Enum, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class IdMixin:
+    """A random UUID primary key: no object can be found by guessing or counting ids."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+
+
+class CreatedMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def enum_column(enum: type[StrEnum], **kwargs):
+    """Stored as its text value (no database enum type), loaded back as the enum."""
+    return mapped_column(
+        Enum(enum, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20),
+        **kwargs,
+    )
+
+
+def after_commit(func: Callable[[], None]) -> None:
+    """Run `func` after this request's transaction has committed."""
+    g.setdefault("after_commit", []).append(func)
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def commit_or_roll_back(response):
+        if response.status_code < 400:
+            db.session.commit()
+            for func in g.pop("after_commit", []):
+                func()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.teardown_request
+    def roll_back_on_error(exc):
+        if exc is not None:
+            db.session.rollback()

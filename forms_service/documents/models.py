@@ -1,0 +1,84 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Agency, User
+from ..cases.models import Case, Client
+from ..database import CreatedMixin, IdMixin, enum_column
+from ..extensions import db
+
+
+class DocumentStatus(StrEnum):
+    DRAFT = "draft"  # being filled; may have blank elements
+    SIGNING = "signing"  # content frozen and hashed; collecting signatures in order
+    SIGNED = "signed"  # every required signer signed; waiting for its render
+    ARCHIVED = "archived"  # rendered and filed in the archive
+
+
+class Document(IdMixin, CreatedMixin, db.Model):
+    """One filled form. Its content never changes once sent for signature; a change is a new
+    Document whose `supersedes_id` points to the one before."""
+
+    __tablename__ = "document"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id"), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
+    form_type: Mapped[str] = mapped_column(String(50))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[DocumentStatus] = enum_column(DocumentStatus, default=DocumentStatus.DRAFT)
+    data: Mapped[dict] = mapped_column(JSON)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    template_version: Mapped[int | None]
+    template_sha256: Mapped[str | None] = mapped_column(String(64))
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(default=1)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("document.id"))
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    agency: Mapped[Agency] = relationship()
+    case: Mapped[Case] = relationship()
+    client: Mapped[Client] = relationship()
+    created_by: Mapped[User] = relationship()
+    signers: Mapped[list["Signer"]] = relationship(
+        back_populates="document", order_by="Signer.position"
+    )
+
+
+class SignerStatus(StrEnum):
+    PENDING = "pending"
+    SIGNED = "signed"
+
+
+class Signer(IdMixin, CreatedMixin, db.Model):
+    """One required signature, with the evidence that makes it attributable (ESIGN/UETA)."""
+
+    __tablename__ = "signer"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), index=True)
+    position: Mapped[int]
+    role: Mapped[str] = mapped_column(String(30))
+    role_label: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    status: Mapped[SignerStatus] = enum_column(SignerStatus, default=SignerStatus.PENDING)
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    method: Mapped[str | None] = mapped_column(String(30))
+    identity_check: Mapped[str | None] = mapped_column(String(200))
+    witnessed_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(400))
+    esign_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    ink: Mapped[str | None] = mapped_column(Text)
+    ink_sha256: Mapped[str | None] = mapped_column(String(64))
+    signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    document: Mapped[Document] = relationship(back_populates="signers")
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])

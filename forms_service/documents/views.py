@@ -1,0 +1,83 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..archive.service import record_for_document
+from ..cases.service import get_case
+from ..errors import InvalidInput
+from ..forms import get_form_type
+from ..web import current_actor
+from . import service
+from .models import DocumentStatus
+
+bp = Blueprint("documents", __name__)
+
+
+def _save_and_maybe_send(form, document):
+    """After saving: send for signature when asked; a draft with blank required elements goes
+    back to its edit page with those elements marked."""
+    if request.form.get("action") != "send":
+        flash("Draft saved.")
+        return redirect(url_for("documents.edit", document_id=document.id))
+    try:
+        service.send_for_signature(current_actor(), document)
+    except InvalidInput:
+        flash("Draft saved. Fill in the items marked below before sending it for signature.")
+        return redirect(url_for("documents.edit", document_id=document.id, check=1))
+    flash("Ready to sign. Hand the tablet to the signer.")
+    return redirect(url_for("documents.show", document_id=document.id))
+
+
+@bp.route("/cases/<case_id>/forms/<form_type>/new", methods=["GET", "POST"])
+@login_required
+def new(case_id, form_type):
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    ft = get_form_type(form_type)
+    form = ft.form_class()
+    if form.validate_on_submit():
+        document = service.start_document(actor, case, ft.name, form.to_data())
+        return _save_and_maybe_send(form, document)
+    return render_template(
+        "documents/edit.html", form=form, form_type=ft, case=case, document=None
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/documents/<document_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id)
+    ft = get_form_type(document.form_type)
+    if document.status != DocumentStatus.DRAFT:
+        flash("This form was sent for signature; it can no longer be changed.")
+        return redirect(url_for("documents.show", document_id=document.id))
+    if request.method == "POST":
+        form = ft.form_class()
+        if form.validate_on_submit():
+            service.update_draft(actor, document, form.to_data())
+            return _save_and_maybe_send(form, document)
+    else:
+        form = ft.form_class.from_data(document.data)
+        if request.args.get("check"):
+            for name, messages in ft.missing_elements(document.data).items():
+                form[name].errors = messages
+    return render_template(
+        "documents/edit.html", form=form, form_type=ft, case=document.case, document=document
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/documents/<document_id>")
+@login_required
+def show(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id)
+    form_type = get_form_type(document.form_type)
+    return render_template(
+        "documents/show.html",
+        document=document,
+        form_type=form_type,
+        next_signer=service.next_signer(document),
+        statuses=DocumentStatus,
+        record=record_for_document(actor, document),
+        **form_type.page_context(document.data),
+    )

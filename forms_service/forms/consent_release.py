@@ -1,0 +1,196 @@
+"""Consent to release information: one recipient per release (HIPAA 45 CFR 164.508; 42 CFR
+Part 2 when substance-use treatment records are included; seeds 000 and 004)."""
+
+from datetime import date, timedelta
+
+from docxtpl import Listing
+from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from ..formatting import long_date
+from .base import BaseForm, MultiCheckboxField, Text, strip
+from .registry import FormType, SignerRole, SignerSpec, register
+
+# Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
+CATEGORIES = {
+    "housing": (
+        "Housing status and history",
+        "Where you live or stay now, where you have lived, and your housing applications.",
+    ),
+    "income": ("Income and benefits", "Your income, benefits, and work."),
+    "identity": ("Identity and contact details", "Your name, date of birth, ID and phone."),
+    "case_plan": ("Case plan and progress", "Your goals, your case plan and how it is going."),
+    "health": ("Physical health", "Health conditions, disabilities and treatment."),
+    "mental_health": ("Mental health", "Mental health conditions and treatment."),
+    "substance_use": (
+        "Substance use treatment records",
+        "Records of treatment for alcohol or drug use (protected by 42 CFR Part 2).",
+    ),
+    "criminal_history": ("Criminal history", "Arrests, convictions, probation and parole."),
+    "sud_counseling_notes": (
+        "Substance use counseling notes",
+        "Notes your counselor wrote about counseling sessions (42 CFR 2.31(b)).",
+    ),
+}
+SUD_CATEGORIES = {"substance_use", "sud_counseling_notes"}
+RECIPIENT_TYPES = {"agency": "Agency", "person": "Person"}
+
+CLIENT = SignerRole("client", "Client", staff=False)
+CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+
+
+class ConsentReleaseForm(BaseForm):
+    recipient_name = StringField(
+        "Who receives the information (name)", [Text(200)], filters=[strip]
+    )
+    recipient_type = RadioField(
+        "Recipient type", choices=list(RECIPIENT_TYPES.items()), validators=[Optional()]
+    )
+    recipient_contact = StringField(
+        "Recipient address or phone (optional)", [Text(300)], filters=[strip]
+    )
+    categories = MultiCheckboxField(
+        "What information may be shared",
+        choices=[(key, label) for key, (label, _) in CATEGORIES.items()],
+        validators=[Optional()],
+    )
+    other_information = TextAreaField(
+        "Other information (describe it specifically, optional)",
+        [Text(500, multiline=True)],
+        filters=[strip],
+    )
+    purpose = TextAreaField("Why it is shared (purpose)", [Text(2000, multiline=True)], filters=[strip])
+    end_date = DateField("Ends on (date)", validators=[Optional()])
+    end_event = StringField("Or ends when (event)", [Text(300)], filters=[strip])
+    conditioned = BooleanField("Services depend on signing this form (rare)")
+    conditioning_explanation = TextAreaField(
+        "Why services depend on signing", [Text(1000, multiline=True)], filters=[strip]
+    )
+    representative_signs = BooleanField("A legal representative signs for the client")
+    representative_name = StringField("Representative's name", [Text(200)], filters=[strip])
+    representative_authority = StringField(
+        "Representative's authority (e.g. court-appointed guardian)", [Text(300)], filters=[strip]
+    )
+
+    def validate_end_date(self, field):
+        if field.data and field.data <= date.today():
+            raise ValidationError("The end date must be after today.")
+        if field.data and field.data > date.today() + timedelta(days=366 * 10):
+            raise ValidationError("The end date must be within 10 years.")
+
+
+def missing_elements(data: dict) -> dict[str, list[str]]:
+    """A release with any required element blank is invalid (45 CFR 164.508(b)(2)); so is one
+    that mixes SUD counseling notes with other records (42 CFR 2.31(b))."""
+    missing: dict[str, list[str]] = {}
+
+    def need(field: str, message: str) -> None:
+        missing.setdefault(field, []).append(message)
+
+    if not data.get("recipient_name"):
+        need("recipient_name", "Name who receives the information.")
+    if data.get("recipient_type") not in RECIPIENT_TYPES:
+        need("recipient_type", "Choose whether the recipient is an agency or a person.")
+    categories = data.get("categories") or []
+    if not categories and not data.get("other_information"):
+        need("categories", "Tick at least one kind of information.")
+    if "sud_counseling_notes" in categories and len(categories) > 1:
+        need(
+            "categories",
+            "Substance use counseling notes need a consent of their own: "
+            "untick the other kinds of information or make a separate consent.",
+        )
+    if not data.get("purpose"):
+        need("purpose", "Say why the information is shared.")
+    if not data.get("end_date") and not data.get("end_event"):
+        need("end_date", "Give an end date or an end event.")
+    if data.get("conditioned") and not data.get("conditioning_explanation"):
+        need("conditioning_explanation", "Explain why services depend on signing.")
+    if data.get("representative_signs"):
+        if not data.get("representative_name"):
+            need("representative_name", "Name the legal representative who signs.")
+        if not data.get("representative_authority"):
+            need("representative_authority", "State the representative's legal authority.")
+    return missing
+
+
+def end_text(data: dict) -> str:
+    parts = []
+    if data.get("end_date"):
+        parts.append(f"on {long_date(data['end_date'])}")
+    if data.get("end_event"):
+        parts.append(f"when {data['end_event']}")
+    return ", or ".join(parts) + (", whichever comes first" if len(parts) == 2 else "")
+
+
+def context(data: dict) -> dict:
+    categories = data.get("categories") or []
+    return {
+        "consent": {
+            "recipient_name": data["recipient_name"],
+            "recipient_type_label": RECIPIENT_TYPES[data["recipient_type"]],
+            "recipient_contact": data.get("recipient_contact") or "",
+            "categories": [
+                {"label": CATEGORIES[c][0], "description": CATEGORIES[c][1]} for c in categories
+            ],
+            "other_information": data.get("other_information") or "",
+            "purpose": Listing(data["purpose"]),
+            "end_text": end_text(data),
+            "includes_sud": bool(SUD_CATEGORIES & set(categories)),
+            "conditioned": bool(data.get("conditioned")),
+            "conditioning_explanation": data.get("conditioning_explanation") or "",
+            "representative_signs": bool(data.get("representative_signs")),
+            "representative_name": data.get("representative_name") or "",
+            "representative_authority": data.get("representative_authority") or "",
+        }
+    }
+
+
+def signers(data: dict, client_name: str, case_manager_name: str) -> list[SignerSpec]:
+    if data.get("representative_signs"):
+        first = SignerSpec(
+            CLIENT, data["representative_name"], "Legal representative of the client"
+        )
+    else:
+        first = SignerSpec(CLIENT, client_name, CLIENT.label)
+    return [first, SignerSpec(CASE_MANAGER, case_manager_name, CASE_MANAGER.label)]
+
+
+def example() -> dict:
+    return {
+        "recipient_name": "St. Patrick Center",
+        "recipient_type": "agency",
+        "recipient_contact": "800 N Tucker Blvd, St. Louis, MO 63101",
+        "categories": ["housing", "income", "identity"],
+        "other_information": "",
+        "purpose": "To apply for permanent supportive housing and coordinate my move-in.",
+        "end_date": (date.today() + timedelta(days=365)).isoformat(),
+        "end_event": "I move into permanent housing",
+        "conditioned": False,
+        "conditioning_explanation": "",
+        "representative_signs": False,
+        "representative_name": "",
+        "representative_authority": "",
+    }
+
+
+def summary(data: dict) -> str:
+    return f"to {data.get('recipient_name') or '(recipient not named yet)'}"
+
+
+register(
+    FormType(
+        name="consent_release",
+        title="Consent to Release Information",
+        prefix="CR",
+        form_class=ConsentReleaseForm,
+        signer_roles=(CLIENT, CASE_MANAGER),
+        missing_elements=missing_elements,
+        context=context,
+        signers=signers,
+        example=example,
+        page_template="forms/consent_release.html",
+        page_context=lambda data: {"categories": CATEGORIES, "end_text": end_text(data)},
+        summary=summary,
+    )
+)

@@ -1,0 +1,62 @@
+"""The registry of form types. Each form type module registers itself; the rest of the code
+asks the registry and never lists form types itself."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..errors import NotFound
+from .base import BaseForm
+
+
+@dataclass(frozen=True)
+class SignerRole:
+    key: str
+    label: str
+    staff: bool  # staff sign as themselves at their desk; others sign on the tablet
+
+
+@dataclass(frozen=True)
+class SignerSpec:
+    role: SignerRole
+    name: str
+    label: str  # e.g. "Client" or "Legal representative of the client"
+
+
+@dataclass(frozen=True)
+class FormType:
+    name: str
+    title: str
+    prefix: str  # document references start with it, e.g. "CR-"
+    form_class: type[BaseForm]
+    signer_roles: tuple[SignerRole, ...]
+    # The elements that must all be filled before the form may go out for signature.
+    missing_elements: Callable[[dict], dict[str, list[str]]]
+    # Validated data -> the form-specific part of the template context (allow-listed values).
+    context: Callable[[dict], dict]
+    # Who signs, in order, given the data and the names of the client and case manager.
+    signers: Callable[[dict, str, str], list[SignerSpec]]
+    example: Callable[[], dict]
+    page_template: str  # the plain-language page shown to the signer
+    page_context: Callable[[dict], dict]  # what that page needs besides the data
+    summary: Callable[[dict], str] = field(default=lambda data: "")
+
+
+_REGISTRY: dict[str, FormType] = {}
+
+
+def register(form_type: FormType) -> FormType:
+    if form_type.name in _REGISTRY:
+        raise ValueError(f"form type {form_type.name} registered twice")
+    _REGISTRY[form_type.name] = form_type
+    return form_type
+
+
+def get_form_type(name: str) -> FormType:
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise NotFound(f"No form type named {name!r}") from None
+
+
+def form_types() -> list[FormType]:
+    return sorted(_REGISTRY.values(), key=lambda t: t.name)

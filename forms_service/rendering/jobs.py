@@ -1,0 +1,95 @@
+"""Render jobs: a signed document -> DOCX and PDF -> the archive. A job is its own unit of
+work: it commits when it is done and leaves a failed job pending for a retry."""
+
+import uuid
+
+from sqlalchemy import select
+
+from ..accounts.service import SYSTEM
+from ..archive import service as archive
+from ..audit import service as audit
+from ..documents.models import Document, DocumentStatus
+from ..errors import RuleViolation
+from ..extensions import db
+from ..formatting import date_time
+from .convert import ConversionError
+from .models import RenderJob
+from .service import RenderInput, SignerInfo, render, template_store
+
+MAX_ATTEMPTS = 3
+
+
+def render_input(document: Document) -> RenderInput:
+    agency, client = document.agency, document.client
+    return RenderInput(
+        form_type=document.form_type,
+        language=document.language,
+        reference=document.reference,
+        created_on=document.created_at.date(),
+        agency_name=agency.name,
+        agency_address=agency.address,
+        agency_phone=agency.phone,
+        client_name=client.full_name,
+        client_date_of_birth=client.date_of_birth,
+        case_number=document.case.number,
+        data=document.data,
+        signers=[
+            SignerInfo(s.role_label, s.name, date_time(s.signed_at), s.signature_png)
+            for s in document.signers
+        ],
+    )
+
+
+def render_signed(document: Document):
+    """Render with the template version pinned when the document was sent for signature."""
+    version = template_store().version(document.form_type, document.template_version)
+    rendered = render(render_input(document), version)
+    if rendered.template_sha256 != document.template_sha256:
+        raise RuleViolation(f"The template of {document.reference} is not the one it was signed on.")
+    return rendered
+
+
+def run_job(job_id: uuid.UUID) -> bool:
+    """Render and file one signed document; True when it is archived."""
+    job = db.session.get(RenderJob, job_id)
+    if job is None or job.status == "done":
+        return job is not None
+    document = job.document
+    try:
+        rendered = render_signed(document)
+        record = archive.file_document(document, rendered)
+    except (ConversionError, RuleViolation, OSError) as exc:
+        db.session.rollback()
+        job = db.session.get(RenderJob, job_id)
+        job.attempts += 1
+        job.error = str(exc)[:2000]
+        job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
+        audit.record(SYSTEM, "document.render_failed", job.document, error=job.error,
+                     attempt=job.attempts)
+        db.session.commit()
+        return False
+    job.attempts += 1
+    job.status = "done"
+    job.error = None
+    job.finished_at = record.archived_at
+    document.status = DocumentStatus.ARCHIVED
+    audit.record(
+        SYSTEM,
+        "document.render",
+        document,
+        template_version=rendered.version.number,
+        docx_sha256=record.docx_sha256,
+        pdf_sha256=record.pdf_sha256,
+    )
+    audit.record(SYSTEM, "archive.file", record, document=document.reference)
+    db.session.commit()
+    return True
+
+
+def run_pending() -> tuple[int, int]:
+    """Run every job still pending (after a crash or a failed conversion): (done, failed)."""
+    ids = db.session.execute(
+        select(RenderJob.id).where(RenderJob.status == "pending").order_by(RenderJob.created_at)
+    ).scalars().all()
+    done = sum(run_job(job_id) for job_id in ids)
+    return done, len(ids) - done

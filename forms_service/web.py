@@ -1,0 +1,89 @@
+"""What every page shares: the acting person, error pages, security headers, the login
+manager's user loader."""
+
+import uuid
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from .accounts.service import Actor
+from .errors import NotFound, PermissionDenied, RuleViolation
+from .extensions import db, login_manager
+
+
+def current_actor() -> Actor:
+    return Actor(
+        current_user if current_user.is_authenticated else None,
+        request.remote_addr,
+        request.user_agent.string,
+    )
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .accounts.models import User
+
+        try:
+            return db.session.get(User, uuid.UUID(user_id))
+        except ValueError:
+            return None
+
+    def error_page(status: int, title: str, message: str):
+        return render_template("error.html", title=title, message=message), status
+
+    @app.errorhandler(404)
+    @app.errorhandler(NotFound)
+    def not_found(exc):
+        return error_page(404, "Not found", "There is nothing here, or you may not see it.")
+
+    @app.errorhandler(403)
+    @app.errorhandler(PermissionDenied)
+    def forbidden(exc):
+        message = str(exc) if isinstance(exc, PermissionDenied) and str(exc) else (
+            "Your role does not allow this."
+        )
+        return error_page(403, "Not allowed", message)
+
+    @app.errorhandler(RuleViolation)
+    def rule_violation(exc):
+        return error_page(409, "This cannot be done", str(exc))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return error_page(
+            400, "The page expired", "Go back, reload the page and try again."
+        )
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        return error_page(413, "Too large", "What you sent is too large.")
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        return error_page(429, "Too many attempts", "Wait a minute, then try again.")
+
+    from .formatting import date_time, long_date
+    from .forms import get_form_type
+
+    app.add_template_filter(long_date)
+    app.add_template_filter(date_time)
+    app.add_template_filter(lambda name: get_form_type(name).title, "form_title")
+    app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response

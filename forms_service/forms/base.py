@@ -5,7 +5,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectMultipleField
+from wtforms import DateField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 
 # C0/C1 control characters cannot be stored in a Word document (XML 1.0) and have no business
@@ -70,6 +70,10 @@ class BaseForm(FlaskForm):
             if field.field_class is DateField and isinstance(values.get(name), str):
                 values[name] = date.fromisoformat(values[name])
         return cls(data=values, **kwargs)
+
+
+def choices(options: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):

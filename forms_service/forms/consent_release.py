@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from .base import BaseForm, MultiCheckboxField, Text, strip
+from .base import BaseForm, MultiCheckboxField, Text, choices, strip
 from .registry import FormType, SignerRole, SignerSpec, register
 
 # Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
@@ -44,14 +44,14 @@ class ConsentReleaseForm(BaseForm):
         "Who receives the information (name)", [Text(200)], filters=[strip]
     )
     recipient_type = RadioField(
-        "Recipient type", choices=list(RECIPIENT_TYPES.items()), validators=[Optional()]
+        "Recipient type", choices=choices(RECIPIENT_TYPES), validators=[Optional()]
     )
     recipient_contact = StringField(
         "Recipient address or phone (optional)", [Text(300)], filters=[strip]
     )
     categories = MultiCheckboxField(
         "What information may be shared",
-        choices=[(key, label) for key, (label, _) in CATEGORIES.items()],
+        choices=choices({key: label for key, (label, _) in CATEGORIES.items()}),
         validators=[Optional()],
     )
     other_information = TextAreaField(

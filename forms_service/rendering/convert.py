@@ -1,6 +1,8 @@
 """DOCX -> PDF with LibreOffice. One profile directory per converter; one conversion at a time
-per profile, since LibreOffice cannot share a profile between processes."""
+per profile (a file lock, so it holds across the server's worker processes too), since
+LibreOffice cannot share a profile between processes."""
 
+import fcntl
 import shutil
 import subprocess
 import tempfile
@@ -26,7 +28,7 @@ class SofficeConverter:
         self.soffice = soffice
         self.profile_dir = Path(profile_dir).resolve()
         self.timeout = timeout
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # flock is per process: threads also need their turn
 
     def check(self) -> str:
         path = shutil.which(self.soffice)
@@ -36,7 +38,13 @@ class SofficeConverter:
 
     def convert(self, docx: bytes) -> bytes:
         binary = self.check()
-        with self._lock, tempfile.TemporaryDirectory(prefix="forms-convert-") as tmp:
+        self.profile_dir.mkdir(parents=True, exist_ok=True)
+        with (
+            self._lock,
+            (self.profile_dir.parent / f"{self.profile_dir.name}.lock").open("w") as lock,
+            tempfile.TemporaryDirectory(prefix="forms-convert-") as tmp,
+        ):
+            fcntl.flock(lock, fcntl.LOCK_EX)
             source = Path(tmp) / "document.docx"
             source.write_bytes(docx)
             command = [

@@ -91,28 +91,50 @@ def _replace_child(parent, tag: str, new_el) -> None:
     parent.append(new_el)
 
 
-def _set_run_props(rpr, *, size_pt: float | None = None, bold: bool | None = None,
-                   color: str | None = None, italic: bool | None = None) -> None:
+def _set_run_props(
+    rpr,
+    *,
+    size_pt: float | None = None,
+    bold: bool | None = None,
+    color: str | None = None,
+    italic: bool | None = None,
+) -> None:
     """Rewrite an rPr: explicit fonts (no theme fonts), then size/bold/colour in schema order."""
     for child in list(rpr):
-        if child.tag in (qn("w:rFonts"), qn("w:b"), qn("w:bCs"), qn("w:i"), qn("w:iCs"),
-                         qn("w:color"), qn("w:sz"), qn("w:szCs"), qn("w:spacing"), qn("w:kern")):
+        if child.tag in (
+            qn("w:rFonts"),
+            qn("w:b"),
+            qn("w:bCs"),
+            qn("w:i"),
+            qn("w:iCs"),
+            qn("w:color"),
+            qn("w:sz"),
+            qn("w:szCs"),
+            qn("w:spacing"),
+            qn("w:kern"),
+        ):
             rpr.remove(child)
     els = [parse_xml(_rfonts_xml())]
     if bold is not None:
         v = "1" if bold else "0"
-        els += [parse_xml(f'<w:b {nsdecls("w")} w:val="{v}"/>'),
-                parse_xml(f'<w:bCs {nsdecls("w")} w:val="{v}"/>')]
+        els += [
+            parse_xml(f'<w:b {nsdecls("w")} w:val="{v}"/>'),
+            parse_xml(f'<w:bCs {nsdecls("w")} w:val="{v}"/>'),
+        ]
     if italic is not None:
         v = "1" if italic else "0"
-        els += [parse_xml(f'<w:i {nsdecls("w")} w:val="{v}"/>'),
-                parse_xml(f'<w:iCs {nsdecls("w")} w:val="{v}"/>')]
+        els += [
+            parse_xml(f'<w:i {nsdecls("w")} w:val="{v}"/>'),
+            parse_xml(f'<w:iCs {nsdecls("w")} w:val="{v}"/>'),
+        ]
     if color is not None:
         els.append(parse_xml(f'<w:color {nsdecls("w")} w:val="{color}"/>'))
     if size_pt is not None:
         hp = int(round(size_pt * 2))
-        els += [parse_xml(f'<w:sz {nsdecls("w")} w:val="{hp}"/>'),
-                parse_xml(f'<w:szCs {nsdecls("w")} w:val="{hp}"/>')]
+        els += [
+            parse_xml(f'<w:sz {nsdecls("w")} w:val="{hp}"/>'),
+            parse_xml(f'<w:szCs {nsdecls("w")} w:val="{hp}"/>'),
+        ]
     # rFonts is first in CT_RPr; b, i, color, sz follow in that order; put ours first.
     for i, el in enumerate(els):
         rpr.insert(i, el)
@@ -123,7 +145,7 @@ def _style_ppr(style, xml_children: str) -> None:
     el = style.element
     for old in el.findall(qn("w:pPr")):
         el.remove(old)
-    ppr = parse_xml(f'<w:pPr {nsdecls("w")}>{xml_children}</w:pPr>')
+    ppr = parse_xml(f"<w:pPr {nsdecls('w')}>{xml_children}</w:pPr>")
     rpr = el.find(qn("w:rPr"))
     if rpr is not None:
         rpr.addprevious(ppr)
@@ -146,43 +168,57 @@ def setup_styles(doc) -> dict[str, int]:
         lang.set(qn("w:val"), "en-US")
         lang.set(qn("w:bidi"), "ar-SA")
     ppr_default = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    _replace_child(ppr_default, "w:spacing",
-                   parse_xml(f'<w:spacing {nsdecls("w")} w:before="0" w:after="100" '
-                             'w:line="264" w:lineRule="auto"/>'))
+    _replace_child(
+        ppr_default,
+        "w:spacing",
+        parse_xml(
+            f'<w:spacing {nsdecls("w")} w:before="0" w:after="100" w:line="264" w:lineRule="auto"/>'
+        ),
+    )
 
     numbering = add_numbering(doc)
 
     title = doc.styles["Title"]
-    _style_ppr(title, '<w:keepNext/><w:spacing w:before="0" w:after="40" w:line="240" '
-                      'w:lineRule="auto"/>')
+    _style_ppr(
+        title, '<w:keepNext/><w:spacing w:before="0" w:after="40" w:line="240" w:lineRule="auto"/>'
+    )
     _style_rpr(title, size_pt=21, bold=True, color=NAVY)
 
     h1 = doc.styles["Heading 1"]
-    _style_ppr(h1,
-               '<w:keepNext/><w:keepLines/>'
-               f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbering["heading"]}"/></w:numPr>'
-               f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="2" w:color="{NAVY}"/></w:pBdr>'
-               '<w:spacing w:before="280" w:after="100" w:line="240" w:lineRule="auto"/>'
-               '<w:ind w:left="504" w:hanging="504"/>'
-               '<w:outlineLvl w:val="0"/>')
+    _style_ppr(
+        h1,
+        "<w:keepNext/><w:keepLines/>"
+        f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbering["heading"]}"/></w:numPr>'
+        f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="2" w:color="{NAVY}"/></w:pBdr>'
+        '<w:spacing w:before="280" w:after="100" w:line="240" w:lineRule="auto"/>'
+        '<w:ind w:left="504" w:hanging="504"/>'
+        '<w:outlineLvl w:val="0"/>',
+    )
     _style_rpr(h1, size_pt=13.5, bold=True, color=NAVY)
 
     h2 = doc.styles["Heading 2"]
-    _style_ppr(h2, '<w:keepNext/><w:keepLines/>'
-                   '<w:spacing w:before="160" w:after="40" w:line="240" w:lineRule="auto"/>'
-                   '<w:outlineLvl w:val="1"/>')
+    _style_ppr(
+        h2,
+        "<w:keepNext/><w:keepLines/>"
+        '<w:spacing w:before="160" w:after="40" w:line="240" w:lineRule="auto"/>'
+        '<w:outlineLvl w:val="1"/>',
+    )
     _style_rpr(h2, size_pt=11.5, bold=True, color=NAVY)
 
     bullet = doc.styles["List Bullet"]
-    _style_ppr(bullet,
-               f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbering["bullet"]}"/></w:numPr>'
-               '<w:spacing w:before="0" w:after="60"/>'
-               '<w:ind w:left="360" w:hanging="270"/>')
+    _style_ppr(
+        bullet,
+        f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{numbering["bullet"]}"/></w:numPr>'
+        '<w:spacing w:before="0" w:after="60"/>'
+        '<w:ind w:left="360" w:hanging="270"/>',
+    )
 
     for name in ("Header", "Footer"):
         st = doc.styles[name]
         _style_ppr(st, '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>')
-        _style_rpr(st, size_pt=9 if name == "Header" else 8.5, color=GREY if name == "Footer" else INK)
+        _style_rpr(
+            st, size_pt=9 if name == "Header" else 8.5, color=GREY if name == "Footer" else INK
+        )
 
     cell = doc.styles.add_style("Form Table Text", WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = doc.styles["Normal"]
@@ -204,10 +240,12 @@ def setup_styles(doc) -> dict[str, int]:
 
     quote = doc.styles.add_style("Client Words", WD_STYLE_TYPE.PARAGRAPH)
     quote.base_style = doc.styles["Normal"]
-    _style_ppr(quote,
-               f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="{RULE}"/></w:pBdr>'
-               '<w:spacing w:before="40" w:after="120"/>'
-               '<w:ind w:left="200"/>')
+    _style_ppr(
+        quote,
+        f'<w:pBdr><w:left w:val="single" w:sz="18" w:space="8" w:color="{RULE}"/></w:pBdr>'
+        '<w:spacing w:before="40" w:after="120"/>'
+        '<w:ind w:left="200"/>',
+    )
     return numbering
 
 
@@ -224,7 +262,7 @@ def add_numbering(doc) -> dict[str, int]:
         '<w:pStyle w:val="Heading1"/><w:suff w:val="tab"/><w:lvlText w:val="%1."/>'
         '<w:lvlJc w:val="left"/><w:pPr><w:tabs><w:tab w:val="num" w:pos="504"/></w:tabs>'
         '<w:ind w:left="504" w:hanging="504"/></w:pPr></w:lvl>'
-        '</w:abstractNum>'
+        "</w:abstractNum>"
     )
     abstract_bullet = parse_xml(
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{bullet_abs}">'
@@ -232,25 +270,35 @@ def add_numbering(doc) -> dict[str, int]:
         '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/>'
         '<w:lvlText w:val="\u2022"/><w:lvlJc w:val="left"/>'
         '<w:pPr><w:ind w:left="360" w:hanging="270"/></w:pPr>'
-        f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}"/><w:color w:val="{NAVY}"/></w:rPr>'
-        '</w:lvl></w:abstractNum>'
+        f'<w:rPr><w:rFonts w:ascii="{BODY_FONT}" w:hAnsi="{BODY_FONT}"/>'
+        f'<w:color w:val="{NAVY}"/></w:rPr>'
+        "</w:lvl></w:abstractNum>"
     )
     # schema: all abstractNum elements come before the num elements
     last_abstract = numbering_el.findall(qn("w:abstractNum"))[-1]
     last_abstract.addnext(abstract_heading)
     abstract_heading.addnext(abstract_bullet)
     for num_id, abs_id in ((heading_num, heading_abs), (bullet_num, bullet_abs)):
-        numbering_el.append(parse_xml(
-            f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abs_id}"/></w:num>'
-        ))
+        numbering_el.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{abs_id}"/></w:num>'
+            )
+        )
     return {"heading": heading_num, "bullet": bullet_num}
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def para(container, parts=(), style: str | None = None, align=None, keep_next: bool = False,
-         space_after: int | None = None):
+def para(
+    container,
+    parts=(),
+    style: str | None = None,
+    align=None,
+    keep_next: bool = False,
+    space_after: int | None = None,
+):
     """Add a paragraph built from parts: str, or (text, {"bold": True, ...}).
 
     Each part becomes ONE run, so a Jinja tag given as one part stays whole."""
@@ -307,19 +355,29 @@ def cell_text(cell, parts, style: str = "Form Table Text", align=None, keep_next
 
 def _borders_xml(color: str | None, size: int = 4, inside: bool = True) -> str:
     if color is None:
-        edges = "".join(f'<w:{e} w:val="nil"/>' for e in
-                        ("top", "left", "bottom", "right", "insideH", "insideV"))
+        edges = "".join(
+            f'<w:{e} w:val="nil"/>'
+            for e in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
     else:
         names = ("top", "left", "bottom", "right") + (("insideH", "insideV") if inside else ())
-        edges = "".join(f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>'
-                        for e in names)
+        edges = "".join(
+            f'<w:{e} w:val="single" w:sz="{size}" w:space="0" w:color="{color}"/>' for e in names
+        )
         if not inside:
             edges += '<w:insideH w:val="nil"/><w:insideV w:val="nil"/>'
     return f"<w:tblBorders>{edges}</w:tblBorders>"
 
 
-def make_table(container, rows: int, widths_in: list[float], *, borders: str | None = RULE,
-               cell_margin_twips: int = 100, outer_only: bool = False):
+def make_table(
+    container,
+    rows: int,
+    widths_in: list[float],
+    *,
+    borders: str | None = RULE,
+    cell_margin_twips: int = 100,
+    outer_only: bool = False,
+):
     """A fixed-layout table of the given column widths (inches) with explicit borders."""
     if isinstance(container, DocumentObject):
         table = container.add_table(rows=rows, cols=len(widths_in))
@@ -341,15 +399,21 @@ def make_table(container, rows: int, widths_in: list[float], *, borders: str | N
         # Word 2010 layout (compatibilityMode 14) puts the left border at margin + tblInd -
         # left cell margin; indenting by the cell margin lines the borders up with the text.
         parse_xml(f'<w:tblInd {nsdecls("w")} w:w="{cell_margin_twips}" w:type="dxa"/>'),
-        parse_xml(f'<w:tblBorders {nsdecls("w")}>'
-                  + _borders_xml(borders, inside=not outer_only)[len("<w:tblBorders>"):]),
+        parse_xml(
+            f"<w:tblBorders {nsdecls('w')}>"
+            + _borders_xml(borders, inside=not outer_only)[len("<w:tblBorders>") :]
+        ),
         parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'),
-        parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:top w:w="0" w:type="dxa"/>'
-                  f'<w:left w:w="{cell_margin_twips}" w:type="dxa"/>'
-                  '<w:bottom w:w="0" w:type="dxa"/>'
-                  f'<w:right w:w="{cell_margin_twips}" w:type="dxa"/></w:tblCellMar>'),
-        parse_xml(f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="0" w:lastRow="0" '
-                  'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'),
+        parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:top w:w="0" w:type="dxa"/>'
+            f'<w:left w:w="{cell_margin_twips}" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/>'
+            f'<w:right w:w="{cell_margin_twips}" w:type="dxa"/></w:tblCellMar>'
+        ),
+        parse_xml(
+            f'<w:tblLook {nsdecls("w")} w:val="0000" w:firstRow="0" w:lastRow="0" '
+            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
+        ),
     ]
     for old in tbl_pr.findall(qn("w:tblInd")) + tbl_pr.findall(qn("w:jc")):
         tbl_pr.remove(old)
@@ -364,10 +428,10 @@ def make_table(container, rows: int, widths_in: list[float], *, borders: str | N
             anchor.addnext(el)
         anchor = el
     grid = table._tbl.tblGrid
-    for gc, w in zip(grid.findall(qn("w:gridCol")), widths_in):
+    for gc, w in zip(grid.findall(qn("w:gridCol")), widths_in, strict=True):
         gc.set(qn("w:w"), str(int(round(w * TWIPS_PER_INCH))))
     for row in table.rows:
-        for c, w in zip(row.cells, widths_in):
+        for c, w in zip(row.cells, widths_in, strict=True):
             c.width = Inches(w)
         no_split(row)
     return table
@@ -376,13 +440,13 @@ def make_table(container, rows: int, widths_in: list[float], *, borders: str | N
 def no_split(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.insert(0, parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        tr_pr.insert(0, parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
 
 
 def header_row(row) -> None:
     """Repeat this row at the top of each page the table runs onto."""
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
 
 
 def row_height(row, twips_value: int) -> None:
@@ -395,7 +459,7 @@ def shade(cell, fill: str) -> None:
     for old in tc_pr.findall(qn("w:shd")):
         tc_pr.remove(old)
     shd = parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>')
-    # CT_TcPr: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, textDirection, tcFitText, vAlign
+    # CT_TcPr order: tcW, gridSpan, vMerge, tcBorders, shd, noWrap, tcMar, ..., vAlign
     after = None
     for name in ("w:tcBorders", "w:vMerge", "w:gridSpan", "w:tcW"):
         after = tc_pr.find(qn(name))
@@ -434,7 +498,7 @@ def key_value_table(container, rows: list[tuple[str, str]], label_w: float = 1.9
 def _fix_widths(table) -> None:
     widths = [int(gc.get(qn("w:w"))) for gc in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     for row in table.rows:
-        for c, w in zip(row.cells, widths):
+        for c, w in zip(row.cells, widths, strict=True):
             c.width = w * 635
 
 
@@ -460,13 +524,15 @@ def spacer(container, pt: float = 4):
 
 def add_field(paragraph, instr: str, placeholder: str) -> None:
     """A complex field (fldChar begin / instrText / separate / result / end) as runs."""
+
     def r(inner: str):
-        return parse_xml(f'<w:r {nsdecls("w")}>{inner}</w:r>')
+        return parse_xml(f"<w:r {nsdecls('w')}>{inner}</w:r>")
+
     p = paragraph._p
     p.append(r('<w:fldChar w:fldCharType="begin"/>'))
     p.append(r(f'<w:instrText xml:space="preserve"> {instr} </w:instrText>'))
     p.append(r('<w:fldChar w:fldCharType="separate"/>'))
-    p.append(r(f'<w:t>{placeholder}</w:t>'))
+    p.append(r(f"<w:t>{placeholder}</w:t>"))
     p.append(r('<w:fldChar w:fldCharType="end"/>'))
 
 
@@ -487,14 +553,23 @@ def build_header_footer(section) -> None:
     left, right = ht.rows[0].cells
     # Header/footer values are shortened (Jinja's truncate, still autoescaped) so a very long
     # value cannot push the page body off the page; the full values are in the body.
-    cell_text(left, (("{{ agency.name|truncate(90) }}", {"bold": True, "color": NAVY}),),
-              style="Header")
+    cell_text(
+        left, (("{{ agency.name|truncate(90) }}", {"bold": True, "color": NAVY}),), style="Header"
+    )
     para(left, ("{{ document.title|truncate(90) }}",), style="Header", space_after=3)
-    cell_text(right, ("Client: ", ("{{ client.full_name|truncate(60) }}", {"bold": True})),
-              style="Header",
-              align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(right, ("Document ", "{{ document.id|truncate(40) }}"), style="Header",
-         align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=3)
+    cell_text(
+        right,
+        ("Client: ", ("{{ client.full_name|truncate(60) }}", {"bold": True})),
+        style="Header",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    para(
+        right,
+        ("Document ", "{{ document.id|truncate(40) }}"),
+        style="Header",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        space_after=3,
+    )
     # move the trailing empty paragraph after the table and keep it tiny
     last = header.paragraphs[0]
     header._element.remove(last._p)
@@ -511,8 +586,12 @@ def build_header_footer(section) -> None:
     top.set(qn("w:color"), RULE)
     c1, c2, c3 = ft.rows[0].cells
     cell_text(c1, ("Questions? Call ", "{{ agency.phone|truncate(40) }}"), style="Footer")
-    cell_text(c2, ("Template version ", "{{ document.template_version }}"), style="Footer",
-              align=WD_ALIGN_PARAGRAPH.CENTER)
+    cell_text(
+        c2,
+        ("Template version ", "{{ document.template_version }}"),
+        style="Footer",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
     p = cell_text(c3, ("Page ",), style="Footer", align=WD_ALIGN_PARAGRAPH.RIGHT)
     add_field(p, "PAGE", "1")
     p.add_run(" of ")
@@ -559,50 +638,78 @@ def build_body(doc) -> None:
 
     # ---- title block
     para(doc, ("{{ document.title }}",), style="Title")
-    para(doc, ("Also called a release of information (ROI). Form date: ",
-               "{{ document.created_on }}", "."), style="Form Small", space_after=8)
+    para(
+        doc,
+        (
+            "Also called a release of information (ROI). Form date: ",
+            "{{ document.created_on }}",
+            ".",
+        ),
+        style="Form Small",
+        space_after=8,
+    )
 
     def intro(cell):
-        para(cell, (("What this form does", {"bold": True, "color": NAVY}),),
-             style="Form Table Text")
-        para(cell, ("This form lets ", "{{ agency.name }}", " share some of your information with ",
-                    ("{{ consent.recipient_name }}", B),
-                    ". It says what will be shared, why, and for how long. "
-                    "You can ask us to read it to you, and you can ask about anything "
-                    "that is not clear. Please read it before you sign."),
-             style="Form Table Text")
+        para(
+            cell, (("What this form does", {"bold": True, "color": NAVY}),), style="Form Table Text"
+        )
+        para(
+            cell,
+            (
+                "This form lets ",
+                "{{ agency.name }}",
+                " share some of your information with ",
+                ("{{ consent.recipient_name }}", B),
+                ". It says what will be shared, why, and for how long. "
+                "You can ask us to read it to you, and you can ask about anything "
+                "that is not clear. Please read it before you sign.",
+            ),
+            style="Form Table Text",
+        )
+
     box(doc, intro)
 
     # ---- 1. About you
     para(doc, "About you", style="Heading 1")
-    key_value_table(doc, [
-        ("Your name", "{{ client.full_name }}"),
-        ("Date of birth", "{{ client.date_of_birth }}"),
-        ("Case number", "{{ case.number }}"),
-    ])
+    key_value_table(
+        doc,
+        [
+            ("Your name", "{{ client.full_name }}"),
+            ("Date of birth", "{{ client.date_of_birth }}"),
+            ("Case number", "{{ case.number }}"),
+        ],
+    )
 
     # ---- 2. Who shares
     para(doc, "Who shares your information", style="Heading 1")
     para(doc, "This agency will share your information:", keep_next=True)
-    key_value_table(doc, [
-        ("Agency", "{{ agency.name }}"),
-        ("Address", "{{ agency.address }}"),
-        ("Phone", "{{ agency.phone }}"),
-    ])
+    key_value_table(
+        doc,
+        [
+            ("Agency", "{{ agency.name }}"),
+            ("Address", "{{ agency.address }}"),
+            ("Phone", "{{ agency.phone }}"),
+        ],
+    )
 
     # ---- 3. Who receives
     para(doc, "Who gets your information", style="Heading 1")
     para(doc, "Your information will be shared only with:", keep_next=True)
-    key_value_table(doc, [
-        ("Name", "{{ consent.recipient_name }}"),
-        ("Agency or person", "{{ consent.recipient_type_label }}"),
-        ("{%tr if consent.recipient_contact %}", ""),
-        ("Contact", "{{ consent.recipient_contact }}"),
-        ("{%tr endif %}", ""),
-    ])
+    key_value_table(
+        doc,
+        [
+            ("Name", "{{ consent.recipient_name }}"),
+            ("Agency or person", "{{ consent.recipient_type_label }}"),
+            ("{%tr if consent.recipient_contact %}", ""),
+            ("Contact", "{{ consent.recipient_contact }}"),
+            ("{%tr endif %}", ""),
+        ],
+    )
     spacer(doc, 3)
-    para(doc, "This form is only for this one receiver. Sharing with anyone else needs "
-              "a separate form.")
+    para(
+        doc,
+        "This form is only for this one receiver. Sharing with anyone else needs a separate form.",
+    )
 
     # ---- 4. What information
     para(doc, "What information will be shared", style="Heading 1")
@@ -611,7 +718,7 @@ def build_body(doc) -> None:
     cats = make_table(doc, 1, widths)
     head = cats.rows[0]
     header_row(head)
-    for c, text in zip(head.cells, ("Information", "What this includes")):
+    for c, text in zip(head.cells, ("Information", "What this includes"), strict=True):
         shade(c, LABEL_FILL)
         cell_text(c, text, style="Form Label", keep_next=True)
     tr_tag(cats, "{%tr for c in consent.categories %}")
@@ -625,8 +732,14 @@ def build_body(doc) -> None:
     tag(doc, "{%p if consent.other_information %}")
     para(doc, (("Other information: ", B), "{{ consent.other_information }}"))
     tag(doc, "{%p endif %}")
-    para(doc, ("Nothing else about you will be shared. We share only what ",
-               "{{ consent.recipient_name }}", " needs for the reason in section 5."))
+    para(
+        doc,
+        (
+            "Nothing else about you will be shared. We share only what ",
+            "{{ consent.recipient_name }}",
+            " needs for the reason in section 5.",
+        ),
+    )
 
     # ---- 5. Why
     para(doc, "Why it will be shared", style="Heading 1")
@@ -636,34 +749,60 @@ def build_body(doc) -> None:
     # ---- 6. When it ends
     para(doc, "When this consent ends", style="Heading 1")
     para(doc, (("This consent ends ", B), ("{{ consent.end_text }}", B), (".", B)))
-    para(doc, ("It ends sooner if you cancel it (see section 7), or when your case with ",
-               "{{ agency.name }}", " is closed."))
+    para(
+        doc,
+        (
+            "It ends sooner if you cancel it (see section 7), or when your case with ",
+            "{{ agency.name }}",
+            " is closed.",
+        ),
+    )
 
     # ---- 7. Your rights
     para(doc, "Your rights", style="Heading 1")
     para(doc, "You can cancel this consent at any time", style="Heading 2")
     para(doc, "You can cancel (revoke) this consent at any time. You must cancel it in writing.")
     para(doc, (("How to cancel: ", B), "{{ consent.revocation_how }}"))
-    para(doc, "Sharing stops when we get your request to cancel. Canceling does not undo "
-              "information that was already shared while this consent was in effect.")
+    para(
+        doc,
+        "Sharing stops when we get your request to cancel. Canceling does not undo "
+        "information that was already shared while this consent was in effect.",
+    )
 
     tag(doc, "{%p if not consent.conditioned %}")
     para(doc, "Signing is your choice", style="Heading 2")
-    para(doc, ("You do not have to sign this form to get services. If you do not sign, you can "
-               "still get shelter, housing help, case management and all other services from ",
-               "{{ agency.name }}", ". Saying no will not be held against you."))
+    para(
+        doc,
+        (
+            "You do not have to sign this form to get services. If you do not sign, you can "
+            "still get shelter, housing help, case management and all other services from ",
+            "{{ agency.name }}",
+            ". Saying no will not be held against you.",
+        ),
+    )
     tag(doc, "{%p else %}")
     para(doc, "What depends on signing", style="Heading 2")
-    para(doc, "One thing depends on whether you sign this form. Here is what it is, and what "
-              "happens if you do not sign:", keep_next=True)
+    para(
+        doc,
+        "One thing depends on whether you sign this form. Here is what it is, and what "
+        "happens if you do not sign:",
+        keep_next=True,
+    )
     para(doc, ("{{ consent.conditioning_explanation }}",), style="Client Words")
     para(doc, "If you have questions about this, ask your case manager before you sign.")
     tag(doc, "{%p endif %}")
 
     para(doc, "Your information may be shared again", style="Heading 2")
-    para(doc, ("After ", "{{ consent.recipient_name }}", " gets your information, they might "
-               "share it with someone else. If that happens, federal privacy law may no longer "
-               "protect it."))
+    para(
+        doc,
+        (
+            "After ",
+            "{{ consent.recipient_name }}",
+            " gets your information, they might "
+            "share it with someone else. If that happens, federal privacy law may no longer "
+            "protect it.",
+        ),
+    )
 
     para(doc, "You get a copy", style="Heading 2")
     para(doc, "You will get a copy of this form after you sign it. Keep it in a safe place.")
@@ -671,31 +810,57 @@ def build_body(doc) -> None:
     # ---- 8. Part 2 (only when SUD treatment records are included)
     tag(doc, "{%p if consent.includes_sud %}")
     para(doc, "Substance use treatment records (42 CFR Part 2)", style="Heading 1")
-    para(doc, "You chose to share records about treatment for drug or alcohol use "
-              "(substance use disorder). A federal rule, 42 CFR Part 2, protects these "
-              "records more than other information:", keep_next=True)
-    para(doc, "These records will be shared only with the receiver in section 3, only for "
-              "the reason in section 5, and only until this consent ends.", style="List Bullet")
-    para(doc, "These records cannot be used against you in a court case or in any other civil, "
-              "criminal, administrative or legislative proceeding, unless you sign a separate "
-              "consent for that or a court orders it under 42 CFR Part 2. This form is not "
-              "that consent.", style="List Bullet")
-    para(doc, "This form does not allow sharing of substance use counseling notes. Sharing "
-              "them needs a separate consent.", style="List Bullet")
-    para(doc, "You can cancel this consent in writing at any time (see section 7). Canceling "
-              "does not undo sharing that already happened because of this consent.",
-         style="List Bullet")
-    para(doc, "When these records are shared, this notice must go with them (42 CFR 2.32):",
-         keep_next=True)
+    para(
+        doc,
+        "You chose to share records about treatment for drug or alcohol use "
+        "(substance use disorder). A federal rule, 42 CFR Part 2, protects these "
+        "records more than other information:",
+        keep_next=True,
+    )
+    para(
+        doc,
+        "These records will be shared only with the receiver in section 3, only for "
+        "the reason in section 5, and only until this consent ends.",
+        style="List Bullet",
+    )
+    para(
+        doc,
+        "These records cannot be used against you in a court case or in any other civil, "
+        "criminal, administrative or legislative proceeding, unless you sign a separate "
+        "consent for that or a court orders it under 42 CFR Part 2. This form is not "
+        "that consent.",
+        style="List Bullet",
+    )
+    para(
+        doc,
+        "This form does not allow sharing of substance use counseling notes. Sharing "
+        "them needs a separate consent.",
+        style="List Bullet",
+    )
+    para(
+        doc,
+        "You can cancel this consent in writing at any time (see section 7). Canceling "
+        "does not undo sharing that already happened because of this consent.",
+        style="List Bullet",
+    )
+    para(
+        doc,
+        "When these records are shared, this notice must go with them (42 CFR 2.32):",
+        keep_next=True,
+    )
 
     def notice(cell):
-        para(cell, (("Notice to the receiver", {"bold": True, "color": NAVY}),),
-             style="Part 2 Notice")
+        para(
+            cell,
+            (("Notice to the receiver", {"bold": True, "color": NAVY}),),
+            style="Part 2 Notice",
+        )
         para(cell, PART2_NOTICE_INTRO, style="Part 2 Notice")
         for item in PART2_NOTICE_ITEMS:
             p = para(cell, item, style="Part 2 Notice")
             p.paragraph_format.left_indent = Inches(0.25)
         para(cell, PART2_NOTICE_END, style="Part 2 Notice")
+
     t = box(doc, notice, fill="FFFFFF", border=NAVY)
     for p in t.rows[0].cells[0].paragraphs[:-1]:
         p.paragraph_format.keep_with_next = True
@@ -705,27 +870,47 @@ def build_body(doc) -> None:
     # ---- 9. Representative (only when a legal representative signs)
     tag(doc, "{%p if consent.representative_signs %}")
     para(doc, "Signed by a legal representative", style="Heading 1")
-    para(doc, ("This form is signed for ", "{{ client.full_name }}",
-               " by a person with legal authority to act for them."), keep_next=True)
-    key_value_table(doc, [
-        ("Representative", "{{ consent.representative_name }}"),
-        ("Their authority to act for the client", "{{ consent.representative_authority }}"),
-    ], label_w=2.2)
+    para(
+        doc,
+        (
+            "This form is signed for ",
+            "{{ client.full_name }}",
+            " by a person with legal authority to act for them.",
+        ),
+        keep_next=True,
+    )
+    key_value_table(
+        doc,
+        [
+            ("Representative", "{{ consent.representative_name }}"),
+            ("Their authority to act for the client", "{{ consent.representative_authority }}"),
+        ],
+        label_w=2.2,
+    )
     spacer(doc, 3)
     tag(doc, "{%p endif %}")
 
     # ---- 10. Signatures
     para(doc, "Signatures", style="Heading 1")
-    para(doc, ("By signing, I agree that ", "{{ agency.name }}",
-               " may share the information in section 4 with ",
-               "{{ consent.recipient_name }}",
-               " for the reason in section 5, until this consent ends. I have read this form "
-               "or had it read to me, and my questions were answered."), keep_next=True)
+    para(
+        doc,
+        (
+            "By signing, I agree that ",
+            "{{ agency.name }}",
+            " may share the information in section 4 with ",
+            "{{ consent.recipient_name }}",
+            " for the reason in section 5, until this consent ends. I have read this form "
+            "or had it read to me, and my questions were answered.",
+        ),
+        keep_next=True,
+    )
     sig_widths = [1.35, 1.75, 2.3, TEXT_W_IN - 5.4]
     sigs = make_table(doc, 1, sig_widths)
     head = sigs.rows[0]
     header_row(head)
-    for c, text in zip(head.cells, ("Who signs", "Name", "Signature", "Date and time signed")):
+    for c, text in zip(
+        head.cells, ("Who signs", "Name", "Signature", "Date and time signed"), strict=True
+    ):
         shade(c, LABEL_FILL)
         cell_text(c, text, style="Form Label", keep_next=True)
     tr_tag(sigs, "{%tr for s in signers %}")
@@ -741,8 +926,11 @@ def build_body(doc) -> None:
     tr_tag(sigs, "{%tr endfor %}")
     _fix_widths(sigs)
     spacer(doc, 4)
-    para(doc, ("The client gets a copy of this signed form. Document ", "{{ document.id }}", "."),
-         style="Form Small")
+    para(
+        doc,
+        ("The client gets a copy of this signed form. Document ", "{{ document.id }}", "."),
+        style="Form Small",
+    )
 
 
 # --------------------------------------------------------------------------- build
@@ -750,11 +938,16 @@ def build_body(doc) -> None:
 
 def build() -> bytes:
     doc = Document()
-    # drop python-docx's stock thumbnail (a picture of an unrelated blank page)
+    # drop python-docx's stock thumbnail (a picture of an unrelated blank page), its
+    # Word 2010 stylesWithEffects copy (it would keep the stock heading styles beside ours)
+    # and its sample bibliography customXml
     pkg = doc.part.package
     for r_id, rel in list(pkg.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             pkg.rels.pop(r_id)
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype == RT.CUSTOM_XML:
+            doc.part.rels.pop(r_id)
 
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -791,8 +984,10 @@ def build() -> bytes:
 def normalize_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed member timestamps/attributes (zipfile stamps 'now')."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, \
-            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zout,
+    ):
         for info in zin.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
@@ -812,8 +1007,13 @@ def write_manifest(sha256: str) -> None:
     versions.sort(key=lambda v: v["number"])
     lines = [f'form_type = "{FORM_TYPE}"', f'title = "{TITLE}"']
     for v in versions:
-        lines += ["", "[[versions]]", f'number = {int(v["number"])}',
-                  f'effective = "{v["effective"]}"', "[versions.files]"]
+        lines += [
+            "",
+            "[[versions]]",
+            f"number = {int(v['number'])}",
+            f'effective = "{v["effective"]}"',
+            "[versions.files]",
+        ]
         lines += [f'{lang} = "{digest}"' for lang, digest in sorted(v["files"].items())]
     MANIFEST.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -1,0 +1,229 @@
+"""Test fixtures. Every test that uses `app` runs twice: on SQLite and on PostgreSQL
+(`FORMS_TEST_DATABASE_URL`, default the local server's `test` database). A database that is
+not reachable fails the run with a message; it is never skipped silently."""
+
+import json
+import math
+import os
+import re
+import shutil
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from forms_service import create_app
+from forms_service.accounts.models import Role
+from forms_service.accounts.service import Actor, create_agency, create_user
+from forms_service.cases.service import create_client, open_case
+from forms_service.extensions import db
+
+PASSWORD = "correct horse battery staple"
+PG_URL = os.environ.get(
+    "FORMS_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+DATABASES = [
+    d.strip() for d in os.environ.get("FORMS_TEST_DATABASES", "sqlite,postgresql").split(",")
+]
+MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "forms_service", "migrations")
+
+
+def _make_app(instance, url, profile, **extra):
+    return create_app(
+        {
+            "INSTANCE_PATH": str(instance),
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "ARCHIVE_DIR": str(instance / "archive"),
+            "CONVERTER_PROFILE_DIR": str(profile),
+            "RATELIMIT_ENABLED": False,
+            **extra,
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def converter_profile(tmp_path_factory):
+    """One LibreOffice profile for the run, so only the first conversion pays its creation."""
+    return tmp_path_factory.mktemp("lo-profile") / "profile"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, converter_profile):
+    """A migrated SQLite database, copied for each test (migrating costs more than copying)."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "forms.db"
+    app = _make_app(folder, f"sqlite:///{path}", converter_profile)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema(tmp_path_factory, converter_profile):
+    """The PostgreSQL test database, emptied and migrated once for the run."""
+    engine = sa.create_engine(PG_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}). Start it, point "
+            "FORMS_TEST_DATABASE_URL at one, or run only SQLite with FORMS_TEST_DATABASES=sqlite.",
+            pytrace=False,
+        )
+    finally:
+        engine.dispose()
+    folder = tmp_path_factory.mktemp("pg-migrate")
+    app = _make_app(folder, PG_URL, converter_profile)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        tables = [t.name for t in db.metadata.sorted_tables]
+        db.engine.dispose()
+    return tables
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path, converter_profile):
+    if request.param == "sqlite":
+        path = tmp_path / "forms.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    elif request.param == "postgresql":
+        tables = request.getfixturevalue("postgres_schema")
+        url = PG_URL
+    else:
+        raise ValueError(f"unknown test database {request.param!r}")
+    app = _make_app(tmp_path, url, converter_profile)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if request.param == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+class World:
+    """Two agencies with staff, clients and open cases; the second one is the stranger whose
+    data the first may never reach."""
+
+    def __init__(self):
+        self.agency = create_agency("Gateway Housing Services", "1200 Market St", "(314) 555-0100")
+        self.supervisor = create_user(
+            self.agency, "sup@a.example", "Dana Whitfield", Role.SUPERVISOR, PASSWORD
+        )
+        self.case_manager = create_user(
+            self.agency, "cm@a.example", "Sam Okafor", Role.CASE_MANAGER, PASSWORD,
+            self.supervisor,
+        )
+        self.records = create_user(self.agency, "rec@a.example", "Ruth Lind", Role.RECORDS, PASSWORD)
+        self.admin = create_user(self.agency, "admin@a.example", "Alex Moreno", Role.ADMIN, PASSWORD)
+        self.client = create_client(self.agency, "María José", "Núñez", date(1985, 3, 4), "es")
+        self.case = open_case(self.client, self.case_manager, "Rapid Rehousing", date(2026, 10, 1))
+        self.other_agency = create_agency("Riverside Outreach", "9 River Rd", "(555) 010-0200")
+        self.other_case_manager = create_user(
+            self.other_agency, "cm@b.example", "Lee Park", Role.CASE_MANAGER, PASSWORD
+        )
+        self.other_records = create_user(
+            self.other_agency, "rec@b.example", "Kim Vo", Role.RECORDS, PASSWORD
+        )
+        self.other_client = create_client(self.other_agency, "John", "Stranger", date(1990, 1, 1))
+        self.other_case = open_case(
+            self.other_client, self.other_case_manager, "Shelter", date(2026, 9, 1)
+        )
+        db.session.commit()
+
+    def actor(self, user, ip="203.0.113.7"):
+        return Actor(user, ip, "pytest tablet")
+
+
+@pytest.fixture
+def world(app):
+    return World()
+
+
+class RequestClient(FlaskClient):
+    """Each request in its own app context, as in production: `g` (the logged-in user, work
+    queued after commit) and the database session never leak from the test into a request."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = RequestClient
+    return app.test_client()
+
+
+def csrf_token(client) -> str:
+    html = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def login(client, user, password=PASSWORD):
+    response = client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": csrf_token(client)}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+def post(client, url, data=None, **kwargs):
+    """POST a form the way a browser does: with the session's CSRF token."""
+    return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
+
+
+def ink_payload(width=600, height=200, loops=3) -> str:
+    """A realistic finger signature: a few looping strokes across the pad."""
+    strokes, t = [], 0
+    for k in range(loops):
+        stroke = []
+        for i in range(40):
+            x = 40 + k * 170 + i * 3.5
+            y = 100 + 45 * math.sin(i / 4 + k)
+            stroke.append([round(x, 1), round(y, 1), t, 0.5])
+            t += 12
+        strokes.append(stroke)
+    return json.dumps({"v": 1, "width": width, "height": height, "strokes": strokes})
+
+
+CONSENT = {
+    "recipient_name": "St. Patrick Center",
+    "recipient_type": "agency",
+    "recipient_contact": "800 N Tucker Blvd",
+    "categories": ["housing", "income"],
+    "other_information": "",
+    "purpose": "To apply for permanent supportive housing.",
+    "end_date": "",
+    "end_event": "I move into permanent housing",
+    "conditioned": False,
+    "conditioning_explanation": "",
+    "representative_signs": False,
+    "representative_name": "",
+    "representative_authority": "",
+}
+
+
+@pytest.fixture
+def consent_document(world):
+    """Factory: a consent for the world's client, created by the case manager and, unless
+    `send=False`, sent for signature."""
+    from forms_service.documents.service import send_for_signature, start_document
+
+    def make(send=True, **changes):
+        actor = world.actor(world.case_manager)
+        document = start_document(actor, world.case, "consent_release", {**CONSENT, **changes})
+        if send:
+            send_for_signature(actor, document)
+        db.session.commit()
+        return document
+
+    return make

@@ -15,6 +15,13 @@ INSTALL_HINT = (
 )
 
 
+# PDF/A-2b (archival) and lossless images, so signatures are not re-compressed as JPEG.
+PDF_FILTER = (
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+    '"UseLosslessCompression":{"type":"boolean","value":"true"}}'
+)
+
+
 class ConversionError(RuntimeError):
     pass
 
@@ -53,7 +60,7 @@ class SofficeConverter:
                 "--headless",
                 "--norestore",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                PDF_FILTER,
                 "--outdir",
                 tmp,
                 str(source),

@@ -13,7 +13,7 @@
   var BASELINE = 0.72; // the signing line, as a fraction of the pad height (see pad.css)
   var MIN_STEP = 1.5; // CSS px between recorded points: smooth enough, keeps the payload small
   var MAX_STROKES = 100; // the server's limit
-  var MAX_POINTS = 8000; // under the server's 10,000 so the JSON stays under its 200 kB
+  var MAX_POINTS = 7000; // at <= 26 bytes a point, the JSON stays under the server's 200 kB
 
   function Pad(root) {
     this.root = root;

@@ -41,7 +41,7 @@ def demo():
 
     users = load_demo()
     db.session.commit()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:
         click.echo(f"  {user.role.label:<15} {user.email}")
 

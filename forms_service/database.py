@@ -8,10 +8,9 @@ rolls back on any error. Work that must happen only once the data is safely comm
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-from flask import Flask, g
 from enum import StrEnum
 
+from flask import Flask, g
 from sqlalchemy import DateTime, Enum, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -9,7 +9,7 @@ from .accounts.service import create_agency, create_user
 from .cases.service import create_client, open_case
 from .extensions import db
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (demo data only, printed on purpose)
 AGENCY = ("Gateway Housing Services", "1200 Market St, St. Louis, MO 63103", "(314) 555-0100")
 STAFF = [
     ("supervisor@gateway.example", "Dana Whitfield", Role.SUPERVISOR),

@@ -45,8 +45,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(403)
     @app.errorhandler(PermissionDenied)
     def forbidden(exc):
-        message = str(exc) if isinstance(exc, PermissionDenied) and str(exc) else (
-            "Your role does not allow this."
+        message = (
+            str(exc)
+            if isinstance(exc, PermissionDenied) and str(exc)
+            else ("Your role does not allow this.")
         )
         return error_page(403, "Not allowed", message)
 
@@ -56,9 +58,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return error_page(
-            400, "The page expired", "Go back, reload the page and try again."
-        )
+        return error_page(400, "The page expired", "Go back, reload the page and try again.")
 
     @app.errorhandler(413)
     def too_large(exc):

@@ -3,7 +3,7 @@
 # (Latin, Arabic), poppler (pdftoppm/pdftotext for checks) and, with --browser, chromium for
 # the browser tests. As root it runs apt-get; otherwise it says what to install.
 set -euo pipefail
-pkgs=(libreoffice-writer-nogui python3-uno fonts-dejavu fonts-noto-core fonts-liberation2 poppler-utils)
+pkgs=(python3-venv libreoffice-writer-nogui python3-uno fonts-dejavu fonts-noto-core fonts-liberation2 poppler-utils)
 if [[ "${1:-}" == "--browser" ]]; then
   pkgs+=(chromium)
 fi

@@ -119,11 +119,19 @@ class World:
             self.agency, "sup@a.example", "Dana Whitfield", Role.SUPERVISOR, PASSWORD
         )
         self.case_manager = create_user(
-            self.agency, "cm@a.example", "Sam Okafor", Role.CASE_MANAGER, PASSWORD,
+            self.agency,
+            "cm@a.example",
+            "Sam Okafor",
+            Role.CASE_MANAGER,
+            PASSWORD,
             self.supervisor,
         )
-        self.records = create_user(self.agency, "rec@a.example", "Ruth Lind", Role.RECORDS, PASSWORD)
-        self.admin = create_user(self.agency, "admin@a.example", "Alex Moreno", Role.ADMIN, PASSWORD)
+        self.records = create_user(
+            self.agency, "rec@a.example", "Ruth Lind", Role.RECORDS, PASSWORD
+        )
+        self.admin = create_user(
+            self.agency, "admin@a.example", "Alex Moreno", Role.ADMIN, PASSWORD
+        )
         self.client = create_client(self.agency, "María José", "Núñez", date(1985, 3, 4), "es")
         self.case = open_case(self.client, self.case_manager, "Rapid Rehousing", date(2026, 10, 1))
         self.other_agency = create_agency("Riverside Outreach", "9 River Rd", "(555) 010-0200")

@@ -18,9 +18,10 @@ from ..rendering.service import Rendered
 from .models import AccessLog, ArchiveRecord
 from .store import FilesystemBlobStore
 
-FILE_KINDS = {"pdf": "application/pdf", "docx": (
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-)}
+FILE_KINDS = {
+    "pdf": "application/pdf",
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
 PURPOSES = {
     "client_copy": "A copy for the client (45 CFR 164.508(c)(4))",
     "client_request": "The client asked for a copy of their record",
@@ -139,8 +140,9 @@ def open_file(
         raise InvalidInput(errors)
     stated = PURPOSES[purpose] + (f": {explanation}" if explanation else "")
     blob = blob_store().get(getattr(record, f"{kind}_sha256"))
-    db.session.add(AccessLog(record_id=record.id, user_id=user.id, kind=kind, purpose=stated,
-                             ip=actor.ip))
+    db.session.add(
+        AccessLog(record_id=record.id, user_id=user.id, kind=kind, purpose=stated, ip=actor.ip)
+    )
     audit.record(actor, f"archive.download_{kind}", record, purpose=stated)
     return record, blob
 
@@ -161,4 +163,3 @@ def verify_blobs() -> Iterator[DamagedRecord]:
         for kind in FILE_KINDS:
             if not store.matches(getattr(record, f"{kind}_sha256")):
                 yield DamagedRecord(record, kind)
-

@@ -72,8 +72,9 @@ class ChainProblem:
 def verify_chain(batch: int = 1000) -> Iterator[ChainProblem]:
     """Re-hash every event in order, streaming; yield each break in the chain."""
     prev = GENESIS
-    rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(
-        yield_per=batch)).scalars()
+    rows = db.session.execute(
+        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
+    ).scalars()
     for event in rows:
         if event.prev_hash != prev:
             yield ChainProblem(event.id, "does not follow the event before it (one is missing)")

@@ -59,7 +59,9 @@ class ConsentReleaseForm(BaseForm):
         [Text(500, multiline=True)],
         filters=[strip],
     )
-    purpose = TextAreaField("Why it is shared (purpose)", [Text(2000, multiline=True)], filters=[strip])
+    purpose = TextAreaField(
+        "Why it is shared (purpose)", [Text(2000, multiline=True)], filters=[strip]
+    )
     end_date = DateField("Ends on (date)", validators=[Optional()])
     end_event = StringField("Or ends when (event)", [Text(300)], filters=[strip])
     conditioned = BooleanField("Services depend on signing this form (rare)")
@@ -123,8 +125,9 @@ def end_text(data: dict) -> str:
     return ", or ".join(parts) + (", whichever comes first" if len(parts) == 2 else "")
 
 
-def context(data: dict) -> dict:
+def context(data: dict, common: dict) -> dict:
     categories = data.get("categories") or []
+    agency = common["agency"]
     return {
         "consent": {
             "recipient_name": data["recipient_name"],
@@ -142,6 +145,11 @@ def context(data: dict) -> dict:
             "representative_signs": bool(data.get("representative_signs")),
             "representative_name": data.get("representative_name") or "",
             "representative_authority": data.get("representative_authority") or "",
+            "revocation_how": (
+                f"Write to {agency['name']}, {agency['address']}, or tell your case manager, "
+                "who will help you put it in writing. You can also call "
+                f"{agency['phone']} to ask how."
+            ),
         }
     }
 

@@ -31,8 +31,9 @@ class FormType:
     signer_roles: tuple[SignerRole, ...]
     # The elements that must all be filled before the form may go out for signature.
     missing_elements: Callable[[dict], dict[str, list[str]]]
-    # Validated data -> the form-specific part of the template context (allow-listed values).
-    context: Callable[[dict], dict]
+    # Validated data and the common context (agency, client, document) -> the form-specific
+    # part of the template context (allow-listed values).
+    context: Callable[[dict, dict], dict]
     # Who signs, in order, given the data and the names of the client and case manager.
     signers: Callable[[dict, str, str], list[SignerSpec]]
     example: Callable[[], dict]

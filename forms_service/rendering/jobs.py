@@ -45,7 +45,9 @@ def render_signed(document: Document):
     version = template_store().version(document.form_type, document.template_version)
     rendered = render(render_input(document), version)
     if rendered.template_sha256 != document.template_sha256:
-        raise RuleViolation(f"The template of {document.reference} is not the one it was signed on.")
+        raise RuleViolation(
+            f"The template of {document.reference} is not the one it was signed on."
+        )
     return rendered
 
 
@@ -64,8 +66,9 @@ def run_job(job_id: uuid.UUID) -> bool:
         job.attempts += 1
         job.error = str(exc)[:2000]
         job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
-        audit.record(SYSTEM, "document.render_failed", job.document, error=job.error,
-                     attempt=job.attempts)
+        audit.record(
+            SYSTEM, "document.render_failed", job.document, error=job.error, attempt=job.attempts
+        )
         db.session.commit()
         return False
     job.attempts += 1
@@ -88,8 +91,12 @@ def run_job(job_id: uuid.UUID) -> bool:
 
 def run_pending() -> tuple[int, int]:
     """Run every job still pending (after a crash or a failed conversion): (done, failed)."""
-    ids = db.session.execute(
-        select(RenderJob.id).where(RenderJob.status == "pending").order_by(RenderJob.created_at)
-    ).scalars().all()
+    ids = (
+        db.session.execute(
+            select(RenderJob.id).where(RenderJob.status == "pending").order_by(RenderJob.created_at)
+        )
+        .scalars()
+        .all()
+    )
     done = sum(run_job(job_id) for job_id in ids)
     return done, len(ids) - done

@@ -5,9 +5,10 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from docxtpl import DocxTemplate, InlineImage
 from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from flask import current_app
+from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..formatting import long_date
@@ -67,7 +68,7 @@ def converter() -> SofficeConverter:
 
 def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion) -> dict:
     form_type = get_form_type(inp.form_type)
-    return {
+    common = {
         "agency": {
             "name": inp.agency_name,
             "address": inp.agency_address,
@@ -93,14 +94,17 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
             }
             for s in inp.signers
         ],
-        **form_type.context(inp.data),
     }
+    return {**common, **form_type.context(inp.data, common)}
 
 
 def render_docx(template: bytes, inp: RenderInput, version: TemplateVersion) -> bytes:
     tpl = DocxTemplate(io.BytesIO(template))
     # Autoescape makes every value text: `<b>` or `{{ x }}` typed by a user comes out literally.
-    tpl.render(build_context(tpl, inp, version), jinja_env=SandboxedEnvironment(autoescape=True))
+    # StrictUndefined: a template asking for a value the context lacks fails loudly instead of
+    # printing a blank into a legal document.
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    tpl.render(build_context(tpl, inp, version), jinja_env=env)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

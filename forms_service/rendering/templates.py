@@ -34,7 +34,10 @@ class TemplateStore:
         return sorted(
             (
                 TemplateVersion(
-                    form_type, v["number"], date.fromisoformat(str(v["effective"])), dict(v["files"])
+                    form_type,
+                    v["number"],
+                    date.fromisoformat(str(v["effective"])),
+                    dict(v["files"]),
                 )
                 for v in data["versions"]
             ),
@@ -62,7 +65,9 @@ class TemplateStore:
                 f"Template version {version.number} of {version.form_type} has no "
                 f"{language!r} text; available: {', '.join(version.languages)}."
             )
-        blob = (self.root / version.form_type / str(version.number) / f"{language}.docx").read_bytes()
+        blob = (
+            self.root / version.form_type / str(version.number) / f"{language}.docx"
+        ).read_bytes()
         if hashlib.sha256(blob).hexdigest() != version.files[language]:
             raise RuleViolation(
                 f"Template {version.form_type} v{version.number} ({language}) does not match "

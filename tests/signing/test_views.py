@@ -44,7 +44,9 @@ def test_consent_goes_from_the_form_to_the_archive(client, world):
     tablet = client.get(f"/documents/{document.id}/sign/{client_signer.id}")
     html = tablet.get_data(as_text=True)
     assert tablet.status_code == 200
-    assert "St. Patrick Center" in html and "Housing &lt;b&gt;search&lt;/b&gt; &amp; {{ x }}" in html
+    assert (
+        "St. Patrick Center" in html and "Housing &lt;b&gt;search&lt;/b&gt; &amp; {{ x }}" in html
+    )
     assert 'href="/cases' not in html and "Sign out" not in html
     content_sha = re.search(r'name="content_sha256" type="hidden" value="([0-9a-f]{64})"', html)
 
@@ -59,7 +61,11 @@ def test_consent_goes_from_the_form_to_the_archive(client, world):
     countersigned = post(
         client,
         f"/documents/{document.id}/sign/{cm_signer.id}",
-        {"ink": ink_payload(loops=2), "esign_accepted": "y", "content_sha256": content_sha.group(1)},
+        {
+            "ink": ink_payload(loops=2),
+            "esign_accepted": "y",
+            "content_sha256": content_sha.group(1),
+        },
     )
     assert countersigned.status_code == 302
     db.session.expire_all()
@@ -89,13 +95,24 @@ def test_consent_goes_from_the_form_to_the_archive(client, world):
     assert docx.status_code == 200 and docx.headers["Content-Disposition"].startswith("attachment")
 
     accesses = db.session.execute(select(AccessLog).order_by(AccessLog.at)).scalars().all()
-    assert [(a.kind, a.user_id) for a in accesses] == [("pdf", world.records.id), ("docx", world.records.id)]
+    assert [(a.kind, a.user_id) for a in accesses] == [
+        ("pdf", world.records.id),
+        ("docx", world.records.id),
+    ]
     assert accesses[1].purpose.endswith("Transfer to new provider")
     actions = set(db.session.execute(select(AuditEvent.action)).scalars())
     assert {
-        "document.create", "document.send", "document.view", "document.view_for_signing",
-        "document.sign", "document.render", "archive.file", "archive.search", "archive.view",
-        "archive.download_pdf", "archive.download_docx",
+        "document.create",
+        "document.send",
+        "document.view",
+        "document.view_for_signing",
+        "document.sign",
+        "document.render",
+        "archive.file",
+        "archive.search",
+        "archive.view",
+        "archive.download_pdf",
+        "archive.download_docx",
     } <= actions
     assert list(verify_chain()) == []
 

@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Each sets up everything first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FORMS_INSTANCE ?= $(CURDIR)/instance
+
+.PHONY: run test setup system-deps lint format clean
+
+run: setup
+	$(BIN)/forms-service init
+	$(BIN)/forms-service demo
+	@echo "forms-service is serving on http://$(HOST):$(PORT) (Ctrl-C stops it)"
+	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST):$(PORT) \
+		--access-logfile - "forms_service:create_app()"
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@bash scripts/install-system-deps.sh --browser
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -45,6 +45,20 @@ def _make_app(instance, url, profile, **extra):
     )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Still argon2id, with the smallest cost: the tests create many users, and the
+    production cost is there to be slow."""
+    from argon2 import PasswordHasher
+
+    from forms_service.accounts import service
+
+    production = service._hasher
+    service._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service._hasher = production
+
+
 @pytest.fixture(scope="session")
 def converter_profile(tmp_path_factory):
     """One LibreOffice profile for the run, so only the first conversion pays its creation."""
@@ -107,6 +121,14 @@ def app(request, tmp_path, converter_profile):
             with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture
+def bare_app(tmp_path, converter_profile):
+    """An app whose code under test needs settings but no database (runs once, not per DB)."""
+    app = _make_app(tmp_path, "sqlite://", converter_profile)
+    with app.app_context():
+        yield app
 
 
 class World:

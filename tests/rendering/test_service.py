@@ -1,0 +1,109 @@
+"""Rendering: every typed value comes out literally in the DOCX and the PDF; the document says
+what the rules require it to say."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from forms_service.errors import RuleViolation
+from forms_service.rendering.service import RenderInput, SignerInfo, render, template_store
+from tests.conftest import CONSENT
+
+NASTY = "<b>bold</b> & {{ x }} {% if %} \"double\" 'single' مريم العلي 🏠"
+
+
+def consent_input(**data_changes) -> RenderInput:
+    return RenderInput(
+        form_type="consent_release",
+        language="en",
+        reference="CR-TEST000001",
+        created_on=date(2026, 11, 25),
+        agency_name="Gateway & Sons <Housing>",
+        agency_address="1200 Market St",
+        agency_phone="(314) 555-0100",
+        client_name="Zoë {{ client }} O'Brien",
+        client_date_of_birth=date(1985, 3, 4),
+        case_number="C-2026-0001",
+        data={**CONSENT, **data_changes},
+        signers=[SignerInfo("Client", "Zoë O'Brien"), SignerInfo("Case manager", "Sam Okafor")],
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def docx_xml(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return "".join(
+            z.read(n).decode() for n in z.namelist() if n.startswith("word/") and n.endswith(".xml")
+        )
+
+
+@pytest.mark.soffice
+def test_typed_text_comes_out_literally_in_docx_and_pdf(bare_app):
+    long_purpose = ("Line one of a long purpose.\n" + "word " * 390).strip()
+    rendered = render(
+        consent_input(recipient_name=NASTY, purpose=long_purpose, end_event="I say {% endif %}")
+    )
+    xml = docx_xml(rendered.docx)
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; {{ x }} {% if %}" in xml
+    text = pdf_text(rendered.pdf)
+    flat = " ".join(text.split())
+    for value in [
+        "<b>bold</b> & {{ x }} {% if %}",
+        "\"double\" 'single'",
+        "🏠",
+        "Zoë {{ client }} O'Brien",
+        "Gateway & Sons <Housing>",
+        "I say {% endif %}",
+    ]:
+        assert value in flat, value
+    assert "العلي" in text or "ﻲﻠﻌﻟﺍ" in text  # Arabic as logical or shaped presentation forms
+    assert flat.count("word") >= 390
+
+
+@pytest.mark.soffice
+def test_consent_states_every_required_element(bare_app):
+    text = " ".join(pdf_text(render(consent_input()).pdf).split())
+    for required in [
+        "St. Patrick Center",  # recipient
+        "Gateway & Sons <Housing>",  # who discloses
+        "Housing status and history",
+        "Income and benefits",  # what, specifically
+        "To apply for permanent supportive housing.",  # purpose
+        "when I move into permanent housing",  # when it ends
+        "in writing",  # the right to revoke in writing, and how
+        "C-2026-0001",
+        "CR-TEST000001",
+    ]:
+        assert required in text, required
+    assert "42 CFR" not in text
+
+
+@pytest.mark.soffice
+def test_substance_use_records_add_the_part_2_notice(bare_app):
+    text = " ".join(pdf_text(render(consent_input(categories=["substance_use"])).pdf).split())
+    assert "42 CFR part 2" in text or "42 CFR Part 2" in text
+    assert "prohibit" in text
+
+
+def test_a_template_changed_outside_the_manifest_is_refused(bare_app, tmp_path):
+    import shutil
+
+    root = tmp_path / "form_templates"
+    shutil.copytree(bare_app.config["TEMPLATES_DIR"], root)
+    (root / "consent_release" / "1" / "en.docx").write_bytes(b"tampered")
+    bare_app.config["TEMPLATES_DIR"] = str(root)
+    store = template_store()
+    with pytest.raises(RuleViolation, match="does not match the sha256"):
+        store.load(store.current("consent_release"), "en")
+
+
+def test_a_language_without_a_template_is_refused_clearly(bare_app):
+    store = template_store()
+    with pytest.raises(RuleViolation, match="has no 'xx' text"):
+        store.load(store.current("consent_release"), "xx")

@@ -198,7 +198,11 @@ register(
         signers=signers,
         example=example,
         page_template="forms/consent_release.html",
-        page_context=lambda data: {"categories": CATEGORIES, "end_text": end_text(data)},
+        page_context=lambda data: {
+            "categories": CATEGORIES,
+            "recipient_types": RECIPIENT_TYPES,
+            "end_text": end_text(data),
+        },
         summary=summary,
     )
 )

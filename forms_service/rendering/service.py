@@ -10,6 +10,7 @@ from docxtpl import DocxTemplate, InlineImage
 from flask import current_app
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from PIL import Image
 
 from ..formatting import long_date
 from ..forms import get_form_type
@@ -66,6 +67,18 @@ def converter() -> SofficeConverter:
     return ext["forms_converter"]
 
 
+SIGNATURE_BOX_MM = (45, 15)  # width, height of the space a signature gets in a template
+
+
+def signature_image(tpl: DocxTemplate, png: bytes) -> InlineImage:
+    """The signature scaled to fit its box whatever its shape."""
+    width, height = Image.open(io.BytesIO(png)).size
+    box_w, box_h = SIGNATURE_BOX_MM
+    if width / height > box_w / box_h:
+        return InlineImage(tpl, io.BytesIO(png), width=Mm(box_w))
+    return InlineImage(tpl, io.BytesIO(png), height=Mm(box_h))
+
+
 def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion) -> dict:
     form_type = get_form_type(inp.form_type)
     common = {
@@ -90,7 +103,7 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
                 "role_label": s.role_label,
                 "name": s.name,
                 "signed_at": s.signed_at,
-                "image": InlineImage(tpl, io.BytesIO(s.png), height=Mm(15)) if s.png else "",
+                "image": signature_image(tpl, s.png) if s.png else "",
             }
             for s in inp.signers
         ],

@@ -1,0 +1,106 @@
+"""The audit trail is append-only and hash-chained: whoever edits or deletes an event in the
+database, even with plain SQL, is named by `verify_chain`."""
+
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from forms_service.accounts.service import SYSTEM
+from forms_service.audit.models import AuditEvent
+from forms_service.audit.service import ChainProblem, record, verify_chain
+from forms_service.extensions import db
+
+
+def five_events(world) -> list[int]:
+    actor = world.actor(world.case_manager)
+    events = [
+        record(actor, "document.create", world.case, form_type="consent_release"),
+        record(actor, "document.view", world.case),
+        record(world.actor(world.records), "archive.search", query="núñez", results=0),
+        record(actor, "document.sign", world.case, signer="María José Núñez"),
+        record(SYSTEM, "document.render", world.case, template_version=1),
+    ]
+    db.session.commit()
+    return [e.id for e in events]
+
+
+def problems() -> list[ChainProblem]:
+    db.session.expire_all()
+    return list(verify_chain())
+
+
+def run_sql(statement: str, **params) -> None:
+    db.session.execute(sa.text(statement), params)
+    db.session.commit()
+
+
+def test_an_intact_chain_verifies(world):
+    ids = five_events(world)
+    assert problems() == []
+    events = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
+    assert [e.id for e in events] == ids
+    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+
+
+def test_an_intact_chain_verifies_in_small_batches(world):
+    five_events(world)
+    db.session.expire_all()
+    assert list(verify_chain(batch=2)) == []
+
+
+def test_an_altered_audit_event_is_named_by_verify(world):
+    ids = five_events(world)
+    run_sql("UPDATE audit_event SET actor = 'someone-else@a.example' WHERE id = :id", id=ids[2])
+    assert problems() == [ChainProblem(ids[2], "was altered after it was written")]
+
+
+def test_an_altered_ip_address_is_named_by_verify(world):
+    ids = five_events(world)
+    run_sql("UPDATE audit_event SET ip = '198.51.100.1' WHERE id = :id", id=ids[0])
+    assert problems() == [ChainProblem(ids[0], "was altered after it was written")]
+
+
+def test_an_event_rehashed_after_editing_breaks_the_link_to_the_next_one(world):
+    ids = five_events(world)
+    run_sql("UPDATE audit_event SET hash = :h WHERE id = :id", h="f" * 64, id=ids[1])
+    found = problems()
+    assert ChainProblem(ids[1], "was altered after it was written") in found
+    assert ChainProblem(ids[2], "does not follow the event before it (one is missing)") in found
+
+
+def test_a_deleted_middle_event_is_detected(world):
+    ids = five_events(world)
+    run_sql("DELETE FROM audit_event WHERE id = :id", id=ids[2])
+    assert problems() == [
+        ChainProblem(ids[3], "does not follow the event before it (one is missing)")
+    ]
+
+
+def test_a_deleted_first_event_is_detected(world):
+    ids = five_events(world)
+    run_sql("DELETE FROM audit_event WHERE id = :id", id=ids[0])
+    assert [p.event_id for p in problems()] == [ids[1]]
+
+
+def test_deleting_the_newest_events_is_detected(world):
+    ids = five_events(world)
+    run_sql("DELETE FROM audit_event WHERE id >= :id", id=ids[3])
+    assert problems() == [ChainProblem(None, "the newest events were removed")]
+
+
+def test_deleting_every_event_is_detected(world):
+    five_events(world)
+    run_sql("DELETE FROM audit_event")
+    assert problems() == [ChainProblem(None, "the newest events were removed")]
+
+
+def test_an_event_carries_the_agency_of_its_actor(world):
+    own = record(world.actor(world.case_manager), "document.view", world.other_case)
+    other = record(world.actor(world.other_records), "archive.search", query="x")
+    system = record(SYSTEM, "document.render", world.case)
+    system_without_object = record(SYSTEM, "maintenance")
+    db.session.commit()
+    assert own.agency_id == world.agency.id  # the actor's, not the object's
+    assert other.agency_id == world.other_agency.id
+    assert system.agency_id == world.agency.id  # no person acting: the object's agency
+    assert system_without_object.agency_id is None
+    assert problems() == []

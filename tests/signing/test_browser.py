@@ -1,0 +1,145 @@
+"""The consent path in a real browser (Debian's chromium driven by Playwright): the case
+manager fills the form, the client signs with a finger on a tablet-sized touch screen, the
+case manager countersigns with the mouse. No request may leave this machine.
+
+`FORMS_SCREENSHOTS=DIR` keeps a screenshot of each step (the README's come from here)."""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from forms_service.documents.models import Document
+from forms_service.extensions import db
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.soffice]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("chromium is not installed: run scripts/install-system-deps.sh --browser")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Shots:
+    def __init__(self, page):
+        self.page = page
+        self.folder = os.environ.get("FORMS_SCREENSHOTS")
+
+    def __call__(self, name):
+        if self.folder:
+            Path(self.folder).mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=f"{self.folder}/{name}.png", full_page=True)
+
+
+def draw_with_finger(page, selector, strokes=3):
+    """Real touch events through the DevTools protocol, as a finger on a tablet."""
+    box = page.locator(selector).bounding_box()
+    cdp = page.context.new_cdp_session(page)
+    for k in range(strokes):
+        points = [
+            (box["x"] + 40 + k * box["width"] / 3.5 + i * 5, box["y"] + box["height"] / 2
+             + (25 if i % 8 < 4 else -25) * (i % 4) / 4)
+            for i in range(30)
+        ]
+        for n, (x, y) in enumerate(points):
+            kind = "touchStart" if n == 0 else "touchMove"
+            cdp.send("Input.dispatchTouchEvent",
+                     {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def draw_with_mouse(page, selector):
+    box = page.locator(selector).bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + 120)
+    page.mouse.down()
+    for i in range(40):
+        page.mouse.move(box["x"] + 30 + i * 8, box["y"] + 100 + (i % 6) * 8)
+    page.mouse.up()
+
+
+def test_client_signs_with_a_finger_and_the_case_manager_countersigns(
+    live_server, browser, world
+):
+    context = browser.new_context(
+        viewport={"width": 800, "height": 1280}, has_touch=True, device_scale_factor=1
+    )
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: r.url.startswith(live_server) or outside.append(r.url))
+    shot = Shots(page)
+
+    page.goto(f"{live_server}/login")
+    shot("01-login")
+    page.fill("#email", world.case_manager.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.click(f"text={world.client.full_name}")
+    shot("02-case")
+    page.click("text=Consent to Release Information")
+    page.fill("#recipient_name", "St. Patrick Center")
+    page.check("input[name=recipient_type][value=agency]")
+    page.check("input[name=categories][value=housing]")
+    page.check("input[name=categories][value=income]")
+    page.fill("#purpose", "To apply for permanent supportive housing.")
+    page.fill("#end_event", "I move into permanent housing")
+    shot("03-consent-form")
+    page.click("button[value=send]")
+    shot("04-document")
+
+    page.click("a:has-text('Hand the tablet to')")
+    page.wait_for_url("**/sign/**")
+    assert page.locator("a[href^='/cases']").count() == 0
+    assert page.locator("#sign-submit").is_disabled()
+    page.locator("#esign_accepted").tap()
+    draw_with_finger(page, ".sig-pad canvas")
+    assert page.locator("#sign-submit").is_enabled()
+    shot("05-tablet-signing")
+    page.locator("#sign-submit").tap()
+    page.wait_for_url("**/hand-back")
+    shot("06-hand-back")
+
+    page.click("text=Case manager: continue")
+    page.click("a:has-text('Countersign')")
+    page.wait_for_url("**/sign/**")
+    page.check("#esign_accepted")
+    draw_with_mouse(page, ".sig-pad canvas")
+    page.click("#sign-submit")
+    page.wait_for_selector("text=Open the archived copy")
+    shot("07-archived")
+    context.close()
+
+    assert outside == []
+    db.session.expire_all()
+    document = db.session.execute(select(Document)).scalar_one()
+    assert document.status == "archived"
+    assert [s.method for s in document.signers] == ["in_person_tablet", "staff_session"]

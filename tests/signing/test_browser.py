@@ -136,6 +136,24 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(
     page.click("#sign-submit")
     page.wait_for_selector("text=Open the archived copy")
     shot("07-archived")
+    page.click("text=Sign out")
+
+    # Records staff, at a desk: find it by a name typed without accents.
+    page.set_viewport_size({"width": 1200, "height": 900})
+    page.fill("#email", world.records.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("#q", "maria nunez")
+    page.click("button:has-text('Search')")
+    shot("08-archive-search")
+    page.click("a:has-text('Consent to Release Information')")
+    page.check("input[name=purpose][value=client_request]")
+    with page.expect_download() as download:
+        page.click("button:has-text('Download the DOCX')")
+    assert download.value.suggested_filename.endswith(".docx")
+    page.reload()
+    shot("09-archive-record")
+    assert page.locator("td:has-text('The client asked for a copy of their record')").count() == 1
     context.close()
 
     assert outside == []

@@ -1,0 +1,207 @@
+"""The archive: a signed consent is filed once, found by records staff of its agency only,
+opened only with a stated purpose (and every opening logged), and checked against its
+sha256 on disk. Each test archives one consent through the real services and LibreOffice."""
+
+import hashlib
+
+import pytest
+from sqlalchemy import func, select
+
+from forms_service.archive import service as archive
+from forms_service.archive.models import AccessLog, ArchiveRecord
+from forms_service.audit.models import AuditEvent
+from forms_service.audit.service import verify_chain
+from forms_service.documents import service as documents
+from forms_service.documents.models import Document, DocumentStatus
+from forms_service.errors import InvalidInput, NotFound, PermissionDenied
+from forms_service.extensions import db
+from forms_service.rendering.jobs import run_job
+from forms_service.rendering.service import Rendered, template_store
+from tests.conftest import ink_payload
+
+pytestmark = pytest.mark.soffice
+
+
+def sign_consent(world, consent_document, **changes):
+    """A consent signed by the client (on the case manager's tablet) then the case manager,
+    committed; returns the document and its pending render job."""
+    document = consent_document(**changes)
+    job = None
+    for loops, signer in enumerate(document.signers, start=2):
+        job = documents.sign(
+            world.actor(world.case_manager),
+            document,
+            signer,
+            ink_payload=ink_payload(loops=loops),
+            shown_content_sha256=document.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    assert job is not None and document.status == DocumentStatus.SIGNED
+    return document, job
+
+
+def archive_consent(world, consent_document, **changes) -> ArchiveRecord:
+    """A consent signed and archived through the services (one real conversion)."""
+    document, job = sign_consent(world, consent_document, **changes)
+    assert run_job(job.id)
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).status == DocumentStatus.ARCHIVED
+    return db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
+    ).scalar_one()
+
+
+def count(model) -> int:
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_search_ignores_case_and_accents_and_matches_part_of_a_name(world, consent_document):
+    record = archive_consent(world, consent_document)
+    records_staff = world.actor(world.records)
+    for query in ["NUNEZ", "maría", "jos", "Núñez", "maria nunez", "NÚÑEZ  José", "", "  "]:
+        assert archive.search(records_staff, query) == [record], query
+    for query in ["garcia", "maria garcia", "%", "_", "nunez%", "jose\\"]:
+        assert archive.search(records_staff, query) == [], query
+
+
+def test_another_agency_can_neither_find_nor_open_a_record(world, consent_document):
+    record = archive_consent(world, consent_document)
+    for user in (world.other_records, world.other_case_manager):
+        stranger = world.actor(user)
+        if user is world.other_records:
+            for query in ["nunez", "maría", "jos", ""]:
+                assert archive.search(stranger, query) == [], query
+        with pytest.raises(NotFound):
+            archive.get_record(stranger, str(record.id))
+        with pytest.raises(NotFound):
+            archive.open_file(stranger, str(record.id), "pdf", "audit")
+        with pytest.raises(NotFound):
+            archive.access_history(stranger, record)
+    with pytest.raises(NotFound):
+        archive.open_file(world.actor(world.other_records), "not-a-uuid", "pdf", "audit")
+    assert count(AccessLog) == 0
+
+
+def test_case_managers_cannot_search_but_can_open_their_agencys_records(
+    world, consent_document
+):
+    record = archive_consent(world, consent_document)
+    case_manager = world.actor(world.case_manager)
+    with pytest.raises(PermissionDenied):
+        archive.search(case_manager, "nunez")
+    assert archive.get_record(case_manager, str(record.id)) == record
+    opened, pdf = archive.open_file(case_manager, str(record.id), "pdf", "client_copy")
+    assert opened == record and pdf.startswith(b"%PDF-")
+    assert hashlib.sha256(pdf).hexdigest() == record.pdf_sha256
+
+
+def test_every_opening_states_a_purpose_and_is_logged(world, consent_document):
+    record = archive_consent(world, consent_document)
+    records_staff = world.actor(world.records)
+    record_id = str(record.id)
+
+    with pytest.raises(InvalidInput) as no_purpose:
+        archive.open_file(records_staff, record_id, "pdf", "")
+    assert list(no_purpose.value.errors) == ["purpose"]
+    with pytest.raises(InvalidInput) as unknown_purpose:
+        archive.open_file(records_staff, record_id, "pdf", "curiosity")
+    assert list(unknown_purpose.value.errors) == ["purpose"]
+    for blank in ["", "   "]:
+        with pytest.raises(InvalidInput) as unexplained:
+            archive.open_file(records_staff, record_id, "docx", "other", blank)
+        assert list(unexplained.value.errors) == ["explanation"]
+    with pytest.raises(InvalidInput) as bad_kind:
+        archive.open_file(records_staff, record_id, "xlsx", "audit")
+    assert list(bad_kind.value.errors) == ["kind"]
+    assert count(AccessLog) == 0  # a refused opening shows nothing and logs nothing
+
+    _, pdf = archive.open_file(records_staff, record_id, "pdf", "audit")
+    _, docx = archive.open_file(
+        world.actor(world.admin, ip="198.51.100.9"),
+        record_id,
+        "docx",
+        "other",
+        "  Transfer to the new provider  ",
+    )
+    db.session.commit()
+    assert pdf.startswith(b"%PDF-") and docx.startswith(b"PK")
+
+    log = db.session.execute(select(AccessLog).order_by(AccessLog.at)).scalars().all()
+    assert [(a.record_id, a.user_id, a.kind, a.ip) for a in log] == [
+        (record.id, world.records.id, "pdf", "203.0.113.7"),
+        (record.id, world.admin.id, "docx", "198.51.100.9"),
+    ]
+    assert log[0].purpose == archive.PURPOSES["audit"]
+    assert log[1].purpose == f"{archive.PURPOSES['other']}: Transfer to the new provider"
+    assert [a.user for a in archive.access_history(records_staff, record)] == [
+        world.records,
+        world.admin,
+    ]
+
+    events = (
+        db.session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.action.like("archive.download_%"))
+            .order_by(AuditEvent.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert [(e.action, e.object_id, e.actor, e.details["purpose"]) for e in events] == [
+        ("archive.download_pdf", record_id, "rec@a.example (records)", log[0].purpose),
+        ("archive.download_docx", record_id, "admin@a.example (admin)", log[1].purpose),
+    ]
+    assert all(e.agency_id == world.agency.id for e in events)
+    assert list(verify_chain()) == []
+
+
+def test_filing_the_same_document_twice_returns_the_first_record(world, consent_document):
+    record = archive_consent(world, consent_document)
+    document = db.session.get(Document, record.document_id)
+    blobs = sorted(p for p in (world_archive_dir()).rglob("*") if p.is_file())
+    version = template_store().version("consent_release", record.template_version)
+    again = archive.file_document(
+        document, Rendered(b"other docx", b"%PDF other", version, record.template_sha256)
+    )
+    db.session.commit()
+    assert again.id == record.id and again.pdf_sha256 == record.pdf_sha256
+    assert count(ArchiveRecord) == 1
+    assert sorted(p for p in world_archive_dir().rglob("*") if p.is_file()) == blobs
+    job_id = document_job_id(document)
+    assert run_job(job_id) is True  # a job run twice (a retry after a crash) files nothing new
+    assert count(ArchiveRecord) == 1
+
+
+def test_verify_blobs_names_the_record_whose_pdf_was_changed(world, consent_document):
+    record = archive_consent(world, consent_document)
+    assert list(archive.verify_blobs()) == []
+    path = blob_path(record.pdf_sha256)
+    path.chmod(0o640)
+    pdf = bytearray(path.read_bytes())
+    pdf[len(pdf) // 2] ^= 0x01
+    path.write_bytes(bytes(pdf))
+    damaged = list(archive.verify_blobs())
+    assert [(d.record.id, d.record.reference, d.kind) for d in damaged] == [
+        (record.id, record.reference, "pdf")
+    ]
+
+
+def world_archive_dir():
+    from pathlib import Path
+
+    from flask import current_app
+
+    return Path(current_app.config["ARCHIVE_DIR"])
+
+
+def blob_path(sha256: str):
+    return world_archive_dir() / sha256[:2] / sha256[2:4] / sha256
+
+
+def document_job_id(document):
+    from forms_service.rendering.models import RenderJob
+
+    return db.session.execute(
+        select(RenderJob.id).where(RenderJob.document_id == document.id)
+    ).scalar_one()

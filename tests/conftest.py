@@ -6,6 +6,7 @@ import json
 import math
 import os
 import re
+import secrets
 import shutil
 from datetime import date
 
@@ -79,41 +80,45 @@ def sqlite_template(tmp_path_factory, converter_profile):
 
 @pytest.fixture(scope="session")
 def postgres_schema(tmp_path_factory, converter_profile):
-    """The PostgreSQL test database, emptied and migrated once for the run."""
+    """A schema of its own in the PostgreSQL test database, migrated once for the run and
+    dropped at its end, so that runs side by side never see each other's tables."""
+    schema = f"forms_test_{os.getpid()}_{secrets.token_hex(3)}"
     engine = sa.create_engine(PG_URL)
     try:
         with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     except sa.exc.OperationalError as exc:
         pytest.fail(
             f"PostgreSQL is not reachable at {PG_URL} ({exc.orig}). Start it, point "
             "FORMS_TEST_DATABASE_URL at one, or run only SQLite with FORMS_TEST_DATABASES=sqlite.",
             pytrace=False,
         )
-    finally:
-        engine.dispose()
+    options = {"connect_args": {"options": f"-c search_path={schema}"}, "pool_pre_ping": True}
     folder = tmp_path_factory.mktemp("pg-migrate")
-    app = _make_app(folder, PG_URL, converter_profile)
+    app = _make_app(folder, PG_URL, converter_profile, SQLALCHEMY_ENGINE_OPTIONS=options)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         tables = [t.name for t in db.metadata.sorted_tables]
         db.engine.dispose()
-    return tables
+    yield options, tables
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(params=DATABASES)
 def app(request, tmp_path, converter_profile):
+    extra = {}
     if request.param == "sqlite":
         path = tmp_path / "forms.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
     elif request.param == "postgresql":
-        tables = request.getfixturevalue("postgres_schema")
+        extra["SQLALCHEMY_ENGINE_OPTIONS"], tables = request.getfixturevalue("postgres_schema")
         url = PG_URL
     else:
         raise ValueError(f"unknown test database {request.param!r}")
-    app = _make_app(tmp_path, url, converter_profile)
+    app = _make_app(tmp_path, url, converter_profile, **extra)
     with app.app_context():
         yield app
         db.session.remove()

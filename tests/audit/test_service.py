@@ -1,6 +1,8 @@
 """The audit trail is append-only and hash-chained: whoever edits or deletes an event in the
 database, even with plain SQL, is named by `verify_chain`."""
 
+from itertools import pairwise
+
 import sqlalchemy as sa
 from sqlalchemy import select
 
@@ -38,7 +40,7 @@ def test_an_intact_chain_verifies(world):
     assert problems() == []
     events = db.session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars().all()
     assert [e.id for e in events] == ids
-    assert all(later.prev_hash == earlier.hash for earlier, later in zip(events, events[1:]))
+    assert all(later.prev_hash == earlier.hash for earlier, later in pairwise(events))
 
 
 def test_an_intact_chain_verifies_in_small_batches(world):

@@ -1,0 +1,230 @@
+"""The `forms-service` command, run through click's test runner inside the test app: the same
+commands an operator types, on both databases where they touch one."""
+
+import io
+import json
+import logging
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from forms_service.accounts.models import Agency, Role, User
+from forms_service.audit.models import AuditEvent
+from forms_service.cases.models import Case, Client
+from forms_service.cli import main
+from forms_service.extensions import db
+from tests.archive.test_service import archive_consent, blob_path
+
+
+@pytest.fixture(autouse=True)
+def cli_environment(monkeypatch):
+    """FlaskGroup sets FLASK_RUN_FROM_CLI, and Alembic's logging setup (run by `init`) points
+    the root logger at the runner's captured stderr: both are put back after each test."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    handlers = logging.root.handlers[:]
+    level = logging.root.level
+    disabled = {
+        name: logger.disabled
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    yield
+    logging.root.handlers[:] = handlers
+    logging.root.setLevel(level)
+    for name, was_disabled in disabled.items():
+        logging.getLogger(name).disabled = was_disabled
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(main, list(args))
+
+
+def count(model, *where) -> int:
+    return db.session.execute(select(func.count()).select_from(model).where(*where)).scalar_one()
+
+
+def example(app) -> dict:
+    result = run(app, "render", "consent_release", "--example")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def write_json(path, payload):
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# Rendering touches no database: these run once, on `bare_app`.
+
+
+def test_forms_lists_each_form_type_with_its_template_versions_and_languages(bare_app):
+    result = run(bare_app, "forms")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "consent_release: Consent to Release Information"
+    assert lines[1].startswith("  v1 effective 2026-11-25") and lines[1].endswith(": en")
+
+
+def test_an_unknown_form_type_is_refused_naming_the_known_ones(bare_app):
+    result = run(bare_app, "render", "lease_addendum", "--example")
+    assert result.exit_code == 2
+    assert "lease_addendum" in result.stderr and "consent_release" in result.stderr
+
+
+@pytest.mark.soffice
+def test_the_example_payload_renders_to_docx_and_pdf(bare_app, tmp_path):
+    payload = example(bare_app)
+    payload["form"]["recipient_name"] = "Riverbend Community Clinic"
+    payload["client"]["last_name"] = "Núñez"
+    out = tmp_path / "out"
+    result = run(
+        bare_app,
+        "render",
+        "consent_release",
+        "--data",
+        str(write_json(tmp_path / "consent.json", payload)),
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    docx, pdf = out / "consent_release-en.docx", out / "consent_release-en.pdf"
+    assert result.stdout.splitlines() == [str(docx), str(pdf)]
+    assert sorted(out.iterdir()) == [docx, pdf]
+    assert docx.read_bytes().startswith(b"PK")
+    text = " ".join(
+        " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages
+        ).split()
+    )
+    assert "Riverbend Community Clinic" in text
+    assert "Maria Núñez" in text
+
+
+def test_invalid_data_is_named_field_by_field_and_nothing_is_written(bare_app, tmp_path):
+    payload = example(bare_app)
+    payload["form"]["recipient_name"] = ""
+    payload["form"]["favourite_colour"] = "blue"
+    payload["form"]["end_date"] = "not a date"
+    del payload["client"]["last_name"]
+    payload["agency"]["phone"] = 3145550100
+    out = tmp_path / "out"
+    result = run(
+        bare_app,
+        "render",
+        "consent_release",
+        "--data",
+        str(write_json(tmp_path / "bad.json", payload)),
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    fields = sorted(line.split(":", 1)[0] for line in result.stderr.splitlines())
+    assert fields == ["agency.phone", "client.last_name", "form.end_date", "form.favourite_colour"]
+    assert not out.exists()
+
+
+def test_a_blank_required_element_is_named_and_nothing_is_written(bare_app, tmp_path):
+    payload = example(bare_app)
+    payload["form"]["recipient_name"] = ""
+    payload["form"]["purpose"] = "   "
+    out = tmp_path / "out"
+    data = str(write_json(tmp_path / "blank.json", payload))
+    result = run(bare_app, "render", "consent_release", "--data", data, "--out", str(out))
+    assert result.exit_code == 2
+    fields = sorted(line.split(":", 1)[0] for line in result.stderr.splitlines())
+    assert fields == ["form.purpose", "form.recipient_name"]
+    assert not out.exists()
+
+
+def test_malformed_json_is_refused_naming_its_line_and_column(bare_app, tmp_path):
+    data = tmp_path / "broken.json"
+    data.write_text('{\n  "case_number": "C-1",\n  "form": {oops}\n}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run(bare_app, "render", "consent_release", "--data", str(data), "--out", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{data}: line 3 column 12: ")
+    assert len(result.stderr.splitlines()) == 1
+    assert not out.exists()
+
+
+# Commands that read or write the database: on SQLite and PostgreSQL.
+
+
+@pytest.mark.soffice
+def test_verify_passes_an_intact_archive_and_names_what_was_damaged(app, world, consent_document):
+    record = archive_consent(world, consent_document)
+    intact = run(app, "verify")
+    assert intact.exit_code == 0, intact.output
+    assert "intact" in intact.stdout
+
+    path = blob_path(record.pdf_sha256)
+    path.chmod(0o640)
+    pdf = bytearray(path.read_bytes())
+    pdf[len(pdf) // 2] ^= 0x01
+    path.write_bytes(bytes(pdf))
+    signed = (
+        db.session.execute(
+            select(AuditEvent.id)
+            .where(AuditEvent.action == "document.sign")
+            .order_by(AuditEvent.id)
+        )
+        .scalars()
+        .first()
+    )
+    db.session.execute(
+        sa.text("UPDATE audit_event SET ip = '198.51.100.66' WHERE id = :id"), {"id": signed}
+    )
+    db.session.commit()
+    db.session.expire_all()
+
+    damaged = run(app, "verify")
+    assert damaged.exit_code == 1
+    lines = damaged.stderr.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"DAMAGED {record.reference} ") and "PDF" in lines[0]
+    assert lines[1] == f"DAMAGED audit event {signed}: was altered after it was written"
+    assert lines[2] == "2 problem(s) found"
+
+
+def test_init_twice_is_safe_and_keeps_the_seal_key(app):
+    first = run(app, "init")
+    assert first.exit_code == 0, first.output
+    key_line = next(line for line in first.stdout.splitlines() if line.startswith("Seal key: "))
+    key_path = key_line.removeprefix("Seal key: ")
+    with open(key_path, "rb") as f:
+        key = f.read()
+    second = run(app, "init")
+    assert second.exit_code == 0, second.output
+    with open(key_path, "rb") as f:
+        assert f.read() == key
+    assert db.session.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar_one() == 1
+
+
+def test_demo_loads_one_agency_once(app):
+    first = run(app, "demo")
+    assert first.exit_code == 0, first.output
+    logins = [line.split()[-1] for line in first.stdout.splitlines()[1:]]
+    assert len(logins) == 4 and all(login.endswith("@gateway.example") for login in logins)
+
+    def contents():
+        db.session.expire_all()
+        return (
+            count(Agency),
+            sorted(db.session.execute(select(User.role)).scalars()),
+            count(Client),
+            count(Case, Case.status == "open"),
+        )
+
+    loaded = contents()
+    assert loaded == (1, sorted(Role), 3, 3)
+    assert {case.client_id for case in db.session.execute(select(Case)).scalars()} == set(
+        db.session.execute(select(Client.id)).scalars()
+    )
+
+    second = run(app, "demo")
+    assert second.exit_code == 0, second.output
+    assert contents() == loaded
+    assert second.stdout == first.stdout

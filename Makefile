@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FORMS_INSTANCE ?= $(CURDIR)/instance
+run: export FORMS_COOKIE_SECURE ?= 0
 
 .PHONY: run test setup system-deps lint format clean
 

@@ -109,12 +109,13 @@ def render(form_type_name, data_file, example, out_dir, lang):
 
 
 @main.command("render-pending")
+@click.option("--retry-failed", is_flag=True, help="Also retry jobs that gave up.")
 @with_appcontext
-def render_pending():
+def render_pending(retry_failed):
     """Render and file every signed document still waiting (after a crash or failure)."""
     from .rendering.jobs import run_pending
 
-    done, failed = run_pending()
+    done, failed = run_pending(retry_failed)
     click.echo(f"rendered {done}, failed {failed}")
     sys.exit(1 if failed else 0)
 

@@ -11,12 +11,12 @@ from ..accounts.service import ALL_STAFF, ARCHIVE_ROLES, Actor, get_in_agency, r
 from ..audit import service as audit
 from ..cases.service import normalise_name
 from ..documents.models import Document
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..rendering.service import Rendered
 from .models import AccessLog, ArchiveRecord
-from .store import FilesystemBlobStore
+from .store import BlobDamaged, BlobMissing, FilesystemBlobStore
 
 FILE_KINDS = {
     "pdf": "application/pdf",
@@ -91,8 +91,11 @@ def search(actor: Actor, name: str = "", limit: int = 50) -> list[ArchiveRecord]
     """Records of the actor's agency whose client name contains every typed word, ignoring
     case and accents."""
     user = require_role(actor, ARCHIVE_ROLES)
+    words = normalise_name(name).split()
+    if not words:
+        return []
     query = select(ArchiveRecord).where(ArchiveRecord.agency_id == user.agency_id)
-    for word in normalise_name(name).split():
+    for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(ArchiveRecord.search_name.like(f"%{escaped}%", escape="\\"))
     rows = db.session.execute(
@@ -139,7 +142,14 @@ def open_file(
     if errors:
         raise InvalidInput(errors)
     stated = PURPOSES[purpose] + (f": {explanation}" if explanation else "")
-    blob = blob_store().get(getattr(record, f"{kind}_sha256"))
+    try:
+        blob = blob_store().get(getattr(record, f"{kind}_sha256"))
+    except (BlobMissing, BlobDamaged):
+        raise RuleViolation(
+            f"The stored {kind.upper()} of {record.reference} is missing or does not match its "
+            "sha256: it was altered or damaged. Run `forms-service verify` and restore it "
+            "from backup; it is not handed out as genuine."
+        ) from None
     db.session.add(
         AccessLog(record_id=record.id, user_id=user.id, kind=kind, purpose=stated, ip=actor.ip)
     )

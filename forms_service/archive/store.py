@@ -11,6 +11,10 @@ class BlobMissing(FileNotFoundError):
     pass
 
 
+class BlobDamaged(ValueError):
+    """The stored file no longer matches its hash: it was altered or corrupted."""
+
+
 class FilesystemBlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
@@ -25,8 +29,8 @@ class FilesystemBlobStore:
         under a real hash."""
         sha256 = hashlib.sha256(blob).hexdigest()
         path = self._path(sha256)
-        if path.exists():
-            return sha256
+        if self.matches(sha256):
+            return sha256  # already stored; a damaged copy is replaced below
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
@@ -35,7 +39,7 @@ class FilesystemBlobStore:
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o440)
-            os.replace(tmp, path)
+            os.replace(tmp, path)  # replaces a damaged file of the same name, atomically
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -47,10 +51,14 @@ class FilesystemBlobStore:
         return sha256
 
     def get(self, sha256: str) -> bytes:
+        """The stored bytes, refused unless they still hash to their name."""
         try:
-            return self._path(sha256).read_bytes()
+            blob = self._path(sha256).read_bytes()
         except FileNotFoundError:
             raise BlobMissing(sha256) from None
+        if hashlib.sha256(blob).hexdigest() != sha256:
+            raise BlobDamaged(sha256)
+        return blob
 
     def matches(self, sha256: str) -> bool:
         """True when the stored bytes still hash to their name."""

@@ -14,7 +14,7 @@ bp = Blueprint("archive", __name__, url_prefix="/archive")
 @login_required
 def search():
     query = request.args.get("q", "").strip()[:200]
-    records = service.search(current_actor(), query) if query else []
+    records = service.search(current_actor(), query)
     return render_template("archive/search.html", query=query, records=records)
 
 

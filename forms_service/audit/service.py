@@ -77,7 +77,9 @@ def verify_chain(batch: int = 1000) -> Iterator[ChainProblem]:
     ).scalars()
     for event in rows:
         if event.prev_hash != prev:
-            yield ChainProblem(event.id, "does not follow the event before it (one is missing)")
+            yield ChainProblem(
+                event.id, "does not follow the event before it (one was altered or removed)"
+            )
         if event_hash(event) != event.hash:
             yield ChainProblem(event.id, "was altered after it was written")
         prev = event.hash

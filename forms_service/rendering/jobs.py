@@ -12,7 +12,6 @@ from ..documents.models import Document, DocumentStatus
 from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
-from .convert import ConversionError
 from .models import RenderJob
 from .service import RenderInput, SignerInfo, render, template_store
 
@@ -60,7 +59,7 @@ def run_job(job_id: uuid.UUID) -> bool:
     try:
         rendered = render_signed(document)
         record = archive.file_document(document, rendered)
-    except (ConversionError, RuleViolation, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)
         job.attempts += 1

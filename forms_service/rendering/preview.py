@@ -70,11 +70,12 @@ def validate_payload(form_type: FormType, payload) -> list[tuple[str, str]]:
         field = form._fields.get(name)
         if field is not None and isinstance(value, list) and field.type != "MultiCheckboxField":
             errors.append((f"form.{name}", "must be a single value, not a list"))
-    if not form.validate():
-        errors += [(f"form.{n}", m) for n, msgs in form.errors.items() for m in msgs]
-    else:
-        missing = form_type.missing_elements(form.to_data())
-        errors += [(f"form.{n}", m) for n, msgs in missing.items() for m in msgs]
+    form.validate()
+    errors += [(f"form.{n}", m) for n, msgs in form.errors.items() for m in msgs]
+    missing = form_type.missing_elements(form.to_data())
+    errors += [
+        (f"form.{n}", m) for n, msgs in missing.items() if n not in form.errors for m in msgs
+    ]
     return errors
 
 

@@ -74,7 +74,7 @@ def test_a_deleted_middle_event_is_detected(world):
     ids = five_events(world)
     run_sql("DELETE FROM audit_event WHERE id = :id", id=ids[2])
     assert problems() == [
-        ChainProblem(ids[3], "does not follow the event before it (one is missing)")
+        ChainProblem(ids[3], "does not follow the event before it (one was altered or removed)")
     ]
 
 

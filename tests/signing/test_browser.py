@@ -67,14 +67,18 @@ def draw_with_finger(page, selector, strokes=3):
     cdp = page.context.new_cdp_session(page)
     for k in range(strokes):
         points = [
-            (box["x"] + 40 + k * box["width"] / 3.5 + i * 5, box["y"] + box["height"] / 2
-             + (25 if i % 8 < 4 else -25) * (i % 4) / 4)
+            (
+                box["x"] + 40 + k * box["width"] / 3.5 + i * 5,
+                box["y"] + box["height"] / 2 + (25 if i % 8 < 4 else -25) * (i % 4) / 4,
+            )
             for i in range(30)
         ]
         for n, (x, y) in enumerate(points):
             kind = "touchStart" if n == 0 else "touchMove"
-            cdp.send("Input.dispatchTouchEvent",
-                     {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]})
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {"type": kind, "touchPoints": [{"x": x, "y": y, "id": 1}]},
+            )
         cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
@@ -87,9 +91,7 @@ def draw_with_mouse(page, selector):
     page.mouse.up()
 
 
-def test_client_signs_with_a_finger_and_the_case_manager_countersigns(
-    live_server, browser, world
-):
+def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_server, browser, world):
     context = browser.new_context(
         viewport={"width": 800, "height": 1280}, has_touch=True, device_scale_factor=1
     )

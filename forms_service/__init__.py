@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import database, web
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .rendering import queue
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -33,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     database.init_app(app)
     web.init_app(app)
+    queue.init_app(app)
 
     from .accounts.views import bp as accounts_bp
     from .archive.views import bp as archive_bp

@@ -43,7 +43,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
-    CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "60"))
+    CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))
+    RENDER_QUEUE = os.environ.get("FORMS_RENDER_QUEUE", "threads")
+    RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
+    CELERY_BROKER_URL = os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 
     def __init__(self, folder: Path):
         self.SECRET_KEY = load_secret_key(folder)

@@ -64,6 +64,18 @@ def init_app(app: Flask) -> None:
     def too_large(exc):
         return error_page(413, "Too large", "What you sent is too large.")
 
+    @app.errorhandler(405)
+    def not_allowed(exc):
+        return error_page(405, "Not possible here", "This page cannot be used that way.")
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        return error_page(
+            500,
+            "Something went wrong",
+            "Please try again. If it happens again, tell your administrator.",
+        )
+
     @app.errorhandler(429)
     def too_many(exc):
         return error_page(429, "Too many attempts", "Wait a minute, then try again.")

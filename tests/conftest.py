@@ -9,17 +9,24 @@ import re
 import secrets
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from forms_service import create_app
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import Actor, create_agency, create_user
+from forms_service.archive.models import ArchiveRecord
 from forms_service.cases.service import create_client, open_case
+from forms_service.documents import service as documents
+from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
+from forms_service.rendering.jobs import run_job
 
 PASSWORD = "correct horse battery staple"
 PG_URL = os.environ.get(
@@ -41,6 +48,7 @@ def _make_app(instance, url, profile, **extra):
             "ARCHIVE_DIR": str(instance / "archive"),
             "CONVERTER_PROFILE_DIR": str(profile),
             "RATELIMIT_ENABLED": False,
+            "RENDER_QUEUE": "inline",
             **extra,
         }
     )
@@ -262,3 +270,37 @@ def consent_document(world):
         return document
 
     return make
+
+
+def sign_consent(world, consent_document, **changes):
+    """A consent signed by the client (on the case manager's tablet) then the case manager,
+    committed; returns the document and its pending render job."""
+    document = consent_document(**changes)
+    job = None
+    for loops, signer in enumerate(document.signers, start=2):
+        job = documents.sign(
+            world.actor(world.case_manager),
+            document,
+            signer,
+            ink_payload=ink_payload(loops=loops),
+            shown_content_sha256=document.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    assert job is not None and document.status == DocumentStatus.SIGNED
+    return document, job
+
+
+def archive_consent(world, consent_document, **changes) -> ArchiveRecord:
+    """A consent signed and archived through the services (one real conversion)."""
+    document, job = sign_consent(world, consent_document, **changes)
+    assert run_job(job.id)
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).status == DocumentStatus.ARCHIVED
+    return db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
+    ).scalar_one()
+
+
+def blob_path(sha256: str) -> Path:
+    return Path(current_app.config["ARCHIVE_DIR"]) / sha256[:2] / sha256[2:4] / sha256

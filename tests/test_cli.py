@@ -15,7 +15,7 @@ from forms_service.audit.models import AuditEvent
 from forms_service.cases.models import Case, Client
 from forms_service.cli import main
 from forms_service.extensions import db
-from tests.archive.test_service import archive_consent, blob_path
+from tests.conftest import archive_consent, blob_path
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required, login_user, logout_user
 
@@ -11,10 +13,15 @@ bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never send someone to another site after login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("cases.home")
+    r"""Only a path on this site: never send someone to another site after login (browsers
+    drop tabs and newlines, so "/\t/evil.example" would become "//evil.example")."""
+    home = url_for("cases.home")
+    if not target or any(ord(c) < 0x20 or c in "\\\x7f" for c in target):
+        return home
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return home
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -64,12 +64,12 @@ class BaseForm(FlaskForm):
 
     @classmethod
     def from_data(cls, data: dict, **kwargs) -> "BaseForm":
-        """A form pre-filled from stored data (for editing a draft)."""
-        values = dict(data)
-        for name, field in cls._unbound_fields or []:
-            if field.field_class is DateField and isinstance(values.get(name), str):
-                values[name] = date.fromisoformat(values[name])
-        return cls(data=values, **kwargs)
+        """A form pre-filled from stored data (for editing a draft); dates are stored as text."""
+        form = cls(data=data, **kwargs)
+        for field in form:
+            if isinstance(field, DateField) and isinstance(field.data, str):
+                field.data = date.fromisoformat(field.data) if field.data else None
+        return form
 
 
 def choices(options: dict[str, str]) -> list[SelectChoice]:

@@ -52,8 +52,13 @@ def render_signed(document: Document):
 
 def run_job(job_id: uuid.UUID) -> bool:
     """Render and file one signed document; True when it is archived."""
-    job = db.session.get(RenderJob, job_id)
+    # Two runners may pick the same job (a sweep re-sends one still running): the row lock
+    # makes the second wait and then see it done. SQLite serialises writers anyway.
+    job = db.session.execute(
+        select(RenderJob).where(RenderJob.id == job_id).with_for_update()
+    ).scalar_one_or_none()
     if job is None or job.status == "done":
+        db.session.rollback()
         return job is not None
     document = job.document
     try:

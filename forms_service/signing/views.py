@@ -9,7 +9,7 @@ from ..database import after_commit
 from ..documents import service
 from ..errors import InvalidInput
 from ..forms import get_form_type
-from ..rendering.jobs import run_job
+from ..rendering.queue import enqueue
 from ..web import current_actor
 from .forms import SignForm
 
@@ -40,7 +40,7 @@ def sign(document_id, signer_id):
             status = 400
         else:
             if job is not None:
-                after_commit(lambda: run_job(job.id))
+                after_commit(lambda: enqueue(job.id))
             if signer.user_id is None:
                 return redirect(url_for("signing.hand_back", document_id=document.id))
             flash("Signed.")

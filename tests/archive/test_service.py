@@ -13,46 +13,15 @@ from forms_service.archive import service as archive
 from forms_service.archive.models import AccessLog, ArchiveRecord
 from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
-from forms_service.documents import service as documents
-from forms_service.documents.models import Document, DocumentStatus
+from forms_service.documents.models import Document
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied
 from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
 from forms_service.rendering.models import RenderJob
 from forms_service.rendering.service import Rendered, template_store
-from tests.conftest import ink_payload
+from tests.conftest import archive_consent, blob_path
 
 pytestmark = pytest.mark.soffice
-
-
-def sign_consent(world, consent_document, **changes):
-    """A consent signed by the client (on the case manager's tablet) then the case manager,
-    committed; returns the document and its pending render job."""
-    document = consent_document(**changes)
-    job = None
-    for loops, signer in enumerate(document.signers, start=2):
-        job = documents.sign(
-            world.actor(world.case_manager),
-            document,
-            signer,
-            ink_payload=ink_payload(loops=loops),
-            shown_content_sha256=document.content_sha256,
-            esign_accepted=True,
-        )
-    db.session.commit()
-    assert job is not None and document.status == DocumentStatus.SIGNED
-    return document, job
-
-
-def archive_consent(world, consent_document, **changes) -> ArchiveRecord:
-    """A consent signed and archived through the services (one real conversion)."""
-    document, job = sign_consent(world, consent_document, **changes)
-    assert run_job(job.id)
-    db.session.expire_all()
-    assert db.session.get(Document, document.id).status == DocumentStatus.ARCHIVED
-    return db.session.execute(
-        select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
-    ).scalar_one()
 
 
 def count(model) -> int:
@@ -63,16 +32,12 @@ def stored_files() -> list[Path]:
     return sorted(p for p in Path(current_app.config["ARCHIVE_DIR"]).rglob("*") if p.is_file())
 
 
-def blob_path(sha256: str) -> Path:
-    return Path(current_app.config["ARCHIVE_DIR"]) / sha256[:2] / sha256[2:4] / sha256
-
-
 def test_search_ignores_case_and_accents_and_matches_part_of_a_name(world, consent_document):
     record = archive_consent(world, consent_document)
     records_staff = world.actor(world.records)
-    for query in ["NUNEZ", "maría", "jos", "Núñez", "maria nunez", "NÚÑEZ  José", "", "  "]:
+    for query in ["NUNEZ", "maría", "jos", "Núñez", "maria nunez", "NÚÑEZ  José"]:
         assert archive.search(records_staff, query) == [record], query
-    for query in ["garcia", "maria garcia", "%", "_", "nunez%", "jose\\"]:
+    for query in ["garcia", "maria garcia", "%", "_", "nunez%", "jose\\", "", "  "]:
         assert archive.search(records_staff, query) == [], query
 
 

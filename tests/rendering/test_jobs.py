@@ -13,7 +13,7 @@ from forms_service.rendering.convert import ConversionError, ConverterMissing
 from forms_service.rendering.jobs import run_job, run_pending
 from forms_service.rendering.models import RenderJob
 from forms_service.rendering.service import converter
-from tests.archive.test_service import sign_consent
+from tests.conftest import sign_consent
 
 MISSING = "/nonexistent/soffice"
 

@@ -1,0 +1,100 @@
+"""Where render jobs run. The job row is the outbox: it is committed with the last signature,
+so a signed document always gets rendered, even if the process dies before handing the job
+to a runner; `sweep` hands over every job left pending.
+
+- `inline`: in the request, after commit (tests, tiny installs).
+- `threads` (default): a thread pool in this process, in front of the converter pool.
+- `celery`: Celery on Redis, to `forms-service worker` processes on other machines.
+"""
+
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import timedelta
+
+from celery import Celery, Task
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..database import utcnow
+from ..extensions import db
+from .jobs import run_job
+from .models import RenderJob
+
+
+class AppTask(Task):
+    """Runs each task inside the Flask app the worker was created with."""
+
+    def __call__(self, *args, **kwargs):
+        with self.app.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+celery_app = Celery("forms_service", task_cls=AppTask)
+_executor_lock = threading.Lock()
+
+
+def init_app(app: Flask) -> None:
+    mode = app.config["RENDER_QUEUE"]
+    if mode not in ("inline", "threads", "celery"):
+        raise RuntimeError(f"FORMS_RENDER_QUEUE must be inline, threads or celery, not {mode!r}")
+    celery_app.conf.update(
+        broker_url=app.config["CELERY_BROKER_URL"],
+        task_acks_late=True,  # a worker that dies mid-job leaves it to another worker
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,
+        beat_schedule={"sweep-render-outbox": {"task": "forms_service.sweep", "schedule": 60.0}},
+    )
+    celery_app.flask_app = app
+
+
+def _run_in_app(app: Flask, job_id: uuid.UUID) -> bool:
+    with app.app_context():
+        return run_job(job_id)
+
+
+def enqueue(job_id: uuid.UUID) -> Future | None:
+    """Hand a committed job to the configured runner."""
+    mode = current_app.config["RENDER_QUEUE"]
+    if mode == "inline":
+        run_job(job_id)
+        return None
+    if mode == "celery":
+        render_task.delay(str(job_id))
+        return None
+    with _executor_lock:  # created on first use: the CLI and workers never start threads
+        executor = current_app.extensions.get("forms_render_threads")
+        if executor is None:
+            executor = current_app.extensions["forms_render_threads"] = ThreadPoolExecutor(
+                max_workers=current_app.config["RENDER_THREADS"], thread_name_prefix="render"
+            )
+    return executor.submit(_run_in_app, current_app._get_current_object(), job_id)
+
+
+def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
+    """Hand over every job still pending after `older_than` (its enqueue was lost)."""
+    ids = (
+        db.session.execute(
+            select(RenderJob.id).where(
+                RenderJob.status == "pending", RenderJob.created_at <= utcnow() - older_than
+            )
+        )
+        .scalars()
+        .all()
+    )
+    db.session.rollback()
+    for job_id in ids:
+        enqueue(job_id)
+    return len(ids)
+
+
+@celery_app.task(name="forms_service.render")
+def render_task(job_id: str) -> bool:
+    return run_job(uuid.UUID(job_id))
+
+
+@celery_app.task(name="forms_service.sweep")
+def sweep_task() -> int:
+    return sweep()

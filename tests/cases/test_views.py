@@ -1,0 +1,57 @@
+"""Staff see their own agency's cases, and every case page they open is in the audit trail."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from forms_service.audit.models import AuditEvent
+from forms_service.audit.service import verify_chain
+from forms_service.cases.service import create_client, open_case
+from forms_service.extensions import db
+from tests.conftest import login
+
+
+def test_the_case_list_shows_only_the_own_agencys_clients(client, world):
+    colleague_client = create_client(world.agency, "Esperanza", "Quiroga", date(1979, 6, 2))
+    open_case(colleague_client, world.supervisor, "Shelter Plus Care", date(2026, 10, 5))
+    db.session.commit()
+
+    login(client, world.case_manager)
+    response = client.get("/cases")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "María José Núñez" in html and "Esperanza Quiroga" in html
+    assert "Stranger" not in html
+    assert f"/cases/{world.other_case.id}" not in html
+
+
+def test_the_other_agencys_case_list_shows_only_its_own_clients(client, world):
+    login(client, world.other_case_manager)
+    html = client.get("/cases").get_data(as_text=True)
+    assert "John Stranger" in html
+    assert "Núñez" not in html and f"/cases/{world.case.id}" not in html
+
+
+def test_opening_a_case_page_writes_a_case_view_audit_event(client, world):
+    login(client, world.case_manager)
+    assert client.get(f"/cases/{world.case.id}").status_code == 200
+
+    (event,) = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "case.view")
+    ).scalars()
+    assert event.object_type == "case_file"
+    assert event.object_id == str(world.case.id)
+    assert event.agency_id == world.agency.id
+    assert world.case_manager.email in event.actor
+    assert event.ip == "127.0.0.1"
+    assert list(verify_chain()) == []
+
+
+def test_a_refused_case_page_is_not_recorded_as_viewed(client, world):
+    login(client, world.case_manager)
+    assert client.get(f"/cases/{world.other_case.id}").status_code == 404
+    viewed = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "case.view")
+    ).scalars()
+    assert list(viewed) == []

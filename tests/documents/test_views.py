@@ -1,0 +1,62 @@
+"""The draft pages: a saved draft opens again with its values, and a draft with blank required
+elements is marked, element by element, before it may go out for signature."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from forms_service.documents.models import Document
+from forms_service.extensions import db
+from tests.conftest import CONSENT, login, post
+
+
+def form_fields(data):
+    return {k: v for k, v in data.items() if v not in (False, "")}
+
+
+def test_a_saved_draft_opens_again_with_its_values(client, world):
+    login(client, world.case_manager)
+    end = (date.today() + timedelta(days=90)).isoformat()
+    response = post(
+        client,
+        f"/cases/{world.case.id}/forms/consent_release/new",
+        {**form_fields(CONSENT), "end_date": end, "action": "save"},
+    )
+    assert response.status_code == 302
+    document = db.session.execute(select(Document)).scalar_one()
+    page = client.get(f"/documents/{document.id}/edit")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'value="{end}"' in html and "St. Patrick Center" in html
+
+
+def test_sending_a_draft_with_blank_elements_marks_each_one(client, world):
+    login(client, world.case_manager)
+    response = post(
+        client,
+        f"/cases/{world.case.id}/forms/consent_release/new",
+        {"recipient_name": "St. Patrick Center", "action": "send"},
+    )
+    assert response.status_code == 302 and "check=1" in response.headers["Location"]
+    document = db.session.execute(select(Document)).scalar_one()
+    assert document.status == "draft"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    for message in [
+        "Choose whether the recipient is an agency or a person.",
+        "Tick at least one kind of information.",
+        "Say why the information is shared.",
+        "Give an end date or an end event.",
+    ]:
+        assert message in html
+
+
+def test_a_too_long_value_is_named_and_nothing_is_saved(client, world):
+    login(client, world.case_manager)
+    response = post(
+        client,
+        f"/cases/{world.case.id}/forms/consent_release/new",
+        {**form_fields(CONSENT), "recipient_name": "x" * 201, "action": "save"},
+    )
+    assert response.status_code == 400
+    assert "Who receives the information (name) is too long" in response.get_data(as_text=True)
+    assert db.session.execute(select(Document)).first() is None

@@ -1,0 +1,86 @@
+"""Render jobs reach a runner: a thread pool in the process, or Celery workers on Redis. The
+committed job row is the outbox, so a signed document is rendered even when the hand-over to
+the runner was lost, and never filed twice."""
+
+import os
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from forms_service.archive.models import ArchiveRecord
+from forms_service.documents.models import Document, DocumentStatus
+from forms_service.extensions import db
+from forms_service.rendering import queue
+from forms_service.rendering.models import RenderJob
+from tests.conftest import sign_consent
+
+pytestmark = pytest.mark.soffice
+REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def archived(document_id) -> bool:
+    db.session.expire_all()
+    return db.session.get(Document, document_id).status == DocumentStatus.ARCHIVED
+
+
+def records() -> int:
+    return db.session.scalar(select(func.count()).select_from(ArchiveRecord))
+
+
+def wait_until(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        db.session.rollback()
+        time.sleep(0.2)
+    return False
+
+
+def test_the_thread_pool_renders_a_signed_document(app, world, consent_document):
+    app.config["RENDER_QUEUE"] = "threads"
+    document, job = sign_consent(world, consent_document)
+    assert queue.enqueue(job.id).result(timeout=120) is True
+    assert archived(document.id)
+
+
+def test_a_job_whose_hand_over_was_lost_is_rendered_by_the_sweep(app, world, consent_document):
+    document, job = sign_consent(world, consent_document)  # committed, never enqueued
+    assert queue.sweep(older_than=timedelta(hours=1)) == 0  # too young: maybe still on its way
+    assert queue.sweep(older_than=timedelta(0)) == 1
+    assert archived(document.id) and records() == 1
+
+
+def test_a_job_sent_twice_is_filed_once(app, world, consent_document):
+    app.config["RENDER_QUEUE"] = "threads"
+    document, job = sign_consent(world, consent_document)
+    futures = [queue.enqueue(job.id) for _ in range(2)]
+    assert [f.result(timeout=120) for f in futures] == [True, True]
+    assert archived(document.id) and records() == 1
+    assert db.session.get(RenderJob, job.id).attempts == 1
+
+
+@pytest.fixture
+def celery_worker(app):
+    from celery.contrib.testing.worker import start_worker
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start it.", pytrace=False)
+    app.config["RENDER_QUEUE"] = "celery"
+    queue.celery_app.conf.update(
+        broker_url=REDIS_URL, task_default_queue=f"forms-test-{os.getpid()}"
+    )
+    with start_worker(queue.celery_app, pool="solo", perform_ping_check=False):
+        yield
+
+
+def test_celery_workers_render_through_redis(app, world, consent_document, celery_worker):
+    document, job = sign_consent(world, consent_document)
+    queue.enqueue(job.id)
+    assert wait_until(lambda: archived(document.id))
+    assert records() == 1

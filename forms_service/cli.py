@@ -121,6 +121,28 @@ def render_pending(retry_failed):
 
 
 @main.command()
+@click.option("--concurrency", type=int, default=None, help="Render threads (default: cores)")
+@with_appcontext
+def worker(concurrency):
+    """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis and sweeps
+    the outbox every minute for jobs whose hand-over was lost."""
+    from .rendering.queue import celery_app
+
+    threads = concurrency or current_app.config["RENDER_THREADS"]
+    schedule = Path(current_app.instance_path) / "celerybeat-schedule"
+    celery_app.worker_main(
+        [
+            "worker",
+            "--beat",
+            f"--schedule={schedule}",
+            "--pool=threads",
+            f"--concurrency={threads}",
+            "--loglevel=INFO",
+        ]
+    )
+
+
+@main.command()
 @with_appcontext
 def verify():
     """Re-hash every archived file and check the audit chain; non-zero when anything is

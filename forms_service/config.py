@@ -39,7 +39,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a PDF uploaded to the verification page
+    VERIFY_RATE_LIMIT = os.environ.get("FORMS_VERIFY_RATE_LIMIT", "20 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")

@@ -26,7 +26,7 @@ from tests.conftest import CONSENT, ink_payload, login, post
 
 FILL = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
 STAFF = tuple(Role)
-PUBLIC_ENDPOINTS = {"accounts.login", "static"}
+PUBLIC_ENDPOINTS = {"accounts.login", "static", "archive.verify"}  # verify: anyone with a PDF
 # Bodies differ only in these values (CSRF token, typed input); compare pages without them.
 VALUES = re.compile(r'value="[^"]*"')
 

@@ -29,7 +29,7 @@ class ArchiveRecord(IdMixin, db.Model):
     template_sha256: Mapped[str] = mapped_column(String(64))
     content_sha256: Mapped[str] = mapped_column(String(64))
     docx_sha256: Mapped[str] = mapped_column(String(64))
-    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the verification page
     signers: Mapped[list] = mapped_column(JSON)
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

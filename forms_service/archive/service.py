@@ -1,6 +1,7 @@
 """Filing signed documents, finding them, opening them (logged, with a purpose) and proving
 they were not altered."""
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -173,3 +174,22 @@ def verify_blobs() -> Iterator[DamagedRecord]:
         for kind in FILE_KINDS:
             if not store.matches(getattr(record, f"{kind}_sha256")):
                 yield DamagedRecord(record, kind)
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What the archive can say about a PDF someone shows us."""
+
+    sha256: str
+    record: ArchiveRecord | None
+
+
+def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
+    """Is this file, byte for byte, a document filed in this archive? Anyone may ask: the
+    answer reveals only what the file itself shows."""
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    record = db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.pdf_sha256 == sha256)
+    ).scalar_one_or_none()
+    audit.record(actor, "archive.verify_upload", record, sha256=sha256, found=record is not None)
+    return Identification(sha256, record)

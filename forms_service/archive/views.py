@@ -1,11 +1,12 @@
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import login_required
 
 from ..errors import InvalidInput
+from ..extensions import limiter
 from ..forms import get_form_type
 from ..web import current_actor
 from . import service
-from .forms import OpenFileForm
+from .forms import OpenFileForm, VerifyForm
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 
@@ -58,3 +59,16 @@ def open_file(record_id):
             )
     record = service.get_record(actor, record_id)
     return _record_page(record, form, 400)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], methods=["POST"])
+def verify():
+    """Public: anyone holding a PDF can learn whether it is an unaltered document of ours."""
+    form = VerifyForm()
+    result = None
+    if form.validate_on_submit():
+        result = service.identify_pdf(current_actor(), form.pdf.data.read())
+    return render_template("archive/verify.html", form=form, result=result), (
+        400 if form.errors else 200
+    )

@@ -1,0 +1,340 @@
+"""DOCX -> PDF with a pool of warm LibreOffice converters (unoserver): a cold `soffice` pays its
+start-up on every document, a warm one converts a form in about 0.1 s.
+
+Every process that builds a pool on the same work directory shares the same converters (think
+gunicorn workers): slot i has a fixed pair of ports and its own profile under `slot-i/`, and
+`fcntl.flock` files there give one conversion at a time per converter (`job.lock`) and one
+starter per converter (`start.lock`). A converter is started on first use and outlives the
+process that started it; the pidfile holds its process group, which `shutdown()` ends.
+"""
+
+import fcntl
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import xmlrpc.client
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from shutil import which
+from typing import IO
+
+from .convert import INSTALL_HINT, PDF_FILTER, ConversionError, ConverterMissing
+
+# Debian ships LibreOffice's `uno` module for the system Python only; the venv has unoserver.
+# The server imports nothing else, so the venv's Python with this path appended runs it.
+UNO_PATH = "/usr/lib/python3/dist-packages"
+
+# The cold converter's export settings (PDF/A-2b, lossless images), in unoserver's form.
+_, FILTER_NAME, _filter_data = PDF_FILTER.split(":", 2)
+FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_data).items()]
+
+START_TIMEOUT = 60.0  # unoserver alone waits 5 s before it listens; a new profile adds more
+PING_TIMEOUT = 5.0
+STOP_GRACE = 5.0
+CLAIM_POLL = 0.01  # a conversion takes ~0.1 s: waiting for a free converter by polling is cheap
+
+# Started through this, the server is nobody's child: no zombie is left in a web worker, and
+# the server survives it. Its own session makes its pid the process group of it and soffice.
+_DETACH = (
+    "import subprocess, sys; "
+    "print(subprocess.Popen(sys.argv[1:], stdout=sys.stderr, start_new_session=True).pid)"
+)
+
+
+class _ConverterFailed(Exception):
+    """The converter (not the document) failed: it is restarted and the job tried again."""
+
+
+@dataclass(frozen=True)
+class SlotStats:
+    slot: int
+    server_pid: int | None
+    soffice_pids: list[int]
+    rss_bytes: int  # of the soffice processes (oosplash and soffice.bin)
+
+
+class _Transport(xmlrpc.client.Transport):
+    """xmlrpc waits forever by default; a hung LibreOffice must not hang its caller."""
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+def _acquire(path: Path, blocking: bool = True) -> IO | None:
+    """An exclusive flock on path, held until the returned file is closed; None when busy and
+    not blocking. The lock belongs to the open file, so threads exclude each other too."""
+    handle = path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
+
+
+def _cmdline(pid: int) -> str:
+    """The command line of a live process; empty for a zombie or a process that is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (read from /proc: they are not our children)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid:
+            members.append(int(stat.parent.name))
+    return members
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
+    except OSError:
+        return 0
+
+
+def _port_taken(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
+
+
+class _Slot:
+    def __init__(self, work_dir: Path, index: int, base_port: int):
+        self.index = index
+        self.dir = work_dir / f"slot-{index}"
+        self.profile = self.dir / "profile"
+        self.port = base_port + 2 * index
+        self.uno_port = self.port + 1
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def path(self, name: str) -> Path:
+        return self.dir / name
+
+    def pid(self) -> int | None:
+        try:
+            return int(self.path("server.pid").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def owns(self, pid: int) -> bool:
+        """Whether pid is a live process of this slot (a pid can be reused once it is gone)."""
+        line = _cmdline(pid)
+        return str(self.profile) in line or self.profile.as_uri() in line
+
+    def processes(self) -> list[int]:
+        pid = self.pid()
+        return [p for p in _group(pid) if self.owns(p)] if pid else []
+
+
+class ConverterPool:
+    """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe."""
+
+    def __init__(
+        self,
+        work_dir: Path,
+        size: int | None = None,
+        base_port: int = 2003,
+        timeout: float = 30.0,
+        soffice: str = "soffice",
+    ):
+        self.work_dir = Path(work_dir).resolve()
+        self.timeout = timeout
+        self.soffice = soffice
+        self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
+        self._ready: dict[int, int] = {}  # slot -> server pid this process has seen answer
+        self._turn = 0
+        self._turn_lock = threading.Lock()
+
+    def check(self) -> str:
+        path = which(self.soffice)
+        if path is None:
+            raise ConverterMissing(f"{self.soffice!r} was not found. {INSTALL_HINT}")
+        return path
+
+    def convert(self, docx: bytes) -> bytes:
+        """PDF/A-2b bytes. A converter that crashes or hangs is restarted and the document
+        tried once more on the fresh one; a second failure raises ConversionError."""
+        self.check()
+        slot, job_lock = self._claim()
+        with job_lock:
+            try:
+                return self._convert(slot, docx)
+            except _ConverterFailed as error:
+                first = str(error)
+            self._stop(slot)
+            try:
+                return self._convert(slot, docx)
+            except _ConverterFailed as error:
+                second = str(error)
+            self._stop(slot)  # the next document gets a fresh converter
+        failures = f"{first}, twice" if first == second else f"{first}, then {second}"
+        raise ConversionError(f"LibreOffice {failures}; the converter was restarted.")
+
+    def shutdown(self) -> None:
+        """Stop every converter of this work directory, whichever process started it."""
+        for slot in self._slots:
+            self._stop(slot, grace=STOP_GRACE)
+
+    def stats(self) -> list[SlotStats]:
+        result = []
+        for slot in self._slots:
+            server, processes = slot.pid(), slot.processes()
+            soffice = [p for p in processes if p != server]
+            alive = server if server in processes else None
+            result.append(SlotStats(slot.index, alive, soffice, sum(map(_rss, soffice))))
+        return result
+
+    def _claim(self) -> tuple[_Slot, IO]:
+        """A free converter, trying them round-robin; waits while all are busy."""
+        with self._turn_lock:
+            first, self._turn = self._turn, (self._turn + 1) % len(self._slots)
+        for slot in self._slots:
+            slot.dir.mkdir(parents=True, exist_ok=True)
+        while True:
+            for offset in range(len(self._slots)):
+                slot = self._slots[(first + offset) % len(self._slots)]
+                if lock := _acquire(slot.path("job.lock"), blocking=False):
+                    return slot, lock
+            time.sleep(CLAIM_POLL)
+
+    def _convert(self, slot: _Slot, docx: bytes) -> bytes:
+        """One attempt. unoserver's own UnoClient is not used: it has no timeout, and it retries
+        a refused connection for 40 s."""
+        self._ensure_running(slot)
+        try:
+            with self._proxy(slot, self.timeout) as proxy:
+                # inpath, indata, outpath, convert_to, filtername, filter_options,
+                # update_index (off, like `soffice --convert-to`), infiltername, password
+                result = proxy.convert(
+                    None,
+                    xmlrpc.client.Binary(docx),
+                    None,
+                    "pdf",
+                    FILTER_NAME,
+                    FILTER_OPTIONS,
+                    False,
+                    None,
+                    None,
+                )
+        except TimeoutError:
+            raise _ConverterFailed(
+                f"did not convert the document within {self.timeout:g} s"
+            ) from None
+        except xmlrpc.client.Fault as fault:
+            if self._answers(slot):  # a live converter refused this document
+                raise ConversionError(
+                    f"LibreOffice could not convert the document: {fault.faultString}"
+                ) from None
+            raise _ConverterFailed(f"stopped during the conversion ({fault.faultString})") from None
+        except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as error:
+            raise _ConverterFailed(f"stopped during the conversion ({error!r})") from None
+        return result.data
+
+    def _ensure_running(self, slot: _Slot) -> None:
+        pid = slot.pid()
+        if pid is not None and self._ready.get(slot.index) == pid and slot.owns(pid):
+            return
+        with _acquire(slot.path("start.lock")):
+            pid = slot.pid()
+            if pid is None or not slot.owns(pid) or not self._answers(slot):
+                pid = self._start(slot)
+            self._ready[slot.index] = pid
+
+    def _start(self, slot: _Slot) -> int:
+        """Start slot's server and wait until it answers; with the start lock held."""
+        binary = self.check()
+        self._kill(slot)  # what is left of a dead or silent converter
+        for port in (slot.port, slot.uno_port):
+            if _port_taken(port):
+                raise ConversionError(
+                    f"Port {port} of 127.0.0.1 is used by another program: give the converter "
+                    "pool another base port."
+                )
+        # (slot.profile / ".lock").unlink(missing_ok=True)  # left by a killed soffice
+        log = slot.path("server.log")
+        if log.exists():
+            log.replace(slot.path("server.log.1"))  # keeps the last crash's story
+        command = [
+            *(sys.executable, "-m", "unoserver.server", "--executable", binary),
+            *("--interface", "127.0.0.1", "--port", str(slot.port)),
+            *("--uno-interface", "127.0.0.1", "--uno-port", str(slot.uno_port)),
+            *("--user-installation", str(slot.profile)),
+        ]
+        path = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), UNO_PATH]))
+        with log.open("wb") as output:
+            spawned = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
+                [sys.executable, "-c", _DETACH, *command],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=output,
+                env={**os.environ, "PYTHONPATH": path},
+                check=True,
+            )
+        pid = int(spawned.stdout)
+        slot.path("server.pid").write_text(f"{pid}\n")
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._answers(slot):
+            if not slot.owns(pid) or time.monotonic() > deadline:
+                self._kill(slot)
+                raise ConversionError(
+                    f"The LibreOffice converter on port {slot.port} did not start: see {log}."
+                )
+            time.sleep(0.1)
+        return pid
+
+    def _stop(self, slot: _Slot, grace: float = 0.0) -> None:
+        with _acquire(slot.path("start.lock")):
+            self._kill(slot, grace)
+
+    def _kill(self, slot: _Slot, grace: float = 0.0) -> None:
+        """End slot's process group (server, oosplash, soffice.bin); with the start lock held.
+        SIGTERM lets LibreOffice exit cleanly, SIGKILL ends even a stopped or hung one."""
+        pid = slot.pid()
+        steps = [(signal.SIGTERM, grace)] if grace else []
+        for sig, wait in [*steps, (signal.SIGKILL, STOP_GRACE)]:
+            if pid is None or not slot.processes():
+                break
+            with suppress(ProcessLookupError):
+                os.killpg(pid, sig)
+            deadline = time.monotonic() + wait
+            while slot.processes() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        slot.path("server.pid").unlink(missing_ok=True)
+        self._ready.pop(slot.index, None)
+
+    def _answers(self, slot: _Slot) -> bool:
+        try:
+            with self._proxy(slot, PING_TIMEOUT) as proxy:
+                proxy.info()
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            return False
+        return True
+
+    @staticmethod
+    def _proxy(slot: _Slot, timeout: float) -> xmlrpc.client.ServerProxy:
+        return xmlrpc.client.ServerProxy(slot.url, transport=_Transport(timeout), allow_none=True)

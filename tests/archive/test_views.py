@@ -1,0 +1,54 @@
+"""The public verification page: anyone holding a PDF learns whether it is, byte for byte, a
+document filed in this archive."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from forms_service.audit.models import AuditEvent
+from forms_service.extensions import db
+from tests.conftest import archive_consent, blob_path, csrf_token
+
+pytestmark = pytest.mark.soffice
+
+
+def upload(client, pdf: bytes):
+    return client.post(
+        "/archive/verify",
+        data={"csrf_token": csrf_token(client), "pdf": (io.BytesIO(pdf), "document.pdf")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_an_archived_pdf_is_recognised_without_signing_in(client, world, consent_document):
+    record = archive_consent(world, consent_document)
+    pdf = blob_path(record.pdf_sha256).read_bytes()
+    html = upload(client, pdf).get_data(as_text=True)
+    assert "This is an unaltered document of our archive" in html
+    assert record.reference in html
+    assert world.client.full_name not in html  # nothing the file does not show already
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "archive.verify_upload")
+    ).scalar_one()
+    assert event.details["found"] is True and event.object_id == str(record.id)
+
+
+def test_a_changed_pdf_is_not_recognised(client, world, consent_document):
+    record = archive_consent(world, consent_document)
+    pdf = bytearray(blob_path(record.pdf_sha256).read_bytes())
+    pdf[len(pdf) // 2] ^= 0x01
+    response = upload(client, bytes(pdf))
+    assert response.status_code == 200
+    assert "Not found in our archive" in response.get_data(as_text=True)
+
+
+def test_uploading_nothing_or_not_a_pdf_is_a_clear_error(client, world):
+    assert "The file is empty." in upload(client, b"").get_data(as_text=True)
+    assert "This is not a PDF file." in upload(client, b"hello").get_data(as_text=True)
+    response = client.post(
+        "/archive/verify",
+        data={"csrf_token": csrf_token(client), "pdf": (io.BytesIO(b"x"), "notes.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and "Choose a PDF file." in response.get_data(as_text=True)

@@ -17,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(settings)
     app.config.update(
         TEMPLATES_DIR=str(REPO_ROOT / "form_templates"),
-        CONVERTER_PROFILE_DIR=str(folder / "converter-profile"),
+        CONVERTER_PROFILE_DIR=str(folder / "converter-profile"),  # the "cold" converter's
     )
     app.config.update(config or {})
     Config.check(app.config)

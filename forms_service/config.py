@@ -44,6 +44,13 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
+    # "pool": warm LibreOffice processes shared by every worker process of this machine;
+    # "cold": one soffice start per document (slow; for debugging).
+    CONVERTER = os.environ.get("FORMS_CONVERTER", "pool")
+    CONVERTERS = int(os.environ.get("FORMS_CONVERTERS", str(os.cpu_count() or 2)))
+    CONVERTER_BASE_PORT = int(os.environ.get("FORMS_CONVERTER_BASE_PORT", "2003"))
+    SEAL_PKCS12 = os.environ.get("FORMS_SEAL_PKCS12")  # an agency's own (CA-issued) seal
+    SEAL_PASSPHRASE = os.environ.get("FORMS_SEAL_PASSPHRASE")
     CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))
     RENDER_QUEUE = os.environ.get("FORMS_RENDER_QUEUE", "threads")
     RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
@@ -55,6 +62,8 @@ class Config:
             "FORMS_DATABASE_URL", f"sqlite:///{folder / 'forms.db'}"
         )
         self.ARCHIVE_DIR = os.environ.get("FORMS_ARCHIVE_DIR", str(folder / "archive"))
+        self.CONVERTER_WORK_DIR = str(folder / "converters")
+        self.SEAL_KEY_DIR = str(folder / "keys")
 
     @staticmethod
     def check(config) -> None:

@@ -43,6 +43,7 @@ def _make_app(instance, url, profile, **extra):
         {
             "INSTANCE_PATH": str(instance),
             "TESTING": True,
+            **SHARED_CONVERTERS,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
             "SQLALCHEMY_DATABASE_URI": url,
             "ARCHIVE_DIR": str(instance / "archive"),
@@ -68,10 +69,26 @@ def fast_password_hashing():
     service._hasher = production
 
 
+# One warm converter pool and one seal key for the whole run (set by `converter_profile`).
+SHARED_CONVERTERS: dict = {}
+
+
 @pytest.fixture(scope="session")
 def converter_profile(tmp_path_factory):
-    """One LibreOffice profile for the run, so only the first conversion pays its creation."""
-    return tmp_path_factory.mktemp("lo-profile") / "profile"
+    """One LibreOffice profile for the cold converter and one warm pool for the run, so only
+    the first conversion pays for starting LibreOffice; the pool is stopped at the end."""
+    from forms_service.keys import ensure_seal_key
+    from forms_service.rendering.pool import ConverterPool
+
+    pool_dir = tmp_path_factory.mktemp("converters")
+    keys = tmp_path_factory.mktemp("keys")
+    ensure_seal_key(keys)
+    base_port = 20000 + (os.getpid() % 2000) * 10
+    SHARED_CONVERTERS.update(
+        CONVERTER_WORK_DIR=str(pool_dir), CONVERTER_BASE_PORT=base_port, SEAL_KEY_DIR=str(keys)
+    )
+    yield tmp_path_factory.mktemp("lo-profile") / "profile"
+    ConverterPool(pool_dir, size=os.cpu_count(), base_port=base_port).shutdown()
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 they were not altered."""
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+
+from signatures.seal import SealCheck, check_seal
 
 from ..accounts.service import ALL_STAFF, ARCHIVE_ROLES, Actor, get_in_agency, require_role
 from ..audit import service as audit
@@ -15,7 +17,7 @@ from ..documents.models import Document
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
-from ..rendering.service import Rendered
+from ..rendering.service import Rendered, seal_certificate_path
 from .models import AccessLog, ArchiveRecord
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore
 
@@ -162,18 +164,27 @@ def open_file(
 class DamagedRecord:
     record: ArchiveRecord
     kind: str
+    reason: str
 
 
-def verify_blobs() -> Iterator[DamagedRecord]:
-    """Re-hash every archived file, streaming over the records."""
+def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[DamagedRecord]:
+    """Re-hash every archived file and check every PDF's seal, streaming over the records;
+    `progress` is told how many records were checked, every 500."""
     store = blob_store()
+    trusted = seal_certificate_path()
     rows = db.session.execute(
         select(ArchiveRecord).order_by(ArchiveRecord.archived_at).execution_options(yield_per=500)
     ).scalars()
-    for record in rows:
+    for count, record in enumerate(rows, start=1):
         for kind in FILE_KINDS:
             if not store.matches(getattr(record, f"{kind}_sha256")):
-                yield DamagedRecord(record, kind)
+                yield DamagedRecord(record, kind, "missing or does not match its sha256")
+        if store.matches(record.pdf_sha256):
+            seal = check_seal(store.get(record.pdf_sha256), trusted)
+            if not seal.ok:
+                yield DamagedRecord(record, "pdf", "seal: " + "; ".join(seal.problems))
+        if progress and count % 500 == 0:
+            progress(count)
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,7 @@ class Identification:
 
     sha256: str
     record: ArchiveRecord | None
+    seal: SealCheck
 
 
 def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
@@ -191,5 +203,13 @@ def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
     record = db.session.execute(
         select(ArchiveRecord).where(ArchiveRecord.pdf_sha256 == sha256)
     ).scalar_one_or_none()
-    audit.record(actor, "archive.verify_upload", record, sha256=sha256, found=record is not None)
-    return Identification(sha256, record)
+    seal = check_seal(pdf, seal_certificate_path())
+    audit.record(
+        actor,
+        "archive.verify_upload",
+        record,
+        sha256=sha256,
+        found=record is not None,
+        seal_ok=seal.ok,
+    )
+    return Identification(sha256, record, seal)

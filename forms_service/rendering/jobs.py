@@ -5,13 +5,17 @@ import uuid
 
 from sqlalchemy import select
 
+from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
+
 from ..accounts.service import SYSTEM
 from ..archive import service as archive
 from ..audit import service as audit
 from ..documents.models import Document, DocumentStatus
+from ..documents.service import IN_PERSON_TABLET, STAFF_SESSION
 from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
+from ..forms import get_form_type
 from .models import RenderJob
 from .service import RenderInput, SignerInfo, render, template_store
 
@@ -39,10 +43,55 @@ def render_input(document: Document) -> RenderInput:
     )
 
 
+TRAIL_DETAILS = ("signer", "role", "method", "form_type", "content_sha256")
+METHODS = {
+    IN_PERSON_TABLET: "In person on a tablet",
+    STAFF_SESSION: "Staff sign-in",
+}
+
+
+def certificate_data(document: Document) -> CertificateData:
+    """The evidence of every signature and the document's event trail, as plain values."""
+    return CertificateData(
+        document_id=document.reference,
+        title=get_form_type(document.form_type).title,
+        agency=document.agency.name,
+        form_type=document.form_type,
+        template_version=str(document.template_version),
+        content_sha256=document.content_sha256,
+        template_sha256=document.template_sha256,
+        client_name=document.client.full_name,
+        signers=[
+            SignatureEvidence(
+                name=s.name,
+                role=s.role_label,
+                method=METHODS.get(s.method, s.method or ""),
+                signed_at=date_time(s.signed_at),
+                ip=s.ip or "",
+                user_agent=s.user_agent or "",
+                identity_check=s.identity_check or "",
+                ink_sha256=s.ink_sha256 or "",
+                signature_png=s.signature_png,
+            )
+            for s in document.signers
+        ],
+        events=[
+            TrailEvent(
+                at=date_time(e.at),
+                actor=e.actor,
+                action=e.action,
+                detail=", ".join(f"{k}: {e.details[k]}" for k in TRAIL_DETAILS if k in e.details),
+            )
+            for e in audit.events_for(str(document.id))
+        ],
+    )
+
+
 def render_signed(document: Document):
-    """Render with the template version pinned when the document was sent for signature."""
+    """Render with the template version pinned when the document was sent for signature,
+    with its audit certificate and seal."""
     version = template_store().version(document.form_type, document.template_version)
-    rendered = render(render_input(document), version)
+    rendered = render(render_input(document), version, certificate_data(document))
     if rendered.template_sha256 != document.template_sha256:
         raise RuleViolation(
             f"The template of {document.reference} is not the one it was signed on."

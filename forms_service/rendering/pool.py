@@ -12,6 +12,7 @@ import fcntl
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +23,6 @@ import xmlrpc.client
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from shutil import which
 from typing import IO
 
 from .convert import INSTALL_HINT, PDF_FILTER, ConversionError, ConverterMissing
@@ -171,7 +171,7 @@ class ConverterPool:
         self._turn_lock = threading.Lock()
 
     def check(self) -> str:
-        path = which(self.soffice)
+        path = shutil.which(self.soffice)
         if path is None:
             raise ConverterMissing(f"{self.soffice!r} was not found. {INSTALL_HINT}")
         return path
@@ -275,7 +275,9 @@ class ConverterPool:
                     f"Port {port} of 127.0.0.1 is used by another program: give the converter "
                     "pool another base port."
                 )
-        # (slot.profile / ".lock").unlink(missing_ok=True)  # left by a killed soffice
+        # unoserver's temporary copies of documents: a killed converter leaves them behind
+        shutil.rmtree(slot.path("tmp"), ignore_errors=True)
+        slot.path("tmp").mkdir()
         log = slot.path("server.log")
         if log.exists():
             log.replace(slot.path("server.log.1"))  # keeps the last crash's story
@@ -283,7 +285,7 @@ class ConverterPool:
             *(sys.executable, "-m", "unoserver.server", "--executable", binary),
             *("--interface", "127.0.0.1", "--port", str(slot.port)),
             *("--uno-interface", "127.0.0.1", "--uno-port", str(slot.uno_port)),
-            *("--user-installation", str(slot.profile)),
+            *("--user-installation", str(slot.profile), "--temp-dir", str(slot.path("tmp"))),
         ]
         path = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), UNO_PATH]))
         with log.open("wb") as output:

@@ -4,6 +4,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -12,9 +13,14 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from PIL import Image
 
+from signatures.certificate import CertificateData, append_certificate, set_metadata
+from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
+
 from ..formatting import long_date
 from ..forms import get_form_type
+from ..keys import ensure_seal_key
 from .convert import SofficeConverter
+from .pool import ConverterPool
 from .templates import TemplateStore, TemplateVersion
 
 
@@ -56,15 +62,52 @@ def template_store() -> TemplateStore:
     return TemplateStore(current_app.config["TEMPLATES_DIR"])
 
 
-def converter() -> SofficeConverter:
-    """One converter per app, created on first use."""
+def converter() -> ConverterPool | SofficeConverter:
+    """One converter per app, created on first use (the pool's processes start lazily too)."""
     ext = current_app.extensions
     if "forms_converter" not in ext:
         cfg = current_app.config
-        ext["forms_converter"] = SofficeConverter(
-            cfg["SOFFICE"], cfg["CONVERTER_PROFILE_DIR"], cfg["CONVERT_TIMEOUT"]
-        )
+        if cfg["CONVERTER"] == "cold":
+            ext["forms_converter"] = SofficeConverter(
+                cfg["SOFFICE"], cfg["CONVERTER_PROFILE_DIR"], cfg["CONVERT_TIMEOUT"]
+            )
+        else:
+            ext["forms_converter"] = ConverterPool(
+                cfg["CONVERTER_WORK_DIR"],
+                size=cfg["CONVERTERS"],
+                base_port=cfg["CONVERTER_BASE_PORT"],
+                timeout=cfg["CONVERT_TIMEOUT"],
+                soffice=cfg["SOFFICE"],
+            )
     return ext["forms_converter"]
+
+
+def seal_signer():
+    """The agency's seal: a configured PKCS#12 file, else the key `forms-service init` made."""
+    ext = current_app.extensions
+    if "forms_seal" not in ext:
+        cfg = current_app.config
+        if cfg["SEAL_PKCS12"]:
+            passphrase = cfg["SEAL_PASSPHRASE"].encode() if cfg["SEAL_PASSPHRASE"] else None
+            ext["forms_seal"] = load_pkcs12_signer(Path(cfg["SEAL_PKCS12"]), passphrase)
+        else:
+            folder = Path(cfg["SEAL_KEY_DIR"])
+            ensure_seal_key(folder)
+            ext["forms_seal"] = load_signer(folder / "seal.key", folder / "seal.crt")
+    return ext["forms_seal"]
+
+
+def seal_certificate_path() -> Path:
+    """The certificate seals are checked against (the agency's own)."""
+    cfg = current_app.config
+    if cfg["SEAL_PKCS12"]:
+        path = Path(cfg["SEAL_KEY_DIR"]) / "pkcs12-seal.crt"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(seal_signer().signing_cert.dump())
+        return path
+    ensure_seal_key(Path(cfg["SEAL_KEY_DIR"]))
+    return Path(cfg["SEAL_KEY_DIR"]) / "seal.crt"
 
 
 SIGNATURE_BOX_MM = (45, 15)  # width, height of the space a signature gets in a template
@@ -123,11 +166,33 @@ def render_docx(template: bytes, inp: RenderInput, version: TemplateVersion) -> 
     return out.getvalue()
 
 
-def render(inp: RenderInput, version: TemplateVersion | None = None) -> Rendered:
-    """Render with `version` (a document's pinned one) or the current template."""
+def render(
+    inp: RenderInput,
+    version: TemplateVersion | None = None,
+    certificate: CertificateData | None = None,
+) -> Rendered:
+    """Render with `version` (a document's pinned one) or the current template. A signed
+    document also gets its audit certificate pages and the agency's PAdES seal."""
     store = template_store()
     version = version or store.current(inp.form_type)
     template = store.load(version, inp.language)
-    docx = render_docx(template, inp, version)
+    title = get_form_type(inp.form_type).title
+    docx = set_metadata(
+        render_docx(template, inp, version),
+        title=f"{title} {inp.reference}",
+        author=inp.agency_name,
+        subject=title,
+        keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
+        identifier=inp.reference,
+    )
+    if certificate is not None:
+        docx = append_certificate(docx, certificate)
     pdf = converter().convert(docx)
+    if certificate is not None:
+        pdf = seal_pdf(
+            pdf,
+            seal_signer(),
+            reason=f"Signed document {inp.reference}, filed by {inp.agency_name}",
+            location=inp.agency_address,
+        )
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())

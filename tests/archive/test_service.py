@@ -147,15 +147,28 @@ def test_filing_the_same_document_twice_returns_the_first_record(world, consent_
     assert count(ArchiveRecord) == 1
 
 
-def test_verify_blobs_names_the_record_whose_pdf_was_changed(world, consent_document):
+def test_verify_names_the_record_whose_pdf_was_changed(world, consent_document):
     record = archive_consent(world, consent_document)
-    assert list(archive.verify_blobs()) == []
+    assert list(archive.verify_records()) == []
     path = blob_path(record.pdf_sha256)
     path.chmod(0o640)
     pdf = bytearray(path.read_bytes())
     pdf[len(pdf) // 2] ^= 0x01
     path.write_bytes(bytes(pdf))
-    damaged = list(archive.verify_blobs())
+    damaged = list(archive.verify_records())
     assert [(d.record.id, d.record.reference, d.kind) for d in damaged] == [
         (record.id, record.reference, "pdf")
     ]
+
+
+def test_verify_names_a_record_whose_seal_does_not_hold(world, consent_document):
+    record = archive_consent(world, consent_document)
+    # A PDF re-filed under its own new hash (so the hash check passes) without a valid seal.
+    unsealed = b"%PDF-1.7\n" + blob_path(record.pdf_sha256).read_bytes()[9:].replace(
+        b"/AgencySeal", b"/OtherField"
+    )
+    record.pdf_sha256 = archive.blob_store().put(unsealed)
+    db.session.commit()
+    damaged = list(archive.verify_records())
+    assert [(d.record.reference, d.kind) for d in damaged] == [(record.reference, "pdf")]
+    assert damaged[0].reason.startswith("seal:")

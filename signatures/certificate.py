@@ -1,0 +1,325 @@
+"""The audit certificate: a last page that says who signed, how and when, with the hashes
+that bind the signatures to the document.
+
+It is added to the signed DOCX before conversion, so the PDF is one PDF/A-2b document with
+the form's own header and footer on the certificate page too, rather than two files stitched
+together afterwards. Every value is written as literal text: nothing a signer typed or a
+browser sent can become markup or template code.
+"""
+
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.styles.style import BaseStyle
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
+from PIL import Image
+
+INTRO = (
+    "This page records how and when this document was signed. The hashes let anyone check "
+    "that the document was not changed."
+)
+HASH_NOTE = (
+    "A hash is a fingerprint of a file: SHA-256 of the signed content, of the template it was "
+    "made from, and of each signature as drawn. Any change to them gives a different hash."
+)
+NO_IMAGE = "No drawn signature (signed without drawing)"
+NO_EVENTS = "No events were recorded."
+MISSING = "—"
+
+SIGNATURE_BOX_MM = (40, 14)  # at most this wide and high, keeping the drawing's shape
+LABEL_MM = 44  # width of the label column in the facts and signer tables
+EVENT_COLUMNS_MM = (42, 34, 34)  # time, who, what; the detail column takes the rest
+TEXT_PT, HASH_PT = 9, 8  # a 64-digit hash fits one line of the value column at 8 pt
+MONOSPACE = "Liberation Mono"
+BORDER_COLOR = "8EA3BA"
+HEADER_FILL = "E8EEF4"
+CELL_MARGIN_TWIPS = 108
+
+# XML 1.0 allows tab, newline and carriage return below 0x20, and no surrogates or U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# WordprocessingML fixes the order of properties; Word refuses a file that breaks it.
+_AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+CORE_PROPERTY_MAX = 255  # characters: a limit of python-docx for core properties
+
+
+@dataclass(frozen=True)
+class SignatureEvidence:
+    """What attributes one signature to its signer (ESIGN/UETA): who, how, when, from where."""
+
+    name: str
+    role: str
+    method: str  # e.g. "In person on a tablet", "One-time link", "Staff sign-in"
+    signed_at: str  # formatted server time, UTC
+    ip: str
+    user_agent: str
+    identity_check: str
+    ink_sha256: str
+    signature_png: bytes | None
+
+
+@dataclass(frozen=True)
+class TrailEvent:
+    at: str
+    actor: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    document_id: str
+    title: str
+    agency: str
+    form_type: str
+    template_version: str
+    content_sha256: str
+    template_sha256: str
+    client_name: str
+    signers: list[SignatureEvidence]
+    events: list[TrailEvent]
+
+
+def _xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 cannot hold (python-docx refuses them)."""
+    return _NOT_XML.sub("", value)
+
+
+def append_certificate(docx: bytes, data: CertificateData) -> bytes:
+    """The DOCX with an "Audit certificate" section appended, starting on a new page."""
+    doc = Document(io.BytesIO(docx))
+    heading = _heading(doc, "Audit certificate", 1)
+    heading.paragraph_format.page_break_before = True
+    _unnumbered(heading)  # the form's numbered sections end before the certificate
+    doc.add_paragraph(INTRO)
+
+    _heading(doc, "Document", 2)
+    form = f"{data.title} ({data.form_type})" if data.form_type else data.title
+    _facts_table(
+        doc,
+        [
+            ("Document ID", data.document_id, False),
+            ("Form", form, False),
+            ("Template version", data.template_version, False),
+            ("Client", data.client_name, False),
+            ("Agency", data.agency, False),
+            ("Content SHA-256", data.content_sha256, True),
+            ("Template SHA-256", data.template_sha256, True),
+        ],
+    )
+    _small(doc, HASH_NOTE)
+
+    for number, signer in enumerate(data.signers, start=1):
+        _signer_block(doc, number, len(data.signers), signer)
+
+    _heading(doc, "Event trail", 2)
+    _event_table(doc, data.events)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def set_metadata(
+    docx: bytes, *, title: str, author: str, subject: str, keywords: str, identifier: str
+) -> bytes:
+    """The DOCX with its core properties set: LibreOffice carries title, author, subject and
+    keywords into the PDF's Info dictionary and XMP, so archives and readers can index it.
+
+    LibreOffice splits keywords at commas, semicolons and spaces. The identifier stays in the
+    DOCX only (LibreOffice has no PDF field for it), so give the document id as a keyword too.
+    Values over python-docx's 255-character limit are cut: the full text is in the document.
+    """
+    doc = Document(io.BytesIO(docx))
+    props = doc.core_properties
+    props.title = _property(title)
+    props.author = _property(author)
+    props.subject = _property(subject)
+    props.keywords = _property(keywords)
+    props.identifier = _property(identifier)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- blocks --------------------------------------------------------------------------------
+
+
+def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEvidence) -> None:
+    _heading(doc, f"Signer {number} of {count}: {_xml_text(s.name) or MISSING}", 2)
+    table = _facts_table(
+        doc,
+        [
+            ("Role", s.role, False),
+            ("Method", s.method, False),
+            ("Signed at (server time)", s.signed_at, False),
+            ("IP address", s.ip, False),
+            ("Device (user agent)", s.user_agent, False),
+            ("Identity check", s.identity_check, False),
+            ("Ink SHA-256", s.ink_sha256, True),
+        ],
+    )
+    for row in table.rows:  # one signer's facts stay on one page with the signature
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+    row = table.add_row()
+    _keep_whole(row)
+    label, value = row.cells
+    _shade(label)
+    _write(label.paragraphs[0], "Signature", bold=True)
+    if s.signature_png:
+        value.paragraphs[0].add_run().add_picture(io.BytesIO(s.signature_png), **_fit(s))
+    else:
+        _write(value.paragraphs[0], NO_IMAGE)
+
+
+def _fit(s: SignatureEvidence) -> dict:
+    width, height = Image.open(io.BytesIO(s.signature_png)).size
+    box_w, box_h = SIGNATURE_BOX_MM
+    return {"width": Mm(box_w)} if width / height > box_w / box_h else {"height": Mm(box_h)}
+
+
+def _facts_table(doc: DocxDocument, rows: list[tuple[str, str, bool]]) -> Table:
+    """Label | value rows; the flag marks a hash, set small and monospaced so it fits."""
+    table = _table(doc, len(rows), [LABEL_MM])
+    for row, (label, value, is_hash) in zip(table.rows, rows, strict=True):
+        label_cell, value_cell = row.cells
+        _shade(label_cell)
+        _write(label_cell.paragraphs[0], label, bold=True)
+        _write(value_cell.paragraphs[0], value, monospace=is_hash)
+    return table
+
+
+def _event_table(doc: DocxDocument, events: list[TrailEvent]) -> None:
+    table = _table(doc, 1 + max(len(events), 1), list(EVENT_COLUMNS_MM))
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on a new page
+    for cell, label in zip(header.cells, ("Time", "Who", "What", "Detail"), strict=True):
+        _shade(cell)
+        _write(cell.paragraphs[0], label, bold=True)
+    if not events:
+        merged = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
+        _write(merged.paragraphs[0], NO_EVENTS)
+        return
+    for row, event in zip(table.rows[1:], events, strict=True):
+        for cell, value in zip(
+            row.cells, (event.at, event.actor, event.action, event.detail), strict=True
+        ):
+            _write(cell.paragraphs[0], value)
+
+
+# --- building blocks -----------------------------------------------------------------------
+
+
+def _style(doc: DocxDocument, name: str) -> BaseStyle | None:
+    """The document's style of that name, or None where the template lacks it."""
+    try:
+        return doc.styles[name]
+    except KeyError:
+        return None
+
+
+def _heading(doc: DocxDocument, text: str, level: int) -> Paragraph:
+    style = _style(doc, f"Heading {level}")
+    if style is not None:
+        return doc.add_paragraph(text, style)
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(10)
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.font.size = Pt(14 if level == 1 else 12)
+    return paragraph
+
+
+def _unnumbered(paragraph: Paragraph) -> None:
+    """Switch off list numbering a heading style may carry (numId 0 means "no list")."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = 0
+    paragraph.paragraph_format.left_indent = 0
+    paragraph.paragraph_format.first_line_indent = 0
+
+
+def _small(doc: DocxDocument, text: str) -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(4)
+    run = paragraph.add_run(text)
+    run.font.size = Pt(HASH_PT)
+    run.italic = True
+
+
+def _table(doc: DocxDocument, rows: int, widths_mm: list[int]) -> Table:
+    """A bordered table across the text width; the last column takes what `widths_mm` leave."""
+    section = doc.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    widths = [Mm(w) for w in widths_mm]
+    widths.append(text_width - sum(widths))
+    table = doc.add_table(rows=rows, cols=len(widths))
+    if _style(doc, "Table Grid") is not None:
+        table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    for row in table.rows:
+        _keep_whole(row)
+    _borders(table)
+    # Word's default cell margin: indented by it, the border lines up with the text margin
+    indent = OxmlElement("w:tblInd")
+    indent.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+    indent.set(qn("w:type"), "dxa")
+    table._tbl.tblPr.insert_element_before(indent, "w:tblBorders", *_AFTER_TBL_BORDERS)
+    return table
+
+
+def _keep_whole(row: _Row) -> None:
+    """A row is read as one fact: never half on one page and half on the next."""
+    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+
+
+def _borders(table: Table) -> None:
+    """Thin lines of our own, so the table is framed whatever styles the template has."""
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        for key, value in (("val", "single"), ("sz", "4"), ("space", "0")):
+            line.set(qn(f"w:{key}"), value)
+        line.set(qn("w:color"), BORDER_COLOR)
+        borders.append(line)
+    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBL_BORDERS)
+
+
+def _shade(cell: _Cell) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), HEADER_FILL)
+    cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD)
+
+
+def _write(
+    paragraph: Paragraph, value: str, *, bold: bool = False, monospace: bool = False
+) -> None:
+    """`value` as literal text at table size; an empty value shows as a dash, not a blank."""
+    paragraph.paragraph_format.space_before = Pt(2)
+    paragraph.paragraph_format.space_after = Pt(2)
+    run = paragraph.add_run(_xml_text(value) or MISSING)
+    run.bold = bold
+    run.font.size = Pt(HASH_PT if monospace else TEXT_PT)
+    if monospace:
+        run.font.name = MONOSPACE
+
+
+def _property(value: str) -> str:
+    return _xml_text(value)[:CORE_PROPERTY_MAX]

@@ -1,0 +1,170 @@
+"""The agency's seal: a PAdES signature over the finished PDF, and the check that a PDF still
+carries it, unchanged, from a key we trust.
+
+The seal is PAdES baseline B-B: SHA-256, the signer's certificate and the signing time as
+signed attributes, no timestamp. No timestamp authority is reachable from where the service
+runs, so the signing time is the server's own claim, and the seal is only provable while the
+agency's certificate is valid. A deployment that can reach an RFC 3161 timestamp authority
+should pass pyHanko a timestamper to seal at B-T (and add validation data for B-LT/B-LTA) so
+the seal stays verifiable after the certificate expires.
+
+It is a certification signature that permits no changes (the archive never edits a sealed
+PDF; a change is a new document version), written as an incremental update: the PDF/A-2b file
+stays byte for byte in front of it, pyHanko rewrites the XMP packet keeping every property
+(`pdfaid` included) and only sets the modification date and producer, and the invisible
+signature field carries the print flag and zero-size box that PDF/A accepts without an
+appearance stream.
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+SEAL_FIELD = "AgencySeal"
+
+NOT_SEALED = "not sealed"
+UNREADABLE = "not a readable PDF"
+CHANGED = "the document was changed after it was sealed"
+BROKEN = "the seal's signature does not match the document"
+UNTRUSTED = "the seal is not from this agency's key"
+
+
+class SealKeyError(ValueError):
+    """The configured seal key or certificate cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    """What a PDF's seal proves: there is one, the bytes are the sealed ones, the key is ours."""
+
+    sealed: bool
+    intact: bool
+    trusted: bool
+    signer: str
+    signed_at: datetime | None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.sealed and self.intact and self.trusted
+
+
+def load_signer(key_path: Path, cert_path: Path) -> signers.SimpleSigner:
+    """The seal signer from a PEM (or DER) private key and certificate, as `forms-service init`
+    writes them; refused if the key does not belong to the certificate."""
+    try:
+        key = load_private_key_from_pemder(str(key_path), passphrase=None)
+        cert = load_cert_from_pemder(str(cert_path))
+    except (OSError, ValueError, TypeError) as error:
+        raise SealKeyError(
+            f"Cannot read the seal key {key_path} or certificate {cert_path}: {error}"
+        ) from error
+    signer = signers.SimpleSigner(
+        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore()
+    )
+    _check_pair(signer, f"{key_path} and {cert_path}")
+    return signer
+
+
+def load_pkcs12_signer(path: Path, passphrase: bytes | None) -> signers.SimpleSigner:
+    """The seal signer from a PKCS#12 file (an agency's own certificate, often CA-issued)."""
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), None, passphrase)
+    except (OSError, ValueError, TypeError) as error:
+        raise SealKeyError(f"Cannot read the PKCS#12 seal file {path}: {error}") from error
+    _check_pair(signer, str(path))
+    return signer
+
+
+def seal_pdf(
+    pdf: bytes, signer: signers.Signer, *, reason: str, location: str, contact: str = ""
+) -> bytes:
+    """The PDF with the agency seal appended as an incremental update (see the module text)."""
+    meta = signers.PdfSignatureMetadata(
+        field_name=SEAL_FIELD,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        contact_info=contact or None,
+        certify=True,
+        docmdp_permissions=MDPPerm.NO_CHANGES,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return signers.sign_pdf(writer, meta, signer=signer).getvalue()
+
+
+def check_seal(pdf: bytes, trusted_cert_path: Path) -> SealCheck:
+    """Validate every signature in `pdf` with `trusted_cert_path` as the only trust root.
+
+    Intact means the signed bytes are the whole file: the archive keeps sealed PDFs as they
+    were made, so any later revision, even one a PDF reader would accept, is a change. (A
+    deployment that extends seals to B-LTA must then accept revisions that only add validation
+    data, which pyHanko's difference analysis classifies.)
+    """
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+    except (PdfError, ValueError) as error:
+        return SealCheck(False, False, False, "", None, [f"{UNREADABLE}: {error}"])
+    if not signatures:
+        return SealCheck(False, False, False, "", None, [NOT_SEALED])
+    roots = load_certs_from_pemder([str(trusted_cert_path)])
+    intact = trusted = True
+    problems: list[str] = []
+    for signature in signatures:
+        context = ValidationContext(trust_roots=list(roots))
+        try:
+            status = validate_pdf_signature(
+                signature, signer_validation_context=context, skip_diff=True
+            )
+        except (PdfError, ValueError) as error:
+            intact = trusted = False
+            problems.append(f"{BROKEN}: {error}")
+            continue
+        if not (status.intact and status.valid):
+            intact = trusted = False
+            problems.append(BROKEN)
+            continue  # a signature that does not match says nothing about who made it
+        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            intact = False
+            problems.append(CHANGED)
+        if not status.trusted:
+            trusted = False
+            problems.append(UNTRUSTED)
+    seal = signatures[0]
+    return SealCheck(
+        True, intact, trusted, _name(seal), seal.self_reported_timestamp, _unique(problems)
+    )
+
+
+def _name(signature: EmbeddedPdfSignature) -> str:
+    subject = signature.signer_cert.subject
+    return subject.native.get("common_name") or subject.human_friendly
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _check_pair(signer: signers.SimpleSigner, where: str) -> None:
+    """A key that does not match its certificate would make seals that never validate."""
+    key = serialization.load_der_private_key(signer.signing_key.dump(), password=None)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if public != signer.signing_cert.public_key.dump():
+        raise SealKeyError(f"The seal key and certificate in {where} do not belong together.")

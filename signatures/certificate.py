@@ -11,7 +11,6 @@ import io
 import re
 from dataclasses import dataclass
 
-from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
@@ -42,6 +41,7 @@ MONOSPACE = "Liberation Mono"
 BORDER_COLOR = "8EA3BA"
 HEADER_FILL = "E8EEF4"
 CELL_MARGIN_TWIPS = 108
+KEEP_WHOLE_MAX_CHARS = 500  # fills well under a page even in the narrowest column
 
 # XML 1.0 allows tab, newline and carriage return below 0x20, and no surrogates or U+FFFE/F.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -93,9 +93,9 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def append_certificate(docx: bytes, data: CertificateData) -> bytes:
-    """The DOCX with an "Audit certificate" section appended, starting on a new page."""
-    doc = Document(io.BytesIO(docx))
+def append_certificate(doc: DocxDocument, data: CertificateData) -> None:
+    """Append an "Audit certificate" section to `doc`, starting on a new page. Works on the
+    open document, so rendering opens and saves the DOCX once."""
     heading = _heading(doc, "Audit certificate", 1)
     heading.paragraph_format.page_break_before = True
     _unnumbered(heading)  # the form's numbered sections end before the certificate
@@ -123,14 +123,10 @@ def append_certificate(docx: bytes, data: CertificateData) -> bytes:
     _heading(doc, "Event trail", 2)
     _event_table(doc, data.events)
 
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
-
 
 def set_metadata(
-    docx: bytes, *, title: str, author: str, subject: str, keywords: str, identifier: str
-) -> bytes:
+    doc: DocxDocument, *, title: str, author: str, subject: str, keywords: str, identifier: str
+) -> None:
     """The DOCX with its core properties set: LibreOffice carries title, author, subject and
     keywords into the PDF's Info dictionary and XMP, so archives and readers can index it.
 
@@ -138,16 +134,12 @@ def set_metadata(
     DOCX only (LibreOffice has no PDF field for it), so give the document id as a keyword too.
     Values over python-docx's 255-character limit are cut: the full text is in the document.
     """
-    doc = Document(io.BytesIO(docx))
     props = doc.core_properties
     props.title = _property(title)
     props.author = _property(author)
     props.subject = _property(subject)
     props.keywords = _property(keywords)
     props.identifier = _property(identifier)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 # --- blocks --------------------------------------------------------------------------------
@@ -171,7 +163,7 @@ def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEviden
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
     row = table.add_row()
-    _keep_whole(row)
+    _keep_whole(row, "")
     label, value = row.cells
     _shade(label)
     _write(label.paragraphs[0], "Signature", bold=True)
@@ -191,6 +183,7 @@ def _facts_table(doc: DocxDocument, rows: list[tuple[str, str, bool]]) -> Table:
     """Label | value rows; the flag marks a hash, set small and monospaced so it fits."""
     table = _table(doc, len(rows), [LABEL_MM])
     for row, (label, value, is_hash) in zip(table.rows, rows, strict=True):
+        _keep_whole(row, value)
         label_cell, value_cell = row.cells
         _shade(label_cell)
         _write(label_cell.paragraphs[0], label, bold=True)
@@ -201,6 +194,7 @@ def _facts_table(doc: DocxDocument, rows: list[tuple[str, str, bool]]) -> Table:
 def _event_table(doc: DocxDocument, events: list[TrailEvent]) -> None:
     table = _table(doc, 1 + max(len(events), 1), list(EVENT_COLUMNS_MM))
     header = table.rows[0]
+    _keep_whole(header, "")
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on a new page
     for cell, label in zip(header.cells, ("Time", "Who", "What", "Detail"), strict=True):
         _shade(cell)
@@ -210,9 +204,9 @@ def _event_table(doc: DocxDocument, events: list[TrailEvent]) -> None:
         _write(merged.paragraphs[0], NO_EVENTS)
         return
     for row, event in zip(table.rows[1:], events, strict=True):
-        for cell, value in zip(
-            row.cells, (event.at, event.actor, event.action, event.detail), strict=True
-        ):
+        values = (event.at, event.actor, event.action, event.detail)
+        _keep_whole(row, *values)
+        for cell, value in zip(row.cells, values, strict=True):
             _write(cell.paragraphs[0], value)
 
 
@@ -272,8 +266,6 @@ def _table(doc: DocxDocument, rows: int, widths_mm: list[int]) -> Table:
         column.width = width
         for cell in column.cells:
             cell.width = width
-    for row in table.rows:
-        _keep_whole(row)
     _borders(table)
     # Word's default cell margin: indented by it, the border lines up with the text margin
     indent = OxmlElement("w:tblInd")
@@ -283,9 +275,11 @@ def _table(doc: DocxDocument, rows: int, widths_mm: list[int]) -> Table:
     return table
 
 
-def _keep_whole(row: _Row) -> None:
-    """A row is read as one fact: never half on one page and half on the next."""
-    row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
+def _keep_whole(row: _Row, *values: str) -> None:
+    """A row is read as one fact, so a short one is never split across pages. A long one may
+    split: LibreOffice cuts off the text of an unsplittable row taller than a page."""
+    if max(map(len, values)) <= KEEP_WHOLE_MAX_CHARS:
+        row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
 
 
 def _borders(table: Table) -> None:

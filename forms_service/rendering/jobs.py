@@ -116,6 +116,8 @@ def run_job(job_id: uuid.UUID) -> bool:
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)
+        if job.status == "done":  # another runner filed it meanwhile (SQLite has no row lock)
+            return True
         job.attempts += 1
         job.error = str(exc)[:2000]
         job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"

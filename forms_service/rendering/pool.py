@@ -1,5 +1,5 @@
 """DOCX -> PDF with a pool of warm LibreOffice converters (unoserver): a cold `soffice` pays its
-start-up on every document, a warm one converts a form in about 0.1 s.
+start-up on every document (about 1 s), a warm one only the conversion (0.1-0.2 s for a form).
 
 Every process that builds a pool on the same work directory shares the same converters (think
 gunicorn workers): slot i has a fixed pair of ports and its own profile under `slot-i/`, and
@@ -38,7 +38,7 @@ FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_d
 START_TIMEOUT = 60.0  # unoserver alone waits 5 s before it listens; a new profile adds more
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
-CLAIM_POLL = 0.01  # a conversion takes ~0.1 s: waiting for a free converter by polling is cheap
+CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
 
 # Started through this, the server is nobody's child: no zombie is left in a web worker, and
 # the server survives it. Its own session makes its pid the process group of it and soffice.
@@ -94,14 +94,15 @@ def _cmdline(pid: int) -> str:
 
 
 def _group(pgid: int) -> list[int]:
-    """The processes of a process group (read from /proc: they are not our children)."""
+    """The processes of a process group that have not finished exiting: a zombie has closed its
+    ports, an exiting process may not have yet (read from /proc: they are not our children)."""
     members = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
             continue
-        if int(fields[2]) == pgid:
+        if int(group) == pgid and state not in "ZX":
             members.append(int(stat.parent.name))
     return members
 
@@ -152,7 +153,8 @@ class _Slot:
 
 
 class ConverterPool:
-    """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe."""
+    """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe.
+    `timeout` bounds the wait for each conversion; `size` defaults to one converter per core."""
 
     def __init__(
         self,
@@ -204,7 +206,7 @@ class ConverterPool:
         result = []
         for slot in self._slots:
             server, processes = slot.pid(), slot.processes()
-            soffice = [p for p in processes if p != server]
+            soffice = sorted(p for p in processes if p != server)
             alive = server if server in processes else None
             result.append(SlotStats(slot.index, alive, soffice, sum(map(_rss, soffice))))
         return result
@@ -269,12 +271,14 @@ class ConverterPool:
         """Start slot's server and wait until it answers; with the start lock held."""
         binary = self.check()
         self._kill(slot)  # what is left of a dead or silent converter
-        for port in (slot.port, slot.uno_port):
-            if _port_taken(port):
+        deadline = time.monotonic() + STOP_GRACE
+        while _port_taken(slot.port) or _port_taken(slot.uno_port):  # a killed one's close late
+            if time.monotonic() > deadline:
                 raise ConversionError(
-                    f"Port {port} of 127.0.0.1 is used by another program: give the converter "
-                    "pool another base port."
+                    f"Port {slot.port} or {slot.uno_port} of 127.0.0.1 is used by another "
+                    "program: give the converter pool another base port."
                 )
+            time.sleep(0.05)
         # unoserver's temporary copies of documents: a killed converter leaves them behind
         shutil.rmtree(slot.path("tmp"), ignore_errors=True)
         slot.path("tmp").mkdir()
@@ -314,20 +318,25 @@ class ConverterPool:
             self._kill(slot, grace)
 
     def _kill(self, slot: _Slot, grace: float = 0.0) -> None:
-        """End slot's process group (server, oosplash, soffice.bin); with the start lock held.
-        SIGTERM lets LibreOffice exit cleanly, SIGKILL ends even a stopped or hung one."""
+        """End slot's server, oosplash and soffice.bin; with the start lock held."""
         pid = slot.pid()
-        steps = [(signal.SIGTERM, grace)] if grace else []
-        for sig, wait in [*steps, (signal.SIGKILL, STOP_GRACE)]:
-            if pid is None or not slot.processes():
-                break
+        if pid is not None and grace and slot.owns(pid):
+            # unoserver stops LibreOffice cleanly on SIGTERM; oosplash would ignore its own
             with suppress(ProcessLookupError):
-                os.killpg(pid, sig)
-            deadline = time.monotonic() + wait
-            while slot.processes() and time.monotonic() < deadline:
-                time.sleep(0.05)
+                os.kill(pid, signal.SIGTERM)
+            self._wait_gone(pid, grace)
+        if pid is not None and slot.processes():
+            with suppress(ProcessLookupError):  # ends even a stopped or hung LibreOffice
+                os.killpg(pid, signal.SIGKILL)
+            self._wait_gone(pid, STOP_GRACE)
         slot.path("server.pid").unlink(missing_ok=True)
         self._ready.pop(slot.index, None)
+
+    @staticmethod
+    def _wait_gone(pgid: int, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while _group(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def _answers(self, slot: _Slot) -> bool:
         try:

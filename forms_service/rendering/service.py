@@ -154,13 +154,31 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
     return {**common, **form_type.context(inp.data, common)}
 
 
-def render_docx(template: bytes, inp: RenderInput, version: TemplateVersion) -> bytes:
+def render_docx(
+    template: bytes,
+    inp: RenderInput,
+    version: TemplateVersion,
+    certificate: CertificateData | None = None,
+) -> bytes:
+    """The filled DOCX with its metadata and, for a signed document, its audit certificate,
+    built on the open document and saved once."""
     tpl = DocxTemplate(io.BytesIO(template))
     # Autoescape makes every value text: `<b>` or `{{ x }}` typed by a user comes out literally.
     # StrictUndefined: a template asking for a value the context lacks fails loudly instead of
     # printing a blank into a legal document.
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     tpl.render(build_context(tpl, inp, version), jinja_env=env)
+    title = get_form_type(inp.form_type).title
+    set_metadata(
+        tpl.docx,
+        title=f"{title} {inp.reference}",
+        author=inp.agency_name,
+        subject=title,
+        keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
+        identifier=inp.reference,
+    )
+    if certificate is not None:
+        append_certificate(tpl.docx, certificate)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -176,17 +194,7 @@ def render(
     store = template_store()
     version = version or store.current(inp.form_type)
     template = store.load(version, inp.language)
-    title = get_form_type(inp.form_type).title
-    docx = set_metadata(
-        render_docx(template, inp, version),
-        title=f"{title} {inp.reference}",
-        author=inp.agency_name,
-        subject=title,
-        keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
-        identifier=inp.reference,
-    )
-    if certificate is not None:
-        docx = append_certificate(docx, certificate)
+    docx = render_docx(template, inp, version, certificate)
     pdf = converter().convert(docx)
     if certificate is not None:
         pdf = seal_pdf(

@@ -1,0 +1,208 @@
+"""The warm converter pool against real LibreOffice: its failure modes are LibreOffice's."""
+
+import io
+import os
+import secrets
+import signal
+import socket
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, wait
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from forms_service.rendering.convert import ConversionError, ConverterMissing
+from forms_service.rendering.pool import ConverterPool
+
+pytestmark = pytest.mark.soffice
+
+CONSENT = Path(__file__).parents[2] / "form_templates/consent_release/1/en.docx"
+SENTENCE = "The client agrees that the agency may share these records with the named partner. "
+
+
+def make_docx(title: str, paragraphs: int = 3) -> bytes:
+    document = docx.Document()
+    document.add_heading(title)
+    for number in range(paragraphs):
+        document.add_paragraph(f"{title}, paragraph {number}. " + SENTENCE * 8)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def first_line(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()[0]
+
+
+def free_base_port(count: int) -> int:
+    while True:
+        base = 20000 + 2 * secrets.randbelow(10000)
+        try:
+            for port in range(base, base + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return base
+
+
+def processes_under(work_dir: Path) -> set[int]:
+    """Live processes (servers, oosplash, soffice.bin) whose command line names work_dir."""
+    found = set()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if str(work_dir).encode() in cmdline.read_bytes():
+                found.add(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+def soffice_bin(pool: ConverterPool, slot: int) -> int:
+    """The soffice.bin process of a slot (its parent, oosplash, only launches it)."""
+    (pid,) = [
+        p
+        for p in pool.stats()[slot].soffice_pids
+        if Path(f"/proc/{p}/comm").read_text().strip() == "soffice.bin"
+    ]
+    return pid
+
+
+def warm_up(pool: ConverterPool, converters: int) -> None:
+    """Start the converters a test needs (they start lazily), so it can run alone too."""
+    with ThreadPoolExecutor(converters) as executor:
+        list(executor.map(pool.convert, [CONSENT.read_bytes()] * converters))
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+@pytest.fixture(scope="module")
+def work_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("converters")
+
+
+@pytest.fixture(scope="module")
+def base_port():
+    return free_base_port(4)
+
+
+@pytest.fixture(scope="module")
+def pool(work_dir, base_port):
+    pool = ConverterPool(work_dir, size=2, base_port=base_port)
+    yield pool
+    pool.shutdown()
+
+
+def test_a_conversion_returns_pdf_a_2b(pool):
+    pdf = pool.convert(CONSENT.read_bytes())
+
+    assert pdf.startswith(b"%PDF")
+    assert b"<pdfaid:part>2</pdfaid:part>" in pdf
+    assert b"<pdfaid:conformance>B</pdfaid:conformance>" in pdf
+
+
+def test_two_threads_convert_in_parallel_on_two_converters(pool):
+    document = CONSENT.read_bytes()
+    warm_up(pool, 2)
+    converters = [soffice_bin(pool, slot) for slot in (0, 1)]
+    before = [cpu_ticks(pid) for pid in converters]
+    start = threading.Barrier(2)
+
+    def convert_three():
+        start.wait()
+        began = time.monotonic()
+        pdfs = [pool.convert(document) for _ in range(3)]
+        return began, time.monotonic(), pdfs
+
+    with ThreadPoolExecutor(2) as executor:
+        (began_a, ended_a, pdfs_a), (began_b, ended_b, pdfs_b) = executor.map(
+            lambda _: convert_three(), range(2)
+        )
+
+    assert all(pdf.startswith(b"%PDF") for pdf in pdfs_a + pdfs_b)
+    assert began_a < ended_b and began_b < ended_a
+    assert all(cpu_ticks(pid) > ticks for pid, ticks in zip(converters, before, strict=True))
+
+
+def test_a_second_pool_on_the_same_work_dir_reuses_the_running_converters(
+    pool, work_dir, base_port
+):
+    warm_up(pool, 2)
+    running = processes_under(work_dir)
+    assert len(running) == 6  # two of: server, oosplash, soffice.bin
+
+    second = ConverterPool(work_dir, size=2, base_port=base_port)
+    with ThreadPoolExecutor(2) as executor:
+        pdfs = list(executor.map(second.convert, [CONSENT.read_bytes()] * 4))
+
+    assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
+    assert processes_under(work_dir) == running
+
+
+def test_kill_9_of_a_converter_mid_batch_loses_no_job(pool):
+    documents = [make_docx(f"Document {number:02d}") for number in range(50)]
+    warm_up(pool, 2)
+    victim = soffice_bin(pool, 0)
+
+    with ThreadPoolExecutor(2) as executor:
+        futures = [executor.submit(pool.convert, document) for document in documents]
+        wait(futures[:10])  # the two workers take the documents in order
+        os.kill(victim, signal.SIGKILL)
+        pdfs = [future.result() for future in futures]
+
+    assert [first_line(pdf) for pdf in pdfs] == [f"Document {n:02d}" for n in range(50)]
+    assert soffice_bin(pool, 0) != victim  # the slot was restarted, and serves
+
+
+def test_a_hung_converter_is_killed_and_its_job_retried_or_failed_clearly(work_dir, base_port):
+    impatient = ConverterPool(work_dir, size=1, base_port=base_port, timeout=5)  # slot 0 only
+    document = make_docx("Long document", paragraphs=600)  # about 1 s to convert
+    warm_up(impatient, 1)
+    hung = soffice_bin(impatient, 0)
+    began = time.monotonic()
+    with ThreadPoolExecutor(1) as executor:
+        job = executor.submit(impatient.convert, document)
+        time.sleep(0.2)
+        os.kill(hung, signal.SIGSTOP)
+        try:
+            assert job.result().startswith(b"%PDF")  # on the restarted converter
+        except ConversionError as error:
+            assert "within 5 s" in str(error)
+
+    assert time.monotonic() - began >= 5
+    assert hung not in processes_under(work_dir)
+    assert impatient.convert(CONSENT.read_bytes()).startswith(b"%PDF")
+
+
+def test_a_document_libreoffice_cannot_read_fails_at_once_without_a_restart(pool, work_dir):
+    warm_up(pool, 2)
+    running = processes_under(work_dir)
+
+    with pytest.raises(ConversionError, match="could not convert the document"):
+        pool.convert(CONSENT.read_bytes()[:2000])  # a cut DOCX: a broken zip
+
+    assert processes_under(work_dir) == running
+
+
+def test_a_missing_binary_fails_with_what_to_install(tmp_path):
+    missing = ConverterPool(tmp_path / "converters", soffice="/nonexistent/soffice")
+
+    with pytest.raises(ConverterMissing, match="libreoffice-writer-nogui"):
+        missing.convert(make_docx("Never converted"))
+    assert not (tmp_path / "converters").exists()  # nothing was started
+
+
+def test_shutdown_leaves_no_process_of_the_pool_alive(pool, work_dir):
+    warm_up(pool, 2)
+    assert len(processes_under(work_dir)) == 6
+
+    pool.shutdown()
+
+    assert processes_under(work_dir) == set()
+    assert not list(work_dir.glob("slot-*/server.pid"))

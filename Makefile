@@ -13,8 +13,8 @@ run: setup
 	$(BIN)/forms-service init
 	$(BIN)/forms-service demo
 	@echo "forms-service is serving on http://$(HOST):$(PORT) (Ctrl-C stops it)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --timeout 120 --bind $(HOST):$(PORT) \
-		--access-logfile - "forms_service:create_app()"
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:forms_service.gunicorn_conf \
+		"forms_service:create_app()"
 
 test: setup
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from . import create_app, keys
 from .errors import NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
-from .rendering.convert import ConversionError
+from .rendering.convert import ConversionError, ConverterMissing
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
@@ -26,11 +26,19 @@ def main():
 @with_appcontext
 def init():
     """Create or upgrade the database and the agency seal key in the instance folder."""
+    from .rendering.service import converter
+
+    try:
+        soffice = converter().check()
+    except ConverterMissing as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     upgrade(directory=current_app.extensions["migrate"].directory)
-    key_path = keys.ensure_seal_key(Path(current_app.instance_path) / "keys")
+    key_path = keys.ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))
     click.echo(f"Instance: {current_app.instance_path}")
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"Seal key: {key_path}")
+    click.echo(f"LibreOffice: {soffice}")
 
 
 @main.command()
@@ -140,6 +148,17 @@ def worker(concurrency):
             "--loglevel=INFO",
         ]
     )
+
+
+@main.command("stop-converters")
+@with_appcontext
+def stop_converters():
+    """Stop this instance's warm LibreOffice converters (they are shared by all workers and
+    keep running until stopped)."""
+    from .rendering.service import converter
+
+    converter().shutdown()
+    click.echo("Converters stopped.")
 
 
 @main.command()

@@ -200,7 +200,8 @@ class ConverterPool:
     def shutdown(self) -> None:
         """Stop every converter of this work directory, whichever process started it."""
         for slot in self._slots:
-            self._stop(slot, grace=STOP_GRACE)
+            if slot.path("server.pid").exists():  # a slot never started has nothing to stop
+                self._stop(slot, grace=STOP_GRACE)
 
     def stats(self) -> list[SlotStats]:
         result = []

@@ -3,6 +3,7 @@ opened only with a stated purpose (and every opening logged), and checked agains
 sha256 on disk. Each test archives one consent through the real services and LibreOffice."""
 
 import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,18 @@ def test_verify_names_a_record_whose_seal_does_not_hold(world, consent_document)
     damaged = list(archive.verify_records())
     assert [(d.record.reference, d.kind) for d in damaged] == [(record.reference, "pdf")]
     assert damaged[0].reason.startswith("seal:")
+
+
+def test_an_archived_pdf_is_reproducible_from_its_archived_docx(world, consent_document):
+    from pypdf import PdfReader
+
+    from forms_service.rendering.service import converter
+
+    record = archive_consent(world, consent_document)
+    store = archive.blob_store()
+
+    def text(pdf: bytes) -> list[str]:
+        return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    again = converter().convert(store.get(record.docx_sha256))
+    assert text(again) == text(store.get(record.pdf_sha256))

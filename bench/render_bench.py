@@ -131,7 +131,7 @@ def main() -> None:
             with app.app_context():
                 from flask_migrate import upgrade
 
-                upgrade(directory=app.extensions["migrate"].directory)
+                upgrade(directory=app.extensions["migrate"].directory, revision="heads")
                 jobs = signed_jobs(count + size)
                 warm, jobs = jobs[:size], jobs[size:]
                 run(app, warm, size)  # start the converters: a warm pool is the steady state

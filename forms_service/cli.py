@@ -33,7 +33,7 @@ def init():
     except ConverterMissing as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    upgrade(directory=current_app.extensions["migrate"].directory)
+    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     key_path = keys.ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))
     click.echo(f"Instance: {current_app.instance_path}")
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")

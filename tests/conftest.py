@@ -98,7 +98,7 @@ def sqlite_template(tmp_path_factory, converter_profile):
     path = folder / "forms.db"
     app = _make_app(folder, f"sqlite:///{path}", converter_profile)
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
         db.engine.dispose()
     return path
 
@@ -122,7 +122,7 @@ def postgres_schema(tmp_path_factory, converter_profile):
     folder = tmp_path_factory.mktemp("pg-migrate")
     app = _make_app(folder, PG_URL, converter_profile, SQLALCHEMY_ENGINE_OPTIONS=options)
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="heads")
         tables = [t.name for t in db.metadata.sorted_tables]
         db.engine.dispose()
     yield options, tables

@@ -44,6 +44,8 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = enum_column(Role)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # A short PIN that unlocks a kiosk tablet handed to a client (argon2 hash), optional.
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
     supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     active: Mapped[bool] = mapped_column(default=True)
 

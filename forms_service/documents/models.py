@@ -53,6 +53,8 @@ class Document(IdMixin, CreatedMixin, db.Model):
 class SignerStatus(StrEnum):
     PENDING = "pending"
     SIGNED = "signed"
+    DECLINED = "declined"  # chose not to sign; the reason is recorded
+    PAPER = "paper"  # asked to sign on paper instead (ESIGN: the right to a paper copy)
 
 
 class Signer(IdMixin, CreatedMixin, db.Model):
@@ -76,6 +78,13 @@ class Signer(IdMixin, CreatedMixin, db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(400))
     esign_accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    declined_reason: Mapped[str | None] = mapped_column(Text)
+    # "drawn" with a finger or mouse, or "typed": the signer typed their name and attested to it
+    # (WCAG 2.5.7: a way to sign without drawing).
+    signature_kind: Mapped[str | None] = mapped_column(String(10))
+    typed_name: Mapped[str | None] = mapped_column(String(200))
+    # The browser's key for one submission: a retried or repeated submit signs once.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
     ink: Mapped[str | None] = mapped_column(Text)
     ink_sha256: Mapped[str | None] = mapped_column(String(64))
     signature_png: Mapped[bytes | None] = mapped_column(LargeBinary)

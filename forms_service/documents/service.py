@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from signatures import InkError, canonical_json, ink_sha256, parse_ink, render_png
 
+from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
@@ -16,6 +17,7 @@ from ..database import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
+from ..forms.registry import People, Person
 from ..rendering.models import RenderJob
 from ..rendering.service import template_store
 from .models import Document, DocumentStatus, Signer, SignerStatus
@@ -87,7 +89,22 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def send_for_signature(actor: Actor, document: Document) -> Document:
+def people_of(document: Document, reviewer: User | None = None) -> People:
+    """The people who may sign this document, from its case (and workflow, for a reviewer)."""
+
+    def staff(user: User | None) -> Person | None:
+        return Person(user.name, user.id) if user else None
+
+    case_manager = document.case.case_manager
+    return People(
+        client=Person(document.client.full_name),
+        case_manager=staff(case_manager),
+        supervisor=staff(case_manager.supervisor),
+        reviewer=staff(reviewer),
+    )
+
+
+def send_for_signature(actor: Actor, document: Document, reviewer: User | None = None) -> Document:
     """Freeze the content, pin the template and create one signer per required role.
     A form with a required element blank cannot be sent (45 CFR 164.508(b)(2))."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
@@ -106,9 +123,8 @@ def send_for_signature(actor: Actor, document: Document) -> Document:
     document.content_sha256 = content_hash(document)
     document.status = DocumentStatus.SIGNING
     document.sent_at = utcnow()
-    case_manager = document.case.case_manager
     for position, spec in enumerate(
-        form_type.signers(document.data, document.client.full_name, case_manager.name)
+        form_type.signers(document.data, people_of(document, reviewer))
     ):
         db.session.add(
             Signer(
@@ -116,8 +132,8 @@ def send_for_signature(actor: Actor, document: Document) -> Document:
                 position=position,
                 role=spec.role.key,
                 role_label=spec.label,
-                name=spec.name,
-                user_id=case_manager.id if spec.role.staff else None,
+                name=spec.person.name,
+                user_id=spec.person.user_id,
             )
         )
     db.session.flush()

@@ -9,7 +9,7 @@ from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
 from .base import BaseForm, MultiCheckboxField, Text, choices, strip
-from .registry import FormType, SignerRole, SignerSpec, register
+from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
 # Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
 CATEGORIES = {
@@ -154,14 +154,13 @@ def context(data: dict, common: dict) -> dict:
     }
 
 
-def signers(data: dict, client_name: str, case_manager_name: str) -> list[SignerSpec]:
+def signers(data: dict, people: People) -> list[SignerSpec]:
     if data.get("representative_signs"):
-        first = SignerSpec(
-            CLIENT, data["representative_name"], "Legal representative of the client"
-        )
+        representative = Person(data["representative_name"])
+        first = SignerSpec(CLIENT, representative, "Legal representative of the client")
     else:
-        first = SignerSpec(CLIENT, client_name, CLIENT.label)
-    return [first, SignerSpec(CASE_MANAGER, case_manager_name, CASE_MANAGER.label)]
+        first = SignerSpec(CLIENT, people.client, CLIENT.label)
+    return [first, SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label)]
 
 
 def example() -> dict:

@@ -1,6 +1,7 @@
 """The registry of form types. Each form type module registers itself; the rest of the code
 asks the registry and never lists form types itself."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,9 +17,25 @@ class SignerRole:
 
 
 @dataclass(frozen=True)
+class Person:
+    name: str
+    user_id: uuid.UUID | None = None  # staff sign as themselves; None signs on the tablet
+
+
+@dataclass(frozen=True)
+class People:
+    """Who a form's signers can be, resolved from the case and its workflow."""
+
+    client: Person
+    case_manager: Person
+    supervisor: Person | None = None
+    reviewer: Person | None = None  # the independent reviewer of a termination or appeal
+
+
+@dataclass(frozen=True)
 class SignerSpec:
     role: SignerRole
-    name: str
+    person: Person
     label: str  # e.g. "Client" or "Legal representative of the client"
 
 
@@ -34,8 +51,8 @@ class FormType:
     # Validated data and the common context (agency, client, document) -> the form-specific
     # part of the template context (allow-listed values).
     context: Callable[[dict, dict], dict]
-    # Who signs, in order, given the data and the names of the client and case manager.
-    signers: Callable[[dict, str, str], list[SignerSpec]]
+    # Who signs, in order, given the data and the people of the case.
+    signers: Callable[[dict, People], list[SignerSpec]]
     example: Callable[[], dict]
     page_template: str  # the plain-language page shown to the signer
     page_context: Callable[[dict], dict]  # what that page needs besides the data

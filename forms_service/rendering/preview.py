@@ -3,7 +3,7 @@
 from datetime import date
 from pathlib import Path
 
-from ..forms.registry import FormType
+from ..forms.registry import FormType, People, Person
 from .service import RenderInput, SignerInfo, render
 
 EXAMPLE_AGENCY = {
@@ -12,6 +12,17 @@ EXAMPLE_AGENCY = {
     "phone": "(314) 555-0100",
 }
 EXAMPLE_CLIENT = {"first_name": "Maria", "last_name": "Lopez", "date_of_birth": "1985-03-04"}
+
+
+def preview_people(client_name: str) -> People:
+    return People(
+        client=Person(client_name),
+        case_manager=Person("Case manager"),
+        supervisor=Person("Supervisor"),
+        reviewer=Person("Reviewer"),
+    )
+
+
 # Field -> (required, maximum length) for the parts of the payload around the form data.
 _AROUND = {
     "agency.name": (True, 200),
@@ -98,8 +109,8 @@ def render_to(form_type: FormType, payload: dict, out_dir: Path, language: str) 
         case_number=payload["case_number"],
         data=data.to_data(),
         signers=[
-            SignerInfo(spec.label, spec.name)
-            for spec in form_type.signers(data.to_data(), client_name, "Case manager")
+            SignerInfo(spec.label, spec.person.name)
+            for spec in form_type.signers(data.to_data(), preview_people(client_name))
         ],
     )
     rendered = render(inp)

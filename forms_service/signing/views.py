@@ -12,6 +12,7 @@ from ..forms import get_form_type
 from ..rendering.queue import enqueue
 from ..web import current_actor
 from .forms import SignForm
+from .models import RemoteLink  # noqa: F401 (registers the table until the service uses it)
 
 bp = Blueprint("signing", __name__)
 

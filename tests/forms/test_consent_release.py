@@ -1,14 +1,17 @@
 """The rules of a consent to release information (45 CFR 164.508; 42 CFR Part 2)."""
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
 
 from forms_service.forms import get_form_type
 from forms_service.forms.consent_release import missing_elements
+from forms_service.forms.registry import People, Person
 from tests.conftest import CONSENT
 
 FORM = get_form_type("consent_release")
+PEOPLE = People(client=Person("María Núñez"), case_manager=Person("Sam Okafor", uuid.uuid4()))
 pytestmark = pytest.mark.usefixtures("bare_app")
 
 
@@ -84,8 +87,8 @@ def test_any_printable_text_is_accepted_as_is():
 
 
 def test_client_signs_first_then_the_case_manager():
-    specs = FORM.signers(CONSENT, "María Núñez", "Sam Okafor")
-    assert [(s.role.key, s.name) for s in specs] == [
+    specs = FORM.signers(CONSENT, PEOPLE)
+    assert [(s.role.key, s.person.name) for s in specs] == [
         ("client", "María Núñez"),
         ("case_manager", "Sam Okafor"),
     ]
@@ -98,5 +101,6 @@ def test_a_legal_representative_signs_in_the_clients_place():
         "representative_name": "Ann Lee",
         "representative_authority": "Court-appointed guardian",
     }
-    first = FORM.signers(data, "María Núñez", "Sam Okafor")[0]
-    assert (first.name, first.label) == ("Ann Lee", "Legal representative of the client")
+    first = FORM.signers(data, PEOPLE)[0]
+    assert (first.person.name, first.label) == ("Ann Lee", "Legal representative of the client")
+    assert first.person.user_id is None  # signs on the tablet

@@ -16,6 +16,8 @@ class DocumentStatus(StrEnum):
     SIGNING = "signing"  # content frozen and hashed; collecting signatures in order
     SIGNED = "signed"  # every required signer signed; waiting for its render
     ARCHIVED = "archived"  # rendered and filed in the archive
+    DECLINED = "declined"  # a signer chose not to sign
+    PAPER = "paper"  # a signer asked for paper: signed outside this service
 
 
 class Document(IdMixin, CreatedMixin, db.Model):

@@ -4,10 +4,13 @@ handed to rendering. Every rule that gates a step is checked here."""
 import hashlib
 import json
 import secrets
+import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from signatures import InkError, canonical_json, ink_sha256, parse_ink, render_png
+from signatures.typed import render_typed_png
 
 from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -24,6 +27,8 @@ from .models import Document, DocumentStatus, Signer, SignerStatus
 
 IN_PERSON_TABLET = "in_person_tablet"
 STAFF_SESSION = "staff_session"
+ONE_TIME_LINK = "one_time_link"
+PAPER = "paper"
 
 
 def _new_reference(prefix: str) -> str:
@@ -153,32 +158,67 @@ def get_signer(actor: Actor, document: Document, signer_id: str) -> Signer:
     return signer
 
 
-def sign(
-    actor: Actor,
-    document: Document,
-    signer: Signer,
-    *,
-    ink_payload: str,
-    shown_content_sha256: str,
-    esign_accepted: bool,
-) -> RenderJob | None:
-    """Record one signature with its evidence. Signers sign in the declared order; a client
-    signs in person on the tablet the case manager handed over, staff sign as themselves.
-    Returns the render job when this was the last signature."""
-    user = require_role(actor, STAFF_WHO_FILL_FORMS)
-    get_in_agency(actor, Document, document.id)
-    if signer.document_id != document.id:
-        raise NotFound
+@dataclass(frozen=True)
+class Evidence:
+    """How the signer was identified and where the signature came from (ESIGN/UETA)."""
+
+    method: str
+    identity_check: str
+    ip: str | None
+    user_agent: str | None
+    witnessed_by_id: uuid.UUID | None = None
+
+
+def _signature_image(ink_payload: str, typed_name: str, typed_attested: bool):
+    """(kind, normalised ink or typed name, its sha256, PNG): drawn ink, or a typed name with
+    its attestation for those who cannot draw (WCAG 2.5.7)."""
+    if typed_name.strip() or (typed_attested and not ink_payload):
+        name = " ".join(typed_name.split())
+        errors = {}
+        if not name:
+            errors["typed_name"] = ["Type your full name to sign without drawing."]
+        elif len(name) > 200:
+            errors["typed_name"] = ["The name is too long: at most 200 characters."]
+        if not typed_attested:
+            errors["typed_attested"] = ["Tick the box to confirm the typed name is your signature."]
+        if errors:
+            raise InvalidInput(errors)
+        digest = hashlib.sha256(f"typed:{name}".encode()).hexdigest()
+        return "typed", name, digest, render_typed_png(name)
     try:
         ink = parse_ink(ink_payload)
     except InkError as exc:
         raise InvalidInput({"ink": [str(exc)]}) from None
+    return "drawn", canonical_json(ink).decode(), ink_sha256(ink), render_png(ink)
+
+
+def record_signature(
+    audit_actor: Actor,
+    document: Document,
+    signer: Signer,
+    evidence: Evidence,
+    *,
+    ink_payload: str = "",
+    typed_name: str = "",
+    typed_attested: bool = False,
+    shown_content_sha256: str,
+    esign_accepted: bool,
+    submission_key: str = "",
+) -> RenderJob | None:
+    """Record one signature with its evidence, whoever checked the signer's identity (staff at
+    the tablet, or a one-time link). Signers sign in the declared order, on the content they
+    were shown, after accepting to sign electronically. A repeated submission (same
+    `submission_key`, or the same ink) changes nothing. Returns the render job when this was
+    the last signature."""
+    kind, mark, mark_sha256, png = _signature_image(ink_payload, typed_name, typed_attested)
     if signer.status == SignerStatus.SIGNED:
-        if signer.ink_sha256 == ink_sha256(ink):
+        if (submission_key and signer.submission_key == submission_key) or (
+            signer.ink_sha256 == mark_sha256
+        ):
             return None  # the same submission again (a double tap or a retry): nothing to do
         raise RuleViolation(f"{signer.name} has already signed this document.")
-    if document.status != DocumentStatus.SIGNING:
-        raise RuleViolation("This document is not waiting for signatures.")
+    if document.status != DocumentStatus.SIGNING or signer.status != SignerStatus.PENDING:
+        raise RuleViolation("This document is not waiting for this signature.")
     if next_signer(document) is not signer:
         raise RuleViolation(f"{next_signer(document).role_label} must sign first.")
     if shown_content_sha256 != document.content_sha256:
@@ -187,32 +227,30 @@ def sign(
         raise InvalidInput(
             {"esign_accepted": ["Tick the box to agree to sign electronically, or ask for paper."]}
         )
-    if signer.user_id is not None and signer.user_id != user.id:
-        raise PermissionDenied(f"Only {signer.name} can sign as {signer.role_label}.")
     now = utcnow()
     signer.status = SignerStatus.SIGNED
     signer.signed_at = now
     signer.esign_accepted_at = now
-    signer.ip = actor.ip
-    signer.user_agent = (actor.user_agent or "")[:400]
+    signer.method = evidence.method
+    signer.identity_check = evidence.identity_check
+    signer.witnessed_by_id = evidence.witnessed_by_id
+    signer.ip = evidence.ip
+    signer.user_agent = (evidence.user_agent or "")[:400]
     signer.content_sha256 = document.content_sha256
-    signer.ink = canonical_json(ink).decode()
-    signer.ink_sha256 = ink_sha256(ink)
-    signer.signature_png = render_png(ink)
-    if signer.user_id is None:
-        signer.method = IN_PERSON_TABLET
-        signer.identity_check = f"In person, identity checked by {user.name}"
-        signer.witnessed_by_id = user.id
-    else:
-        signer.method = STAFF_SESSION
-        signer.identity_check = f"Signed in as {user.email}"
+    signer.signature_kind = kind
+    signer.typed_name = mark if kind == "typed" else None
+    signer.ink = mark if kind == "drawn" else None
+    signer.ink_sha256 = mark_sha256
+    signer.signature_png = png
+    signer.submission_key = submission_key[:64] or None
     audit.record(
-        actor,
+        audit_actor,
         "document.sign",
         document,
         signer=signer.name,
         role=signer.role,
         method=signer.method,
+        kind=kind,
         ink_sha256=signer.ink_sha256,
         content_sha256=document.content_sha256,
         user_agent=signer.user_agent,
@@ -226,6 +264,63 @@ def sign(
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def sign(actor: Actor, document: Document, signer: Signer, **given) -> RenderJob | None:
+    """A signature given in front of staff: a client on the tablet the case manager handed
+    over (identity checked in person), or a staff member as themselves."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    if signer.document_id != document.id:
+        raise NotFound
+    if signer.user_id is not None and signer.user_id != user.id:
+        raise PermissionDenied(f"Only {signer.name} can sign as {signer.role_label}.")
+    if signer.user_id is None:
+        evidence = Evidence(
+            IN_PERSON_TABLET,
+            f"In person, identity checked by {user.name}",
+            actor.ip,
+            actor.user_agent,
+            witnessed_by_id=user.id,
+        )
+    else:
+        evidence = Evidence(STAFF_SESSION, f"Signed in as {user.email}", actor.ip, actor.user_agent)
+    return record_signature(actor, document, signer, evidence, **given)
+
+
+def decline(actor: Actor, document: Document, signer: Signer, reason: str) -> Document:
+    """The signer chose not to sign; the reason is kept and the document stops there."""
+    _close_pending_signer(actor, document, signer)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InvalidInput({"reason": ["Say why, in a few words (for example: want to think)."]})
+    if len(reason) > 1000:
+        raise InvalidInput({"reason": ["The reason is too long: at most 1,000 characters."]})
+    signer.status = SignerStatus.DECLINED
+    signer.declined_reason = reason
+    document.status = DocumentStatus.DECLINED
+    audit.record(actor, "document.decline", document, signer=signer.name, reason=reason)
+    return document
+
+
+def choose_paper(actor: Actor, document: Document, signer: Signer) -> Document:
+    """The signer wants paper instead (ESIGN: the right to a paper copy and to withdraw
+    consent to electronic records): the document is then signed on paper."""
+    _close_pending_signer(actor, document, signer)
+    signer.status = SignerStatus.PAPER
+    signer.method = PAPER
+    document.status = DocumentStatus.PAPER
+    audit.record(actor, "document.paper_requested", document, signer=signer.name)
+    return document
+
+
+def _close_pending_signer(actor: Actor, document: Document, signer: Signer) -> None:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    if signer.document_id != document.id:
+        raise NotFound
+    if document.status != DocumentStatus.SIGNING or next_signer(document) is not signer:
+        raise RuleViolation("This document is not waiting for this signer.")
 
 
 def documents_for_case(actor: Actor, case: Case) -> list[Document]:

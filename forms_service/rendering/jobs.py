@@ -11,7 +11,7 @@ from ..accounts.service import SYSTEM
 from ..archive import service as archive
 from ..audit import service as audit
 from ..documents.models import Document, DocumentStatus
-from ..documents.service import IN_PERSON_TABLET, STAFF_SESSION
+from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, STAFF_SESSION
 from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
@@ -47,6 +47,7 @@ TRAIL_DETAILS = ("signer", "role", "method", "form_type", "content_sha256")
 METHODS = {
     IN_PERSON_TABLET: "In person on a tablet",
     STAFF_SESSION: "Staff sign-in",
+    ONE_TIME_LINK: "One-time link on the signer's own device",
 }
 
 
@@ -65,7 +66,8 @@ def certificate_data(document: Document) -> CertificateData:
             SignatureEvidence(
                 name=s.name,
                 role=s.role_label,
-                method=METHODS.get(s.method, s.method or ""),
+                method=METHODS.get(s.method, s.method or "")
+                + (", typed name with attestation" if s.signature_kind == "typed" else ""),
                 signed_at=date_time(s.signed_at),
                 ip=s.ip or "",
                 user_agent=s.user_agent or "",

@@ -43,6 +43,11 @@ class Config:
     VERIFY_RATE_LIMIT = os.environ.get("FORMS_VERIFY_RATE_LIMIT", "20 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
+    # One-time signing links: how long one works, and how often one address may try an
+    # identity answer (each link also locks after 5 wrong answers).
+    REMOTE_LINK_HOURS = int(os.environ.get("FORMS_REMOTE_LINK_HOURS", "72"))
+    REMOTE_RATE_LIMIT = os.environ.get("FORMS_REMOTE_RATE_LIMIT", "10 per minute")
+    KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;
     # "cold": one soffice start per document (slow; for debugging).

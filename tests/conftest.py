@@ -224,8 +224,10 @@ def client(app):
 
 
 def csrf_token(client) -> str:
-    html = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    """The session's CSRF token, from the sign-in page (or the kiosk, which every page leads
+    to while a tablet is handed over)."""
+    html = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def login(client, user, password=PASSWORD):

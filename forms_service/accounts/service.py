@@ -44,6 +44,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_secret(stored: str | None, secret: str) -> bool:
+    """Does `secret` match an argon2 hash (a password or a kiosk PIN)?"""
+    if not stored:
+        return False
+    try:
+        return _hasher.verify(stored, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.execute(
         select(User).where(func.lower(User.email) == email.strip().lower())

@@ -1,10 +1,12 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..archive.service import record_for_document
+from ..audit import service as audit
 from ..cases.service import get_case
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RuleViolation
 from ..forms import get_form_type
+from ..rendering.jobs import render_for_paper
 from ..web import current_actor
 from . import service
 from .models import DocumentStatus
@@ -80,4 +82,21 @@ def show(document_id):
         statuses=DocumentStatus,
         record=record_for_document(actor, document),
         **form_type.page_context(document.data),
+    )
+
+
+@bp.route("/documents/<document_id>/paper.pdf")
+@login_required
+def paper(document_id):
+    """The paper form for a signer who asked for paper (ESIGN: the right to a paper copy)."""
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    if document.status != DocumentStatus.PAPER:
+        raise RuleViolation("Nobody asked to sign this document on paper.")
+    pdf = render_for_paper(document)
+    audit.record(actor, "document.print_paper", document)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{document.reference}-paper.pdf"'},
     )

@@ -101,6 +101,13 @@ def render_signed(document: Document):
     return rendered
 
 
+def render_for_paper(document: Document) -> bytes:
+    """The PDF to print when a signer wants paper: the same pinned template, blank signature
+    lines, no seal (the paper signature is the original)."""
+    version = template_store().version(document.form_type, document.template_version)
+    return render(render_input(document), version).pdf
+
+
 def run_job(job_id: uuid.UUID) -> bool:
     """Render and file one signed document; True when it is archived."""
     # Two runners may pick the same job (a sweep re-sends one still running): the row lock

@@ -1,8 +1,23 @@
+import secrets
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
 
 
 class SignForm(FlaskForm):
     ink = HiddenField("Signature")
+    typed_name = StringField("Type your full name", [Length(max=200)])
+    typed_attested = BooleanField("I mean this typed name as my signature.")
     content_sha256 = HiddenField()
+    # One key per page view: a double tap or a retried submission signs once.
+    submission_key = HiddenField(default=lambda: secrets.token_hex(16))
     esign_accepted = BooleanField("I agree to sign this form electronically.")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Why not? (a few words are enough)", [Length(max=1000)])
+
+
+class UnlockForm(FlaskForm):
+    secret = StringField("Staff: password or PIN")

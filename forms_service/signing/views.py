@@ -1,53 +1,78 @@
-"""The signing pages. A client signs on the tablet the case manager hands over: the page shows
-only the document being signed, in large plain language, and no way to the rest of the app."""
+"""The signing pages. A client signs in the kiosk: the tablet the case manager hands over shows
+only the document being signed, in large plain language, and no way to the rest of the app
+until staff unlock it. Staff sign at their own desk."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import login_required, login_user
 
+from ..accounts.service import Actor
 from ..audit import service as audit
 from ..database import after_commit
 from ..documents import service
+from ..documents.models import SignerStatus
 from ..errors import InvalidInput
+from ..extensions import limiter
 from ..forms import get_form_type
 from ..rendering.queue import enqueue
 from ..web import current_actor
-from .forms import SignForm
-from .models import RemoteLink  # noqa: F401 (registers the table until the service uses it)
+from . import kiosk as kiosks
+from .forms import DeclineForm, SignForm, UnlockForm
 
 bp = Blueprint("signing", __name__)
+KIOSK_ENDPOINTS = {
+    "signing.kiosk",
+    "signing.kiosk_sign",
+    "signing.kiosk_decline",
+    "signing.kiosk_paper",
+    "signing.kiosk_still_here",
+    "signing.kiosk_unlock",
+    "static",
+}
 
 
-@bp.route("/documents/<document_id>/sign/<signer_id>", methods=["GET", "POST"])
-@login_required
-def sign(document_id, signer_id):
-    actor = current_actor()
-    document = service.get_document(actor, document_id, audit_view=False)
-    signer = service.get_signer(actor, document, signer_id)
-    form = SignForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            job = service.sign(
-                actor,
-                document,
-                signer,
-                ink_payload=form.ink.data or "",
-                shown_content_sha256=form.content_sha256.data or "",
-                esign_accepted=form.esign_accepted.data,
-            )
-        except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                form[name].errors = messages
-            status = 400
-        else:
-            if job is not None:
-                after_commit(lambda: enqueue(job.id))
-            if signer.user_id is None:
-                return redirect(url_for("signing.hand_back", document_id=document.id))
-            flash("Signed.")
-            return redirect(url_for("documents.show", document_id=document.id))
-    if request.method == "GET":
-        audit.record(actor, "document.view_for_signing", document, signer=signer.name)
+@bp.before_app_request
+def keep_the_tablet_in_the_kiosk():
+    """While a tablet is handed over, every other address (typed, bookmarked, the back button
+    or a reload) leads back to the kiosk."""
+    if "kiosk" in session and request.endpoint not in KIOSK_ENDPOINTS:
+        return redirect(url_for("signing.kiosk"))
+    return None
+
+
+def _fields(form: SignForm) -> dict:
+    return {
+        "ink_payload": form.ink.data or "",
+        "typed_name": form.typed_name.data or "",
+        "typed_attested": form.typed_attested.data,
+        "shown_content_sha256": form.content_sha256.data or "",
+        "esign_accepted": form.esign_accepted.data,
+        "submission_key": form.submission_key.data or "",
+    }
+
+
+def _sign(actor, document, signer, form: SignForm) -> bool:
+    """Sign from the posted form; False (errors on the form) when it needs correcting."""
+    try:
+        job = service.sign(actor, document, signer, **_fields(form))
+    except InvalidInput as exc:
+        for name, messages in exc.errors.items():
+            form[name].errors = messages
+        return False
+    if job is not None:
+        after_commit(lambda: enqueue(job.id))
+    return True
+
+
+def _sign_page(document, signer, form, status=200, **extra):
     form.content_sha256.data = document.content_sha256
     form_type = get_form_type(document.form_type)
     return render_template(
@@ -57,13 +82,162 @@ def sign(document_id, signer_id):
         next_signer=service.next_signer(document),
         form=form,
         form_type=form_type,
-        on_tablet=signer.user_id is None,
         **form_type.page_context(document.data),
+        **extra,
     ), status
 
 
-@bp.route("/documents/<document_id>/hand-back")
+@bp.route("/documents/<document_id>/sign/<signer_id>", methods=["GET", "POST"])
 @login_required
-def hand_back(document_id):
-    document = service.get_document(current_actor(), document_id, audit_view=False)
-    return render_template("signing/hand_back.html", document=document)
+def sign(document_id, signer_id):
+    """A staff member signs as themselves (a countersignature, a reviewer's decision)."""
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    signer = service.get_signer(actor, document, signer_id)
+    if signer.user_id is None:
+        flash("Clients sign on the tablet: use “Hand the tablet to …”.")
+        return redirect(url_for("documents.show", document_id=document.id))
+    form = SignForm()
+    if form.validate_on_submit():
+        if _sign(actor, document, signer, form):
+            flash("Signed.")
+            return redirect(url_for("documents.show", document_id=document.id))
+        return _sign_page(document, signer, form, 400, on_tablet=False)
+    audit.record(actor, "document.view_for_signing", document, signer=signer.name)
+    return _sign_page(document, signer, form, on_tablet=False)
+
+
+@bp.route("/documents/<document_id>/kiosk/<signer_id>", methods=["POST"])
+@login_required
+def kiosk_start(document_id, signer_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    signer = service.get_signer(actor, document, signer_id)
+    session["kiosk"] = kiosks.start(actor, document, signer).as_session()
+    return redirect(url_for("signing.kiosk"))
+
+
+def _kiosk_state():
+    """(kiosk, expired) for this browser, touching the kiosk when it is still alive."""
+    data = session.get("kiosk")
+    if not data:
+        return None, False
+    kiosk = kiosks.Kiosk(**data)
+    if kiosks.expired(kiosk, current_app.config["KIOSK_TIMEOUT"]):
+        return kiosk, True
+    session["kiosk"] = kiosks.touch(kiosk).as_session()
+    return kiosk, False
+
+
+def _kiosk_actor(kiosk) -> Actor:
+    return Actor(kiosks.staff_of(kiosk), request.remote_addr, request.user_agent.string)
+
+
+def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200):
+    if expired:
+        return render_template(
+            "signing/kiosk_locked.html", unlock=unlock or UnlockForm(), expired=True
+        ), status
+    document, signer = kiosks.current(kiosk)
+    if signer.status != SignerStatus.PENDING:
+        return render_template(
+            "signing/kiosk_locked.html",
+            unlock=unlock or UnlockForm(),
+            signer=signer,
+            document=document,
+            expired=False,
+        ), status
+    return _sign_page(
+        document,
+        signer,
+        form or SignForm(),
+        status,
+        on_tablet=True,
+        decline=decline or DeclineForm(),
+        unlock=unlock or UnlockForm(),
+        timeout=current_app.config["KIOSK_TIMEOUT"],
+    )
+
+
+@bp.route("/kiosk")
+def kiosk():
+    kiosk, expired = _kiosk_state()
+    if kiosk is None:
+        return redirect(url_for("cases.home"))
+    if not expired:
+        document, signer = kiosks.current(kiosk)
+        audit.record(
+            _kiosk_actor(kiosk),
+            "document.view_for_signing",
+            document,
+            signer=signer.name,
+            where="kiosk",
+        )
+    return _kiosk_page(kiosk, expired)
+
+
+@bp.route("/kiosk/sign", methods=["POST"])
+def kiosk_sign():
+    kiosk, expired = _kiosk_state()
+    if kiosk is None or expired:
+        return redirect(url_for("signing.kiosk"))
+    document, signer = kiosks.current(kiosk)
+    form = SignForm()
+    if form.validate_on_submit() and _sign(_kiosk_actor(kiosk), document, signer, form):
+        return redirect(url_for("signing.kiosk"))
+    return _kiosk_page(kiosk, expired, form=form, status=400)
+
+
+@bp.route("/kiosk/decline", methods=["POST"])
+def kiosk_decline():
+    kiosk, expired = _kiosk_state()
+    if kiosk is None or expired:
+        return redirect(url_for("signing.kiosk"))
+    document, signer = kiosks.current(kiosk)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            service.decline(_kiosk_actor(kiosk), document, signer, form.reason.data or "")
+            return redirect(url_for("signing.kiosk"))
+        except InvalidInput as exc:
+            form.reason.errors = exc.errors["reason"]
+    return _kiosk_page(kiosk, expired, decline=form, status=400)
+
+
+@bp.route("/kiosk/paper", methods=["POST"])
+def kiosk_paper():
+    kiosk, expired = _kiosk_state()
+    if kiosk is None or expired:
+        return redirect(url_for("signing.kiosk"))
+    document, signer = kiosks.current(kiosk)
+    if UnlockForm().validate_on_submit():  # only the CSRF token is checked here
+        service.choose_paper(_kiosk_actor(kiosk), document, signer)
+    return redirect(url_for("signing.kiosk"))
+
+
+@bp.route("/kiosk/still-here", methods=["POST"])
+def kiosk_still_here():
+    """The signer asked for more time (WCAG 2.2.1): the kiosk's clock starts again."""
+    kiosk, expired = _kiosk_state()
+    return ("", 204) if kiosk and not expired else ("", 409)
+
+
+@bp.route("/kiosk/unlock", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def kiosk_unlock():
+    data = session.get("kiosk")
+    if not data:
+        return redirect(url_for("cases.home"))
+    kiosk = kiosks.Kiosk(**data)
+    form = UnlockForm()
+    if form.validate_on_submit():
+        try:
+            staff = kiosks.unlock(kiosk, form.secret.data or "", current_actor())
+        except InvalidInput as exc:
+            form.secret.errors = exc.errors["secret"]
+        else:
+            session.pop("kiosk")
+            login_user(staff)
+            return redirect(url_for("documents.show", document_id=kiosk.document_id))
+    expired = kiosks.expired(kiosk, current_app.config["KIOSK_TIMEOUT"])
+    return _kiosk_page(kiosk, expired, unlock=form, status=400)

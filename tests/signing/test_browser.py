@@ -118,26 +118,38 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_serve
     page.click("button[value=send]")
     shot("04-document")
 
-    page.click("a:has-text('Hand the tablet to')")
-    page.wait_for_url("**/sign/**")
-    assert page.locator("a[href^='/cases']").count() == 0
+    page.click("button:has-text('Hand the tablet to')")
+    page.wait_for_url("**/kiosk")
+    assert page.locator("a[href^='/cases'], a[href^='/archive']").count() == 0
     assert page.locator("#sign-submit").is_disabled()
+    # The kiosk holds: a typed address, the back button and a reload all stay in it.
+    page.goto(f"{live_server}/cases")
+    assert page.url.endswith("/kiosk")
+    page.go_back()
+    page.reload()
+    assert page.url.endswith("/kiosk")
     page.locator("#esign_accepted").tap()
     draw_with_finger(page, ".sig-pad canvas")
     assert page.locator("#sign-submit").is_enabled()
     shot("05-tablet-signing")
     page.locator("#sign-submit").tap()
-    page.wait_for_url("**/hand-back")
-    shot("06-hand-back")
+    page.locator("#confirm-sign").wait_for()
+    shot("06-check-before-signing")
+    page.locator("#confirm-sign").tap()
+    page.wait_for_selector("text=Your signature is saved")
+    shot("07-hand-back")
 
-    page.click("text=Case manager: continue")
+    page.click("summary:has-text('Staff: take the tablet back')")
+    page.fill("#secret", PASSWORD)
+    page.click("button:has-text('Unlock')")
     page.click("a:has-text('Countersign')")
     page.wait_for_url("**/sign/**")
     page.check("#esign_accepted")
     draw_with_mouse(page, ".sig-pad canvas")
     page.click("#sign-submit")
-    page.wait_for_selector("text=Open the archived copy")
-    shot("07-archived")
+    page.click("#confirm-sign")
+    page.wait_for_selector("text=Open the archived copy", timeout=60000)
+    shot("08-archived")
     page.click("text=Sign out")
 
     # Records staff, at a desk: find it by a name typed without accents.
@@ -147,14 +159,14 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_serve
     page.click("button[type=submit]")
     page.fill("#q", "maria nunez")
     page.click("button:has-text('Search')")
-    shot("08-archive-search")
+    shot("09-archive-search")
     page.click("a:has-text('Consent to Release Information')")
     page.check("input[name=purpose][value=client_request]")
     with page.expect_download() as download:
         page.click("button:has-text('Download the DOCX')")
     assert download.value.suggested_filename.endswith(".docx")
     page.reload()
-    shot("09-archive-record")
+    shot("10-archive-record")
     assert page.locator("td:has-text('The client asked for a copy of their record')").count() == 1
     context.close()
 
@@ -163,3 +175,29 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_serve
     document = db.session.execute(select(Document)).scalar_one()
     assert document.status == "archived"
     assert [s.method for s in document.signers] == ["in_person_tablet", "staff_session"]
+
+
+def test_an_idle_kiosk_closes_and_shows_nothing_of_the_client(live_server, browser, world, app):
+    app.config["KIOSK_TIMEOUT"] = 3
+    from forms_service.documents.service import send_for_signature, start_document
+    from tests.conftest import CONSENT
+
+    actor = world.actor(world.case_manager)
+    document = start_document(actor, world.case, "consent_release", CONSENT)
+    send_for_signature(actor, document)
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#email", world.case_manager.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/documents/{document.id}")
+    page.click("button:has-text('Hand the tablet to')")
+    page.wait_for_url("**/kiosk")
+    page.wait_for_selector("text=This screen has closed", timeout=15000)
+    html = page.content()
+    assert world.client.full_name not in html and "St. Patrick Center" not in html
+    page.goto(f"{live_server}/archive/")
+    assert "This screen has closed" in page.content()
+    context.close()

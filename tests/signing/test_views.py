@@ -14,7 +14,7 @@ from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
 from forms_service.documents.models import Document
 from forms_service.extensions import db
-from tests.conftest import CONSENT, ink_payload, login, post
+from tests.conftest import CONSENT, PASSWORD, ink_payload, login, post
 
 pytestmark = pytest.mark.soffice
 
@@ -38,25 +38,30 @@ def test_consent_goes_from_the_form_to_the_archive(client, world):
     assert document.status == "signing"
     page = client.get(f"/documents/{document.id}").get_data(as_text=True)
     client_signer, cm_signer = document.signers
-    assert f"/documents/{document.id}/sign/{client_signer.id}" in page
+    assert f"/documents/{document.id}/kiosk/{client_signer.id}" in page
 
-    # The tablet: only this document, no way to the rest of the app.
-    tablet = client.get(f"/documents/{document.id}/sign/{client_signer.id}")
+    # The kiosk: only this document, no way to the rest of the app until staff unlock it.
+    handed = post(client, f"/documents/{document.id}/kiosk/{client_signer.id}")
+    assert handed.status_code == 302 and handed.headers["Location"].endswith("/kiosk")
+    tablet = client.get("/kiosk")
     html = tablet.get_data(as_text=True)
     assert tablet.status_code == 200
     assert (
         "St. Patrick Center" in html and "Housing &lt;b&gt;search&lt;/b&gt; &amp; {{ x }}" in html
     )
     assert 'href="/cases' not in html and "Sign out" not in html
+    assert client.get(f"/cases/{world.case.id}").headers["Location"].endswith("/kiosk")
     content_sha = re.search(r'name="content_sha256" type="hidden" value="([0-9a-f]{64})"', html)
 
     signed = post(
         client,
-        f"/documents/{document.id}/sign/{client_signer.id}",
+        "/kiosk/sign",
         {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": content_sha.group(1)},
     )
-    assert signed.status_code == 302 and "hand-back" in signed.headers["Location"]
-    assert "hand the tablet back" in client.get(signed.headers["Location"]).get_data(as_text=True)
+    assert signed.status_code == 302 and signed.headers["Location"].endswith("/kiosk")
+    assert "hand the tablet back" in client.get("/kiosk").get_data(as_text=True)
+    unlocked = post(client, "/kiosk/unlock", {"secret": PASSWORD})
+    assert unlocked.headers["Location"].endswith(f"/documents/{document.id}")
 
     countersigned = post(
         client,

@@ -6,6 +6,9 @@ import uuid
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+
+from signatures import parse_ink, render_svg
 
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
@@ -18,6 +21,16 @@ def current_actor() -> Actor:
         request.remote_addr,
         request.user_agent.string,
     )
+
+
+def signature_svg(signer) -> Markup:
+    """A drawn signature as inline SVG (made by the server from validated numbers only), or
+    the typed name marked as typed."""
+    if signer.ink:
+        return Markup(render_svg(parse_ink(signer.ink)))  # noqa: S704 (numbers we generated)
+    if signer.typed_name:
+        return Markup('<span class="typed-signature">{} (typed)</span>').format(signer.typed_name)
+    return Markup("")
 
 
 def init_app(app: Flask) -> None:
@@ -84,6 +97,7 @@ def init_app(app: Flask) -> None:
     from .forms import get_form_type
 
     app.add_template_filter(long_date)
+    app.add_template_filter(signature_svg)
     app.add_template_filter(date_time)
     app.add_template_filter(lambda name: get_form_type(name).title, "form_title")
     app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")

@@ -4,10 +4,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import login_required, login_user, logout_user
 
 from ..audit import service as audit
+from ..errors import InvalidInput
 from ..extensions import limiter
+from ..signing import kiosk
 from ..web import current_actor
 from . import service
-from .forms import LoginForm
+from .forms import LoginForm, PinForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -45,3 +47,19 @@ def logout():
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/pin", methods=["GET", "POST"])
+@login_required
+def pin():
+    """A short PIN to unlock a kiosk tablet quickly, instead of the full password."""
+    form = PinForm()
+    if form.validate_on_submit():
+        try:
+            kiosk.set_pin(current_actor(), form.pin.data)
+        except InvalidInput as exc:
+            form.pin.errors = exc.errors["pin"]
+        else:
+            flash("Your kiosk PIN is set.")
+            return redirect(url_for("cases.home"))
+    return render_template("accounts/pin.html", form=form), 400 if form.errors else 200

@@ -170,9 +170,11 @@ ROUTES = [
     Route("documents.edit", "GET", FILL, 200, DRAFT),
     Route("documents.edit", "POST", FILL, 302, DRAFT, _consent_form(action="save")),
     Route("documents.show", "GET", FILL, 200, DOCUMENT),
-    Route("signing.sign", "GET", FILL, 200, SIGNER),
+    Route("documents.paper", "GET", FILL, 409, DOCUMENT),  # 409: nobody asked for paper
+    # The client signer signs in the kiosk: their staff-signing page sends staff back.
+    Route("signing.sign", "GET", FILL, 302, SIGNER),
     Route("signing.sign", "POST", FILL, 302, SIGNER, SIGNATURE),
-    Route("signing.hand_back", "GET", FILL, 200, DOCUMENT),
+    Route("signing.kiosk_start", "POST", FILL, 302, SIGNER),
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),
 ]
@@ -421,20 +423,21 @@ def test_the_tablet_shows_only_the_client_who_signs(client, world, consent_docum
     # The case manager was just looking at the other client, then hands the tablet over.
     assert client.get(f"/cases/{neighbour_case.id}").status_code == 200
 
-    tablet = client.get(f"/documents/{document.id}/sign/{signer.id}")
+    post(client, f"/documents/{document.id}/kiosk/{signer.id}")
+    tablet = client.get("/kiosk")
 
     html = tablet.get_data(as_text=True)
     assert tablet.status_code == 200
     assert "María José Núñez" in html
     for name in ("Esperanza", "Quiroga", "Stranger"):
         assert name not in html
-    # No way to the rest of the app: only anchors on the page and its own assets.
-    assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == []
+    # No way to the rest of the app: only the kiosk's own forms, anchors and assets.
+    assert [link for link in _links(html) if not link.startswith(("#", "/static/", "/kiosk"))] == []
     assert "Sign out" not in html
 
     signed = post(
         client,
-        f"/documents/{document.id}/sign/{signer.id}",
+        "/kiosk/sign",
         {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": document.content_sha256},
     )
     assert signed.status_code == 302

@@ -201,3 +201,39 @@ def test_an_idle_kiosk_closes_and_shows_nothing_of_the_client(live_server, brows
     page.goto(f"{live_server}/archive/")
     assert "This screen has closed" in page.content()
     context.close()
+
+
+def test_a_signature_given_offline_is_sent_once_the_connection_returns(live_server, browser, world):
+    from forms_service.documents.models import Signer
+    from forms_service.documents.service import send_for_signature, start_document
+    from tests.conftest import CONSENT
+
+    actor = world.actor(world.case_manager)
+    document = start_document(actor, world.case, "consent_release", CONSENT)
+    send_for_signature(actor, document)
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, has_touch=True)
+    page = context.new_page()
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and "/kiosk/sign" in r.url and posts.append(1))
+    page.goto(f"{live_server}/login")
+    page.fill("#email", world.case_manager.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/documents/{document.id}")
+    page.click("button:has-text('Hand the tablet to')")
+    page.wait_for_url("**/kiosk")
+    page.locator("#esign_accepted").tap()
+    draw_with_finger(page, ".sig-pad canvas")
+    page.locator("#sign-submit").tap()
+    context.set_offline(True)
+    page.locator("#confirm-sign").tap()
+    page.wait_for_selector("text=Your signature is kept on this page")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector("text=Your signature is saved", timeout=20000)
+    context.close()
+    db.session.expire_all()
+    signer = db.session.get(Signer, document.signers[0].id)
+    assert signer.status == "signed" and signer.signature_kind == "drawn"
+    assert len(posts) >= 2  # the offline try and the one that went through

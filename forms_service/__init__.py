@@ -40,8 +40,18 @@ def create_app(config: dict | None = None) -> Flask:
     from .archive.views import bp as archive_bp
     from .cases.views import bp as cases_bp
     from .documents.views import bp as documents_bp
+    from .signing.remote_views import bp as remote_bp
     from .signing.views import bp as signing_bp
+    from .workflows.views import bp as workflows_bp
 
-    for blueprint in (accounts_bp, cases_bp, documents_bp, signing_bp, archive_bp):
+    for blueprint in (
+        accounts_bp,
+        cases_bp,
+        documents_bp,
+        signing_bp,
+        remote_bp,
+        archive_bp,
+        workflows_bp,
+    ):
         app.register_blueprint(blueprint)
     return app

@@ -1,4 +1,5 @@
-"""The `forms-service` command: set up an instance, load demo data, render and verify."""
+"""The `forms-service` command: set up an instance, load demo data, render, verify, apply
+retention and export a client's record."""
 
 import json
 import sys
@@ -11,7 +12,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from . import create_app, keys
-from .errors import NotFound, RuleViolation
+from .archive.service import PURPOSES
+from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
 from .rendering.convert import ConversionError, ConverterMissing
@@ -187,3 +189,79 @@ def verify():
         click.echo(f"{problems} problem(s) found", err=True)
         sys.exit(1)
     click.echo(f"All archived files, their seals and the audit chain are intact ({date.today()}).")
+
+
+@main.command()
+@click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due (the default).")
+@click.option("--dispose", "mode", flag_value="dispose", help="Destroy the files of what is due.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="As of this date (today).")
+@with_appcontext
+def retention(mode, on):
+    """List (or dispose of) the records past their retention. Disposal destroys the files and
+    keeps a tombstone record and an audit event; a legal hold keeps a record as it is."""
+    from .accounts.service import SYSTEM
+    from .archive import retention as rules
+
+    day = on.date() if on else date.today()
+    due = list(rules.due_for_disposal(day))
+    for item in due:
+        r = item.record
+        held = f" HELD ({item.hold.reason})" if item.hold else ""
+        click.echo(
+            f"{item.due_on} {r.reference} v{r.version} {r.form_type} {r.client_name} "
+            f"case {r.case_number}: {item.rule}{held}"
+        )
+    held = sum(item.hold is not None for item in due)
+    if mode != "dispose":
+        click.echo(f"{len(due) - held} due for disposal, {held} held ({day}; dry run)")
+        return
+    files = rules.dispose(SYSTEM, due)
+    db.session.commit()
+    rules.destroy_files(files)  # only once the tombstones are safely committed
+    click.echo(f"{len(due) - held} disposed of ({len(files)} files destroyed), {held} held")
+
+
+@main.command()
+@click.argument("client_id")
+@click.option("--as", "email", required=True, help="The records staff member exporting.")
+@click.option(
+    "--to",
+    "recipient",
+    default="client",
+    show_default=True,
+    help='"client" (their own request) or the partner agency named on a release.',
+)
+@click.option("--purpose", type=click.Choice(list(PURPOSES)), required=True)
+@click.option("--explanation", default="")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Releases as of (today).")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export(client_id, email, recipient, purpose, explanation, on, out):
+    """Write a client's record (PDFs, manifest.json with hashes and audit trails) to a zip."""
+    from sqlalchemy import func, select
+
+    from .accounts.models import User
+    from .accounts.service import Actor
+    from .archive.export import export_client
+    from .errors import PermissionDenied
+
+    user = db.session.execute(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).scalar_one_or_none()
+    if user is None or not user.active:
+        _fail([f"No active user {email}."])
+    day = on.date() if on else date.today()
+    try:
+        result = export_client(Actor(user), client_id, recipient, day, purpose, explanation)
+    except NotFound:
+        _fail([f"No client {client_id} in {user.agency.name}."])
+    except PermissionDenied as exc:
+        _fail([str(exc)])
+    except InvalidInput as exc:
+        _fail([str(exc)])
+    except RuleViolation as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    Path(out).write_bytes(result.data)
+    db.session.commit()
+    click.echo(f"{out}: {len(result.records)} document(s)")

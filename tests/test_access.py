@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forms_service.accounts.models import Role
-from forms_service.archive.models import AccessLog, ArchiveRecord
+from forms_service.archive.models import AccessLog, ArchiveRecord, LegalHold
 from forms_service.archive.service import blob_store
 from forms_service.audit.models import AuditEvent
 from forms_service.cases.service import create_client, open_case
@@ -22,11 +22,21 @@ from forms_service.documents.models import Document, Signer, SignerStatus
 from forms_service.documents.service import send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
+from forms_service.signing.remote import create_link
 from tests.conftest import CONSENT, ink_payload, login, post
 
 FILL = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
 STAFF = tuple(Role)
-PUBLIC_ENDPOINTS = {"accounts.login", "static", "archive.verify"}  # verify: anyone with a PDF
+ARCHIVE = (Role.RECORDS, Role.ADMIN)
+# verify: anyone with a PDF; remote.*: the one-time link on a signer's phone (its own tests)
+PUBLIC_ENDPOINTS = {
+    "accounts.login",
+    "static",
+    "archive.verify",
+    "remote.identity",
+    "remote.sign",
+    "remote.thanks",
+}
 # Bodies differ only in these values (CSRF token, typed input); compare pages without them.
 VALUES = re.compile(r'value="[^"]*"')
 
@@ -43,11 +53,21 @@ class Holdings:
     signer_id: str  # its first signer: the client, on the tablet
     content_sha256: str
     record_id: str  # an archive record
+    hold_id: str  # a legal hold on its case
+    link_id: str  # a one-time signing link for that first signer
     form_type: str = "consent_release"
 
     @property
     def ids(self) -> set[str]:
-        return {self.case_id, self.draft_id, self.document_id, self.signer_id, self.record_id}
+        return {
+            self.case_id,
+            self.draft_id,
+            self.document_id,
+            self.signer_id,
+            self.record_id,
+            self.hold_id,
+            self.link_id,
+        }
 
 
 def _consent_form(**extra) -> dict:
@@ -98,6 +118,15 @@ def _holdings(world, manager, case) -> Holdings:
 
     draft, signing, filed = consent(send=False), consent(send=True), consent(send=True)
     record = file_record(filed)
+    hold = LegalHold(
+        agency_id=case.agency_id,
+        client_id=case.client_id,
+        case_id=case.id,
+        reason="Audit",
+        placed_by_id=manager.id,
+    )
+    db.session.add(hold)
+    link, _, _ = create_link(actor, signing, signing.signers[0], "code")
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -108,6 +137,8 @@ def _holdings(world, manager, case) -> Holdings:
         signer_id=str(signing.signers[0].id),
         content_sha256=signing.content_sha256,
         record_id=str(record.id),
+        hold_id=str(hold.id),
+        link_id=str(link.id),
     )
 
 
@@ -160,6 +191,8 @@ DRAFT = {"document_id": "draft_id"}
 DOCUMENT = {"document_id": "document_id"}
 SIGNER = {"document_id": "document_id", "signer_id": "signer_id"}
 RECORD = {"record_id": "record_id"}
+HOLD = {"hold_id": "hold_id"}
+LINK = {"document_id": "document_id", "link_id": "link_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
@@ -175,8 +208,30 @@ ROUTES = [
     Route("signing.sign", "GET", FILL, 302, SIGNER),
     Route("signing.sign", "POST", FILL, 302, SIGNER, SIGNATURE),
     Route("signing.kiosk_start", "POST", FILL, 302, SIGNER),
+    Route("remote.create", "POST", FILL, 200, SIGNER, {"identity_method": "code"}),
+    Route("remote.revoke", "POST", FILL, 302, LINK),
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),
+    # 409: the holdings' stored "PDF" is a few bytes, not a PDF that can be drawn.
+    Route("archive.preview", "POST", STAFF, 409, RECORD, {"preview-purpose": "audit"}),
+    Route("archive.record_versions", "GET", STAFF, 200, RECORD),
+    Route(
+        "archive.export",
+        "POST",
+        ARCHIVE,
+        200,
+        RECORD,
+        {"export-recipient": "client", "export-purpose": "client_request"},
+    ),
+    Route(
+        "archive.place_hold",
+        "POST",
+        ARCHIVE,
+        302,
+        RECORD,
+        {"hold-scope": "case", "hold-reason": "Audit"},
+    ),
+    Route("archive.lift_hold", "POST", ARCHIVE, 302, HOLD, {"reason": "Done"}),
 ]
 USERS = {
     "case_manager": Role.CASE_MANAGER,
@@ -265,7 +320,7 @@ def test_each_route_serves_its_own_agencys_object(client, world, holdings, route
     """The control for the matrix above: the same request on one's own agency works, so the
     404s come from the agency check and not from a wrong URL."""
     own = holdings[world.agency.id]
-    login(client, world.case_manager)
+    login(client, world.case_manager if Role.CASE_MANAGER in route.roles else world.records)
     response = route.request(client, own)
     assert response.status_code == route.ok, response.get_data(as_text=True)[:500]
 
@@ -340,6 +395,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "document_id": own.document_id,
         "signer_id": own.signer_id,
         "record_id": own.record_id,
+        "hold_id": own.hold_id,
+        "link_id": own.link_id,
         "form_type": own.form_type,
     }
     adapter = client.application.url_map.bind("localhost")

@@ -34,6 +34,11 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300))
     phone: Mapped[str] = mapped_column(String(40))
+    # Agency settings that the due-process rules use (seed 000 leaves the numbers to agencies).
+    appeal_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    decision_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    grievance_response_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    plan_review_days: Mapped[int] = mapped_column(default=30, server_default="30")
 
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):

@@ -1,19 +1,35 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..cases.models import Case, Client
 from ..database import IdMixin, utcnow
+from ..documents.models import Document
 from ..extensions import db
+
+
+def _trigram_index(name: str, column: str) -> Index:
+    """A GIN trigram index on PostgreSQL (substring and typo-tolerant name search); SQLite
+    builds a plain index of the same name."""
+    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
 class ArchiveRecord(IdMixin, db.Model):
     """A filed document: points to its stored DOCX and PDF by sha256 and says exactly what they
-    were made from. Never updated in place; a correction is a new document."""
+    were made from. Never updated in place: a new version supersedes it (ArchiveSupersession),
+    disposal leaves it as a tombstone (ArchiveDisposal)."""
 
     __tablename__ = "archive_record"
+    __table_args__ = (
+        _trigram_index("ix_archive_record_search_name_trgm", "search_name"),
+        _trigram_index("ix_archive_record_signer_names_trgm", "signer_names"),
+        Index("ix_archive_record_agency_signed", "agency_id", "signed_at"),
+        Index("ix_archive_record_agency_form_signed", "agency_id", "form_type", "signed_at"),
+        Index("ix_archive_record_agency_case_number", "agency_id", "case_number"),
+    )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), unique=True)
@@ -21,9 +37,10 @@ class ArchiveRecord(IdMixin, db.Model):
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id"), index=True)
     form_type: Mapped[str] = mapped_column(String(50))
     reference: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     language: Mapped[str] = mapped_column(String(10))
     client_name: Mapped[str] = mapped_column(String(201))
-    search_name: Mapped[str] = mapped_column(String(201), index=True)
+    search_name: Mapped[str] = mapped_column(String(201))
     case_number: Mapped[str] = mapped_column(String(30))
     template_version: Mapped[int]
     template_sha256: Mapped[str] = mapped_column(String(64))
@@ -31,8 +48,14 @@ class ArchiveRecord(IdMixin, db.Model):
     docx_sha256: Mapped[str] = mapped_column(String(64))
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the verification page
     signers: Mapped[list] = mapped_column(JSON)
+    # The signers' names, lower case without accents, for search ("ana lopez | sam okafor").
+    signer_names: Mapped[str] = mapped_column(String(1000), default="", server_default="")
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     archived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sha256 over every field above, taken at filing: `verify` names a record edited since.
+    record_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    document: Mapped[Document] = relationship()
 
 
 class AccessLog(IdMixin, db.Model):
@@ -48,3 +71,69 @@ class AccessLog(IdMixin, db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User] = relationship()
+
+
+class ArchiveSupersession(IdMixin, db.Model):
+    """`record` was replaced by `by_record` (its next version): who said so, when and why. The
+    old record itself is never touched."""
+
+    __tablename__ = "archive_supersession"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
+    by_record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    record: Mapped[ArchiveRecord] = relationship(foreign_keys=[record_id])
+    by_record: Mapped[ArchiveRecord] = relationship(foreign_keys=[by_record_id])
+    user: Mapped[User | None] = relationship()
+
+
+class ArchiveDisposal(IdMixin, db.Model):
+    """The tombstone of a record whose files were destroyed at the end of its retention: the
+    record row stays, so the archive can say what existed and when it was disposed of."""
+
+    __tablename__ = "archive_disposal"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
+    due_on: Mapped[date]
+    rule: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    by: Mapped[str] = mapped_column(String(300))
+
+
+class RetentionSchedule(IdMixin, db.Model):
+    """An agency's retention for one form type, in years after case closure (at least 5; the
+    legal minimums apply on top)."""
+
+    __tablename__ = "retention_schedule"
+    __table_args__ = (UniqueConstraint("agency_id", "form_type"),)
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    form_type: Mapped[str] = mapped_column(String(50))
+    years_after_closure: Mapped[int]
+    set_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LegalHold(IdMixin, db.Model):
+    """Stops disposal of every record of a client, or of one case, until lifted (2 CFR
+    200.334: records under litigation or audit are kept until it ends)."""
+
+    __tablename__ = "legal_hold"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
+    case_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("case_file.id"))
+    reason: Mapped[str] = mapped_column(String(500))
+    placed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    placed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lifted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lift_reason: Mapped[str | None] = mapped_column(String(500))
+
+    client: Mapped[Client] = relationship()
+    case: Mapped[Case | None] = relationship()
+    placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
+    lifted_by: Mapped[User | None] = relationship(foreign_keys=[lifted_by_id])

@@ -1,25 +1,32 @@
-"""Filing signed documents, finding them, opening them (logged, with a purpose) and proving
-they were not altered."""
+"""Filing signed documents, opening them (logged, with a purpose) and proving they were not
+altered."""
 
 import hashlib
+import io
+import json
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC
 
+import pypdfium2
 from flask import current_app
 from sqlalchemy import select
 
 from signatures.seal import SealCheck, check_seal
 
-from ..accounts.service import ALL_STAFF, ARCHIVE_ROLES, Actor, get_in_agency, require_role
+from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.service import normalise_name
+from ..database import utcnow
 from ..documents.models import Document
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..rendering.service import Rendered, seal_certificate_path
-from .models import AccessLog, ArchiveRecord
-from .store import BlobDamaged, BlobMissing, FilesystemBlobStore
+from .models import AccessLog, ArchiveDisposal, ArchiveRecord
+from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
 
 FILE_KINDS = {
     "pdf": "application/pdf",
@@ -36,8 +43,52 @@ PURPOSES = {
 }
 
 
-def blob_store() -> FilesystemBlobStore:
-    return FilesystemBlobStore(current_app.config["ARCHIVE_DIR"])
+PREVIEW_PAGES = 10  # a quick look, not a reader: the PDF itself has every page
+PREVIEW_SCALE = 1.25  # 90 dpi: legible on screen, small enough to send inline
+
+
+def _setting(name: str) -> str | None:
+    return current_app.config.get(name) or os.environ.get(f"FORMS_{name}")
+
+
+def blob_store() -> FilesystemBlobStore | S3BlobStore:
+    """The S3-compatible bucket when `FORMS_ARCHIVE_S3_BUCKET` is set, else the folder
+    `ARCHIVE_DIR`; made once per app (an S3 client is slow to create)."""
+    store = current_app.extensions.get("archive_store")
+    if store is None:
+        bucket = _setting("ARCHIVE_S3_BUCKET")
+        store = (
+            S3BlobStore.from_settings(
+                bucket, _setting("ARCHIVE_S3_ENDPOINT_URL"), _setting("ARCHIVE_S3_PREFIX") or ""
+            )
+            if bucket
+            else FilesystemBlobStore(current_app.config["ARCHIVE_DIR"])
+        )
+        current_app.extensions["archive_store"] = store
+    return store
+
+
+# A fixed list, not "every column": a column added later must not change old records' hashes.
+HASHED_FIELDS = (
+    *("agency_id", "document_id", "client_id", "case_id", "form_type", "reference", "version"),
+    *("language", "client_name", "search_name", "case_number", "template_version"),
+    *("template_sha256", "content_sha256", "docx_sha256", "pdf_sha256", "signers"),
+    *("signer_names", "signed_at", "archived_at"),
+)
+
+
+def canonical_value(value):
+    if hasattr(value, "isoformat"):  # SQLite hands timestamps back without their UTC zone
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def record_hash(record: ArchiveRecord) -> str:
+    """sha256 over a record's fields, taken at filing: a field changed later in the database
+    no longer matches it."""
+    body = {name: canonical_value(getattr(record, name)) for name in HASHED_FIELDS}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _record_of(document: Document) -> ArchiveRecord | None:
@@ -59,12 +110,14 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
     store = blob_store()
     client = document.client
     record = ArchiveRecord(
+        id=uuid.uuid4(),
         agency_id=document.agency_id,
         document_id=document.id,
         client_id=client.id,
         case_id=document.case_id,
         form_type=document.form_type,
         reference=document.reference,
+        version=document.version,
         language=document.language,
         client_name=client.full_name,
         search_name=client.search_name,
@@ -83,30 +136,14 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
             }
             for s in document.signers
         ],
+        signer_names=" | ".join(normalise_name(s.name) for s in document.signers),
         signed_at=document.completed_at,
+        archived_at=utcnow(),
     )
+    record.record_sha256 = record_hash(record)
     db.session.add(record)
     db.session.flush()
     return record
-
-
-def search(actor: Actor, name: str = "", limit: int = 50) -> list[ArchiveRecord]:
-    """Records of the actor's agency whose client name contains every typed word, ignoring
-    case and accents."""
-    user = require_role(actor, ARCHIVE_ROLES)
-    words = normalise_name(name).split()
-    if not words:
-        return []
-    query = select(ArchiveRecord).where(ArchiveRecord.agency_id == user.agency_id)
-    for word in words:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(ArchiveRecord.search_name.like(f"%{escaped}%", escape="\\"))
-    rows = db.session.execute(
-        query.order_by(ArchiveRecord.archived_at.desc()).limit(limit)
-    ).scalars()
-    results = list(rows)
-    audit.record(actor, "archive.search", query=name, results=len(results))
-    return results
 
 
 def get_record(actor: Actor, record_id: str) -> ArchiveRecord:
@@ -126,15 +163,9 @@ def access_history(actor: Actor, record: ArchiveRecord) -> list[AccessLog]:
     )
 
 
-def open_file(
-    actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
-) -> tuple[ArchiveRecord, bytes]:
-    """Every retrieval states its purpose and is logged with who and when."""
-    user = require_role(actor, ALL_STAFF)
-    record = get_in_agency(actor, ArchiveRecord, record_id)
+def stated_purpose(purpose: str, explanation: str = "") -> str:
+    """The purpose as logged; refuses an opening without one (or "other" unexplained)."""
     errors = {}
-    if kind not in FILE_KINDS:
-        errors["kind"] = ["Choose PDF or DOCX."]
     if purpose not in PURPOSES:
         errors["purpose"] = ["Choose why you are opening this record."]
     explanation = (explanation or "").strip()
@@ -144,20 +175,89 @@ def open_file(
         errors["explanation"] = ["The explanation can be at most 400 characters."]
     if errors:
         raise InvalidInput(errors)
-    stated = PURPOSES[purpose] + (f": {explanation}" if explanation else "")
+    return PURPOSES[purpose] + (f": {explanation}" if explanation else "")
+
+
+def stored_file(record: ArchiveRecord, kind: str) -> bytes:
+    """A file of the record, refused unless it still hashes to the sha256 filed for it."""
+    if _disposed(record):
+        raise RuleViolation(
+            f"The files of {record.reference} were disposed of at the end of their retention."
+        )
     try:
-        blob = blob_store().get(getattr(record, f"{kind}_sha256"))
+        return blob_store().get(getattr(record, f"{kind}_sha256"))
     except (BlobMissing, BlobDamaged):
         raise RuleViolation(
             f"The stored {kind.upper()} of {record.reference} is missing or does not match its "
             "sha256: it was altered or damaged. Run `forms-service verify` and restore it "
             "from backup; it is not handed out as genuine."
         ) from None
-    db.session.add(
-        AccessLog(record_id=record.id, user_id=user.id, kind=kind, purpose=stated, ip=actor.ip)
+
+
+def _disposed(record: ArchiveRecord) -> bool:
+    return (
+        db.session.execute(
+            select(ArchiveDisposal.id).where(ArchiveDisposal.record_id == record.id)
+        ).first()
+        is not None
     )
-    audit.record(actor, f"archive.download_{kind}", record, purpose=stated)
+
+
+def log_access(actor: Actor, record: ArchiveRecord, kind: str, purpose: str) -> None:
+    """One retrieval: the access log (shown on the record) and the audit chain."""
+    db.session.add(
+        AccessLog(
+            record_id=record.id, user_id=actor.user.id, kind=kind, purpose=purpose, ip=actor.ip
+        )
+    )
+    audit.record(actor, f"archive.download_{kind}", record, purpose=purpose)
+
+
+def open_file(
+    actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
+) -> tuple[ArchiveRecord, bytes]:
+    """Every retrieval states its purpose and is logged with who and when."""
+    require_role(actor, ALL_STAFF)
+    record = get_in_agency(actor, ArchiveRecord, record_id)
+    errors = {} if kind in FILE_KINDS else {"kind": ["Choose PDF or DOCX."]}
+    try:
+        stated = stated_purpose(purpose, explanation)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    blob = stored_file(record, kind)
+    log_access(actor, record, kind, stated)
     return record, blob
+
+
+def preview_pages(
+    actor: Actor, record_id: str, purpose: str, explanation: str = ""
+) -> tuple[ArchiveRecord, list[bytes], int]:
+    """PNG images of the PDF's first pages for a quick look, logged like any opening:
+    (record, the PNGs, the PDF's page count)."""
+    require_role(actor, ALL_STAFF)
+    record = get_in_agency(actor, ArchiveRecord, record_id)
+    stated = stated_purpose(purpose, explanation)
+    try:
+        pdf = pypdfium2.PdfDocument(stored_file(record, "pdf"))
+    except pypdfium2.PdfiumError:
+        raise RuleViolation(
+            f"The PDF of {record.reference} cannot be previewed; open the PDF itself."
+        ) from None
+    try:
+        images = []
+        for index in range(min(len(pdf), PREVIEW_PAGES)):
+            page = pdf[index]
+            out = io.BytesIO()
+            page.render(scale=PREVIEW_SCALE).to_pil().save(out, format="PNG", optimize=True)
+            page.close()
+            images.append(out.getvalue())
+        count = len(pdf)
+    finally:
+        pdf.close()
+    log_access(actor, record, "preview", stated)
+    return record, images, count
 
 
 @dataclass(frozen=True)
@@ -173,9 +273,18 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
     store = blob_store()
     trusted = seal_certificate_path()
     rows = db.session.execute(
-        select(ArchiveRecord).order_by(ArchiveRecord.archived_at).execution_options(yield_per=500)
-    ).scalars()
-    for count, record in enumerate(rows, start=1):
+        select(ArchiveRecord, ArchiveDisposal.id)
+        .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+        .order_by(ArchiveRecord.archived_at)
+        .execution_options(yield_per=500)
+    )
+    for count, (record, disposal) in enumerate(rows, start=1):
+        if progress and count % 500 == 0:
+            progress(count)
+        if record.record_sha256 != record_hash(record):
+            yield DamagedRecord(record, "record", "fields changed since it was filed")
+        if disposal is not None:
+            continue  # its files were destroyed on purpose; the tombstone remains
         for kind in FILE_KINDS:
             if not store.matches(getattr(record, f"{kind}_sha256")):
                 yield DamagedRecord(record, kind, "missing or does not match its sha256")
@@ -183,8 +292,6 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
             seal = check_seal(store.get(record.pdf_sha256), trusted)
             if not seal.ok:
                 yield DamagedRecord(record, "pdf", "seal: " + "; ".join(seal.problems))
-        if progress and count % 500 == 0:
-            progress(count)
 
 
 @dataclass(frozen=True)

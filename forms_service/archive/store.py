@@ -1,10 +1,15 @@
 """Content-addressed blob storage: a file's name is its sha256, so a stored file can always be
-checked against its name, and storing the same bytes twice keeps one copy."""
+checked against its name, and storing the same bytes twice keeps one copy. Two backends with
+one interface: a folder (the default) and an S3-compatible bucket."""
 
+import base64
 import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
 
 
 class BlobMissing(FileNotFoundError):
@@ -15,13 +20,18 @@ class BlobDamaged(ValueError):
     """The stored file no longer matches its hash: it was altered or corrupted."""
 
 
+def _checked(sha256: str) -> str:
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValueError("not a sha256 hex digest")
+    return sha256
+
+
 class FilesystemBlobStore:
     def __init__(self, root: Path):
         self.root = Path(root)
 
     def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a sha256 hex digest")
+        _checked(sha256)
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, blob: bytes) -> str:
@@ -70,3 +80,63 @@ class FilesystemBlobStore:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
         return digest.hexdigest() == sha256
+
+    def delete(self, sha256: str) -> None:
+        """Destroy a stored file (retention disposal); a missing one is already gone."""
+        self._path(sha256).unlink(missing_ok=True)
+
+
+class S3BlobStore:
+    """Blobs in an S3-compatible bucket, keyed `<prefix><sha256>`. A PUT is all or nothing and
+    carries the sha256 for the server to check, so an interrupted or corrupted upload never
+    leaves an object under a real hash."""
+
+    def __init__(self, bucket: str, client, prefix: str = ""):
+        self.bucket, self.client, self.prefix = bucket, client, prefix
+
+    @classmethod
+    def from_settings(cls, bucket: str, endpoint_url: str | None, prefix: str = ""):
+        """Credentials and region come from boto3's usual sources (AWS_ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, an instance role)."""
+        return cls(bucket, boto3.client("s3", endpoint_url=endpoint_url or None), prefix)
+
+    def _key(self, sha256: str) -> str:
+        return self.prefix + _checked(sha256)
+
+    def put(self, blob: bytes) -> str:
+        sha256 = hashlib.sha256(blob).hexdigest()
+        if not self.matches(sha256):  # absent, or damaged and replaced by this copy
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(sha256),
+                Body=blob,
+                ChecksumSHA256=base64.b64encode(hashlib.sha256(blob).digest()).decode(),
+            )
+        return sha256
+
+    def _read(self, sha256: str):
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"]
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                raise BlobMissing(sha256) from None
+            raise
+
+    def get(self, sha256: str) -> bytes:
+        blob = self._read(sha256).read()
+        if hashlib.sha256(blob).hexdigest() != sha256:
+            raise BlobDamaged(sha256)
+        return blob
+
+    def matches(self, sha256: str) -> bool:
+        try:
+            body = self._read(sha256)
+        except BlobMissing:
+            return False
+        digest = hashlib.sha256()
+        for chunk in body.iter_chunks(1 << 20):
+            digest.update(chunk)
+        return digest.hexdigest() == sha256
+
+    def delete(self, sha256: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))

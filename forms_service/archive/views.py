@@ -1,39 +1,100 @@
-from flask import Blueprint, Response, current_app, render_template, request
+import base64
+import uuid
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
 from ..web import current_actor
-from . import service
-from .forms import OpenFileForm, VerifyForm
+from . import export as exports
+from . import retention, service, versions
+from . import search as searching
+from . import status as record_status
+from .forms import (
+    ExportForm,
+    HoldForm,
+    LiftHoldForm,
+    OpenFileForm,
+    PurposeForm,
+    SearchForm,
+    VerifyForm,
+)
+from .sharing import CLIENT
 
 bp = Blueprint("archive", __name__, url_prefix="/archive")
+
+
+def _show_errors(form, exc: InvalidInput) -> None:
+    for name, messages in exc.errors.items():
+        if name in form:
+            form[name].errors = list(messages)
+        else:
+            form.form_errors.extend(messages)
 
 
 @bp.route("/")
 @login_required
 def search():
-    query = request.args.get("q", "").strip()[:200]
-    records = service.search(current_actor(), query)
-    return render_template("archive/search.html", query=query, records=records)
+    form = SearchForm(request.args)
+    criteria = searching.Criteria()
+    if request.args and form.validate():
+        data = {k: v for k, v in form.data.items() if k != "q" and v is not None}
+        criteria = searching.Criteria(name=form.q.data or "", **data)
+    try:
+        page = searching.search(current_actor(), criteria)
+    except InvalidInput as exc:
+        _show_errors(form, exc)
+        page = None
+    status = 400 if form.errors or form.form_errors else 200
+
+    def page_url(number):
+        return url_for("archive.search", **{**request.args.to_dict(), "page": number})
+
+    return render_template(
+        "archive/search.html",
+        form=form,
+        page=page,
+        asked=bool(criteria.given()),
+        statuses=record_status.STATUSES,
+        prev_url=page_url(page.number - 1) if page and page.number > 1 else None,
+        next_url=page_url(page.number + 1) if page and page.number < page.pages else None,
+    ), status
 
 
-def _record_page(record, form, status=200):
+def _record_page(record, status=200, **forms):
+    actor = current_actor()
+    archive_staff = actor.user.role in ("records", "admin")
     return render_template(
         "archive/record.html",
         record=record,
-        form=form,
+        form=forms.get("form") or OpenFileForm(),
+        preview_form=forms.get("preview_form") or PurposeForm(prefix="preview"),
+        export_form=forms.get("export_form") or ExportForm(prefix="export"),
+        hold_form=forms.get("hold_form") or HoldForm(prefix="hold"),
         form_type=get_form_type(record.form_type),
-        accesses=service.access_history(current_actor(), record),
+        status=record_status.statuses([record.id])[record.id],
+        accesses=service.access_history(actor, record),
+        holds=retention.holds(actor, record.client_id) if archive_staff else [],
+        archive_staff=archive_staff,
     ), status
 
 
 @bp.route("/<record_id>")
 @login_required
 def record(record_id):
-    record = service.get_record(current_actor(), record_id)
-    return _record_page(record, OpenFileForm())
+    return _record_page(service.get_record(current_actor(), record_id))
 
 
 @bp.route("/<record_id>/open", methods=["POST"])
@@ -47,8 +108,7 @@ def open_file(record_id):
                 actor, record_id, form.kind.data, form.purpose.data, form.explanation.data
             )
         except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                form[name].errors = messages
+            _show_errors(form, exc)
         else:
             filename = f"{record.reference}.{form.kind.data}"
             disposition = "inline" if form.kind.data == "pdf" else "attachment"
@@ -57,8 +117,115 @@ def open_file(record_id):
                 mimetype=service.FILE_KINDS[form.kind.data],
                 headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
             )
+    return _record_page(service.get_record(actor, record_id), 400, form=form)
+
+
+@bp.route("/<record_id>/preview", methods=["POST"])
+@login_required
+def preview(record_id):
+    actor = current_actor()
+    form = PurposeForm(prefix="preview")
+    if form.validate_on_submit():
+        try:
+            record, pages, count = service.preview_pages(
+                actor, record_id, form.purpose.data, form.explanation.data
+            )
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+        else:
+            images = [base64.b64encode(png).decode() for png in pages]
+            return render_template(
+                "archive/preview.html", record=record, images=images, count=count
+            )
+    return _record_page(service.get_record(actor, record_id), 400, preview_form=form)
+
+
+@bp.route("/<record_id>/versions")
+@login_required
+def record_versions(record_id):
+    actor = current_actor()
+    history = versions.history(actor, record_id)
+    compare_id, changes, error = request.args.get("compare", ""), None, None
+    if compare_id:
+        try:
+            changes = versions.compare(actor, record_id, compare_id)
+        except InvalidInput as exc:
+            error = " ".join(exc.errors["compare"])
+    record = next(v.record for v in history if v.record.id == uuid.UUID(record_id))
+    return render_template(
+        "archive/versions.html",
+        record=record,
+        history=history,
+        compare_id=compare_id,
+        changes=changes,
+        error=error,
+    ), (400 if error else 200)
+
+
+@bp.route("/<record_id>/export", methods=["POST"])
+@login_required
+def export(record_id):
+    actor = current_actor()
     record = service.get_record(actor, record_id)
-    return _record_page(record, form, 400)
+    form = ExportForm(prefix="export")
+    if form.validate_on_submit():
+        recipient = CLIENT if form.recipient.data == "client" else form.partner.data
+        try:
+            result = exports.export_client(
+                actor,
+                str(record.client_id),
+                recipient,
+                date.today(),
+                form.purpose.data,
+                form.explanation.data,
+            )
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+        else:
+            return Response(
+                result.data,
+                mimetype="application/zip",
+                headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+            )
+    return _record_page(record, 400, export_form=form)
+
+
+@bp.route("/<record_id>/hold", methods=["POST"])
+@login_required
+def place_hold(record_id):
+    actor = current_actor()
+    form = HoldForm(prefix="hold")
+    if form.validate_on_submit():
+        try:
+            retention.place_hold(actor, record_id, form.scope.data, form.reason.data)
+        except InvalidInput as exc:
+            _show_errors(form, exc)
+        else:
+            flash("Legal hold placed: nothing it covers will be disposed of until it is lifted.")
+            return redirect(url_for("archive.record", record_id=record_id))
+    return _record_page(service.get_record(actor, record_id), 400, hold_form=form)
+
+
+@bp.route("/holds")
+@login_required
+def holds():
+    return render_template(
+        "archive/holds.html", holds=retention.holds(current_actor()), form=LiftHoldForm()
+    )
+
+
+@bp.route("/holds/<hold_id>/lift", methods=["POST"])
+@login_required
+def lift_hold(hold_id):
+    actor = current_actor()
+    form = LiftHoldForm()
+    if form.validate_on_submit():
+        retention.lift_hold(actor, hold_id, form.reason.data)
+        flash("Legal hold lifted.")
+        return redirect(url_for("archive.holds"))
+    active = retention.holds(actor)
+    retention.get_hold(actor, hold_id)  # another agency's hold is not found, form errors or not
+    return render_template("archive/holds.html", holds=active, form=form, failed=hold_id), 400
 
 
 @bp.route("/verify", methods=["GET", "POST"])

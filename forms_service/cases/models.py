@@ -39,6 +39,9 @@ class Case(IdMixin, CreatedMixin, db.Model):
     status: Mapped[str] = mapped_column(String(10), default="open")
     opened_on: Mapped[date]
     closed_on: Mapped[date | None]
+    # Why and where the client left (seed 000/004 exit reasons; HMIS 3.12 destination code).
+    exit_reason: Mapped[str | None] = mapped_column(String(50))
+    destination_code: Mapped[int | None]
 
     client: Mapped[Client] = relationship()
     case_manager: Mapped[User] = relationship()

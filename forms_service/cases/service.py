@@ -1,14 +1,18 @@
 """Clients and their cases, seen only by staff of the client's agency."""
 
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 
 from ..accounts.models import Agency, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
+from ..database import utcnow
+from ..documents.models import Document, DocumentStatus
+from ..errors import RuleViolation
 from ..extensions import db
+from ..workflows.consent import end_releases_of_case
 from .models import Case, Client
 
 
@@ -71,4 +75,46 @@ def get_case(actor: Actor, case_id: str) -> Case:
     require_role(actor, STAFF_WHO_FILL_FORMS)
     case = get_in_agency(actor, Case, case_id)
     audit.record(actor, "case.view", case)
+    return case
+
+
+def close_case(actor: Actor, case: Case, on: date) -> Case:
+    """Closing a case needs its signed discharge plan (exit reason and HMIS destination come
+    from it) and ends every release still active for it (seeds 000, 004)."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Case, case.id)
+    if case.status != "open":
+        raise RuleViolation("This case is already closed.")
+    plan = (
+        db.session.execute(
+            select(Document)
+            .where(
+                Document.case_id == case.id,
+                Document.form_type == "discharge_plan",
+                Document.status == DocumentStatus.ARCHIVED,
+            )
+            .order_by(Document.completed_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    if plan is None:
+        raise RuleViolation(
+            "Close the case after its discharge plan is signed: it records the exit reason, "
+            "the destination and the homelessness-prevention plan."
+        )
+    case.status = "closed"
+    case.closed_on = on
+    case.exit_reason = plan.data.get("exit_reason")
+    case.destination_code = int(plan.data["destination"]) if plan.data.get("destination") else None
+    at = datetime.combine(on, time.max, tzinfo=UTC) if on < date.today() else utcnow()
+    ended = end_releases_of_case(actor, case, at)
+    audit.record(
+        actor,
+        "case.close",
+        case,
+        exit_reason=case.exit_reason,
+        destination=case.destination_code,
+        releases_ended=len(ended),
+    )
     return case

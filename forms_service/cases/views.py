@@ -5,9 +5,19 @@ from ..accounts.models import Role
 from ..documents.service import documents_for_case
 from ..forms import form_types
 from ..web import current_actor
+from ..workflows import grievance, termination
+from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
 
 bp = Blueprint("cases", __name__)
+# Started from their workflow step on the case page, never as a free-standing form.
+WORKFLOW_FORMS = {
+    "termination_notice",
+    "appeal",
+    "final_decision",
+    "grievance",
+    "grievance_response",
+}
 
 
 @bp.route("/")
@@ -33,5 +43,9 @@ def show(case_id):
         "cases/show.html",
         case=case,
         documents=documents_for_case(actor, case),
-        form_types=form_types(),
+        form_types=[t for t in form_types() if t.name not in WORKFLOW_FORMS],
+        terminations=termination.for_case(actor, case),
+        grievances=grievance.for_case(actor, case),
+        close_form=CloseForm(),
+        conference_form=ConferenceForm(),
     )

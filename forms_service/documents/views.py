@@ -7,7 +7,10 @@ from ..cases.service import get_case
 from ..errors import InvalidInput, RuleViolation
 from ..forms import get_form_type
 from ..rendering.jobs import render_for_paper
+from ..signing.remote import active_links
 from ..web import current_actor
+from ..workflows import consent
+from ..workflows.forms import RevocationForm
 from . import service
 from .models import DocumentStatus
 
@@ -81,6 +84,9 @@ def show(document_id):
         next_signer=service.next_signer(document),
         statuses=DocumentStatus,
         record=record_for_document(actor, document),
+        release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
+        revocation_form=RevocationForm(),
+        remote_links=active_links(actor, document),
         **form_type.page_context(document.data),
     )
 

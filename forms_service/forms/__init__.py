@@ -1,4 +1,15 @@
 """Form types. Importing this package registers every form type module."""
 
-from . import consent_release  # noqa: F401
+from . import (
+    appeal,  # noqa: F401
+    case_plan,  # noqa: F401
+    client_rights,  # noqa: F401
+    consent_release,  # noqa: F401
+    consent_revocation,  # noqa: F401
+    discharge_plan,  # noqa: F401
+    final_decision,  # noqa: F401
+    grievance,  # noqa: F401
+    grievance_response,  # noqa: F401
+    termination_notice,  # noqa: F401
+)
 from .registry import FormType, form_types, get_form_type  # noqa: F401

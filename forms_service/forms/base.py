@@ -1,11 +1,12 @@
 """The base form every form type uses, and the validators they share."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectChoice, SelectMultipleField
+from wtforms import DateField, DateTimeLocalField, FieldList, SelectChoice, SelectMultipleField
+from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
 # C0/C1 control characters cannot be stored in a Word document (XML 1.0) and have no business
@@ -38,17 +39,101 @@ class Text:
             )
 
 
+class NotInFuture:
+    """A date (or date and time) that has already happened: a meeting held, a request received."""
+
+    def __call__(self, form, field):
+        value = field.data
+        now = datetime.now() if isinstance(value, datetime) else date.today()
+        if value and value > now:
+            raise ValidationError(f"{field.label.text} cannot be in the future.")
+
+
+def _blank(value) -> bool:
+    if isinstance(value, dict):
+        return all(_blank(v) for v in value.values())
+    return value in (None, "", False, [])
+
+
+def _as_json(value):
+    """Field data as JSON-ready values: dates as ISO text, repeated groups as lists of dicts."""
+    if isinstance(value, date):  # datetime too
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    return value
+
+
+class Rows(FieldList):
+    """A repeating group (FieldList of FormField) for staff to fill row by row.
+
+    The page always offers `spare` empty rows (up to `limit`); rows left entirely empty are
+    not data. More than `limit` filled rows is an error, never a silent cut. Errors read as
+    one list of sentences naming the row, so the error summary, the CLI and the API show them
+    as they show any other field's."""
+
+    def __init__(self, unbound_field, label=None, *, limit, row_label, spare=2, **kwargs):
+        super().__init__(unbound_field, label, **kwargs)
+        self.limit, self.row_label, self.spare = limit, row_label, spare
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        super().process(formdata, data, extra_filters)
+        filled = sum(not _blank(entry.data) for entry in self.entries)
+        while len(self.entries) < min(self.limit, filled + self.spare):
+            self.append_entry()
+
+    @property
+    def data(self):
+        return [entry.data for entry in self.entries if not _blank(entry.data)]
+
+    def validate(self, form, extra_validators=()):
+        super().validate(form, extra_validators)
+        messages = []
+        for number, entry in enumerate(self.entries, 1):
+            for sub in entry.form:
+                where = f"{self.row_label} {number}, {sub.label.text}"
+                messages += [f"{where}: {m}" for m in sub.errors]
+        if len(self.data) > self.limit:
+            messages.append(f"At most {self.limit} rows: remove {len(self.data) - self.limit}.")
+        self.errors = messages
+        return not messages
+
+
+def leaf_fields(form):
+    """Every leaf field of a form, inside repeated groups too."""
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                yield from leaf_fields(entry.form)
+        else:
+            yield field
+
+
+def _flatten(formdata: MultiDict, key: str, value) -> None:
+    """JSON -> posted form keys: a list of objects becomes key-0-name, key-1-name, ..."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        for index, row in enumerate(value):
+            for name, item in row.items():
+                _flatten(formdata, f"{key}-{index}-{name}", item)
+        return
+    for item in value if isinstance(value, list) else [value]:
+        if item is None or item is False:
+            continue
+        formdata.add(key, "y" if item is True else str(item))
+
+
 class BaseForm(FlaskForm):
     """Form data in and out as JSON-ready dicts, so the web, the CLI and the API share one
     validation path."""
 
     def to_data(self) -> dict:
-        out = {}
-        for name, field in self._fields.items():
-            if name in ("csrf_token", "submit") or field.type == "SubmitField":
-                continue
-            out[name] = field.data.isoformat() if isinstance(field.data, date) else field.data
-        return out
+        return {
+            name: _as_json(field.data)
+            for name, field in self._fields.items()
+            if name not in ("csrf_token", "submit") and field.type != "SubmitField"
+        }
 
     @classmethod
     def from_payload(cls, payload: dict) -> "BaseForm":
@@ -56,24 +141,37 @@ class BaseForm(FlaskForm):
         authenticate differently)."""
         formdata = MultiDict()
         for key, value in payload.items():
-            for item in value if isinstance(value, list) else [value]:
-                if item is None or item is False:
-                    continue
-                formdata.add(key, "y" if item is True else str(item))
+            _flatten(formdata, key, value)
         return cls(formdata=formdata, meta={"csrf": False})
 
     @classmethod
     def from_data(cls, data: dict, **kwargs) -> "BaseForm":
         """A form pre-filled from stored data (for editing a draft); dates are stored as text."""
         form = cls(data=data, **kwargs)
-        for field in form:
-            if isinstance(field, DateField) and isinstance(field.data, str):
-                field.data = date.fromisoformat(field.data) if field.data else None
+        for field in leaf_fields(form):
+            if isinstance(field, DateField | DateTimeLocalField) and isinstance(field.data, str):
+                parse = datetime if isinstance(field, DateTimeLocalField) else date
+                field.data = parse.fromisoformat(field.data) if field.data else None
         return form
+
+
+class Missing(dict):
+    """What must still be filled before a form may go out for signature: field -> messages
+    (the shape `missing_elements` returns)."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def require(self, data: dict, field: str, message: str) -> None:
+        if not data.get(field):
+            self.add(field, message)
 
 
 def choices(options: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
+
+
+NOT_CHOSEN = SelectChoice("", "Choose…")  # a select's first option, so nothing is preselected
 
 
 class MultiCheckboxField(SelectMultipleField):

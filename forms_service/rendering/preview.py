@@ -79,7 +79,8 @@ def validate_payload(form_type: FormType, payload) -> list[tuple[str, str]]:
         errors.append((f"form.{name}", "is not a field of this form"))
     for name, value in data.items():
         field = form._fields.get(name)
-        if field is not None and isinstance(value, list) and field.type != "MultiCheckboxField":
+        lists = ("MultiCheckboxField", "Rows")  # checkboxes; repeated groups (list of objects)
+        if field is not None and isinstance(value, list) and field.type not in lists:
             errors.append((f"form.{name}", "must be a single value, not a list"))
     form.validate()
     errors += [(f"form.{n}", m) for n, msgs in form.errors.items() for m in msgs]

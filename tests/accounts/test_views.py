@@ -92,13 +92,14 @@ def _arrange_signing(client, world, consent_document):
     document = consent_document()
     signer = document.signers[0]
     login(client, world.case_manager)
+    post(client, f"/documents/{document.id}/kiosk/{signer.id}")  # the tablet is handed over
     data = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": document.content_sha256}
 
     def status():
         db.session.expire_all()
         return db.session.get(Signer, signer.id).status
 
-    return f"/documents/{document.id}/sign/{signer.id}", data, status
+    return "/kiosk/sign", data, status
 
 
 def _arrange_archive_open(client, world, consent_document):

@@ -1,0 +1,463 @@
+"""How fast records staff find documents in a large archive (PostgreSQL).
+
+Fills a schema of its own (dropped at the end) with N synthetic archive records (names with
+accents, 20 agencies, form types, ten years of dates, some superseded and disposed of; no
+blobs) by COPY, then runs the common searches through the service's own query builder: the
+page of 25 and the capped count, as the archive page does. Prints the machine, p50/p95 per
+search, the plan of each (EXPLAIN summary), and as its LAST line:
+  records=<N> search_p95_ms=<worst p95 over the query mix>
+
+    FORMS_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test \\
+    .venv/bin/python bench/archive_bench.py --records 100000
+"""
+
+import argparse
+import json
+import os
+import platform
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask_migrate import upgrade  # noqa: E402
+
+from forms_service import create_app  # noqa: E402
+from forms_service.archive.search import COUNT_LIMIT, PER_PAGE, Criteria, build_query  # noqa: E402
+from forms_service.cases.service import normalise_name  # noqa: E402
+from forms_service.extensions import db  # noqa: E402
+
+URL = os.environ.get(
+    "FORMS_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+FIRST = [
+    "María",
+    "José",
+    "Ana",
+    "Lucía",
+    "Sofía",
+    "Zoë",
+    "Chloé",
+    "Renée",
+    "Hélène",
+    "Åsa",
+    "Jürgen",
+    "François",
+    "Łukasz",
+    "Dmitri",
+    "Nguyễn",
+    "Thảo",
+    "Mohammed",
+    "Fatima",
+    "Aisha",
+    "Kwame",
+    "Amara",
+    "Chinedu",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Lisa",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Donald",
+    "Ashley",
+]
+LAST = [
+    "Núñez",
+    "García",
+    "Rodríguez",
+    "López",
+    "Martínez",
+    "González",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Flores",
+    "Rivera",
+    "Gómez",
+    "Díaz",
+    "Reyes",
+    "Cruz",
+    "Morales",
+    "Ortiz",
+    "Gutiérrez",
+    "Chávez",
+    "Ramos",
+    "Müller",
+    "Schäfer",
+    "Østergaard",
+    "Ðorđević",
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "O'Brien",
+    "MacDonald",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Green",
+    "Baker",
+    "Adams",
+    "Nelson",
+    "Hill",
+    "Campbell",
+    "Mitchell",
+    "Roberts",
+    "Carter",
+    "Phillips",
+    "Evans",
+    "Turner",
+    "Parker",
+    "Collins",
+    "Edwards",
+    "Stewart",
+]
+FORM_TYPES = [
+    ("consent_release", 40),
+    ("case_plan", 25),
+    ("client_rights", 12),
+    ("discharge_plan", 8),
+    ("termination_notice", 6),
+    ("grievance", 5),
+    ("final_decision", 4),
+]
+AGENCIES = 20
+STAFF = [f"{random.choice(FIRST)} {random.choice(LAST)}" for _ in range(400)]  # noqa: S311
+
+
+def machine() -> str:
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((ln.split(":", 1)[1].strip() for ln in lines if "model name" in ln), "unknown")
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB, {platform.platform()}"
+
+
+def fill(conn, records: int, rng: random.Random) -> dict:
+    """COPY `records` archive records (and their supersessions and disposals); returns
+    samples of real values to search for."""
+    raw = conn.connection.driver_connection
+    agency_ids = [uuid.uuid4() for _ in range(AGENCIES)]
+    sql = "COPY agency (id, name, address, phone, created_at) FROM STDIN"
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for i, agency_id in enumerate(agency_ids):
+            copy.write_row((agency_id, f"Agency {i}", "1 Main St", "555", datetime.now(UTC)))
+    forms = [name for name, _ in FORM_TYPES]
+    weights = [w for _, w in FORM_TYPES]
+    clients = max(1, records // 4)  # about four documents per client
+    client_rows = []
+    for _ in range(clients):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        if rng.random() < 0.3:
+            last = f"{last} {rng.choice(LAST)}"
+        client_rows.append(
+            (uuid.uuid4(), rng.choice(agency_ids), f"{first} {last}", rng.randrange(1, 99999))
+        )
+    start = datetime(2016, 1, 1, tzinfo=UTC)
+    columns = [
+        "id",
+        "agency_id",
+        "document_id",
+        "client_id",
+        "case_id",
+        "form_type",
+        "reference",
+        "version",
+        "language",
+        "client_name",
+        "search_name",
+        "case_number",
+        "template_version",
+        "template_sha256",
+        "content_sha256",
+        "docx_sha256",
+        "pdf_sha256",
+        "signers",
+        "signer_names",
+        "signed_at",
+        "archived_at",
+        "record_sha256",
+    ]
+    superseded, disposed, sample = [], [], {"client": [], "case": [], "signer": []}
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY archive_record ({', '.join(columns)}) FROM STDIN") as copy:
+            for _ in range(records):
+                client_id, agency_id, name, case_no = rng.choice(client_rows)
+                signed = start + timedelta(seconds=rng.randrange(0, 10 * 365 * 86400))
+                signer = rng.choice(STAFF)
+                record_id = uuid.uuid4()
+                form_type = rng.choices(forms, weights)[0]
+                copy.write_row(
+                    (
+                        record_id,
+                        agency_id,
+                        uuid.uuid4(),
+                        client_id,
+                        uuid.uuid5(client_id, "case"),
+                        form_type,
+                        f"B-{secrets.token_hex(5).upper()}",
+                        1,
+                        "en",
+                        name,
+                        normalise_name(name),
+                        f"C-{signed.year}-{case_no:05d}",
+                        1,
+                        "a" * 64,
+                        "b" * 64,
+                        secrets.token_hex(32),
+                        secrets.token_hex(32),
+                        json.dumps([{"role": "Client", "name": name}, {"name": signer}]),
+                        f"{normalise_name(name)} | {normalise_name(signer)}",
+                        signed,
+                        signed,
+                        "c" * 64,
+                    )
+                )
+                roll = rng.random()
+                if roll < 0.10:
+                    superseded.append((record_id, signed))
+                elif roll < 0.12:
+                    disposed.append(record_id)
+                if len(sample["client"]) < 200 and rng.random() < 0.01:
+                    sample["client"].append((agency_id, client_id, name, signed.date()))
+                    sample["case"].append((agency_id, f"C-{signed.year}-{case_no:05d}"))
+                    sample["signer"].append((agency_id, signer))
+        # A superseded record points at a stand-in newer record: the plans only need the rows.
+        with cur.copy(
+            "COPY archive_record (id, agency_id, document_id, client_id, case_id, form_type, "
+            "reference, language, client_name, search_name, case_number, template_version, "
+            "template_sha256, content_sha256, docx_sha256, pdf_sha256, signers, signed_at, "
+            "archived_at) FROM STDIN"
+        ) as copy:
+            newer = []
+            for record_id, signed in superseded:
+                new_id = uuid.uuid4()
+                newer.append((record_id, new_id, signed + timedelta(days=30)))
+                copy.write_row(
+                    (
+                        new_id,
+                        agency_ids[0],
+                        uuid.uuid4(),
+                        uuid.uuid4(),
+                        uuid.uuid4(),
+                        "case_plan",
+                        f"N-{secrets.token_hex(5).upper()}",
+                        "en",
+                        "Zed Newer",
+                        "zed newer",
+                        "C-0",
+                        1,
+                        "a" * 64,
+                        "b" * 64,
+                        "d" * 64,
+                        "e" * 64,
+                        "[]",
+                        signed,
+                        signed,
+                    )
+                )
+        with cur.copy(
+            "COPY archive_supersession (id, record_id, by_record_id, reason, at) FROM STDIN"
+        ) as copy:
+            for record_id, new_id, at in newer:
+                copy.write_row((uuid.uuid4(), record_id, new_id, "updated", at))
+        with cur.copy(
+            "COPY archive_disposal (id, record_id, due_on, rule, at, by) FROM STDIN"
+        ) as copy:
+            for record_id in disposed:
+                copy.write_row(
+                    (uuid.uuid4(), record_id, date(2025, 1, 1), "bench", datetime.now(UTC), "bench")
+                )
+    return sample
+
+
+def query_mix(sample: dict, rng: random.Random):
+    """(name, agency, criteria) of the common searches, each drawn with fresh values."""
+    client = rng.choice(sample["client"])
+    agency, client_id, name, signed_on = client
+    first, last = name.split()[0], name.split()[-1]
+    typo = last[:-1] + ("x" if last[-1] != "x" else "y") if len(last) > 4 else last
+    year = rng.randrange(2016, 2026)
+    case_agency, case_number = rng.choice(sample["case"])
+    signer_agency, signer = rng.choice(sample["signer"])
+    return [
+        ("last name", agency, Criteria(name=last)),
+        ("first and last name", agency, Criteria(name=f"{first} {last}")),
+        ("name with a typo", agency, Criteria(name=typo)),
+        ("part of a name", agency, Criteria(name=last[:4])),
+        ("client id", agency, Criteria(client_id=str(client_id))),
+        ("case number", case_agency, Criteria(case_number=case_number)),
+        (
+            "form type in a month",
+            agency,
+            Criteria(
+                form_type="termination_notice",
+                signed_from=date(year, 3, 1),
+                signed_to=date(year, 3, 31),
+            ),
+        ),
+        ("status superseded", agency, Criteria(status="superseded")),
+        (
+            "in force for a client on D",
+            agency,
+            Criteria(client_id=str(client_id), in_force_on=signed_on),
+        ),
+        ("signer", signer_agency, Criteria(signer=signer)),
+        ("name, sorted by client", agency, Criteria(name=last, sort="client")),
+    ]
+
+
+def timed(conn, query) -> float:
+    began = time.perf_counter()
+    conn.execute(query.limit(PER_PAGE)).all()
+    conn.execute(
+        sa.select(sa.func.count()).select_from(query.limit(COUNT_LIMIT + 1).subquery())
+    ).scalar_one()
+    return (time.perf_counter() - began) * 1000
+
+
+def plan_summary(conn, query) -> str:
+    compiled = query.limit(PER_PAGE).compile(dialect=conn.dialect)
+    explain = f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled.string}"
+    rows = conn.exec_driver_sql(explain, compiled.params).scalar_one()
+    found = []
+
+    def walk(node):
+        label = node["Node Type"]
+        if "Index Name" in node:
+            label += f" {node['Index Name']}"
+        found.append(label)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(rows[0]["Plan"])
+    return f"{rows[0]['Execution Time']:.1f} ms: " + " > ".join(dict.fromkeys(found))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=40, help="runs of each search")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)  # noqa: S311 (synthetic data)
+    schema = f"archive_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    admin = sa.create_engine(URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    options = {"connect_args": {"options": f"-c search_path={schema}"}}
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            app = create_app(
+                {
+                    "INSTANCE_PATH": folder,
+                    "TESTING": True,
+                    "SECRET_KEY": secrets.token_hex(32),
+                    "SQLALCHEMY_DATABASE_URI": URL,
+                    "SQLALCHEMY_ENGINE_OPTIONS": options,
+                }
+            )
+            with app.app_context():
+                upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+                run(args, rng)
+                db.engine.dispose()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def run(args, rng):
+    print(f"machine: {machine()}")
+    with db.engine.connect() as conn:
+        print(f"database: {conn.execute(sa.text('SELECT version()')).scalar_one()}")
+        # The bench files records without their documents, clients and cases: their foreign
+        # keys go (they change no search plan); everything the searches read is kept.
+        for fk in ("document_id_document", "client_id_client", "case_id_case_file"):
+            conn.execute(
+                sa.text(f"ALTER TABLE archive_record DROP CONSTRAINT fk_archive_record_{fk}")
+            )
+        began = time.perf_counter()
+        sample = fill(conn, args.records, rng)
+        conn.commit()
+        conn.execute(sa.text("ANALYZE"))
+        print(f"filled {args.records:,} records in {time.perf_counter() - began:.1f} s")
+        timings: dict[str, list[float]] = {}
+        plans: dict[str, str] = {}
+        for _ in range(args.repeat):
+            for name, agency, criteria in query_mix(sample, rng):
+                query = build_query(agency, criteria, fuzzy=True)
+                timings.setdefault(name, []).append(timed(conn, query))
+                if name not in plans:
+                    plans[name] = plan_summary(conn, query)
+        worst = 0.0
+        print(f"{'search':<28} {'p50 ms':>8} {'p95 ms':>8}")
+        for name, values in timings.items():
+            values.sort()
+            p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+            worst = max(worst, p95)
+            print(f"{name:<28} {statistics.median(values):8.1f} {p95:8.1f}")
+        print("plans (one run each, page of 25):")
+        for name, plan in plans.items():
+            print(f"  {name}: {plan}")
+    print(f"records={args.records} search_p95_ms={worst:.1f}")
+
+
+if __name__ == "__main__":
+    main()

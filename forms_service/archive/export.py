@@ -1,0 +1,139 @@
+"""A client's whole record as one zip, for a records request or a transfer: the PDFs and a
+manifest.json (sha256, form type, version, dates and the audit trail of each document).
+Reproducible: the same archive and the same inputs give the same bytes (fixed timestamps,
+fixed order, nothing about the moment of export inside)."""
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..accounts.service import ARCHIVE_ROLES, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..cases.models import Client
+from ..errors import InvalidInput
+from ..extensions import db
+from . import status as record_status
+from .models import ArchiveRecord, ArchiveSupersession
+from .service import canonical_value, log_access, stated_purpose, stored_file
+from .sharing import CLIENT, sharing_allowed
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no export moment in the bytes
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    data: bytes
+    records: list[ArchiveRecord]  # those included
+
+
+def _entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def _trail(record: ArchiveRecord) -> list[dict]:
+    """The document's own events (created, sent, signed, rendered): not the later views of
+    the record, so that exporting twice gives the same trail."""
+    return [
+        {
+            "id": e.id,
+            "at": canonical_value(e.at),
+            "actor": e.actor,
+            "action": e.action,
+            "details": e.details,
+            "hash": e.hash,
+        }
+        for e in audit.events_for(str(record.document_id))
+    ]
+
+
+def export_client(
+    actor: Actor,
+    client_id: str,
+    recipient: str,
+    on: date,
+    purpose: str,
+    explanation: str = "",
+) -> Export:
+    """Everything the recipient may receive of the client's record as of `on`: for the
+    client, all of it; for a partner, what `sharing_allowed` lets through. Logged per file."""
+    require_role(actor, ARCHIVE_ROLES)
+    client = get_in_agency(actor, Client, client_id)
+    recipient = (recipient or "").strip()
+    if not recipient or len(recipient) > 200:
+        raise InvalidInput({"recipient": ["Name who receives the export."]})
+    stated = stated_purpose(purpose, explanation)
+    records = [
+        r
+        for r in db.session.execute(
+            select(ArchiveRecord)
+            .where(ArchiveRecord.client_id == client.id)
+            .order_by(ArchiveRecord.signed_at, ArchiveRecord.reference)
+        ).scalars()
+        if sharing_allowed(r, recipient, on)
+    ]
+    statuses = record_status.statuses([r.id for r in records])
+    superseded_by = {
+        s.record_id: s.by_record.reference
+        for s in db.session.execute(
+            select(ArchiveSupersession).where(
+                ArchiveSupersession.record_id.in_([r.id for r in records])
+            )
+        ).scalars()
+    }
+    out = io.BytesIO()
+    entries = []
+    with zipfile.ZipFile(out, "w") as archive:
+        for record in records:
+            entry = {
+                "reference": record.reference,
+                "form_type": record.form_type,
+                "version": record.version,
+                "status": statuses[record.id],
+                "superseded_by": superseded_by.get(record.id),
+                "signed_at": canonical_value(record.signed_at),
+                "archived_at": canonical_value(record.archived_at),
+                "template_version": record.template_version,
+                "pdf_sha256": record.pdf_sha256,
+                "file": None,
+                "audit_trail": _trail(record),
+            }
+            if statuses[record.id] != "disposed":
+                entry["file"] = f"documents/{record.reference}-v{record.version}.pdf"
+                _entry(archive, entry["file"], stored_file(record, "pdf"))
+                log_access(actor, record, "export", f"{stated} (export to {recipient})")
+            entries.append(entry)
+        manifest = {
+            "client": {"id": str(client.id), "name": client.full_name},
+            "agency": client.agency.name,
+            "recipient": "the client (their own request)" if recipient == CLIENT else recipient,
+            "as_of": on.isoformat(),
+            "documents": entries,
+        }
+        _entry(
+            archive,
+            "manifest.json",
+            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode(),
+        )
+    data = out.getvalue()
+    audit.record(
+        actor,
+        "archive.export",
+        client,
+        recipient=recipient,
+        purpose=stated,
+        as_of=on.isoformat(),
+        documents=[r.reference for r in records],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    filename = f"record-{client.id.hex[:8]}-{on.isoformat()}.zip"
+    return Export(filename, data, records)

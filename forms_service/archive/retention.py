@@ -1,0 +1,217 @@
+"""Retention and legal hold. Each record's disposal date is the longest rule that applies
+(RULES.md "Case records and notes"): the agency's schedule for its form type (default 7
+years after case closure, never under 5: 24 CFR 578.103(c), HMIS standards), and a form
+type's own legal minimum (releases: 6 years after signature or after they end, whichever is
+later, 45 CFR 164.530(j)). A record of an open case is never due. An active legal hold on
+the client or the case stops disposal until it is lifted (2 CFR 200.334)."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from ..accounts.models import Role
+from ..accounts.service import ARCHIVE_ROLES, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..cases.models import Case
+from ..database import utcnow
+from ..errors import InvalidInput, RuleViolation
+from ..extensions import db
+from ..forms import form_types
+from .models import ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
+from .service import blob_store
+
+DEFAULT_YEARS = 7
+MINIMUM_YEARS = 5
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _release_minimum(record: ArchiveRecord) -> tuple[date, str]:
+    end = record.document.data.get("end_date")
+    last_effective = max(record.signed_at.date(), date.fromisoformat(end) if end else date.min)
+    return add_years(last_effective, 6), "release: 6 years after signature or end (164.530(j))"
+
+
+# A form type's own legal minimum, on top of the agency's schedule.
+LEGAL_MINIMUMS: dict[str, Callable[[ArchiveRecord], tuple[date, str]]] = {
+    "consent_release": _release_minimum,
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    record: ArchiveRecord
+    due_on: date
+    rule: str
+    hold: LegalHold | None  # an active hold that stops its disposal
+
+
+def disposal_date(record: ArchiveRecord, closed_on: date, years: int) -> tuple[date, str]:
+    """The latest of the rules that apply, and which rule that is."""
+    rules = [(add_years(closed_on, years), f"agency schedule: {years} years after case closure")]
+    if record.form_type in LEGAL_MINIMUMS:
+        rules.append(LEGAL_MINIMUMS[record.form_type](record))
+    return max(rules, key=lambda rule: rule[0])
+
+
+def _schedules() -> dict[tuple[uuid.UUID, str], int]:
+    return {
+        (s.agency_id, s.form_type): s.years_after_closure
+        for s in db.session.execute(select(RetentionSchedule)).scalars()
+    }
+
+
+def _active_hold(record: ArchiveRecord) -> LegalHold | None:
+    return (
+        db.session.execute(
+            select(LegalHold)
+            .where(
+                LegalHold.client_id == record.client_id,
+                LegalHold.lifted_at.is_(None),
+                or_(LegalHold.case_id.is_(None), LegalHold.case_id == record.case_id),
+            )
+            .order_by(LegalHold.placed_at)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def due_for_disposal(on: date) -> Iterator[Due]:
+    """Every record whose disposal date is on or before `on` and that still has its files,
+    streaming, held ones included (with their hold)."""
+    schedules = _schedules()
+    rows = db.session.execute(
+        select(ArchiveRecord, Case.closed_on)
+        .join(Case, Case.id == ArchiveRecord.case_id)
+        .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+        .where(Case.closed_on.is_not(None), ArchiveDisposal.id.is_(None))
+        .order_by(Case.closed_on, ArchiveRecord.reference)
+        .execution_options(yield_per=500)
+    )
+    for record, closed_on in rows:
+        years = schedules.get((record.agency_id, record.form_type), DEFAULT_YEARS)
+        due_on, rule = disposal_date(record, closed_on, years)
+        if due_on <= on:
+            yield Due(record, due_on, rule, _active_hold(record))
+
+
+def dispose(actor: Actor, due: list[Due]) -> list[str]:
+    """Tombstone each due record that no hold stops; returns the sha256 of the files to
+    destroy once this is committed (`destroy_files`), so a failed commit destroys nothing."""
+    disposed = []
+    for item in due:
+        if item.hold is not None:
+            continue
+        db.session.add(
+            ArchiveDisposal(
+                record_id=item.record.id, due_on=item.due_on, rule=item.rule, by=actor.label
+            )
+        )
+        audit.record(
+            actor, "archive.dispose", item.record, due_on=item.due_on.isoformat(), rule=item.rule
+        )
+        disposed.append(item.record)
+    db.session.flush()
+    live = set()
+    if disposed:
+        kept = db.session.execute(
+            select(ArchiveRecord.pdf_sha256, ArchiveRecord.docx_sha256)
+            .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+            .where(ArchiveDisposal.id.is_(None))
+        )
+        live = {sha for row in kept for sha in row}
+    files = {sha for r in disposed for sha in (r.pdf_sha256, r.docx_sha256)}
+    return sorted(files - live)  # bytes another record still files are kept
+
+
+def destroy_files(sha256s: list[str]) -> None:
+    store = blob_store()
+    for sha256 in sha256s:
+        store.delete(sha256)
+
+
+def set_schedule(actor: Actor, form_type: str, years: int) -> RetentionSchedule:
+    """An agency admin sets how long its records of one form type are kept after closure."""
+    user = require_role(actor, (Role.ADMIN,))
+    if form_type not in {t.name for t in form_types()}:
+        raise InvalidInput({"form_type": ["Choose a form type."]})
+    if not MINIMUM_YEARS <= years <= 100:
+        raise InvalidInput(
+            {"years": [f"Keep records at least {MINIMUM_YEARS} years after case closure."]}
+        )
+    schedule = db.session.execute(
+        select(RetentionSchedule).where(
+            RetentionSchedule.agency_id == user.agency_id, RetentionSchedule.form_type == form_type
+        )
+    ).scalar_one_or_none()
+    if schedule is None:
+        schedule = RetentionSchedule(agency_id=user.agency_id, form_type=form_type)
+        db.session.add(schedule)
+    schedule.years_after_closure, schedule.set_by_id, schedule.set_at = years, user.id, utcnow()
+    db.session.flush()
+    audit.record(actor, "retention.schedule", schedule, form_type=form_type, years=years)
+    return schedule
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise InvalidInput({"reason": ["Give the reason (at most 500 characters)."]})
+    return reason
+
+
+def place_hold(actor: Actor, record_id: str, scope: str, reason: str) -> LegalHold:
+    """Hold every record of the record's client (scope "client") or of its case ("case")."""
+    user = require_role(actor, ARCHIVE_ROLES)
+    record = get_in_agency(actor, ArchiveRecord, record_id)
+    if scope not in ("client", "case"):
+        raise InvalidInput({"scope": ["Choose the client or the case."]})
+    hold = LegalHold(
+        agency_id=record.agency_id,
+        client_id=record.client_id,
+        case_id=record.case_id if scope == "case" else None,
+        reason=_reason(reason),
+        placed_by_id=user.id,
+    )
+    db.session.add(hold)
+    db.session.flush()
+    audit.record(actor, "archive.hold", hold, scope=scope, reason=hold.reason)
+    return hold
+
+
+def get_hold(actor: Actor, hold_id: str) -> LegalHold:
+    require_role(actor, ARCHIVE_ROLES)
+    return get_in_agency(actor, LegalHold, hold_id)
+
+
+def lift_hold(actor: Actor, hold_id: str, reason: str) -> LegalHold:
+    user = actor.user
+    hold = get_hold(actor, hold_id)
+    if hold.lifted_at is not None:
+        raise RuleViolation("This legal hold was already lifted.")
+    hold.lift_reason = _reason(reason)
+    hold.lifted_by_id, hold.lifted_at = user.id, utcnow()
+    db.session.flush()
+    audit.record(actor, "archive.hold_lifted", hold, reason=hold.lift_reason)
+    return hold
+
+
+def holds(actor: Actor, client_id: uuid.UUID | None = None) -> list[LegalHold]:
+    """The agency's active holds (or the client's, active and lifted), newest first."""
+    user = require_role(actor, ARCHIVE_ROLES)
+    query = select(LegalHold).where(LegalHold.agency_id == user.agency_id)
+    query = (
+        query.where(LegalHold.client_id == client_id)
+        if client_id
+        else query.where(LegalHold.lifted_at.is_(None))
+    )
+    return list(db.session.execute(query.order_by(LegalHold.placed_at.desc())).scalars())

@@ -1,0 +1,148 @@
+"""Finding archived documents: by client name (partial, case- and accent-insensitive, and
+typo-tolerant on PostgreSQL through pg_trgm), client, case, form type, dates, status, signer
+and "in force on a date"; paginated and sortable, within the actor's agency only."""
+
+import math
+import uuid
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, or_, select
+
+from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
+from ..audit import service as audit
+from ..cases.service import normalise_name
+from ..errors import InvalidInput
+from ..extensions import db
+from . import status as record_status
+from .models import ArchiveRecord
+
+SORTS = {
+    "newest": ("Newest signed first", (ArchiveRecord.signed_at.desc(),)),
+    "oldest": ("Oldest signed first", (ArchiveRecord.signed_at.asc(),)),
+    "client": ("Client name", (ArchiveRecord.search_name, ArchiveRecord.signed_at.desc())),
+    "form": ("Form type", (ArchiveRecord.form_type, ArchiveRecord.signed_at.desc())),
+}
+PER_PAGE = 25
+COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them all is slow
+
+
+@dataclass(frozen=True)
+class Criteria:
+    name: str = ""
+    client_id: str = ""
+    case_number: str = ""
+    form_type: str = ""
+    signed_from: date | None = None
+    signed_to: date | None = None
+    status: str = ""
+    signer: str = ""
+    in_force_on: date | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    def given(self) -> dict:
+        """The criteria that narrow the search (for the audit trail and "nothing asked")."""
+        ignored = ("sort", "page")
+        return {
+            f.name: str(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in ignored and str(getattr(self, f.name) or "").strip()
+        }
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[ArchiveRecord]
+    statuses: dict[uuid.UUID, str]
+    total: int  # at most COUNT_LIMIT + 1
+    number: int
+
+    @property
+    def more_than(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, COUNT_LIMIT) / PER_PAGE))
+
+
+def _escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(column, text: str, fuzzy: bool):
+    """Every typed word is part of the column's text; on PostgreSQL a word may also be a
+    near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6)."""
+    conditions = []
+    for word in normalise_name(text).split():
+        like = column.like(f"%{_escaped(word)}%", escape="\\")
+        conditions.append(or_(like, column.op("%>")(word)) if fuzzy else like)
+    return conditions
+
+
+def validate(criteria: Criteria) -> uuid.UUID | None:
+    """Refuse criteria that cannot be searched, naming the field; returns the client id."""
+    errors: dict[str, list[str]] = {}
+    client_id = None
+    if criteria.client_id:
+        try:
+            client_id = uuid.UUID(criteria.client_id.strip())
+        except ValueError:
+            errors["client_id"] = ["A client id looks like 3f2b…-…; copy it from a record."]
+    if criteria.signed_from and criteria.signed_to and criteria.signed_from > criteria.signed_to:
+        errors["signed_to"] = ["The end of the date range is before its start."]
+    if criteria.status and criteria.status not in record_status.STATUSES:
+        errors["status"] = ["Choose a status from the list."]
+    if criteria.sort not in SORTS:
+        errors["sort"] = ["Choose an order from the list."]
+    if criteria.page < 1:
+        errors["page"] = ["Pages start at 1."]
+    if errors:
+        raise InvalidInput(errors)
+    return client_id
+
+
+def build_query(agency_id: uuid.UUID, criteria: Criteria, fuzzy: bool) -> Select:
+    """The records matching `criteria` in one agency, in the chosen order (unpaginated)."""
+    client_id = validate(criteria)
+    record = ArchiveRecord
+    where = [record.agency_id == agency_id]
+    where += _matches(record.search_name, criteria.name, fuzzy)
+    where += _matches(record.signer_names, criteria.signer, fuzzy)
+    if client_id:
+        where.append(record.client_id == client_id)
+    if criteria.case_number.strip():
+        where.append(record.case_number == criteria.case_number.strip().upper())
+    if criteria.form_type:
+        where.append(record.form_type == criteria.form_type)
+    if criteria.signed_from:
+        where.append(record.signed_at >= record_status.start_of(criteria.signed_from))
+    if criteria.signed_to:
+        next_day = criteria.signed_to + timedelta(days=1)
+        where.append(record.signed_at < record_status.start_of(next_day))
+    if criteria.status:
+        where.append(record_status.condition(criteria.status))
+    if criteria.in_force_on:
+        where.append(record_status.in_force(criteria.in_force_on))
+    order = SORTS[criteria.sort][1]
+    return select(record).where(*where).order_by(*order, record.id)
+
+
+def search(actor: Actor, criteria: Criteria) -> Page:
+    """One page of the actor's agency's records matching `criteria`; no criteria, no
+    records (the page asks for some)."""
+    user = require_role(actor, ARCHIVE_ROLES)
+    fuzzy = db.session.get_bind().dialect.name == "postgresql"
+    query = build_query(user.agency_id, criteria, fuzzy)
+    given = criteria.given()
+    if not given:
+        return Page([], {}, 0, 1)
+    records = list(
+        db.session.execute(query.limit(PER_PAGE).offset((criteria.page - 1) * PER_PAGE)).scalars()
+    )
+    total = db.session.execute(
+        select(func.count()).select_from(query.limit(COUNT_LIMIT + 1).subquery())
+    ).scalar_one()
+    audit.record(actor, "archive.search", criteria=given, results=total)
+    return Page(records, record_status.statuses([r.id for r in records]), total, criteria.page)

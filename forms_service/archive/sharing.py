@@ -1,0 +1,48 @@
+"""The sharing gate: may this archived document go to this recipient? Nothing about a client
+is shared with a recipient without an active release naming that recipient, and then only
+the categories ticked on it (RULES.md "Consent to release information"; 004 minimum
+necessary). The consent lifecycle (revocation, expiry at case closure) comes with the
+workflows issue and plugs in through `status.ended_by_workflow`."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..cases.service import normalise_name
+from ..extensions import db
+from . import status as record_status
+from .models import ArchiveRecord
+
+CLIENT = "client"  # the recipient of a client's own request for their record
+RELEASE = "consent_release"
+# The release category that covers each form type's documents; a form type not listed here
+# is never sent to a partner. A release itself goes to the recipient it names.
+COVERED_BY = {"case_plan": "case_plan", "discharge_plan": "housing"}
+
+
+def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
+    """True when `record` may be sent to `recipient` on `on`: always to the client (their
+    own request); to anyone else only under an active signed release naming them."""
+    if recipient == CLIENT:
+        return True
+    releases = db.session.execute(
+        select(ArchiveRecord).where(
+            ArchiveRecord.agency_id == record.agency_id,
+            ArchiveRecord.client_id == record.client_id,
+            ArchiveRecord.form_type == RELEASE,
+            record_status.in_force(on),
+        )
+    ).scalars()
+    wanted = normalise_name(recipient)
+    for release in releases:
+        data = release.document.data
+        end = data.get("end_date")
+        if normalise_name(data.get("recipient_name") or "") != wanted:
+            continue
+        if end and date.fromisoformat(end) < on:
+            continue
+        if release.id == record.id or COVERED_BY.get(record.form_type) in data.get(
+            "categories", []
+        ):
+            return True
+    return False

@@ -1,0 +1,80 @@
+"""A record's status, derived from the append-only facts about it, never stored on it."""
+
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, select
+
+from ..extensions import db
+from .models import ArchiveDisposal, ArchiveRecord, ArchiveSupersession
+
+STATUSES = {
+    "active": "Active",
+    "revoked": "Revoked",
+    "expired": "Expired",
+    "superseded": "Superseded",
+    "disposed": "Disposed of",
+}
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _superseded(before: datetime | None = None) -> ColumnElement[bool]:
+    when = [ArchiveSupersession.at < before] if before else []
+    return exists().where(ArchiveSupersession.record_id == ArchiveRecord.id, *when)
+
+
+def _disposed(before: datetime | None = None) -> ColumnElement[bool]:
+    when = [ArchiveDisposal.at < before] if before else []
+    return exists().where(ArchiveDisposal.record_id == ArchiveRecord.id, *when)
+
+
+def ended_by_workflow(status: str, before: datetime | None = None) -> ColumnElement[bool]:
+    """Hook for the consent lifecycle (workflows issue): records revoked or expired (before
+    `before`, when given). Revocations and expiries are not recorded yet, so none is."""
+    return false()
+
+
+def condition(status: str) -> ColumnElement[bool]:
+    """SQL: the records that have `status` now."""
+    if status == "superseded":
+        return and_(_superseded(), not_(_disposed()))
+    if status == "disposed":
+        return _disposed()
+    if status in ("revoked", "expired"):
+        return and_(ended_by_workflow(status), not_(_superseded()), not_(_disposed()))
+    return in_force(None)
+
+
+def in_force(on: date | None) -> ColumnElement[bool]:
+    """SQL: signed on or before `on`, and not superseded, disposed of, revoked or expired
+    before it (`None`: now)."""
+    before = start_of(on) if on else None
+    ended = [
+        _superseded(before),
+        _disposed(before),
+        ended_by_workflow("revoked", before),
+        ended_by_workflow("expired", before),
+    ]
+    signed = [ArchiveRecord.signed_at < start_of(on + timedelta(days=1))] if on else []
+    return and_(*signed, *(not_(e) for e in ended))
+
+
+def statuses(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The status of each record, in two queries for a page of results."""
+    found = dict.fromkeys(ids, "active")
+    if not ids:
+        return found
+    for status, model in (("superseded", ArchiveSupersession), ("disposed", ArchiveDisposal)):
+        for record_id in db.session.execute(
+            select(model.record_id).where(model.record_id.in_(ids))
+        ).scalars():
+            found[record_id] = status
+    for status in ("revoked", "expired"):
+        for record_id in db.session.execute(
+            select(ArchiveRecord.id).where(ArchiveRecord.id.in_(ids), condition(status))
+        ).scalars():
+            found[record_id] = status
+    return found

@@ -1,0 +1,118 @@
+"""Client rights acknowledgment at intake: the client's rights (religion, appeal of
+termination, confidentiality and its exceptions), the grievance process with the CoC
+Governance & Membership Committee contact, and the program rules and termination process,
+given in writing before assistance starts (seed 000 "Client Rights", "Client Grievance
+Process", "Confidentiality Exceptions"; 24 CFR 578.91(b)(1))."""
+
+from docxtpl import Listing
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional
+
+from .base import BaseForm, Missing, Text, strip
+from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES
+from .registry import FormType, People, SignerRole, SignerSpec, register
+from .termination_notice import DEFAULT_APPEAL_DAYS
+
+CLIENT = SignerRole("client", "Client", staff=False)
+CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+
+
+class ClientRightsForm(BaseForm):
+    program_name = StringField("Program", [Text(200)], filters=[strip])
+    program_rules = TextAreaField(
+        "Program rules (agency text, one rule per line)",
+        [Text(6000, multiline=True)],
+        filters=[strip],
+    )
+    appeal_days = IntegerField(
+        "Days a client has to appeal a termination (agency setting)",
+        validators=[Optional(), NumberRange(1, 90)],
+        default=DEFAULT_APPEAL_DAYS,
+    )
+    grievance_days = IntegerField(
+        "Days the agency takes to answer a grievance (agency setting)",
+        validators=[Optional(), NumberRange(1, 90)],
+    )
+    coc_contact = TextAreaField(
+        "CoC Governance & Membership Committee contact (agency setting)",
+        [Text(1000, multiline=True)],
+        filters=[strip],
+    )
+    explained_in = StringField(
+        "Explained to the client in (language)", [Text(100)], filters=[strip]
+    )
+    copy_given = BooleanField("The client was given a written copy of these rights and the rules")
+
+
+def missing_elements(data: dict) -> dict[str, list[str]]:
+    """The rights, the grievance process with the CoC committee contact, and the program rules
+    and termination process are given in writing before assistance starts (seed 000;
+    24 CFR 578.91(b)(1))."""
+    missing = Missing()
+    missing.require(data, "program_name", "Name the program.")
+    missing.require(data, "program_rules", "Give the program rules in writing.")
+    missing.require(data, "appeal_days", "Give the number of days a client has to appeal.")
+    missing.require(data, "grievance_days", "Give the number of days to answer a grievance.")
+    missing.require(data, "coc_contact", "Give the CoC Governance & Membership Committee contact.")
+    missing.require(data, "explained_in", "Record the language the rights were explained in.")
+    if not data.get("copy_given"):
+        missing.add("copy_given", "The client gets these rights and rules in writing: give a copy.")
+    return missing
+
+
+def context(data: dict, common: dict) -> dict:
+    return {
+        "rights": {
+            "program_name": data["program_name"],
+            "program_rules": (data["program_rules"]).splitlines(),
+            "appeal_days": str(data["appeal_days"]),
+            "grievance_days": str(data["grievance_days"]),
+            "coc_contact": Listing(data["coc_contact"]),
+            "outside_routes": list(OUTSIDE_ROUTES),
+            "explained_in": data["explained_in"],
+        }
+    }
+
+
+def signers(data: dict, people: People) -> list[SignerSpec]:
+    return [
+        SignerSpec(CLIENT, people.client, CLIENT.label),
+        SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label),
+    ]
+
+
+def example() -> dict:
+    return {
+        "program_name": "Market Street Rapid Re-Housing",
+        "program_rules": (
+            "Treat residents, guests and staff with respect: no violence or threats of violence.\n"
+            "No weapons, alcohol or illegal drugs on program property.\n"
+            "Meet with your case manager at least once a week and work on your case plan.\n"
+            "Tell your case manager if you cannot come to a meeting.\n"
+            "Pay your share of the rent on time once you have a lease.\n"
+            "Keep your unit safe and clean, and let staff in for a monthly home visit."
+        ),
+        "appeal_days": DEFAULT_APPEAL_DAYS,
+        "grievance_days": 10,
+        "coc_contact": EXAMPLE_COC_CONTACT,
+        "explained_in": "English",
+        "copy_given": True,
+    }
+
+
+register(
+    FormType(
+        name="client_rights",
+        title="Client Rights, Program Rules and Grievance Process",
+        prefix="RT",
+        form_class=ClientRightsForm,
+        signer_roles=(CLIENT, CASE_MANAGER),
+        missing_elements=missing_elements,
+        context=context,
+        signers=signers,
+        example=example,
+        page_template="forms/client_rights.html",
+        page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
+        summary=lambda data: data.get("program_name") or "",
+    )
+)

@@ -1,0 +1,142 @@
+"""Revocation of a consent to release information: ends one release from the moment the
+agency receives the client's written request; signed by the client, or recorded by staff from
+the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
+
+from datetime import datetime, timedelta
+
+from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
+from wtforms.validators import Optional
+
+from ..formatting import long_date
+from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .registry import FormType, People, SignerRole, SignerSpec, register
+
+CLIENT = SignerRole("client", "Client", staff=False)
+RECORDER = SignerRole("case_manager", "Staff member who received the request", staff=True)
+SIGNED_BY = {
+    "client": "The client signs this form on the tablet",
+    "staff_record": "Staff record the client's written request and sign",
+}
+REQUEST_METHODS = {
+    "letter": "A letter or note from the client",
+    "email": "An email from the client",
+    "text_message": "A text message from the client",
+    "other_writing": "Other writing from the client",
+}
+
+
+class ConsentRevocationForm(BaseForm):
+    release_reference = StringField(
+        "Consent being revoked (document number)", [Text(40)], filters=[strip]
+    )
+    recipient_name = StringField("Who the consent let us share with", [Text(200)], filters=[strip])
+    release_signed_on = DateField("The consent was signed on (optional)", validators=[Optional()])
+    received_at = DateTimeLocalField(
+        "Request received on (date and time)",
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+        validators=[Optional(), NotInFuture()],
+    )
+    signed_by = RadioField("Who signs", choices=choices(SIGNED_BY), validators=[Optional()])
+    request_method = RadioField(
+        "The client's written request (when staff record it)",
+        choices=choices(REQUEST_METHODS),
+        validators=[Optional()],
+    )
+    request_details = StringField(
+        "About the request (e.g. date of the letter, who handed it in)",
+        [Text(300)],
+        filters=[strip],
+    )
+    client_words = TextAreaField(
+        "Anything the client wants to add (optional; no reason is needed)",
+        [Text(1000, multiline=True)],
+        filters=[strip],
+    )
+
+
+def received_text(data: dict) -> str:
+    received = datetime.fromisoformat(data["received_at"])
+    return f"{long_date(received.date())} at {received:%H:%M}"
+
+
+def missing_elements(data: dict) -> dict[str, list[str]]:
+    """A revocation names the release it ends and its recipient, records when the agency
+    received it (it takes effect then), and who signs: the client, or staff recording the
+    client's written request and how it came (164.508(b)(5))."""
+    missing = Missing()
+    missing.require(data, "release_reference", "Name the consent this revokes.")
+    missing.require(data, "recipient_name", "Name who the consent let us share with.")
+    missing.require(
+        data, "received_at", "Record when the request was received: it takes effect then."
+    )
+    if data.get("signed_by") not in SIGNED_BY:
+        missing.add("signed_by", "Say whether the client signs or staff record the request.")
+    if (
+        data.get("signed_by") == "staff_record"
+        and data.get("request_method") not in REQUEST_METHODS
+    ):
+        missing.add(
+            "request_method", "A revocation is in writing: say how the written request came."
+        )
+    return missing
+
+
+def context(data: dict, common: dict) -> dict:
+    staff_record = data["signed_by"] == "staff_record"
+    return {
+        "revocation": {
+            "release_reference": data["release_reference"],
+            "recipient_name": data["recipient_name"],
+            "release_signed_on": long_date(data.get("release_signed_on")),
+            "received_at": received_text(data),
+            "staff_record": staff_record,
+            "request_method": REQUEST_METHODS[data["request_method"]] if staff_record else "",
+            "request_details": data.get("request_details") or "",
+            "client_words": data.get("client_words") or "",
+        }
+    }
+
+
+def signers(data: dict, people: People) -> list[SignerSpec]:
+    if data.get("signed_by") == "staff_record":
+        return [SignerSpec(RECORDER, people.case_manager, RECORDER.label)]
+    return [SignerSpec(CLIENT, people.client, CLIENT.label)]
+
+
+def example() -> dict:
+    now = datetime.now().replace(second=0, microsecond=0)
+    return {
+        "release_reference": "CR-2026-000123",
+        "recipient_name": "St. Patrick Center",
+        "release_signed_on": (now - timedelta(days=60)).date().isoformat(),
+        "received_at": (now - timedelta(hours=1)).isoformat(),
+        "signed_by": "client",
+        "request_method": "",
+        "request_details": "",
+        "client_words": "I am working with a different housing program now.",
+    }
+
+
+def summary(data: dict) -> str:
+    return f"ends {data.get('release_reference') or '(consent not named yet)'}"
+
+
+register(
+    FormType(
+        name="consent_revocation",
+        title="Revocation of Consent to Release Information",
+        prefix="RV",
+        form_class=ConsentRevocationForm,
+        signer_roles=(CLIENT, RECORDER),
+        missing_elements=missing_elements,
+        context=context,
+        signers=signers,
+        example=example,
+        page_template="forms/consent_revocation.html",
+        page_context=lambda data: {
+            "request_methods": REQUEST_METHODS,
+            "received_text": received_text(data) if data.get("received_at") else "",
+        },
+        summary=summary,
+    )
+)

@@ -1,0 +1,170 @@
+"""Grievance: a client's written complaint, filed alone or with staff help; it carries its
+number, the agency's response deadline, the client's language and accommodation needs, the
+promise of no retaliation and the routes outside the agency (seed 000 "Client Grievance
+Process")."""
+
+from datetime import date, timedelta
+
+from docxtpl import Listing
+from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import Optional, ValidationError
+
+from ..formatting import long_date
+from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .registry import FormType, People, SignerRole, SignerSpec, register
+
+CLIENT = SignerRole("client", "Client", staff=False)
+FILED_BY = {
+    "client": "The client, alone",
+    "with_help": "The client, with help from staff",
+}
+# Public complaint routes outside the agency and the CoC (their published national contacts).
+OUTSIDE_ROUTES = (
+    {
+        "name": "U.S. Department of Housing and Urban Development (HUD), Office of Fair "
+        "Housing and Equal Opportunity",
+        "about": "Unfair treatment in housing or in a HUD-funded program because of race, color, "
+        "religion, sex, national origin, disability or family status",
+        "contact": "1-800-669-9777 (TTY: dial 711) · hud.gov/fairhousing",
+    },
+    {
+        "name": "U.S. Department of Health and Human Services (HHS), Office for Civil Rights",
+        "about": "Unfair treatment in health or human services, or a breach of your health "
+        "privacy rights",
+        "contact": "1-800-368-1019 (TDD 1-800-537-7697) · hhs.gov/ocr/complaints",
+    },
+)
+# Agency-configurable; until agencies hold settings, staff confirm it on each form.
+EXAMPLE_COC_CONTACT = (
+    "City of St. Louis Continuum of Care, Governance & Membership Committee, "
+    "c/o Department of Human Services, Homeless Services Division, 1520 Market Street, "
+    "Room 4062, St. Louis, MO 63103 · (314) 657-1704"
+)
+
+
+class GrievanceForm(BaseForm):
+    grievance_number = StringField("Grievance number", [Text(40)], filters=[strip])
+    filed_on = DateField("Received on", validators=[Optional(), NotInFuture()])
+    filed_by = RadioField("Filed by", choices=choices(FILED_BY), validators=[Optional()])
+    helper_name = StringField("Staff member who helped", [Text(200)], filters=[strip])
+    what_happened = TextAreaField(
+        "What happened (in the client's words)", [Text(5000, multiline=True)], filters=[strip]
+    )
+    when_where = StringField("When and where it happened", [Text(300)], filters=[strip])
+    people_involved = StringField("People involved", [Text(300)], filters=[strip])
+    outcome_wanted = TextAreaField(
+        "What the client would like to happen", [Text(2000, multiline=True)], filters=[strip]
+    )
+    response_due = DateField("We answer in writing by", validators=[Optional()])
+    language = StringField("Language for our answer", [Text(100)], filters=[strip])
+    interpreter = BooleanField("Needs an interpreter")
+    accommodations = TextAreaField(
+        "Accommodations needed (e.g. large print, reading aloud, meeting by phone)",
+        [Text(1000, multiline=True)],
+        filters=[strip],
+    )
+    how_to_reach = StringField(
+        "How the client wants to get the answer", [Text(300)], filters=[strip]
+    )
+    coc_contact = TextAreaField(
+        "CoC Governance & Membership Committee contact (agency setting)",
+        [Text(1000, multiline=True)],
+        filters=[strip],
+    )
+
+    def validate_response_due(self, field):
+        if field.data and self.filed_on.data and field.data < self.filed_on.data:
+            raise ValidationError("The answer cannot be due before the grievance was received.")
+
+
+def missing_elements(data: dict) -> dict[str, list[str]]:
+    """A grievance has its number and the agency's response deadline, says who filed it (and
+    who helped), what happened, the language for the answer, and the CoC committee contact
+    (seed 000)."""
+    missing = Missing()
+    missing.require(data, "grievance_number", "Give the grievance its number.")
+    missing.require(data, "filed_on", "Give the date the grievance was received.")
+    if data.get("filed_by") not in FILED_BY:
+        missing.add("filed_by", "Say whether the client filed it alone or with staff help.")
+    if data.get("filed_by") == "with_help":
+        missing.require(data, "helper_name", "Name the staff member who helped.")
+    missing.require(data, "what_happened", "Write down what happened.")
+    missing.require(data, "response_due", "Give the date the agency answers by.")
+    missing.require(data, "language", "Record the language for the answer.")
+    missing.require(data, "coc_contact", "Give the CoC Governance & Membership Committee contact.")
+    return missing
+
+
+def _listing(text: str | None):
+    return Listing(text) if text else ""
+
+
+def context(data: dict, common: dict) -> dict:
+    return {
+        "grievance": {
+            "number": data["grievance_number"],
+            "filed_on": long_date(data["filed_on"]),
+            "with_help": data["filed_by"] == "with_help",
+            "helper_name": data.get("helper_name") or "",
+            "what_happened": Listing(data["what_happened"]),
+            "when_where": data.get("when_where") or "",
+            "people_involved": data.get("people_involved") or "",
+            "outcome_wanted": _listing(data.get("outcome_wanted")),
+            "response_due": long_date(data["response_due"]),
+            "language": data["language"],
+            "interpreter": bool(data.get("interpreter")),
+            "accommodations": _listing(data.get("accommodations")),
+            "how_to_reach": data.get("how_to_reach") or "",
+            "coc_contact": Listing(data["coc_contact"]),
+            "outside_routes": list(OUTSIDE_ROUTES),
+        }
+    }
+
+
+def signers(data: dict, people: People) -> list[SignerSpec]:
+    return [SignerSpec(CLIENT, people.client, CLIENT.label)]
+
+
+def example() -> dict:
+    today = date.today()
+    return {
+        "grievance_number": "G-2026-0007",
+        "filed_on": today.isoformat(),
+        "filed_by": "with_help",
+        "helper_name": "Sam Okafor",
+        "what_happened": (
+            "On two nights the front desk would not let me in after 9 pm, even though I had a "
+            "late shift at work and had told staff. I had to sleep in the bus station."
+        ),
+        "when_where": "November 12 and 14, Market Street shelter front desk",
+        "people_involved": "Night front desk staff",
+        "outcome_wanted": "A written late pass for my work nights, and for staff to know about it.",
+        "response_due": (today + timedelta(days=10)).isoformat(),
+        "language": "Spanish",
+        "interpreter": True,
+        "accommodations": "Please read the answer to me in Spanish.",
+        "how_to_reach": "At my Tuesday meeting, or by phone (314) 555-0123",
+        "coc_contact": EXAMPLE_COC_CONTACT,
+    }
+
+
+def summary(data: dict) -> str:
+    return data.get("grievance_number") or "(no number yet)"
+
+
+register(
+    FormType(
+        name="grievance",
+        title="Grievance",
+        prefix="GR",
+        form_class=GrievanceForm,
+        signer_roles=(CLIENT,),
+        missing_elements=missing_elements,
+        context=context,
+        signers=signers,
+        example=example,
+        page_template="forms/grievance.html",
+        page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
+        summary=summary,
+    )
+)

@@ -1,0 +1,280 @@
+"""Termination notice: ends a client's assistance in writing, only after a case conference and
+with the reasons, the right to appeal (how, by when, who reviews), referrals, and the client's
+right to come back (seed 000 "Non-compliance and Exiting", "Client Exit"; 24 CFR 578.91;
+ESG 576.402; VAWA notice and certification, HUD-5380 and HUD-5382)."""
+
+from datetime import date, timedelta
+
+from docxtpl import Listing
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    FormField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from ..errors import RuleViolation
+from ..formatting import long_date
+from .base import BaseForm, Missing, NotInFuture, Rows, Text, strip
+from .registry import FormType, People, SignerRole, SignerSpec, register
+
+CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+SUPERVISOR = SignerRole("supervisor", "Supervisor who approved", staff=True)
+DEFAULT_APPEAL_DAYS = 10
+
+
+class ReferralForm(Form):
+    organization = StringField("Organization or program", [Text(200)], filters=[strip])
+    help = StringField("What they help with", [Text(300)], filters=[strip])
+    contact = StringField("How to reach them (phone, address)", [Text(300)], filters=[strip])
+
+
+class TerminationNoticeForm(BaseForm):
+    notice_date = DateField("Date of this notice", validators=[Optional()])
+    reasons = TextAreaField(
+        "Reason(s) services end: a clear statement", [Text(4000, multiline=True)], filters=[strip]
+    )
+    program_rule = TextAreaField(
+        "Program rule or lease term involved (optional)",
+        [Text(1000, multiline=True)],
+        filters=[strip],
+    )
+    case_conference_date = DateField(
+        "Case conference held on", validators=[Optional(), NotInFuture()]
+    )
+    case_conference_attendees = StringField(
+        "Who took part in the case conference", [Text(500)], filters=[strip]
+    )
+    extenuating_circumstances = TextAreaField(
+        "Extenuating circumstances considered, and why ending services is still necessary",
+        [Text(3000, multiline=True)],
+        filters=[strip],
+    )
+    last_day = DateField("Last day of services", validators=[Optional()])
+    services_continue = BooleanField("Services continue until an appeal is decided")
+    appeal_days = IntegerField(
+        "Days the client has to appeal (agency setting)",
+        validators=[Optional(), NumberRange(1, 90)],
+        default=DEFAULT_APPEAL_DAYS,
+    )
+    appeal_contact = StringField(
+        "Where the client sends or brings an appeal (person or office, address)",
+        [Text(300)],
+        filters=[strip],
+    )
+    reviewer_name = StringField("Who reviews an appeal (name)", [Text(200)], filters=[strip])
+    reviewer_title = StringField("Reviewer's job title", [Text(200)], filters=[strip])
+    referrals = Rows(FormField(ReferralForm), "Referrals", limit=10, row_label="Referral")
+    written_resources = TextAreaField(
+        "Written resources given with the notice (one per line)",
+        [Text(2000, multiline=True)],
+        filters=[strip],
+    )
+    vawa_enclosed = BooleanField(
+        "The VAWA notice of occupancy rights (HUD-5380) and certification form (HUD-5382) "
+        "go with this notice"
+    )
+    ends_lease = BooleanField("This notice also ends a lease or occupancy agreement")
+    lease_description = StringField(
+        "Which lease or occupancy agreement", [Text(300)], filters=[strip]
+    )
+    approved_by = StringField(
+        "Supervisor who approved the termination (they sign too)", [Text(200)], filters=[strip]
+    )
+
+    def validate_case_conference_date(self, field):
+        if field.data and self.notice_date.data and field.data > self.notice_date.data:
+            raise ValidationError("The case conference must come before the notice.")
+
+    def validate_last_day(self, field):
+        if field.data and self.notice_date.data and field.data < self.notice_date.data:
+            raise ValidationError("The last day of services cannot be before the notice date.")
+
+
+def appeal_deadline(data: dict) -> date | None:
+    """The last day an appeal is on time: the agency's appeal window from the notice date."""
+    if not data.get("notice_date"):
+        return None
+    days = data.get("appeal_days") or DEFAULT_APPEAL_DAYS
+    return date.fromisoformat(data["notice_date"]) + timedelta(days=days)
+
+
+def requires_paper(data: dict) -> bool:
+    """A notice that also ends a lease falls under state landlord-tenant law, where ESIGN does
+    not apply (15 U.S.C. 7003(b)(2)(B)): it is delivered on paper."""
+    return bool(data.get("ends_lease"))
+
+
+def missing_elements(data: dict) -> dict[str, list[str]]:
+    """Due process before a termination (seed 000; 24 CFR 578.91): a recorded case conference,
+    extenuating circumstances considered, the reasons stated, the appeal route and reviewer
+    named, referrals given and the VAWA forms enclosed."""
+    missing = Missing()
+    missing.require(data, "notice_date", "Give the date of this notice.")
+    missing.require(data, "reasons", "State the reason(s) services end, clearly.")
+    missing.require(
+        data,
+        "case_conference_date",
+        "A termination needs a recorded case conference first: give its date.",
+    )
+    missing.require(data, "case_conference_attendees", "Name who took part in the case conference.")
+    missing.require(
+        data,
+        "extenuating_circumstances",
+        "Say which extenuating circumstances were considered (24 CFR 578.91(c)).",
+    )
+    missing.require(data, "last_day", "Give the last day of services.")
+    missing.require(data, "appeal_days", "Give the number of days the client has to appeal.")
+    missing.require(data, "appeal_contact", "Say where the client sends or brings an appeal.")
+    missing.require(data, "reviewer_name", "Name the person who reviews an appeal.")
+    reviewer = (data.get("reviewer_name") or "").casefold()
+    if reviewer and reviewer == (data.get("approved_by") or "").casefold():
+        missing.add(
+            "reviewer_name",
+            "The reviewer cannot be the person who approved the termination (24 CFR 578.91(b)).",
+        )
+    referrals = data.get("referrals") or []
+    if not referrals:
+        missing.add("referrals", "Give at least one referral the client can go to now.")
+    for number, row in enumerate(referrals, 1):
+        if not row.get("organization") or not row.get("contact"):
+            missing.add("referrals", f"Referral {number}: give the organization and its contact.")
+    if not data.get("vawa_enclosed"):
+        missing.add(
+            "vawa_enclosed", "Enclose the VAWA notice (HUD-5380) and certification (HUD-5382)."
+        )
+    if data.get("ends_lease"):
+        missing.require(data, "lease_description", "Name the lease this notice ends.")
+    return missing
+
+
+def _listing(text: str | None):
+    return Listing(text) if text else ""
+
+
+def context(data: dict, common: dict) -> dict:
+    return {
+        "notice": {
+            "notice_date": long_date(data["notice_date"]),
+            "reasons": Listing(data["reasons"]),
+            "program_rule": _listing(data.get("program_rule")),
+            "case_conference_date": long_date(data["case_conference_date"]),
+            "case_conference_attendees": data["case_conference_attendees"],
+            "extenuating_circumstances": Listing(data["extenuating_circumstances"]),
+            "last_day": long_date(data["last_day"]),
+            "services_continue": bool(data.get("services_continue")),
+            "appeal_days": str(data["appeal_days"]),
+            "appeal_deadline": long_date(appeal_deadline(data)),
+            "appeal_contact": data["appeal_contact"],
+            "reviewer_name": data["reviewer_name"],
+            "reviewer_title": data.get("reviewer_title") or "",
+            "referrals": [
+                {
+                    "organization": r["organization"],
+                    "help": r.get("help") or "",
+                    "contact": r["contact"],
+                }
+                for r in data["referrals"]
+            ],
+            "written_resources": (data.get("written_resources") or "").splitlines(),
+            "ends_lease": bool(data.get("ends_lease")),
+            "lease_description": data.get("lease_description") or "",
+            "approved_by": data.get("approved_by") or "",
+        }
+    }
+
+
+def signers(data: dict, people: People) -> list[SignerSpec]:
+    specs = [SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label)]
+    if data.get("approved_by"):
+        if people.supervisor is None:
+            raise RuleViolation(
+                "The notice names a supervisor who approved it, but the case manager has no "
+                "supervisor on record to sign it."
+            )
+        specs.append(SignerSpec(SUPERVISOR, people.supervisor, SUPERVISOR.label))
+    return specs
+
+
+def example() -> dict:
+    today = date.today()
+    return {
+        "notice_date": today.isoformat(),
+        "reasons": (
+            "On November 3 you threatened another resident with a knife in the shared kitchen. "
+            "Staff had to call the police to keep everyone safe."
+        ),
+        "program_rule": (
+            "Program Rule 4, which you received and signed at intake: no violence or threats "
+            "of violence toward residents, guests or staff."
+        ),
+        "case_conference_date": (today - timedelta(days=4)).isoformat(),
+        "case_conference_attendees": (
+            "You, Sam Okafor (case manager), Dana Whitfield (supervisor), "
+            "Ray Brooks (peer support specialist)"
+        ),
+        "extenuating_circumstances": (
+            "We talked about losing your job in October and the stress it caused, and about "
+            "your mental health treatment. We offered a move to another site and a safety "
+            "plan; you said you did not want either.\n"
+            "Because a weapon was used to threaten another person, we decided that ending "
+            "services is necessary to keep residents and staff safe."
+        ),
+        "last_day": (today + timedelta(days=14)).isoformat(),
+        "services_continue": True,
+        "appeal_days": DEFAULT_APPEAL_DAYS,
+        "appeal_contact": "Program Director, Gateway Housing Services, 1200 Market St, Room 210",
+        "reviewer_name": "Jordan Ellis",
+        "reviewer_title": "Program Director",
+        "referrals": [
+            {
+                "organization": "Biddle Housing Opportunities Center",
+                "help": "Emergency shelter beds and day services",
+                "contact": "1212 N 13th St, St. Louis, MO 63106 · (314) 555-0142",
+            },
+            {
+                "organization": "Coordinated Entry (Front Door)",
+                "help": "A new housing assessment and referral to another program",
+                "contact": "(314) 555-0110, weekdays 8 am to 5 pm",
+            },
+            {
+                "organization": "Behavioral Health Response crisis line",
+                "help": "Help any time you feel unsafe or in crisis",
+                "contact": "(314) 555-0199, 24 hours",
+            },
+        ],
+        "written_resources": (
+            "St. Louis City homeless services resource guide\n"
+            "How to get help through Coordinated Entry (one page)"
+        ),
+        "vawa_enclosed": True,
+        "ends_lease": False,
+        "lease_description": "",
+        "approved_by": "Dana Whitfield",
+    }
+
+
+def summary(data: dict) -> str:
+    return f"last day {long_date(data.get('last_day')) or '(not set yet)'}"
+
+
+register(
+    FormType(
+        name="termination_notice",
+        title="Notice of Termination of Services",
+        prefix="TN",
+        form_class=TerminationNoticeForm,
+        signer_roles=(CASE_MANAGER, SUPERVISOR),
+        missing_elements=missing_elements,
+        context=context,
+        signers=signers,
+        example=example,
+        page_template="forms/termination_notice.html",
+        page_context=lambda data: {"appeal_deadline": long_date(appeal_deadline(data))},
+        summary=summary,
+    )
+)

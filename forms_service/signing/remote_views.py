@@ -1,0 +1,214 @@
+"""One-time link pages. Public: the signer's own phone, with no sign-in, an identity question
+that reveals nothing, then the document to sign and nothing else of the app. Staff: create a
+link (shown with a QR code and, for the code method, the code to read out) and revoke it."""
+
+import qrcode
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
+from qrcode.image.svg import SvgPathImage
+from wtforms import DateField, StringField
+from wtforms.validators import InputRequired, Regexp
+
+from ..audit import service as audit
+from ..database import after_commit
+from ..documents import service as documents
+from ..errors import InvalidInput, RuleViolation
+from ..extensions import db, limiter
+from ..forms import get_form_type
+from ..rendering.queue import enqueue
+from ..web import current_actor
+from . import remote
+from .forms import SignForm
+
+bp = Blueprint("remote", __name__)
+PUBLIC = {"remote.identity", "remote.sign", "remote.thanks"}  # no sign-in: the signer's phone
+VERIFIED = "remote_verified_link"  # the link whose identity question this browser answered
+SIGNED = "remote_signed_token"  # the token this browser signed with: a retry lands on "thanks"
+
+
+class DobForm(FlaskForm):
+    answer = DateField("Your date of birth", [InputRequired()])
+    wrong_format = "Enter your date of birth: day, month and year."
+
+
+class CodeForm(FlaskForm):
+    answer = StringField("Your 6-digit code", [InputRequired(), Regexp(r"^\s*(\d\s*){6}$")])
+    wrong_format = "Enter the 6 digits of the code, for example 123456."
+
+
+def _visitor() -> tuple[str | None, str]:
+    return request.remote_addr, request.user_agent.string
+
+
+def _message(title: str, message: str, status: int):
+    return render_template("signing/remote_message.html", title=title, message=message), status
+
+
+@bp.errorhandler(remote.LinkDoesNotWork)
+def link_does_not_work(exc):
+    db.session.commit()  # the audit of why (and a lock) is kept although the answer is 404
+    return _message(
+        "This link does not work",
+        "Ask the person who sent it to you for a new link, or to sign in person.",
+        404,
+    )
+
+
+@bp.errorhandler(429)
+def too_many(exc):
+    return _message("Too many attempts", "Wait a minute, then try again.", 429)
+
+
+@bp.errorhandler(CSRFError)
+def page_expired(exc):
+    """As the app's page, but on the signer's phone without its way back into the app."""
+    template = "signing/remote_message.html" if request.endpoint in PUBLIC else "error.html"
+    return render_template(
+        template, title="The page expired", message="Go back, reload the page and try again."
+    ), 400
+
+
+def _sign_page(link, form, status=200):
+    document = link.signer.document
+    form.content_sha256.data = document.content_sha256
+    form_type = get_form_type(document.form_type)
+    return render_template(
+        "signing/remote_sign.html",
+        document=document,
+        signer=link.signer,
+        form=form,
+        form_type=form_type,
+        token=request.view_args["token"],
+        **form_type.page_context(document.data),
+    ), status
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REMOTE_RATE_LIMIT"], methods=["POST"])
+def identity(token):
+    """The identity question; once answered in this browser, the document to sign."""
+    if session.get(SIGNED) == remote.digest(token):
+        return redirect(url_for("remote.thanks"))
+    ip, user_agent = _visitor()
+    link = remote.open_link(token, ip, user_agent)
+    if session.get(VERIFIED) == str(link.id):
+        audit.record(
+            remote.LinkVisitor(None, ip, user_agent, link.signer.name),
+            "document.view_for_signing",
+            link.signer.document,
+            signer=link.signer.name,
+        )
+        return _sign_page(link, SignForm())
+    form = DobForm() if link.identity_method == remote.DOB else CodeForm()
+    if form.validate_on_submit():
+        if remote.check_identity(link, form.answer.data, ip, user_agent):
+            session[VERIFIED] = str(link.id)
+            return redirect(url_for("remote.identity", token=token))
+        db.session.commit()  # the wrong answer counts although the page answers 400
+        left = remote.attempts_left(link)
+        form.answer.errors = [
+            f"That does not match. Check it and try again ({left} "
+            f"{'try' if left == 1 else 'tries'} left)."
+        ]
+    elif form.answer.errors:
+        form.answer.errors = [form.wrong_format]
+    return render_template("signing/remote_identity.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/s/<token>/sign", methods=["POST"])
+def sign(token):
+    if session.get(SIGNED) == remote.digest(token):
+        return redirect(url_for("remote.thanks"))  # a double tap or a retry after a dropout
+    ip, user_agent = _visitor()
+    link = remote.open_link(token, ip, user_agent)
+    verified = session.get(VERIFIED) == str(link.id)
+    if not verified:
+        return redirect(url_for("remote.identity", token=token))
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            job = remote.sign_with_link(
+                link,
+                ip,
+                user_agent,
+                verified_in_session=verified,
+                ink_payload=form.ink.data or "",
+                typed_name=form.typed_name.data or "",
+                typed_attested=form.typed_attested.data,
+                shown_content_sha256=form.content_sha256.data or "",
+                esign_accepted=form.esign_accepted.data,
+                submission_key=form.submission_key.data or "",
+            )
+        except InvalidInput as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors = messages
+        except RuleViolation as exc:  # e.g. the document changed while it was on screen
+            return _message("This cannot be signed now", str(exc), 409)
+        else:
+            if job is not None:
+                after_commit(lambda: enqueue(job.id))
+            session.pop(VERIFIED, None)
+            session[SIGNED] = remote.digest(token)
+            return redirect(url_for("remote.thanks"))
+    return _sign_page(link, form, 400)
+
+
+@bp.route("/s/thanks")
+def thanks():
+    if SIGNED not in session:
+        return link_does_not_work(None)
+    return _message(
+        "Thank you. Your signature is saved.",
+        "You can close this page now. Your case manager will give you a copy of the form.",
+        200,
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """The link as a QR code, drawn here as inline SVG: no script, no outside service."""
+    image = qrcode.make(url, image_factory=SvgPathImage, box_size=15, border=4)
+    return Markup(image.to_string(encoding="unicode"))  # noqa: S704 (our own paths, no text)
+
+
+@bp.route("/documents/<document_id>/signers/<signer_id>/remote-link", methods=["POST"])
+@login_required
+def create(document_id, signer_id):
+    """Shown once: the page that answers this POST is the only place the code appears."""
+    actor = current_actor()
+    document = documents.get_document(actor, document_id, audit_view=False)
+    signer = documents.get_signer(actor, document, signer_id)
+    link, token, code = remote.create_link(
+        actor, document, signer, request.form.get("identity_method", "")
+    )
+    url = url_for("remote.identity", token=token, _external=True)
+    return render_template(
+        "signing/remote_link.html",
+        document=document,
+        signer=signer,
+        link=link,
+        url=url,
+        qr=qr_svg(url),
+        code=code,
+    )
+
+
+@bp.route("/documents/<document_id>/remote-links/<link_id>/revoke", methods=["POST"])
+@login_required
+def revoke(document_id, link_id):
+    actor = current_actor()
+    document = documents.get_document(actor, document_id, audit_view=False)
+    link = remote.revoke_link(actor, document, link_id)
+    flash(f"The link for {link.signer.name} no longer works.")
+    return redirect(url_for("documents.show", document_id=document.id))

@@ -1,0 +1,179 @@
+"""The consent lifecycle and the sharing gate. A release is active until it is revoked (from
+the moment the agency receives the revocation), its end date passes, its end event is
+recorded, or the case closes. Nothing about a client is shared with a recipient without an
+active release naming that recipient and that kind of information (seed 000; 004; 45 CFR
+164.508). Every place that shares or exports asks `may_share`."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..cases.models import Case
+from ..database import utcnow
+from ..documents.models import Document, DocumentStatus
+from ..errors import InvalidInput, RuleViolation
+from ..extensions import db
+from .models import ReleaseEnd
+
+RELEASE = "consent_release"
+# Case conferencing shares only what bears on housing (seed 003).
+HOUSING_RELEVANT = {"housing", "income", "identity"}
+
+
+@dataclass(frozen=True)
+class ReleaseStatus:
+    state: str  # active | revoked | expired | ended | case_closed | not_signed
+    since: datetime | date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.state == "active"
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def release_status(release: Document, at: datetime | None = None) -> ReleaseStatus:
+    """What a release allows at `at` (default: now). Revoked and expired releases stay in the
+    archive; they just no longer authorise sharing."""
+    at = _aware(at or utcnow())
+    if release.status != DocumentStatus.ARCHIVED or release.completed_at is None:
+        return ReleaseStatus("not_signed")
+    if _aware(release.completed_at) > at:
+        return ReleaseStatus("not_signed")
+    end = db.session.execute(
+        select(ReleaseEnd).where(ReleaseEnd.release_id == release.id)
+    ).scalar_one_or_none()
+    if end is not None and _aware(end.effective_at) <= at:
+        state = {"revoked": "revoked", "end_event": "ended", "case_closed": "case_closed"}
+        return ReleaseStatus(state[end.reason], end.effective_at)
+    end_date = release.data.get("end_date")
+    if end_date and date.fromisoformat(end_date) < at.date():
+        return ReleaseStatus("expired", date.fromisoformat(end_date))
+    return ReleaseStatus("active", release.completed_at)
+
+
+def releases_of(client_id, agency_id) -> list[Document]:
+    return list(
+        db.session.execute(
+            select(Document)
+            .where(
+                Document.client_id == client_id,
+                Document.agency_id == agency_id,
+                Document.form_type == RELEASE,
+            )
+            .order_by(Document.created_at)
+        ).scalars()
+    )
+
+
+def _names_recipient(release: Document, recipient: str) -> bool:
+    return " ".join(release.data.get("recipient_name", "").casefold().split()) == " ".join(
+        recipient.casefold().split()
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    release: Document | None = None
+
+
+def may_share(
+    agency_id, client_id, category: str, recipient: str, at: datetime | None = None
+) -> Decision:
+    """May this agency share `category` about this client with `recipient` at `at`? Only with
+    an active release naming that recipient and ticking that category (minimum necessary)."""
+    for release in releases_of(client_id, agency_id):
+        if not _names_recipient(release, recipient):
+            continue
+        status = release_status(release, at)
+        if not status.active:
+            continue
+        if category in (release.data.get("categories") or []):
+            return Decision(True, f"authorised by {release.reference}", release)
+    return Decision(False, f"no active release to {recipient} covers {category}")
+
+
+def _end(actor: Actor, release: Document, reason: str, effective_at: datetime, **extra):
+    if release.form_type != RELEASE:
+        raise RuleViolation("Only a consent to release information can be ended this way.")
+    if not release_status(release, effective_at).active:
+        raise RuleViolation(f"{release.reference} does not authorise sharing any more.")
+    end = ReleaseEnd(
+        release_id=release.id,
+        reason=reason,
+        effective_at=effective_at,
+        recorded_by_id=actor.user.id if actor.user else None,
+        **extra,
+    )
+    db.session.add(end)
+    db.session.flush()
+    audit.record(actor, f"release.{reason}", release, effective_at=effective_at.isoformat())
+    return end
+
+
+def revoke(
+    actor: Actor,
+    release: Document,
+    received_at: datetime,
+    revocation: Document | None = None,
+    note: str = "",
+) -> ReleaseEnd:
+    """A revocation takes effect when the agency receives it; it does not undo disclosures
+    already made in reliance on the release (164.508(b)(5)). The recipient is to be told."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, release.id)
+    if _aware(received_at) > utcnow():
+        raise InvalidInput({"received_at": ["The date received cannot be in the future."]})
+    return _end(
+        actor,
+        release,
+        "revoked",
+        _aware(received_at),
+        revocation_id=revocation.id if revocation else None,
+        note=note or f"Tell {release.data.get('recipient_name')} that the release was revoked.",
+    )
+
+
+def record_end_event(actor: Actor, release: Document, happened_at: datetime) -> ReleaseEnd:
+    """The release's end event happened (for example: the client moved into housing)."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, release.id)
+    if not release.data.get("end_event"):
+        raise RuleViolation(f"{release.reference} has no end event; it ends on its end date.")
+    return _end(actor, release, "end_event", _aware(happened_at))
+
+
+def end_releases_of_case(actor: Actor, case: Case, at: datetime) -> list[ReleaseEnd]:
+    """Closing a case ends every release still active for it (seed 004)."""
+    ended = []
+    for release in releases_of(case.client_id, case.agency_id):
+        if release.case_id == case.id and release_status(release, at).active:
+            ended.append(_end(actor, release, "case_closed", at))
+    return ended
+
+
+def conference_list(actor: Actor, partner: str, at: datetime | None = None) -> list[dict]:
+    """What may go on a case-conference list sent to `partner`: only clients with an active
+    release to that partner, only housing-relevant items they allowed (seed 003)."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    cases = db.session.execute(
+        select(Case).where(Case.agency_id == user.agency_id, Case.status == "open")
+    ).scalars()
+    rows = []
+    for case in cases:
+        allowed = sorted(
+            c
+            for c in HOUSING_RELEVANT
+            if may_share(user.agency_id, case.client_id, c, partner, at).allowed
+        )
+        if allowed:
+            rows.append({"client": case.client.full_name, "case": case.number, "shared": allowed})
+    audit.record(actor, "release.conference_list", partner=partner, clients=len(rows))
+    return rows

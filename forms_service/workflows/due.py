@@ -1,0 +1,96 @@
+"""What's due: the work waiting on a case manager or a supervisor, in one list (seed 000:
+plan reviews every 30 days, overdue reviews listed for the case manager and supervisor)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from ..accounts.models import Role, User
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
+from ..cases.models import Case
+from ..documents.models import Document, DocumentStatus
+from ..extensions import db
+from . import termination as terminations
+from .models import Grievance, Termination
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    what: str
+    case: Case
+    due_on: date | None
+    overdue: bool
+    document: Document | None = None
+
+
+def _team(user: User) -> set:
+    """Whose cases this person oversees: their own, and for a supervisor their reports'."""
+    if user.role == Role.ADMIN:
+        return set()
+    staff = db.session.execute(select(User).where(User.agency_id == user.agency_id)).scalars()
+    return {
+        u.id
+        for u in staff
+        if u.id == user.id or user.id in {b.id for b in terminations.chain_above(u)}
+    }
+
+
+def _cases(user: User) -> list[Case]:
+    query = select(Case).where(Case.agency_id == user.agency_id, Case.status == "open")
+    team = _team(user)
+    if team:
+        query = query.where(Case.case_manager_id.in_(team))
+    return list(db.session.execute(query).scalars())
+
+
+def plan_review_due(case: Case) -> date:
+    """30 days (agency setting) after the last signed case plan, or after the case opened."""
+    last = db.session.scalar(
+        select(func.max(Document.completed_at)).where(
+            Document.case_id == case.id,
+            Document.form_type == "case_plan",
+            Document.status == DocumentStatus.ARCHIVED,
+        )
+    )
+    start = last.date() if last else case.opened_on
+    return start + timedelta(days=case.client.agency.plan_review_days)
+
+
+def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    today = today or date.today()
+    cases = _cases(user)
+    ids = [c.id for c in cases]
+    items = []
+    for case in cases:
+        review = plan_review_due(case)
+        if review <= today + timedelta(days=7):
+            items.append(Due("plan", "Case plan review", case, review, review < today))
+    unsigned = db.session.execute(
+        select(Document).where(Document.case_id.in_(ids), Document.status == DocumentStatus.SIGNING)
+    ).scalars()
+    for document in unsigned:
+        items.append(
+            Due("unsigned", "Waiting for signatures", document.case, None, False, document)
+        )
+    for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
+        waiting = terminations.due(t, today)
+        if waiting:
+            overdue = t.status == terminations.APPEALED and today > t.decision_due
+            items.append(Due("termination", f"Termination: {waiting}", t.case, None, overdue))
+    open_grievances = select(Grievance).where(
+        Grievance.case_id.in_(ids), Grievance.status == "open"
+    )
+    for g in db.session.execute(open_grievances).scalars():
+        items.append(
+            Due(
+                "grievance",
+                f"Grievance {g.number}: response",
+                g.case,
+                g.response_due,
+                g.response_due < today,
+            )
+        )
+    return sorted(items, key=lambda d: (not d.overdue, d.due_on or today))

@@ -1,0 +1,102 @@
+"""Grievances (seed 000 "Client Grievance Process"): filed by the client alone or with staff
+help, numbered, answered in writing by the agency's deadline; overdue ones are listed."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..cases.models import Case
+from ..documents import service as documents
+from ..errors import RuleViolation
+from ..extensions import db
+from .models import Grievance
+
+
+def _next_number(agency_id, year: int) -> str:
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Grievance)
+        .where(Grievance.agency_id == agency_id, Grievance.number.like(f"G-{year}-%"))
+    )
+    return f"G-{year}-{count + 1:04d}"
+
+
+def file_grievance(
+    actor: Actor, case: Case, data: dict, filed_on: date, helped: bool = True
+) -> Grievance:
+    """Record a grievance; staff who write it down for the client are named as helpers."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Case, case.id)
+    agency = case.client.agency
+    grievance = Grievance(
+        agency_id=case.agency_id,
+        number=_next_number(case.agency_id, filed_on.year),
+        client_id=case.client_id,
+        case_id=case.id,
+        filed_on=filed_on,
+        helped_by_id=user.id if helped else None,
+        response_due=filed_on + timedelta(days=agency.grievance_response_days),
+    )
+    db.session.add(grievance)
+    db.session.flush()
+    document = documents.start_document(
+        actor,
+        case,
+        "grievance",
+        {
+            **data,
+            "grievance_number": grievance.number,
+            "filed_on": filed_on.isoformat(),
+            "response_due": grievance.response_due.isoformat(),
+        },
+    )
+    documents.send_for_signature(actor, document)
+    grievance.grievance_id = document.id
+    audit.record(actor, "grievance.file", grievance, number=grievance.number)
+    return grievance
+
+
+def respond(actor: Actor, grievance: Grievance, data: dict):
+    """The written, signed response."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Grievance, grievance.id)
+    if grievance.status != "open":
+        raise RuleViolation(f"Grievance {grievance.number} already has its response.")
+    document = documents.start_document(
+        actor,
+        grievance.case,
+        "grievance_response",
+        {
+            **data,
+            "grievance_number": grievance.number,
+            "grievance_filed_on": grievance.filed_on.isoformat(),
+        },
+    )
+    documents.send_for_signature(actor, document)
+    grievance.response_id = document.id
+    grievance.status = "responded"
+    audit.record(actor, "grievance.respond", grievance, response=document.reference)
+    return document
+
+
+def open_grievances(actor: Actor) -> list[Grievance]:
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    return list(
+        db.session.execute(
+            select(Grievance)
+            .where(Grievance.agency_id == user.agency_id, Grievance.status == "open")
+            .order_by(Grievance.response_due)
+        ).scalars()
+    )
+
+
+def for_case(actor: Actor, case: Case) -> list[Grievance]:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Case, case.id)
+    return list(
+        db.session.execute(
+            select(Grievance).where(Grievance.case_id == case.id).order_by(Grievance.filed_on)
+        ).scalars()
+    )

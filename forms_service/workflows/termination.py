@@ -1,0 +1,208 @@
+"""Termination due process (24 CFR 578.91; seed 000 "Non-compliance and Exiting"):
+
+    case conference recorded → notice issued (reason, referrals, how and by when to appeal,
+    the reviewer's name) → appeal window → appeal filed by or for the client → written final
+    decision by the independent reviewer → case closed or continued.
+
+The reviewer is never the person who made or approved the termination, nor a subordinate of
+either: `reviewer_conflicts` decides it from the supervisor chain, for every caller (an admin
+included). A termination never bars re-enrolment."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..cases.models import Case
+from ..documents import service as documents
+from ..errors import InvalidInput, PermissionDenied, RuleViolation
+from ..extensions import db
+from .models import Termination
+
+CONFERENCE, NOTICE, APPEALED, DECIDED, FINAL = (
+    "conference_recorded",
+    "notice_issued",
+    "appealed",
+    "decided",
+    "final",
+)
+
+
+def chain_above(user: User) -> list[User]:
+    """The user's supervisor, their supervisor, and so on (a loop in the data stops it)."""
+    chain, seen, boss = [], {user.id}, user.supervisor
+    while boss is not None and boss.id not in seen:
+        chain.append(boss)
+        seen.add(boss.id)
+        boss = boss.supervisor
+    return chain
+
+
+def reviewer_conflicts(termination: Termination, candidate: User) -> list[str]:
+    """Why `candidate` may not review this termination; empty when they may (578.91(b))."""
+    problems = []
+    for person, did in ((termination.terminator, "made"), (termination.approver, "approved")):
+        if person is None:
+            continue
+        if candidate.id == person.id:
+            problems.append(f"{candidate.name} {did} the termination.")
+        elif person.id in {boss.id for boss in chain_above(candidate)}:
+            problems.append(f"{candidate.name} is a subordinate of {person.name}, who {did} it.")
+    if candidate.agency_id != termination.agency_id or candidate.role not in STAFF_WHO_FILL_FORMS:
+        problems.append(f"{candidate.name} is not staff of this agency who can review.")
+    return problems
+
+
+def eligible_reviewers(actor: Actor, termination: Termination) -> list[User]:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    staff = db.session.execute(
+        select(User).where(User.agency_id == termination.agency_id, User.active.is_(True))
+    ).scalars()
+    return [u for u in staff if not reviewer_conflicts(termination, u)]
+
+
+def record_conference(
+    actor: Actor, case: Case, on: date, attendees: str, notes: str
+) -> Termination:
+    """Before any termination: a case conference with the client and those involved, where
+    extenuating circumstances are weighed (seed 000; 578.91(c))."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Case, case.id)
+    errors = {}
+    if on > date.today():
+        errors["on"] = ["The conference date cannot be in the future."]
+    if not attendees.strip():
+        errors["attendees"] = ["Say who took part (the client and those involved)."]
+    if not notes.strip():
+        errors["notes"] = ["Record what was discussed, including extenuating circumstances."]
+    if errors:
+        raise InvalidInput(errors)
+    termination = Termination(
+        agency_id=case.agency_id,
+        case_id=case.id,
+        status=CONFERENCE,
+        conference_on=on,
+        conference_attendees=attendees.strip(),
+        conference_notes=notes.strip(),
+        terminator_id=user.id,
+        approver_id=user.supervisor_id,
+    )
+    db.session.add(termination)
+    db.session.flush()
+    audit.record(actor, "termination.conference", termination, case=case.number)
+    return termination
+
+
+def _step(termination: Termination, expected: str, message: str) -> None:
+    if termination.status != expected:
+        raise RuleViolation(message)
+
+
+def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User):
+    """The written notice, naming the reviewer who will hear an appeal. The appeal window is
+    the agency's setting, counted from the notice date."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Termination, termination.id)
+    _step(termination, CONFERENCE, "Record the case conference before issuing a notice.")
+    problems = reviewer_conflicts(termination, reviewer)
+    if problems:
+        raise RuleViolation(" ".join(problems))
+    agency = termination.case.client.agency
+    notice_date = date.today()
+    data = {
+        **data,
+        "notice_date": notice_date.isoformat(),
+        "case_conference_date": termination.conference_on.isoformat(),
+        "appeal_days": agency.appeal_days,
+        "reviewer_name": reviewer.name,
+    }
+    notice = documents.start_document(actor, termination.case, "termination_notice", data)
+    documents.send_for_signature(actor, notice)
+    termination.notice_id = notice.id
+    termination.reviewer_id = reviewer.id
+    termination.appeal_deadline = notice_date + timedelta(days=agency.appeal_days)
+    termination.status = NOTICE
+    audit.record(
+        actor,
+        "termination.notice",
+        termination,
+        notice=notice.reference,
+        reviewer=reviewer.name,
+        appeal_deadline=termination.appeal_deadline.isoformat(),
+    )
+    return notice
+
+
+def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: date):
+    """The client's appeal, filed by them or for them, on time."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Termination, termination.id)
+    _step(termination, NOTICE, "An appeal can only follow a termination notice.")
+    if filed_on > termination.appeal_deadline:
+        raise RuleViolation(f"The appeal window closed on {termination.appeal_deadline:%B %d, %Y}.")
+    data = {
+        **data,
+        "termination_reference": termination.notice.reference,
+        "received_on": filed_on.isoformat(),
+    }
+    appeal = documents.start_document(actor, termination.case, "appeal", data)
+    documents.send_for_signature(actor, appeal)
+    agency = termination.case.client.agency
+    termination.appeal_id = appeal.id
+    termination.appeal_filed_on = filed_on
+    termination.decision_due = filed_on + timedelta(days=agency.decision_days)
+    termination.status = APPEALED
+    audit.record(actor, "termination.appeal", termination, appeal=appeal.reference)
+    return appeal
+
+
+def issue_decision(actor: Actor, termination: Termination, data: dict):
+    """The written final decision, by the independent reviewer only, after an appeal."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Termination, termination.id)
+    _step(termination, APPEALED, "A final decision comes after an appeal has been filed.")
+    if user.id != termination.reviewer_id:
+        raise PermissionDenied("Only the independent reviewer named in the notice decides.")
+    problems = reviewer_conflicts(termination, user)
+    if problems:  # the chain may have changed since the notice
+        raise RuleViolation(" ".join(problems))
+    data = {
+        **data,
+        "termination_reference": termination.notice.reference,
+        "appeal_received_on": termination.appeal_filed_on.isoformat(),
+        "reviewer_name": user.name,
+        "terminated_by": termination.terminator.name,
+        "approved_by": termination.approver.name if termination.approver else "",
+    }
+    decision = documents.start_document(actor, termination.case, "final_decision", data)
+    documents.send_for_signature(actor, decision, reviewer=user)
+    termination.decision_id = decision.id
+    termination.outcome = data.get("decision")
+    termination.status = DECIDED
+    audit.record(actor, "termination.decision", termination, outcome=termination.outcome)
+    return decision
+
+
+def due(termination: Termination, today: date | None = None) -> str | None:
+    """What this termination is waiting for, in words, or None."""
+    today = today or date.today()
+    if termination.status == NOTICE and today <= termination.appeal_deadline:
+        return f"appeal window open until {termination.appeal_deadline:%B %d, %Y}"
+    if termination.status == APPEALED:
+        late = " (overdue)" if today > termination.decision_due else ""
+        return f"final decision due {termination.decision_due:%B %d, %Y}{late}"
+    return None
+
+
+def for_case(actor: Actor, case: Case) -> list[Termination]:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Case, case.id)
+    return list(
+        db.session.execute(
+            select(Termination)
+            .where(Termination.case_id == case.id)
+            .order_by(Termination.created_at)
+        ).scalars()
+    )

@@ -1,0 +1,203 @@
+"""The workflow pages: thin steps that bind a form, call the workflow service, and go back to
+the case."""
+
+from datetime import UTC
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from ..accounts.service import get_in_agency
+from ..cases.service import close_case, get_case
+from ..documents.service import get_document
+from ..errors import InvalidInput
+from ..forms import get_form_type
+from ..web import current_actor
+from . import consent, grievance, termination
+from .due import whats_due
+from .forms import CloseForm, ConferenceForm, FiledOnForm, ReviewerForm, RevocationForm
+from .models import Grievance, Termination
+
+bp = Blueprint("workflows", __name__)
+
+
+@bp.route("/due")
+@login_required
+def due():
+    return render_template("workflows/due.html", items=whats_due(current_actor()))
+
+
+def _errors_onto(forms, exc: InvalidInput):
+    for name, messages in exc.errors.items():
+        for form in forms:
+            if name in form:
+                form[name].errors = messages
+
+
+def _step_page(title, case, forms, form_type=None, status=200, note=""):
+    return render_template(
+        "workflows/step.html",
+        title=title,
+        case=case,
+        forms=forms,
+        form_type=form_type,
+        note=note,
+    ), status
+
+
+def _document_step(title, case, form_type_name, extra, run, note=""):
+    """A step that writes a form type's document: its fields plus the step's own."""
+    form_type = get_form_type(form_type_name)
+    data_form = form_type.form_class()
+    forms = [f for f in (extra, data_form) if f is not None]
+    if request.method == "POST" and all(f.validate_on_submit() for f in forms):
+        try:
+            document = run(data_form.to_data())
+        except InvalidInput as exc:
+            _errors_onto(forms, exc)
+        else:
+            flash(f"{form_type.title} {document.reference} is ready for signatures.")
+            return redirect(url_for("documents.show", document_id=document.id))
+    status = 400 if request.method == "POST" else 200
+    return _step_page(title, case, forms, form_type, status, note)
+
+
+@bp.route("/cases/<case_id>/termination", methods=["GET", "POST"])
+@login_required
+def conference(case_id):
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    form = ConferenceForm()
+    if form.validate_on_submit():
+        try:
+            termination.record_conference(
+                actor, case, form.on.data, form.attendees.data or "", form.notes.data or ""
+            )
+        except InvalidInput as exc:
+            _errors_onto([form], exc)
+        else:
+            flash("Case conference recorded.")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return _step_page(
+        "Case conference before a termination", case, [form], status=400 if form.errors else 200
+    )
+
+
+@bp.route("/terminations/<termination_id>/notice", methods=["GET", "POST"])
+@login_required
+def notice(termination_id):
+    actor = current_actor()
+    t = get_in_agency(actor, Termination, termination_id)
+    extra = ReviewerForm()
+    extra.reviewer.choices = [
+        (str(u.id), f"{u.name} ({u.role.label})") for u in termination.eligible_reviewers(actor, t)
+    ]
+
+    def run(data):
+        reviewer = next(
+            u for u in termination.eligible_reviewers(actor, t) if str(u.id) == extra.reviewer.data
+        )
+        return termination.issue_notice(actor, t, data, reviewer)
+
+    return _document_step(
+        "Termination notice",
+        t.case,
+        "termination_notice",
+        extra,
+        run,
+        note="The reviewer list leaves out you, whoever approves the "
+        "termination, and anyone who reports to either of you.",
+    )
+
+
+@bp.route("/terminations/<termination_id>/appeal", methods=["GET", "POST"])
+@login_required
+def appeal(termination_id):
+    actor = current_actor()
+    t = get_in_agency(actor, Termination, termination_id)
+    extra = FiledOnForm()
+    return _document_step(
+        "Appeal (filed by or for the client)",
+        t.case,
+        "appeal",
+        extra,
+        lambda data: termination.file_appeal(actor, t, data, extra.filed_on.data),
+    )
+
+
+@bp.route("/terminations/<termination_id>/decision", methods=["GET", "POST"])
+@login_required
+def decision(termination_id):
+    actor = current_actor()
+    t = get_in_agency(actor, Termination, termination_id)
+    return _document_step(
+        "Final decision",
+        t.case,
+        "final_decision",
+        None,
+        lambda data: termination.issue_decision(actor, t, data),
+    )
+
+
+@bp.route("/cases/<case_id>/grievances/new", methods=["GET", "POST"])
+@login_required
+def file_grievance(case_id):
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    extra = FiledOnForm()
+    return _document_step(
+        "Grievance",
+        case,
+        "grievance",
+        extra,
+        lambda data: (
+            grievance.file_grievance(actor, case, data, extra.filed_on.data)
+            and get_document(actor, grievance.open_grievances(actor)[-1].grievance_id)
+        ),
+    )
+
+
+@bp.route("/grievances/<grievance_id>/respond", methods=["GET", "POST"])
+@login_required
+def respond(grievance_id):
+    actor = current_actor()
+    g = get_in_agency(actor, Grievance, grievance_id)
+    return _document_step(
+        f"Response to grievance {g.number}",
+        g.case,
+        "grievance_response",
+        None,
+        lambda data: grievance.respond(actor, g, data),
+    )
+
+
+@bp.route("/documents/<document_id>/revoke", methods=["POST"])
+@login_required
+def revoke(document_id):
+    actor = current_actor()
+    release = get_document(actor, document_id, audit_view=False)
+    form = RevocationForm()
+    if form.validate_on_submit():
+        received = form.received_at.data.replace(tzinfo=UTC)
+        try:
+            consent.revoke(actor, release, received, note=form.note.data or "")
+        except InvalidInput as exc:
+            flash(" ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            flash(f"Revocation recorded. Tell {release.data.get('recipient_name')}.")
+    else:
+        flash("Give the date and time the revocation was received.")
+    return redirect(url_for("documents.show", document_id=release.id))
+
+
+@bp.route("/cases/<case_id>/close", methods=["POST"])
+@login_required
+def close(case_id):
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    form = CloseForm()
+    if form.validate_on_submit():
+        close_case(actor, case, form.closed_on.data)
+        flash("Case closed. Its releases of information have ended.")
+    else:
+        flash("Give the closing date.")
+    return redirect(url_for("cases.show", case_id=case.id))

@@ -1,0 +1,63 @@
+"""The archive's operator commands (`retention`, `export`, `verify` of records), run as an
+operator types them, on both databases."""
+
+import zipfile
+from datetime import date
+
+import sqlalchemy as sa
+
+from forms_service.archive.models import ArchiveDisposal
+from forms_service.archive.retention import place_hold
+from forms_service.extensions import db
+from tests.archive.conftest import close
+from tests.conftest import blob_path
+from tests.test_cli import cli_environment, count, run  # noqa: F401 (cli_environment: autouse)
+
+
+def test_retention_lists_what_is_due_and_disposes_of_it_keeping_held_records(
+    app, world, make_record
+):
+    held = make_record(case=world.other_case, form_type="case_plan")
+    due = make_record(form_type="case_plan")
+    close(world.case, date(2026, 6, 30))
+    close(world.other_case, date(2026, 6, 30))
+    place_hold(world.actor(world.other_records), str(held.id), "client", "Litigation")
+    db.session.commit()
+
+    dry = run(app, "retention", "--dry-run", "--on", "2034-01-01")
+    assert dry.exit_code == 0, dry.output
+    lines = dry.stdout.splitlines()
+    assert lines[-1] == "1 due for disposal, 1 held (2034-01-01; dry run)"
+    assert any(due.reference in line and "HELD" not in line for line in lines)
+    assert any(held.reference in line and "HELD (Litigation)" in line for line in lines)
+    assert count(ArchiveDisposal) == 0 and blob_path(due.pdf_sha256).exists()
+
+    disposed = run(app, "retention", "--dispose", "--on", "2034-01-01")
+    assert disposed.exit_code == 0, disposed.output
+    assert disposed.stdout.splitlines()[-1] == "1 disposed of (2 files destroyed), 1 held"
+    assert not blob_path(due.pdf_sha256).exists() and blob_path(held.pdf_sha256).exists()
+    assert count(ArchiveDisposal) == 1
+
+
+def test_export_writes_the_clients_record_and_refuses_a_stranger(app, world, make_record, tmp_path):
+    record = make_record()
+    out = tmp_path / "record.zip"
+    args = ["export", str(world.client.id), "--purpose", "client_request", "--out", str(out)]
+    result = run(app, *args, "--as", world.records.email)
+    assert result.exit_code == 0, result.output
+    assert f"documents/{record.reference}-v1.pdf" in zipfile.ZipFile(out).namelist()
+    stranger = run(app, *args, "--as", world.other_records.email)
+    assert stranger.exit_code == 2 and "No client" in stranger.stderr
+
+
+def test_verify_names_a_record_whose_fields_were_changed(app, world, make_record):
+    record = make_record()
+    db.session.execute(
+        sa.text("UPDATE archive_record SET case_number = 'C-1999-0001' WHERE id = :id"),
+        {"id": record.id.hex if db.engine.dialect.name == "sqlite" else record.id},
+    )
+    db.session.commit()
+    result = run(app, "verify")
+    assert result.exit_code == 1
+    assert f"DAMAGED {record.reference} " in result.stderr
+    assert "RECORD fields changed since it was filed" in result.stderr

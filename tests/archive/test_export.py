@@ -1,0 +1,133 @@
+"""Exports: a client's whole record as one reproducible zip with a manifest of hashes and
+audit trails; to a partner only what an active release naming it allows; every export
+logged."""
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from forms_service.archive.export import export_client
+from forms_service.archive.models import AccessLog, ArchiveDisposal, ArchiveSupersession
+from forms_service.archive.sharing import CLIENT, sharing_allowed
+from forms_service.audit import service as audit
+from forms_service.audit.models import AuditEvent
+from forms_service.errors import InvalidInput, NotFound, PermissionDenied
+from forms_service.extensions import db
+from tests.conftest import CONSENT
+
+ON = date(2026, 4, 1)
+
+
+def export(world, recipient=CLIENT, on=ON, who=None):
+    actor = world.actor(who or world.records)
+    return export_client(actor, str(world.client.id), recipient, on, "client_request")
+
+
+def test_the_clients_own_request_gets_every_document_with_a_manifest(world, make_record):
+    release = make_record()
+    audit.record(world.actor(world.case_manager), "document.sign", release.document)
+    plan = make_record(form_type="case_plan", data={"goal": "housing"})
+    result = export(world)
+    files = zipfile.ZipFile(io.BytesIO(result.data))
+    manifest = json.loads(files.read("manifest.json"))
+    assert sorted(files.namelist()) == sorted(
+        ["manifest.json", *(f"documents/{r.reference}-v1.pdf" for r in (release, plan))]
+    )
+    for entry in manifest["documents"]:
+        pdf = files.read(entry["file"])
+        assert hashlib.sha256(pdf).hexdigest() == entry["pdf_sha256"]
+    first = (
+        manifest["documents"][0]
+        if manifest["documents"][0]["reference"] == release.reference
+        else manifest["documents"][1]
+    )
+    assert first["form_type"] == "consent_release" and first["version"] == 1
+    assert [e["action"] for e in first["audit_trail"]] == ["document.sign"]
+    assert manifest["client"]["name"] == "María José Núñez"
+
+
+def test_the_same_inputs_give_the_same_zip_bytes(world, make_record):
+    make_record()
+    make_record(form_type="case_plan", data={"goal": "housing"})
+    first, second = export(world), export(world)
+    assert first.data == second.data
+    assert all(
+        i.date_time == (1980, 1, 1, 0, 0, 0)
+        for i in zipfile.ZipFile(io.BytesIO(first.data)).infolist()
+    )
+
+
+def test_a_partner_gets_only_what_an_active_release_naming_it_allows(world, make_record):
+    release = make_record(data={**CONSENT, "categories": ["case_plan"]})
+    plan = make_record(form_type="case_plan", data={"goal": "housing"})
+    discharge = make_record(form_type="discharge_plan", data={})
+    other_release = make_record(data={**CONSENT, "recipient_name": "City Clinic"})
+    partner = "st. patrick center"  # as typed: case and punctuation aside, the release's name
+    assert {r.reference for r in export(world, partner).records} == {
+        release.reference,
+        plan.reference,
+    }
+    assert sharing_allowed(discharge, partner, ON) is False  # housing was not ticked
+    assert sharing_allowed(other_release, partner, ON) is False
+    assert export(world, "Unknown Shelter").records == []
+
+
+def test_a_release_that_ended_or_was_superseded_allows_nothing(world, make_record):
+    ended = make_record(data={**CONSENT, "categories": ["case_plan"], "end_date": "2026-03-31"})
+    plan = make_record(form_type="case_plan", data={"goal": "housing"})
+    partner = CONSENT["recipient_name"]
+    assert sharing_allowed(plan, partner, date(2026, 3, 31)) is True
+    assert sharing_allowed(plan, partner, ON) is False
+    assert sharing_allowed(ended, partner, ON) is False
+    current = make_record(data={**CONSENT, "categories": ["case_plan"]})
+    assert sharing_allowed(plan, partner, ON) is True
+    newer = make_record(supersedes=current, data={**CONSENT, "categories": ["housing"]})
+    db.session.add(ArchiveSupersession(record_id=current.id, by_record_id=newer.id, reason="r"))
+    db.session.commit()
+    tomorrow = date.today() + timedelta(days=1)  # superseded today: in force until tonight
+    assert sharing_allowed(plan, partner, tomorrow) is False
+
+
+def test_a_disposed_document_is_listed_without_its_file(world, make_record):
+    gone = make_record()
+    db.session.add(ArchiveDisposal(record_id=gone.id, due_on=date(2026, 1, 1), rule="t", by="t"))
+    db.session.commit()
+    files = zipfile.ZipFile(io.BytesIO(export(world).data))
+    assert files.namelist() == ["manifest.json"]
+    (entry,) = json.loads(files.read("manifest.json"))["documents"]
+    assert (entry["status"], entry["file"]) == ("disposed", None)
+
+
+def test_every_export_is_logged_per_file_and_in_the_audit_chain(world, make_record):
+    record = make_record()
+    result = export(world)
+    db.session.commit()
+    (access,) = db.session.execute(select(AccessLog)).scalars()
+    assert (access.record_id, access.kind, access.user_id) == (
+        record.id,
+        "export",
+        world.records.id,
+    )
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "archive.export")
+    ).scalar_one()
+    assert event.object_id == str(world.client.id)
+    assert event.details["sha256"] == hashlib.sha256(result.data).hexdigest()
+    assert event.details["documents"] == [record.reference]
+
+
+def test_only_archive_staff_of_the_agency_export(world, make_record):
+    make_record()
+    for who in (world.case_manager, world.supervisor):
+        with pytest.raises(PermissionDenied):
+            export(world, who=who)
+    with pytest.raises(NotFound):
+        export(world, who=world.other_records)
+    with pytest.raises(InvalidInput):
+        export(world, recipient="  ")
+    assert export(world, who=world.admin).records

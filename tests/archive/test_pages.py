@@ -1,0 +1,105 @@
+"""The records pages: search with criteria, empty state and errors in words; a quick look at
+the pages (logged like any opening); versions and their diff; export; legal holds."""
+
+import io
+import re
+import zipfile
+
+from sqlalchemy import select
+
+from forms_service.archive.models import AccessLog, LegalHold
+from forms_service.archive.versions import supersede
+from forms_service.extensions import db
+from tests.conftest import CONSENT, login, post
+
+
+def test_search_lists_matches_with_status_and_pages_through_them(client, world, make_record):
+    record = make_record()
+    login(client, world.records)
+    html = client.get("/archive/?q=nunez&status=active").get_data(as_text=True)
+    assert f"/archive/{record.id}" in html and "Active" in html and "1 document found" in html
+
+
+def test_search_without_matches_says_so_and_suggests_what_to_do(client, world, make_record):
+    make_record()
+    login(client, world.records)
+    response = client.get("/archive/?q=garcia")
+    assert response.status_code == 200
+    assert "No archived documents match." in response.get_data(as_text=True)
+    assert "Type part of a client" in client.get("/archive/").get_data(as_text=True)
+
+
+def test_invalid_criteria_are_explained_in_words(client, world):
+    login(client, world.records)
+    response = client.get("/archive/?signed_from=2026-02-01&signed_to=2026-01-01&client_id=x")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "The end of the date range is before its start." in html
+    assert 'href="#client_id"' in html and 'href="#signed_to"' in html
+    response = client.get("/archive/?signed_from=yesterday")
+    assert response.status_code == 400 and "Not a valid date value." in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_quick_look_shows_each_page_and_is_logged_with_its_purpose(client, world, make_record):
+    record = make_record(pages=2)
+    login(client, world.case_manager)
+    refused = post(client, f"/archive/{record.id}/preview", {})
+    assert refused.status_code == 400
+    assert db.session.execute(select(AccessLog)).first() is None
+    response = post(client, f"/archive/{record.id}/preview", {"preview-purpose": "client_copy"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert len(re.findall(r'src="data:image/png;base64,iVBORw0KGgo', html)) == 2
+    log = db.session.execute(select(AccessLog)).scalar_one()
+    assert (log.kind, log.user_id, log.record_id) == ("preview", world.case_manager.id, record.id)
+
+
+def test_the_versions_page_shows_the_history_and_what_changed(client, world, make_record):
+    v1 = make_record()
+    v2 = make_record(supersedes=v1, data={**CONSENT, "purpose": "Benefits."})
+    supersede(world.actor(world.records), v1, v2, "Purpose changed at review")
+    db.session.commit()
+    login(client, world.records)
+    html = client.get(f"/archive/{v2.id}/versions?compare={v1.id}").get_data(as_text=True)
+    assert "Purpose changed at review" in html and "Ruth Lind" in html
+    assert "Benefits." in html and "To apply for permanent supportive housing." in html
+    bad = client.get(f"/archive/{v2.id}/versions?compare=nonsense")
+    assert bad.status_code == 400 and "Choose a version of this document." in bad.get_data(
+        as_text=True
+    )
+
+
+def test_an_export_downloads_a_zip_and_a_partner_must_be_named(client, world, make_record):
+    record = make_record()
+    login(client, world.records)
+    url = f"/archive/{record.id}/export"
+    unnamed = post(client, url, {"export-recipient": "partner", "export-purpose": "continuity"})
+    assert unnamed.status_code == 400
+    assert "Name the partner agency." in unnamed.get_data(as_text=True)
+    response = post(client, url, {"export-recipient": "client", "export-purpose": "client_request"})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert names == [f"documents/{record.reference}-v1.pdf", "manifest.json"]
+
+
+def test_records_staff_place_and_lift_a_legal_hold_with_a_reason(client, world, make_record):
+    record = make_record()
+    login(client, world.records)
+    missing = post(client, f"/archive/{record.id}/hold", {"hold-scope": "case"})
+    assert missing.status_code == 400
+    assert "Give the reason for the hold." in missing.get_data(as_text=True)
+    placed = post(
+        client, f"/archive/{record.id}/hold", {"hold-scope": "case", "hold-reason": "Subpoena"}
+    )
+    assert placed.status_code == 302
+    hold = db.session.execute(select(LegalHold)).scalar_one()
+    assert "Subpoena" in client.get("/archive/holds").get_data(as_text=True)
+    unexplained = post(client, f"/archive/holds/{hold.id}/lift", {})
+    assert unexplained.status_code == 400
+    assert "Give the reason for lifting it." in unexplained.get_data(as_text=True)
+    assert post(client, f"/archive/holds/{hold.id}/lift", {"reason": "Settled"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(LegalHold, hold.id).lift_reason == "Settled"
+    assert "No active legal holds." in client.get("/archive/holds").get_data(as_text=True)

@@ -1,0 +1,147 @@
+"""Archive search: every criterion narrows within the actor's agency; names are found ignoring
+case and accents, by part, and on PostgreSQL despite a typo; results are paged and sorted."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from forms_service.archive.models import ArchiveDisposal, ArchiveSupersession
+from forms_service.archive.search import PER_PAGE, Criteria, search
+from forms_service.audit.models import AuditEvent
+from forms_service.cases.service import create_client, open_case
+from forms_service.errors import InvalidInput, PermissionDenied
+from forms_service.extensions import db
+
+
+def at(day: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), datetime.min.time(), tzinfo=UTC).replace(
+        hour=12
+    )
+
+
+def found(world, **criteria) -> list:
+    return search(world.actor(world.records), Criteria(**criteria)).records
+
+
+@pytest.fixture
+def second_case(world):
+    client = create_client(world.agency, "Ana", "López García", date(1970, 5, 6))
+    case = open_case(client, world.case_manager, "Shelter", date(2026, 1, 5))
+    db.session.commit()
+    return case
+
+
+def test_a_name_is_found_ignoring_case_and_accents_and_by_part(world, make_record):
+    record = make_record()
+    for name in ["NUNEZ", "maría", "jos", "Núñez", "maria nunez", "NÚÑEZ  José"]:
+        assert found(world, name=name) == [record], name
+    for name in ["garcia", "maria garcia", "%", "_", "\\"]:
+        assert found(world, name=name) == [], name
+
+
+def test_a_name_with_a_typo_is_found_on_postgresql_through_trigrams(world, make_record):
+    record = make_record()
+    expected = [record] if db.engine.dialect.name == "postgresql" else []
+    assert found(world, name="nunes") == expected
+    assert found(world, name="maria nunes") == expected
+
+
+def test_no_criteria_find_nothing(world, make_record):
+    make_record()
+    page = search(world.actor(world.records), Criteria(name="   "))
+    assert (page.records, page.total) == ([], 0)
+
+
+def test_each_criterion_narrows_the_search(world, make_record, second_case):
+    early = make_record(signed_at=at("2026-01-10"), signer="Sam Okafor")
+    late = make_record(signed_at=at("2026-06-10"), form_type="case_plan", signer="Dana Whitfield")
+    other = make_record(case=second_case, signed_at=at("2026-03-10"), signer="Ana López García")
+
+    assert found(world, client_id=str(world.client.id)) == [late, early]
+    assert found(world, case_number=second_case.number.lower()) == [other]
+    assert found(world, form_type="case_plan") == [late]
+    assert found(world, signed_from=date(2026, 3, 10), signed_to=date(2026, 3, 10)) == [other]
+    assert found(world, signed_from=date(2026, 1, 11)) == [late, other]
+    assert found(world, signer="whitfield") == [late]
+    assert found(world, signer="lopez") == [other]
+    assert found(world, name="nunez", form_type="consent_release") == [early]
+
+
+def test_status_comes_from_supersession_and_disposal(world, make_record):
+    v1 = make_record(signed_at=at("2026-01-10"))
+    v2 = make_record(signed_at=at("2026-02-10"), supersedes=v1)
+    gone = make_record(signed_at=at("2025-01-10"))
+    db.session.add(
+        ArchiveSupersession(
+            record_id=v1.id, by_record_id=v2.id, reason="Updated", at=at("2026-02-10")
+        )
+    )
+    db.session.add(ArchiveDisposal(record_id=gone.id, due_on=date(2026, 1, 1), rule="t", by="t"))
+    db.session.commit()
+
+    page = search(world.actor(world.records), Criteria(name="nunez"))
+    assert page.statuses == {v1.id: "superseded", v2.id: "active", gone.id: "disposed"}
+    assert found(world, name="nunez", status="active") == [v2]
+    assert found(world, name="nunez", status="superseded") == [v1]
+    assert found(world, name="nunez", status="disposed") == [gone]
+    assert found(world, name="nunez", status="revoked") == []  # comes with the workflows
+
+
+def test_in_force_on_a_date_means_signed_by_then_and_not_yet_replaced(world, make_record):
+    v1 = make_record(signed_at=at("2026-01-10"))
+    v2 = make_record(signed_at=at("2026-03-02"), supersedes=v1)
+    db.session.add(
+        ArchiveSupersession(record_id=v1.id, by_record_id=v2.id, reason="New", at=at("2026-03-02"))
+    )
+    db.session.commit()
+    assert found(world, name="nunez", in_force_on=date(2026, 1, 9)) == []
+    assert found(world, name="nunez", in_force_on=date(2026, 1, 10)) == [v1]
+    assert found(world, name="nunez", in_force_on=date(2026, 3, 1)) == [v1]
+    assert found(world, name="nunez", in_force_on=date(2026, 3, 2)) == [v2, v1]  # both that day
+    assert found(world, name="nunez", in_force_on=date(2026, 3, 3)) == [v2]
+
+
+def test_results_are_paged_and_sorted(world, make_record, second_case):
+    records = [make_record(signed_at=at(f"2026-01-{day:02d}")) for day in range(1, 28)]
+    other = make_record(case=second_case, signed_at=at("2025-12-31"))
+    actor = world.actor(world.records)
+    first = search(actor, Criteria(name="a"))
+    assert (first.total, first.pages, len(first.records)) == (28, 2, PER_PAGE)
+    assert first.records[:2] == [records[-1], records[-2]]
+    second = search(actor, Criteria(name="a", page=2))
+    assert second.records == [records[1], records[0], other]
+    assert search(actor, Criteria(name="a", sort="oldest")).records[:2] == [other, records[0]]
+    assert search(actor, Criteria(name="a", sort="client")).records[0] == other  # "ana …"
+
+
+def test_invalid_criteria_are_refused_naming_the_field(world):
+    actor = world.actor(world.records)
+    cases = {
+        "client_id": Criteria(client_id="not-a-client"),
+        "signed_to": Criteria(signed_from=date(2026, 2, 1), signed_to=date(2026, 1, 1)),
+        "status": Criteria(status="lost"),
+        "sort": Criteria(name="a", sort="id; drop table"),
+        "page": Criteria(name="a", page=0),
+    }
+    for name, criteria in cases.items():
+        with pytest.raises(InvalidInput) as refused:
+            search(actor, criteria)
+        assert list(refused.value.errors) == [name]
+
+
+def test_only_records_staff_and_admins_search_and_only_their_agency(world, make_record):
+    make_record()
+    for who in (world.case_manager, world.supervisor):
+        with pytest.raises(PermissionDenied):
+            search(world.actor(who), Criteria(name="nunez"))
+    assert len(search(world.actor(world.admin), Criteria(name="nunez")).records) == 1
+    stranger = world.actor(world.other_records)
+    assert search(stranger, Criteria(name="nunez")).records == []
+    assert search(stranger, Criteria(client_id=str(world.client.id))).records == []
+
+
+def test_every_search_is_audited_with_its_criteria(world, make_record):
+    make_record()
+    search(world.actor(world.records), Criteria(name="nunez", status="active"))
+    event = db.session.query(AuditEvent).filter_by(action="archive.search").one()
+    assert event.details == {"criteria": {"name": "nunez", "status": "active"}, "results": 1}

@@ -1,0 +1,134 @@
+"""The rules of a termination notice (seed 000 "Non-compliance and Exiting"; 24 CFR 578.91;
+VAWA; ESIGN 7003(b)(2)(B))."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from forms_service.errors import RuleViolation
+from forms_service.forms import get_form_type
+from forms_service.forms.registry import People, Person
+from forms_service.forms.termination_notice import appeal_deadline, requires_paper
+
+FORM = get_form_type("termination_notice")
+NOTICE = FORM.example()
+CASE_MANAGER = Person("Sam Okafor", uuid.uuid4())
+SUPERVISOR = Person("Dana Whitfield", uuid.uuid4())
+pytestmark = pytest.mark.usefixtures("bare_app")
+
+
+def missing(**changes):
+    return FORM.missing_elements({**NOTICE, **changes})
+
+
+def errors_of(**changes):
+    form = FORM.form_class.from_payload({**NOTICE, **changes})
+    form.validate()
+    return form.errors
+
+
+def test_complete_notice_has_no_missing_elements():
+    assert missing() == {}
+    assert errors_of() == {}
+
+
+def test_termination_notice_requires_a_reason_and_referrals():
+    found = missing(reasons="", referrals=[])
+    assert found["reasons"] == ["State the reason(s) services end, clearly."]
+    assert found["referrals"] == ["Give at least one referral the client can go to now."]
+
+
+def test_termination_notice_requires_a_recorded_case_conference_first():
+    found = missing(case_conference_date="", case_conference_attendees="")
+    assert "case conference first" in found["case_conference_date"][0]
+    assert "case_conference_attendees" in found
+
+
+def test_case_conference_cannot_come_after_the_notice():
+    today = date.today()
+    errors = errors_of(
+        notice_date=(today - timedelta(days=3)).isoformat(),
+        case_conference_date=(today - timedelta(days=1)).isoformat(),
+    )
+    assert errors["case_conference_date"] == ["The case conference must come before the notice."]
+
+
+def test_case_conference_cannot_be_in_the_future():
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    assert (
+        "cannot be in the future"
+        in errors_of(case_conference_date=tomorrow)["case_conference_date"][0]
+    )
+
+
+def test_termination_notice_requires_extenuating_circumstances_considered():
+    assert "578.91(c)" in missing(extenuating_circumstances="")["extenuating_circumstances"][0]
+
+
+@pytest.mark.parametrize("field", ["appeal_contact", "reviewer_name", "last_day", "notice_date"])
+def test_termination_notice_states_how_by_when_and_to_whom_to_appeal(field):
+    assert field in missing(**{field: ""})
+
+
+def test_reviewer_cannot_be_the_person_who_approved_the_termination():
+    found = missing(reviewer_name="dana whitfield", approved_by="Dana Whitfield")
+    assert "578.91(b)" in found["reviewer_name"][0]
+
+
+def test_each_referral_names_the_organization_and_how_to_reach_it():
+    rows = [*NOTICE["referrals"], {"organization": "Food bank", "help": "", "contact": ""}]
+    assert missing(referrals=rows)["referrals"] == [
+        "Referral 4: give the organization and its contact."
+    ]
+
+
+def test_termination_notice_goes_with_the_vawa_forms():
+    assert "HUD-5380" in missing(vawa_enclosed=False)["vawa_enclosed"][0]
+
+
+def test_appeal_deadline_counts_the_agency_appeal_window_from_the_notice():
+    notice = {**NOTICE, "notice_date": "2026-12-01", "appeal_days": 14}
+    assert appeal_deadline(notice) == date(2026, 12, 15)
+    assert appeal_deadline({**notice, "appeal_days": None}) == date(2026, 12, 11)  # default 10
+
+
+def test_appeal_window_is_an_agency_setting_within_bounds():
+    assert "appeal_days" in errors_of(appeal_days=0)
+    assert errors_of(appeal_days=30) == {}
+
+
+def test_a_notice_that_also_ends_a_lease_is_delivered_on_paper():
+    assert not requires_paper(NOTICE)
+    lease = {"ends_lease": True, "lease_description": "Lease for unit 3B, signed March 2"}
+    assert requires_paper({**NOTICE, **lease})
+    assert missing(ends_lease=True)["lease_description"] == ["Name the lease this notice ends."]
+
+
+def test_the_case_manager_signs_then_the_supervisor_who_approved():
+    people = People(Person("Maria Lopez"), CASE_MANAGER, supervisor=SUPERVISOR)
+    specs = FORM.signers(NOTICE, people)
+    assert [(s.role.key, s.person) for s in specs] == [
+        ("case_manager", CASE_MANAGER),
+        ("supervisor", SUPERVISOR),
+    ]
+    assert all(s.role.staff for s in specs)
+
+
+def test_without_an_approver_only_the_case_manager_signs():
+    specs = FORM.signers({**NOTICE, "approved_by": ""}, People(Person("M"), CASE_MANAGER))
+    assert [s.role.key for s in specs] == ["case_manager"]
+
+
+def test_an_approver_needs_a_supervisor_on_record():
+    with pytest.raises(RuleViolation, match="no supervisor on record"):
+        FORM.signers(NOTICE, People(Person("M"), CASE_MANAGER))
+
+
+def test_referrals_round_trip_through_a_json_payload_and_a_draft():
+    payload = {**NOTICE, "referrals": [*NOTICE["referrals"], {"organization": ""}]}
+    data = FORM.form_class.from_payload(payload).to_data()
+    assert data["referrals"] == NOTICE["referrals"]  # the empty row is not data
+    again = FORM.form_class.from_data(data, meta={"csrf": False})
+    assert again.case_conference_date.data == date.fromisoformat(NOTICE["case_conference_date"])
+    assert again.to_data() == data

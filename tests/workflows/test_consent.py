@@ -1,0 +1,82 @@
+"""The consent lifecycle and the sharing gate: nothing is shared without an active release
+naming the recipient and the kind of information; revocation, expiry, the end event and case
+closure take effect at once; ended releases stay in the archive."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from forms_service.database import utcnow
+from forms_service.errors import InvalidInput, RuleViolation
+from forms_service.extensions import db
+from forms_service.rendering.jobs import run_job
+from forms_service.workflows import consent
+from tests.conftest import sign_consent
+
+pytestmark = pytest.mark.soffice
+
+
+def active_release(world, consent_document, **changes):
+    document, job = sign_consent(world, consent_document, **changes)
+    assert run_job(job.id)
+    db.session.refresh(document)
+    document.completed_at = utcnow() - timedelta(days=1)  # signed yesterday
+    return document
+
+
+def test_sharing_needs_an_active_release_naming_the_recipient_and_category(world, consent_document):
+    release = active_release(world, consent_document)
+    gate = consent.may_share
+    assert gate(world.agency.id, world.client.id, "housing", "St. Patrick Center").allowed
+    assert gate(world.agency.id, world.client.id, "housing", "st.  patrick center").allowed
+    assert not gate(world.agency.id, world.client.id, "health", "St. Patrick Center").allowed
+    assert not gate(world.agency.id, world.client.id, "housing", "Another Shelter").allowed
+    decision = gate(world.agency.id, world.client.id, "income", "St. Patrick Center")
+    assert decision.release.id == release.id and release.reference in decision.reason
+
+
+def test_a_revocation_takes_effect_when_the_agency_receives_it(world, consent_document):
+    release = active_release(world, consent_document)
+    received = utcnow()
+    consent.revoke(world.actor(world.case_manager), release, received)
+    before = received - timedelta(seconds=1)
+    assert consent.may_share(
+        world.agency.id, world.client.id, "housing", "St. Patrick Center", before
+    ).allowed  # disclosures made before are not undone
+    assert not consent.may_share(
+        world.agency.id, world.client.id, "housing", "St. Patrick Center"
+    ).allowed
+    assert consent.release_status(release).state == "revoked"
+    with pytest.raises(RuleViolation):
+        consent.revoke(world.actor(world.case_manager), release, utcnow())
+
+
+def test_a_revocation_cannot_be_dated_in_the_future(world, consent_document):
+    release = active_release(world, consent_document)
+    with pytest.raises(InvalidInput):
+        consent.revoke(world.actor(world.case_manager), release, utcnow() + timedelta(days=2))
+
+
+def test_a_release_expires_after_its_end_date(world, consent_document):
+    end = date.today() + timedelta(days=10)
+    release = active_release(world, consent_document, end_date=end.isoformat(), end_event="")
+    later = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    assert consent.release_status(release).active
+    assert consent.release_status(release, later).state == "expired"
+
+
+def test_the_end_event_ends_the_release(world, consent_document):
+    release = active_release(world, consent_document)
+    consent.record_end_event(world.actor(world.case_manager), release, utcnow())
+    assert consent.release_status(release).state == "ended"
+
+
+def test_a_case_conference_list_has_only_housing_items_of_clients_who_allowed_it(
+    world, consent_document
+):
+    active_release(world, consent_document, categories=["housing", "health"])
+    rows = consent.conference_list(world.actor(world.case_manager), "St. Patrick Center")
+    assert rows == [
+        {"client": world.client.full_name, "case": world.case.number, "shared": ["housing"]}
+    ]
+    assert consent.conference_list(world.actor(world.case_manager), "Other Partner") == []

@@ -1,0 +1,76 @@
+"""The workflow pages, as a case manager walks them."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from forms_service.accounts.models import Role
+from forms_service.accounts.service import create_user
+from forms_service.documents.models import Document
+from forms_service.extensions import db
+from forms_service.forms import get_form_type
+from forms_service.forms.base import _flatten
+from forms_service.workflows.models import Grievance, Termination
+from tests.conftest import PASSWORD, csrf_token, login
+
+
+def form_post(client, url, payload: dict):
+    data = MultiDict({"csrf_token": csrf_token(client)})
+    for key, value in payload.items():
+        _flatten(data, key, value)
+    return client.post(url, data=data)
+
+
+def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, world):
+    director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
+    db.session.commit()
+    login(client, world.case_manager)
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    response = form_post(
+        client,
+        f"/cases/{world.case.id}/termination",
+        {"on": yesterday, "attendees": "Client, Sam, Dana", "notes": "Considered everything."},
+    )
+    assert response.status_code == 302
+    termination = db.session.execute(select(Termination)).scalar_one()
+    page = client.get(f"/terminations/{termination.id}/notice").get_data(as_text=True)
+    assert "Jo Director" in page
+    assert "Dana Whitfield (Supervisor)" not in page  # approved it: not independent
+    data = get_form_type("termination_notice").example()
+    response = form_post(
+        client,
+        f"/terminations/{termination.id}/notice",
+        {**data, "reviewer": str(director.id)},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    termination = db.session.get(Termination, termination.id)
+    assert termination.status == "notice_issued" and termination.reviewer_id == director.id
+    due = client.get("/due").get_data(as_text=True)
+    assert "appeal window open until" in due and termination.notice.reference in due
+
+
+def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
+    login(client, world.case_manager)
+    data = get_form_type("grievance").example()
+    response = form_post(
+        client,
+        f"/cases/{world.case.id}/grievances/new",
+        {**data, "filed_on": date.today().isoformat()},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    grievance = db.session.execute(select(Grievance)).scalar_one()
+    assert grievance.number == f"G-{date.today().year}-0001"
+    assert grievance.response_due == date.today() + timedelta(days=10)
+    assert f"Grievance {grievance.number}" in client.get("/due").get_data(as_text=True)
+
+
+def test_a_case_cannot_close_without_a_signed_discharge_plan(client, world):
+    login(client, world.case_manager)
+    response = form_post(
+        client, f"/cases/{world.case.id}/close", {"closed_on": date.today().isoformat()}
+    )
+    assert response.status_code == 409
+    assert "discharge plan is signed" in response.get_data(as_text=True)
+    assert db.session.execute(select(Document)).first() is None

@@ -47,6 +47,7 @@ class Config:
     # identity answer (each link also locks after 5 wrong answers).
     REMOTE_LINK_HOURS = int(os.environ.get("FORMS_REMOTE_LINK_HOURS", "72"))
     REMOTE_RATE_LIMIT = os.environ.get("FORMS_REMOTE_RATE_LIMIT", "10 per minute")
+    REMOTE_OPEN_RATE_LIMIT = os.environ.get("FORMS_REMOTE_OPEN_RATE_LIMIT", "60 per minute")
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;

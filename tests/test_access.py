@@ -23,6 +23,8 @@ from forms_service.documents.service import send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.signing.remote import create_link
+from forms_service.workflows.grievance import file_grievance
+from forms_service.workflows.termination import record_conference
 from tests.conftest import CONSENT, ink_payload, login, post
 
 FILL = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
@@ -55,6 +57,8 @@ class Holdings:
     record_id: str  # an archive record
     hold_id: str  # a legal hold on its case
     link_id: str  # a one-time signing link for that first signer
+    termination_id: str  # a termination whose case conference is recorded
+    grievance_id: str  # an open grievance
     form_type: str = "consent_release"
 
     @property
@@ -67,6 +71,8 @@ class Holdings:
             self.record_id,
             self.hold_id,
             self.link_id,
+            self.termination_id,
+            self.grievance_id,
         }
 
 
@@ -127,6 +133,8 @@ def _holdings(world, manager, case) -> Holdings:
     )
     db.session.add(hold)
     link, _, _ = create_link(actor, signing, signing.signers[0], "code")
+    termination = record_conference(actor, case, date.today(), "Client, staff", "Notes")
+    grievance = file_grievance(actor, case, get_form_type("grievance").example(), date.today())
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -139,6 +147,8 @@ def _holdings(world, manager, case) -> Holdings:
         record_id=str(record.id),
         hold_id=str(hold.id),
         link_id=str(link.id),
+        termination_id=str(termination.id),
+        grievance_id=str(grievance.id),
     )
 
 
@@ -193,6 +203,8 @@ SIGNER = {"document_id": "document_id", "signer_id": "signer_id"}
 RECORD = {"record_id": "record_id"}
 HOLD = {"hold_id": "hold_id"}
 LINK = {"document_id": "document_id", "link_id": "link_id"}
+TERMINATION = {"termination_id": "termination_id"}
+GRIEVANCE = {"grievance_id": "grievance_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
@@ -232,6 +244,22 @@ ROUTES = [
         {"hold-scope": "case", "hold-reason": "Audit"},
     ),
     Route("archive.lift_hold", "POST", ARCHIVE, 302, HOLD, {"reason": "Done"}),
+    # Workflow steps: a POST without its fields answers 400 (own agency), or flashes and
+    # goes back to the page it came from (302).
+    Route("workflows.conference", "GET", FILL, 200, CASE),
+    Route("workflows.conference", "POST", FILL, 400, CASE),
+    Route("workflows.notice", "GET", FILL, 200, TERMINATION),
+    Route("workflows.notice", "POST", FILL, 400, TERMINATION),
+    Route("workflows.appeal", "GET", FILL, 200, TERMINATION),
+    Route("workflows.appeal", "POST", FILL, 400, TERMINATION),
+    Route("workflows.decision", "GET", FILL, 200, TERMINATION),
+    Route("workflows.decision", "POST", FILL, 409, TERMINATION),  # 409: no appeal yet
+    Route("workflows.file_grievance", "GET", FILL, 200, CASE),
+    Route("workflows.file_grievance", "POST", FILL, 400, CASE),
+    Route("workflows.respond", "GET", FILL, 200, GRIEVANCE),
+    Route("workflows.respond", "POST", FILL, 400, GRIEVANCE),
+    Route("workflows.revoke", "POST", FILL, 302, DOCUMENT),
+    Route("workflows.close", "POST", FILL, 302, CASE),
 ]
 USERS = {
     "case_manager": Role.CASE_MANAGER,
@@ -397,6 +425,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "record_id": own.record_id,
         "hold_id": own.hold_id,
         "link_id": own.link_id,
+        "termination_id": own.termination_id,
+        "grievance_id": own.grievance_id,
         "form_type": own.form_type,
     }
     adapter = client.application.url_map.bind("localhost")

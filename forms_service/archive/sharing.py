@@ -1,15 +1,17 @@
 """The sharing gate: may this archived document go to this recipient? Nothing about a client
 is shared with a recipient without an active release naming that recipient, and then only
 the categories ticked on it (RULES.md "Consent to release information"; 004 minimum
-necessary). The consent lifecycle (revocation, expiry at case closure) comes with the
-workflows issue and plugs in through `status.ended_by_workflow`."""
+necessary). Whether a release is still active (not revoked, ended, expired or closed with
+its case) is the consent workflow's call (`workflows.consent.release_status`); the archive adds
+that a superseded or disposed-of release no longer counts."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
 from ..cases.service import normalise_name
 from ..extensions import db
+from ..workflows.consent import release_status
 from . import status as record_status
 from .models import ArchiveRecord
 
@@ -34,12 +36,12 @@ def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
         )
     ).scalars()
     wanted = normalise_name(recipient)
+    end_of_day = datetime.combine(on, time.max, tzinfo=UTC)
     for release in releases:
         data = release.document.data
-        end = data.get("end_date")
         if normalise_name(data.get("recipient_name") or "") != wanted:
             continue
-        if end and date.fromisoformat(end) < on:
+        if not release_status(release.document, end_of_day).active:
             continue
         if release.id == record.id or COVERED_BY.get(record.form_type) in data.get(
             "categories", []

@@ -43,7 +43,7 @@ def show(case_id):
         "cases/show.html",
         case=case,
         documents=documents_for_case(actor, case),
-        form_types=[t for t in form_types() if t.name not in WORKFLOW_FORMS],
+        form_types=[t for t in form_types() if not t.workflow_step],
         terminations=termination.for_case(actor, case),
         grievances=grievance.for_case(actor, case),
         close_form=CloseForm(),

@@ -38,6 +38,8 @@ def new(case_id, form_type):
     actor = current_actor()
     case = get_case(actor, case_id)
     ft = get_form_type(form_type)
+    if ft.workflow_step:  # written from its step on the case page, with the workflow's data
+        return redirect(url_for("cases.show", case_id=case.id))
     form = ft.form_class()
     if form.validate_on_submit():
         document = service.start_document(actor, case, ft.name, form.to_data())

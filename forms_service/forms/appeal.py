@@ -4,12 +4,11 @@ the client or written down for them by staff, to be heard by the independent rev
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from ..formatting import long_date
-from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CLIENT = SignerRole("client", "Client", staff=False)
@@ -99,12 +98,12 @@ def context(data: dict, common: dict) -> dict:
             "staff_record": staff_record,
             "request_method": REQUEST_METHODS[data["request_method"]] if staff_record else "",
             "representative_name": data.get("representative_name") or "",
-            "grounds": Listing(data["grounds"]),
-            "requested_outcome": Listing(data["requested_outcome"]),
+            "grounds": multiline(data["grounds"]),
+            "requested_outcome": multiline(data["requested_outcome"]),
             "heard_how": HEARING_FORMATS[data["heard_how"]],
             "language": data.get("language") or "",
             "interpreter": bool(data.get("interpreter")),
-            "accommodations": Listing(data["accommodations"]) if data.get("accommodations") else "",
+            "accommodations": multiline(data.get("accommodations")),
             "how_to_reach": data.get("how_to_reach") or "",
         }
     }
@@ -145,6 +144,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        workflow_step=True,
         name="appeal",
         title="Appeal of Termination",
         prefix="AP",

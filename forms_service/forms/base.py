@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime
 
+from docxtpl import Listing
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DateTimeLocalField, FieldList, SelectChoice, SelectMultipleField
@@ -153,6 +154,12 @@ class BaseForm(FlaskForm):
                 parse = datetime if isinstance(field, DateTimeLocalField) else date
                 field.data = parse.fromisoformat(field.data) if field.data else None
         return form
+
+
+def multiline(text: str | None):
+    """Typed text for a Word template with its line breaks kept (docxtpl's Listing, which
+    escapes it too); "" when blank, so a template can test it with `{%p if ... %}`."""
+    return Listing(text) if text else ""
 
 
 class Missing(dict):

@@ -5,12 +5,11 @@ Plan"; 001 individual development plans; 002 plan development; 004 Individual Su
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import DateField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from .base import NOT_CHOSEN, BaseForm, Missing, Rows, Text, choices, strip
+from .base import NOT_CHOSEN, BaseForm, Missing, Rows, Text, choices, multiline, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
 CLIENT = SignerRole("client", "Client", staff=False)
@@ -179,39 +178,35 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     return missing
 
 
-def _listing(text: str | None):
-    return Listing(text) if text else ""
-
-
 def context(data: dict, common: dict) -> dict:
     return {
         "plan": {
             "plan_date": long_date(data["plan_date"]),
             "next_review_date": long_date(data["next_review_date"]),
-            "changes": _listing(data.get("changes")),
-            "housing_goal": Listing(data["housing_goal"]),
+            "changes": multiline(data.get("changes")),
+            "housing_goal": multiline(data["housing_goal"]),
             "other_goals": (data.get("other_goals") or "").splitlines(),
-            "strengths": Listing(data["strengths"]),
+            "strengths": multiline(data["strengths"]),
             "objectives": [
                 {
                     "area": GOAL_AREAS[o["area"]],
-                    "objective": Listing(o["objective"]),
-                    "services": Listing(o["services"]),
+                    "objective": multiline(o["objective"]),
+                    "services": multiline(o["services"]),
                     "provider": o["provider"],
-                    "case_manager_tasks": Listing(o["case_manager_tasks"]),
-                    "client_tasks": Listing(o["client_tasks"]),
+                    "case_manager_tasks": multiline(o["case_manager_tasks"]),
+                    "client_tasks": multiline(o["client_tasks"]),
                     "owner": o["owner"],
                     "target_date": long_date(o["target_date"]),
                 }
                 for o in data["objectives"]
             ],
-            "formal_supports": Listing(data["formal_supports"]),
-            "informal_supports": Listing(data["informal_supports"]),
-            "skills": Listing(data["skills"]),
+            "formal_supports": multiline(data["formal_supports"]),
+            "informal_supports": multiline(data["informal_supports"]),
+            "skills": multiline(data["skills"]),
             "services_start": long_date(data["services_start"]),
             "services_end": long_date(data["services_end"]),
-            "contact_schedule": Listing(data["contact_schedule"]),
-            "if_agreement_broken": Listing(data["if_agreement_broken"]),
+            "contact_schedule": multiline(data["contact_schedule"]),
+            "if_agreement_broken": multiline(data["if_agreement_broken"]),
             "other_people": [
                 {"name": p["name"], "role": p["role"]} for p in data.get("other_signers") or []
             ],

@@ -4,11 +4,10 @@ Governance & Membership Committee contact, and the program rules and termination
 given in writing before assistance starts (seed 000 "Client Rights", "Client Grievance
 Process", "Confidentiality Exceptions"; 24 CFR 578.91(b)(1))."""
 
-from docxtpl import Listing
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
-from .base import BaseForm, Missing, Text, strip
+from .base import BaseForm, Missing, Text, multiline, strip
 from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES
 from .registry import FormType, People, SignerRole, SignerSpec, register
 from .termination_notice import DEFAULT_APPEAL_DAYS
@@ -67,7 +66,7 @@ def context(data: dict, common: dict) -> dict:
             "program_rules": (data["program_rules"]).splitlines(),
             "appeal_days": str(data["appeal_days"]),
             "grievance_days": str(data["grievance_days"]),
-            "coc_contact": Listing(data["coc_contact"]),
+            "coc_contact": multiline(data["coc_contact"]),
             "outside_routes": list(OUTSIDE_ROUTES),
             "explained_in": data["explained_in"],
         }

@@ -5,7 +5,6 @@ destination (seed 000 "Discharge Planning", "Client Exit"; 004 case closure; HMI
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import (
     DateField,
     Form,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from .base import NOT_CHOSEN, BaseForm, Missing, NotInFuture, Rows, Text, choices, strip
+from .base import NOT_CHOSEN, BaseForm, Missing, NotInFuture, Rows, Text, choices, multiline, strip
 from .hmis_destinations import BY_CODE, DESTINATIONS, RENTAL_SUBSIDY_TYPES, RENTAL_WITH_SUBSIDY
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -190,20 +189,20 @@ def context(data: dict, common: dict) -> dict:
     return {
         "discharge": {
             "meeting_date": long_date(data["meeting_date"]),
-            "attendees": Listing(data["attendees"]),
+            "attendees": multiline(data["attendees"]),
             "exit_date": long_date(data["exit_date"]),
             "linkages": [
                 {
                     "organization": row["organization"],
                     "purpose": row.get("purpose") or "",
-                    "steps": Listing(row["steps"]),
+                    "steps": multiline(row["steps"]),
                     "contact": row.get("contact") or "",
                 }
                 for row in data["linkages"]
             ],
             "new_provider": data.get("new_provider") or "",
-            "handoff": Listing(data["handoff"]) if data.get("handoff") else "",
-            "prevention_plan": Listing(data["prevention_plan"]),
+            "handoff": multiline(data.get("handoff")),
+            "prevention_plan": multiline(data["prevention_plan"]),
             "satisfaction": SATISFACTION[data["satisfaction"]],
             "satisfaction_comments": data.get("satisfaction_comments") or "",
             "follow_up": data["follow_up"] == "yes",

@@ -4,14 +4,13 @@ that the reviewer was independent (seed 000 "Non-compliance and Exiting"; 24 CFR
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..errors import RuleViolation
 from ..formatting import long_date
 from .appeal import HEARING_FORMATS
-from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 REVIEWER = SignerRole("reviewer", "Independent reviewer", staff=True)
@@ -112,8 +111,8 @@ def context(data: dict, common: dict) -> dict:
             "hearing_format": HEARING_FORMATS[data["hearing_format"]].lower(),
             "outcome": data["decision"],
             "outcome_label": DECISIONS[data["decision"]],
-            "modification": Listing(data["modification"]) if data.get("modification") else "",
-            "reasons": Listing(data["reasons"]),
+            "modification": multiline(data.get("modification")),
+            "reasons": multiline(data["reasons"]),
             "decision_date": long_date(data["decision_date"]),
             "effective_date": long_date(data["effective_date"]),
             "reviewer_name": data["reviewer_name"],
@@ -170,6 +169,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        workflow_step=True,
         name="final_decision",
         title="Notice of Final Decision on Appeal",
         prefix="FD",

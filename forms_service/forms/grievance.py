@@ -5,12 +5,11 @@ Process")."""
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CLIENT = SignerRole("client", "Client", staff=False)
@@ -95,10 +94,6 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     return missing
 
 
-def _listing(text: str | None):
-    return Listing(text) if text else ""
-
-
 def context(data: dict, common: dict) -> dict:
     return {
         "grievance": {
@@ -106,16 +101,16 @@ def context(data: dict, common: dict) -> dict:
             "filed_on": long_date(data["filed_on"]),
             "with_help": data["filed_by"] == "with_help",
             "helper_name": data.get("helper_name") or "",
-            "what_happened": Listing(data["what_happened"]),
+            "what_happened": multiline(data["what_happened"]),
             "when_where": data.get("when_where") or "",
             "people_involved": data.get("people_involved") or "",
-            "outcome_wanted": _listing(data.get("outcome_wanted")),
+            "outcome_wanted": multiline(data.get("outcome_wanted")),
             "response_due": long_date(data["response_due"]),
             "language": data["language"],
             "interpreter": bool(data.get("interpreter")),
-            "accommodations": _listing(data.get("accommodations")),
+            "accommodations": multiline(data.get("accommodations")),
             "how_to_reach": data.get("how_to_reach") or "",
-            "coc_contact": Listing(data["coc_contact"]),
+            "coc_contact": multiline(data["coc_contact"]),
             "outside_routes": list(OUTSIDE_ROUTES),
         }
     }
@@ -154,6 +149,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        workflow_step=True,
         name="grievance",
         title="Grievance",
         prefix="GR",

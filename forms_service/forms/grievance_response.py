@@ -4,12 +4,11 @@ Process")."""
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from .base import BaseForm, Missing, Text, choices, strip
+from .base import BaseForm, Missing, Text, choices, multiline, strip
 from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -71,11 +70,11 @@ def context(data: dict, common: dict) -> dict:
             "grievance_number": data["grievance_number"],
             "grievance_filed_on": long_date(data["grievance_filed_on"]),
             "response_date": long_date(data["response_date"]),
-            "grievance_summary": Listing(data["grievance_summary"]),
-            "findings": Listing(data["findings"]),
+            "grievance_summary": multiline(data["grievance_summary"]),
+            "findings": multiline(data["findings"]),
             "outcome": OUTCOMES[data["outcome"]],
-            "actions": Listing(data["actions"]),
-            "coc_contact": Listing(data["coc_contact"]),
+            "actions": multiline(data["actions"]),
+            "coc_contact": multiline(data["coc_contact"]),
             "outside_routes": list(OUTSIDE_ROUTES),
         }
     }
@@ -117,6 +116,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        workflow_step=True,
         name="grievance_response",
         title="Response to Grievance",
         prefix="GRR",

@@ -57,6 +57,8 @@ class FormType:
     page_template: str  # the plain-language page shown to the signer
     page_context: Callable[[dict], dict]  # what that page needs besides the data
     summary: Callable[[dict], str] = field(default=lambda data: "")
+    # Started from its workflow step (a termination, a grievance), not as a free-standing form.
+    workflow_step: bool = False
 
 
 _REGISTRY: dict[str, FormType] = {}

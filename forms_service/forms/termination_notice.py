@@ -5,7 +5,6 @@ ESG 576.402; VAWA notice and certification, HUD-5380 and HUD-5382)."""
 
 from datetime import date, timedelta
 
-from docxtpl import Listing
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..errors import RuleViolation
 from ..formatting import long_date
-from .base import BaseForm, Missing, NotInFuture, Rows, Text, strip
+from .base import BaseForm, Missing, NotInFuture, Rows, Text, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
@@ -152,19 +151,15 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     return missing
 
 
-def _listing(text: str | None):
-    return Listing(text) if text else ""
-
-
 def context(data: dict, common: dict) -> dict:
     return {
         "notice": {
             "notice_date": long_date(data["notice_date"]),
-            "reasons": Listing(data["reasons"]),
-            "program_rule": _listing(data.get("program_rule")),
+            "reasons": multiline(data["reasons"]),
+            "program_rule": multiline(data.get("program_rule")),
             "case_conference_date": long_date(data["case_conference_date"]),
             "case_conference_attendees": data["case_conference_attendees"],
-            "extenuating_circumstances": Listing(data["extenuating_circumstances"]),
+            "extenuating_circumstances": multiline(data["extenuating_circumstances"]),
             "last_day": long_date(data["last_day"]),
             "services_continue": bool(data.get("services_continue")),
             "appeal_days": str(data["appeal_days"]),
@@ -264,6 +259,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        workflow_step=True,
         name="termination_notice",
         title="Notice of Termination of Services",
         prefix="TN",

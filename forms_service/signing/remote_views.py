@@ -97,6 +97,8 @@ def _sign_page(link, form, status=200):
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REMOTE_RATE_LIMIT"], methods=["POST"])
+# Opening links is limited too: each unknown token is audited, a flood must not fill the log.
+@limiter.limit(lambda: current_app.config["REMOTE_OPEN_RATE_LIMIT"], methods=["GET"])
 def identity(token):
     """The identity question; once answered in this browser, the document to sign."""
     if session.get(SIGNED) == remote.digest(token):

@@ -12,7 +12,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_required, login_user
+from flask_login import current_user, login_required, login_user
 
 from ..accounts.service import Actor
 from ..audit import service as audit
@@ -117,6 +117,13 @@ def kiosk_start(document_id, signer_id):
     return redirect(url_for("signing.kiosk"))
 
 
+def _no_kiosk():
+    """No tablet handed over in this browser: staff go to their start page, others sign in."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return redirect(url_for("cases.home"))
+
+
 def _kiosk_state():
     """(kiosk, expired) for this browser, touching the kiosk when it is still alive."""
     data = session.get("kiosk")
@@ -163,7 +170,7 @@ def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200
 def kiosk():
     kiosk, expired = _kiosk_state()
     if kiosk is None:
-        return redirect(url_for("cases.home"))
+        return _no_kiosk()
     if not expired:
         document, signer = kiosks.current(kiosk)
         audit.record(
@@ -179,7 +186,9 @@ def kiosk():
 @bp.route("/kiosk/sign", methods=["POST"])
 def kiosk_sign():
     kiosk, expired = _kiosk_state()
-    if kiosk is None or expired:
+    if kiosk is None:
+        return _no_kiosk()
+    if expired:
         return redirect(url_for("signing.kiosk"))
     document, signer = kiosks.current(kiosk)
     form = SignForm()
@@ -191,7 +200,9 @@ def kiosk_sign():
 @bp.route("/kiosk/decline", methods=["POST"])
 def kiosk_decline():
     kiosk, expired = _kiosk_state()
-    if kiosk is None or expired:
+    if kiosk is None:
+        return _no_kiosk()
+    if expired:
         return redirect(url_for("signing.kiosk"))
     document, signer = kiosks.current(kiosk)
     form = DeclineForm()
@@ -207,7 +218,9 @@ def kiosk_decline():
 @bp.route("/kiosk/paper", methods=["POST"])
 def kiosk_paper():
     kiosk, expired = _kiosk_state()
-    if kiosk is None or expired:
+    if kiosk is None:
+        return _no_kiosk()
+    if expired:
         return redirect(url_for("signing.kiosk"))
     document, signer = kiosks.current(kiosk)
     if UnlockForm().validate_on_submit():  # only the CSRF token is checked here
@@ -219,7 +232,9 @@ def kiosk_paper():
 def kiosk_still_here():
     """The signer asked for more time (WCAG 2.2.1): the kiosk's clock starts again."""
     kiosk, expired = _kiosk_state()
-    return ("", 204) if kiosk and not expired else ("", 409)
+    if kiosk is None:
+        return _no_kiosk()
+    return ("", 409) if expired else ("", 204)
 
 
 @bp.route("/kiosk/unlock", methods=["POST"])
@@ -227,7 +242,7 @@ def kiosk_still_here():
 def kiosk_unlock():
     data = session.get("kiosk")
     if not data:
-        return redirect(url_for("cases.home"))
+        return _no_kiosk()
     kiosk = kiosks.Kiosk(**data)
     form = UnlockForm()
     if form.validate_on_submit():

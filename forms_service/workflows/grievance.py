@@ -100,3 +100,8 @@ def for_case(actor: Actor, case: Case) -> list[Grievance]:
             select(Grievance).where(Grievance.case_id == case.id).order_by(Grievance.filed_on)
         ).scalars()
     )
+
+
+def get(actor: Actor, grievance_id) -> Grievance:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    return get_in_agency(actor, Grievance, grievance_id)

@@ -206,3 +206,8 @@ def for_case(actor: Actor, case: Case) -> list[Termination]:
             .order_by(Termination.created_at)
         ).scalars()
     )
+
+
+def get(actor: Actor, termination_id) -> Termination:
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    return get_in_agency(actor, Termination, termination_id)

@@ -6,7 +6,6 @@ from datetime import UTC
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from ..accounts.service import get_in_agency
 from ..cases.service import close_case, get_case
 from ..documents.service import get_document
 from ..errors import InvalidInput
@@ -15,7 +14,6 @@ from ..web import current_actor
 from . import consent, grievance, termination
 from .due import whats_due
 from .forms import CloseForm, ConferenceForm, FiledOnForm, ReviewerForm, RevocationForm
-from .models import Grievance, Termination
 
 bp = Blueprint("workflows", __name__)
 
@@ -86,7 +84,7 @@ def conference(case_id):
 @login_required
 def notice(termination_id):
     actor = current_actor()
-    t = get_in_agency(actor, Termination, termination_id)
+    t = termination.get(actor, termination_id)
     extra = ReviewerForm()
     extra.reviewer.choices = [
         (str(u.id), f"{u.name} ({u.role.label})") for u in termination.eligible_reviewers(actor, t)
@@ -113,7 +111,7 @@ def notice(termination_id):
 @login_required
 def appeal(termination_id):
     actor = current_actor()
-    t = get_in_agency(actor, Termination, termination_id)
+    t = termination.get(actor, termination_id)
     extra = FiledOnForm()
     return _document_step(
         "Appeal (filed by or for the client)",
@@ -128,7 +126,7 @@ def appeal(termination_id):
 @login_required
 def decision(termination_id):
     actor = current_actor()
-    t = get_in_agency(actor, Termination, termination_id)
+    t = termination.get(actor, termination_id)
     return _document_step(
         "Final decision",
         t.case,
@@ -160,7 +158,7 @@ def file_grievance(case_id):
 @login_required
 def respond(grievance_id):
     actor = current_actor()
-    g = get_in_agency(actor, Grievance, grievance_id)
+    g = grievance.get(actor, grievance_id)
     return _document_step(
         f"Response to grievance {g.number}",
         g.case,

@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from forms_service.audit import service as audit
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied
 from forms_service.extensions import db
+from forms_service.workflows.models import ReleaseEnd
 from tests.conftest import CONSENT
 
 ON = date(2026, 4, 1)
@@ -131,3 +132,17 @@ def test_only_archive_staff_of_the_agency_export(world, make_record):
     with pytest.raises(InvalidInput):
         export(world, recipient="  ")
     assert export(world, who=world.admin).records
+
+
+def test_a_revoked_release_allows_nothing_from_the_day_it_was_received(world, make_record):
+    release = make_record(data={**CONSENT, "categories": ["case_plan"]})
+    plan = make_record(form_type="case_plan", data={"goal": "housing"})
+    received = datetime(2026, 3, 15, 10, tzinfo=UTC)
+    db.session.add(
+        ReleaseEnd(release_id=release.document_id, reason="revoked", effective_at=received)
+    )
+    db.session.commit()
+    partner = CONSENT["recipient_name"]
+    assert sharing_allowed(plan, partner, date(2026, 3, 14)) is True
+    assert sharing_allowed(plan, partner, date(2026, 3, 15)) is False
+    assert export(world, partner).records == []

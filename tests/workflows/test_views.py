@@ -2,17 +2,22 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
+from forms_service.cases.models import Case
+from forms_service.documents import service as documents
 from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.forms.base import _flatten
+from forms_service.rendering.jobs import run_job
+from forms_service.workflows import consent
 from forms_service.workflows.models import Grievance, Termination
-from tests.conftest import PASSWORD, csrf_token, login
+from tests.conftest import PASSWORD, csrf_token, login, sign_consent
 
 
 def form_post(client, url, payload: dict):
@@ -74,3 +79,40 @@ def test_a_case_cannot_close_without_a_signed_discharge_plan(client, world):
     assert response.status_code == 409
     assert "discharge plan is signed" in response.get_data(as_text=True)
     assert db.session.execute(select(Document)).first() is None
+
+
+@pytest.mark.soffice
+def test_closing_a_case_takes_the_discharge_plan_and_ends_its_releases(
+    client, world, consent_document
+):
+    release, job = sign_consent(world, consent_document)
+    assert run_job(job.id)
+    plan = get_form_type("discharge_plan").example()
+    actor = world.actor(world.case_manager)
+    discharge = documents.start_document(actor, world.case, "discharge_plan", plan)
+    documents.send_for_signature(actor, discharge)
+    for signer in discharge.signers:  # the client on the tablet, then the case manager
+        last = documents.sign(
+            actor,
+            discharge,
+            signer,
+            typed_name=signer.name,
+            typed_attested=True,
+            shown_content_sha256=discharge.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    assert run_job(last.id)
+
+    login(client, world.case_manager)
+    response = form_post(
+        client, f"/cases/{world.case.id}/close", {"closed_on": date.today().isoformat()}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    case = db.session.get(Case, world.case.id)
+    assert case.status == "closed"
+    assert case.exit_reason == plan["exit_reason"]
+    assert case.destination_code == int(plan["destination"])
+    db.session.refresh(release)
+    assert consent.release_status(release).state == "case_closed"

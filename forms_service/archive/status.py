@@ -3,9 +3,12 @@
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, select
+from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
+from ..documents.models import Document
 from ..extensions import db
+from ..workflows.consent import RELEASE
+from ..workflows.models import ReleaseEnd
 from .models import ArchiveDisposal, ArchiveRecord, ArchiveSupersession
 
 STATUSES = {
@@ -32,9 +35,30 @@ def _disposed(before: datetime | None = None) -> ColumnElement[bool]:
 
 
 def ended_by_workflow(status: str, before: datetime | None = None) -> ColumnElement[bool]:
-    """Hook for the consent lifecycle (workflows issue): records revoked or expired (before
-    `before`, when given). Revocations and expiries are not recorded yet, so none is."""
-    return false()
+    """Releases the consent lifecycle ended (before `before`, default now): "revoked", or
+    "expired" (its end date passed, its end event happened, or its case closed)."""
+    when = [ReleaseEnd.effective_at < before] if before else []
+    if status == "revoked":
+        return exists().where(
+            ReleaseEnd.release_id == ArchiveRecord.document_id,
+            ReleaseEnd.reason == "revoked",
+            *when,
+        )
+    day = (before or datetime.now(UTC)).date().isoformat()
+    end_date = Document.data["end_date"].as_string()
+    return or_(
+        exists().where(
+            ReleaseEnd.release_id == ArchiveRecord.document_id,
+            ReleaseEnd.reason.in_(("end_event", "case_closed")),
+            *when,
+        ),
+        exists().where(
+            Document.id == ArchiveRecord.document_id,
+            ArchiveRecord.form_type == RELEASE,
+            end_date != "",
+            end_date < day,
+        ),
+    )
 
 
 def condition(status: str) -> ColumnElement[bool]:

@@ -11,6 +11,8 @@ from forms_service.audit.models import AuditEvent
 from forms_service.cases.service import create_client, open_case
 from forms_service.errors import InvalidInput, PermissionDenied
 from forms_service.extensions import db
+from forms_service.workflows.consent import revoke
+from tests.conftest import CONSENT
 
 
 def at(day: str) -> datetime:
@@ -84,7 +86,7 @@ def test_status_comes_from_supersession_and_disposal(world, make_record):
     assert found(world, name="nunez", status="active") == [v2]
     assert found(world, name="nunez", status="superseded") == [v1]
     assert found(world, name="nunez", status="disposed") == [gone]
-    assert found(world, name="nunez", status="revoked") == []  # comes with the workflows
+    assert found(world, name="nunez", status="revoked") == []
 
 
 def test_in_force_on_a_date_means_signed_by_then_and_not_yet_replaced(world, make_record):
@@ -145,3 +147,21 @@ def test_every_search_is_audited_with_its_criteria(world, make_record):
     search(world.actor(world.records), Criteria(name="nunez", status="active"))
     event = db.session.query(AuditEvent).filter_by(action="archive.search").one()
     assert event.details == {"criteria": {"name": "nunez", "status": "active"}, "results": 1}
+
+
+def test_revoked_and_expired_releases_come_from_the_consent_lifecycle(world, make_record):
+    revoked = make_record()
+    expired = make_record(data={**CONSENT, "end_date": "2026-06-30", "end_event": ""})
+    kept = make_record()
+    revoke(world.actor(world.case_manager), revoked.document, at("2026-04-01"))
+    db.session.commit()
+    assert found(world, name="nunez", status="revoked") == [revoked]
+    assert found(world, name="nunez", status="expired") == [expired]
+    assert set(found(world, name="nunez", status="active")) == {kept}
+    assert set(found(world, name="nunez", in_force_on=date(2026, 3, 15))) == {
+        revoked,
+        expired,
+        kept,
+    }
+    assert set(found(world, name="nunez", in_force_on=date(2026, 5, 1))) == {expired, kept}
+    assert set(found(world, name="nunez", in_force_on=date(2026, 8, 1))) == {kept}

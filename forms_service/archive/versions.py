@@ -111,12 +111,14 @@ def compare(actor: Actor, record_id: str, other_id: str) -> list[Change]:
     old, new = sorted(
         [get_in_agency(actor, ArchiveRecord, record_id), other], key=lambda r: r.version
     )
-    labels = {
-        f.name: f.label.text for f in get_form_type(old.form_type).form_class.from_payload({})
-    }
-    old_data, new_data = old.document.data, new.document.data
-    names = list(labels) + sorted((old_data.keys() | new_data.keys()) - labels.keys())
     audit.record(actor, "archive.compare", new, against=old.reference)
+    return field_changes(old.form_type, old.document.data, new.document.data)
+
+
+def field_changes(form_type: str, old_data: dict, new_data: dict) -> list[Change]:
+    """The fields whose values differ between two versions' data, in form order."""
+    labels = {f.name: f.label.text for f in get_form_type(form_type).form_class.from_payload({})}
+    names = list(labels) + sorted((old_data.keys() | new_data.keys()) - labels.keys())
     return [
         Change(name, labels.get(name, name), _shown(old_data.get(name)), _shown(new_data.get(name)))
         for name in names

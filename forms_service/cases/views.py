@@ -5,7 +5,7 @@ from ..accounts.models import Role
 from ..documents.service import documents_for_case
 from ..forms import form_types
 from ..web import current_actor
-from ..workflows import grievance, termination
+from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
 
@@ -47,5 +47,6 @@ def show(case_id):
         terminations=termination.for_case(actor, case),
         grievances=grievance.for_case(actor, case),
         close_form=CloseForm(),
+        current_plan=plans.current_plan(case),
         conference_form=ConferenceForm(),
     )

@@ -9,7 +9,7 @@ from ..forms import get_form_type
 from ..rendering.jobs import render_for_paper
 from ..signing.remote import active_links
 from ..web import current_actor
-from ..workflows import consent
+from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
 from . import service
 from .models import DocumentStatus
@@ -88,6 +88,7 @@ def show(document_id):
         record=record_for_document(actor, document),
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
+        changes=plans.changes(document),
         remote_links=active_links(actor, document),
         **form_type.page_context(document.data),
     )

@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 
-from ..accounts.service import SYSTEM
+from ..accounts.service import SYSTEM, Actor
 from ..archive import service as archive
+from ..archive import versions
+from ..archive.models import ArchiveRecord
 from ..audit import service as audit
 from ..documents.models import Document, DocumentStatus
 from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, STAFF_SESSION
@@ -37,7 +39,9 @@ def render_input(document: Document) -> RenderInput:
         case_number=document.case.number,
         data=document.data,
         signers=[
-            SignerInfo(s.role_label, s.name, date_time(s.signed_at), s.signature_png)
+            SignerInfo(
+                s.role_label, s.name, date_time(s.signed_at, document.language), s.signature_png
+            )
             for s in document.signers
         ],
     )
@@ -108,6 +112,19 @@ def render_for_paper(document: Document) -> bytes:
     return render(render_input(document), version).pdf
 
 
+def _supersede_previous(document: Document, record) -> None:
+    """A new version, once filed, supersedes the one before in the archive (a case plan
+    updated at its 30-day review), in the name of whoever wrote the update."""
+    if document.supersedes_id is None:
+        return
+    previous = db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.document_id == document.supersedes_id)
+    ).scalar_one()
+    versions.supersede(
+        Actor(document.created_by), previous, record, f"Replaced by version {document.version}"
+    )
+
+
 def run_job(job_id: uuid.UUID) -> bool:
     """Render and file one signed document; True when it is archived."""
     # Two runners may pick the same job (a sweep re-sends one still running): the row lock
@@ -122,6 +139,7 @@ def run_job(job_id: uuid.UUID) -> bool:
     try:
         rendered = render_signed(document)
         record = archive.file_document(document, rendered)
+        _supersede_previous(document, record)
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)

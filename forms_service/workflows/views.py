@@ -11,7 +11,7 @@ from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
 from ..web import current_actor
-from . import consent, grievance, termination
+from . import consent, grievance, plans, termination
 from .due import whats_due
 from .forms import CloseForm, ConferenceForm, FiledOnForm, ReviewerForm, RevocationForm
 
@@ -199,3 +199,13 @@ def close(case_id):
     else:
         flash("Give the closing date.")
     return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/cases/<case_id>/plan-update", methods=["POST"])
+@login_required
+def plan_update(case_id):
+    """Start the next version of the case plan (its 30-day review)."""
+    actor = current_actor()
+    update = plans.start_update(actor, get_case(actor, case_id))
+    flash(f"Version {update.version} of the case plan: change what needs changing, then sign.")
+    return redirect(url_for("documents.edit", document_id=update.id))

@@ -18,6 +18,7 @@ from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..forms import get_form_type
+from ..workflows import consent
 from .models import RenderJob
 from .service import RenderInput, SignerInfo, render, template_store
 
@@ -47,6 +48,7 @@ def render_input(document: Document) -> RenderInput:
     )
 
 
+REVOCATION = "consent_revocation"
 TRAIL_DETAILS = ("signer", "role", "method", "form_type", "content_sha256")
 METHODS = {
     IN_PERSON_TABLET: "In person on a tablet",
@@ -140,6 +142,8 @@ def run_job(job_id: uuid.UUID) -> bool:
         rendered = render_signed(document)
         record = archive.file_document(document, rendered)
         _supersede_previous(document, record)
+        if document.form_type == REVOCATION:
+            consent.apply_revocation(document)
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)

@@ -177,3 +177,33 @@ def conference_list(actor: Actor, partner: str, at: datetime | None = None) -> l
             rows.append({"client": case.client.full_name, "case": case.number, "shared": allowed})
     audit.record(actor, "release.conference_list", partner=partner, clients=len(rows))
     return rows
+
+
+def apply_revocation(document: Document) -> ReleaseEnd | None:
+    """A signed consent_revocation ends the release it names, from the moment the agency
+    received the request (unless staff already recorded that revocation)."""
+    release = db.session.execute(
+        select(Document).where(
+            Document.agency_id == document.agency_id,
+            Document.client_id == document.client_id,
+            Document.form_type == RELEASE,
+            Document.reference == document.data.get("release_reference", "").strip().upper(),
+        )
+    ).scalar_one_or_none()
+    if release is None:
+        raise RuleViolation(
+            f"{document.reference} names no consent of this client: "
+            f"{document.data.get('release_reference')!r}."
+        )
+    received = _aware(datetime.fromisoformat(document.data["received_at"]))
+    if not release_status(release, received).active:
+        return None
+    actor = Actor(document.created_by)
+    return _end(
+        actor,
+        release,
+        "revoked",
+        received,
+        revocation_id=document.id,
+        note=f"Tell {release.data.get('recipient_name')} that the release was revoked.",
+    )

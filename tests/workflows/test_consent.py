@@ -80,3 +80,36 @@ def test_a_case_conference_list_has_only_housing_items_of_clients_who_allowed_it
         {"client": world.client.full_name, "case": world.case.number, "shared": ["housing"]}
     ]
     assert consent.conference_list(world.actor(world.case_manager), "Other Partner") == []
+
+
+def test_a_signed_revocation_form_ends_the_release_it_names(world, consent_document):
+    from datetime import datetime
+
+    from forms_service.documents import service as documents
+    from forms_service.forms import get_form_type
+
+    release = active_release(world, consent_document)
+    received = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    data = {
+        **get_form_type("consent_revocation").example(),
+        "release_reference": release.reference,
+        "received_at": received.isoformat(),
+    }
+    actor = world.actor(world.case_manager)
+    revocation = documents.start_document(actor, world.case, "consent_revocation", data)
+    documents.send_for_signature(actor, revocation)
+    for signer in revocation.signers:
+        job = documents.sign(
+            actor,
+            revocation,
+            signer,
+            typed_name=signer.name,
+            typed_attested=True,
+            shown_content_sha256=revocation.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    assert run_job(job.id)
+    status = consent.release_status(release)
+    assert status.state == "revoked"
+    assert status.since.replace(tzinfo=None) == received

@@ -6,10 +6,6 @@ Create Date: 2026-11-25 14:04:05.294725
 
 """
 
-from alembic import op
-import sqlalchemy as sa
-
-
 # revision identifiers, used by Alembic.
 revision = "d40cd5d75e4a"
 down_revision = ("6268d14c95b2", "bb872d19bdb6")

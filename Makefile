@@ -7,7 +7,7 @@ PORT ?= 5000
 export FORMS_INSTANCE ?= $(CURDIR)/instance
 run: export FORMS_COOKIE_SECURE ?= 0
 
-.PHONY: run test setup system-deps lint format clean
+.PHONY: run test setup system-deps lint format clean translations
 
 run: setup
 	$(BIN)/forms-service init
@@ -21,7 +21,9 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-setup: system-deps $(VENV)/.installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard forms_service/translations/*/LC_MESSAGES/messages.po))
+
+setup: system-deps $(VENV)/.installed $(CATALOGS)
 
 system-deps:
 	@bash scripts/install-system-deps.sh --browser
@@ -31,6 +33,18 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
+
+# The compiled catalogs the app loads are built here from the .po files git keeps.
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
+
+# After changing a page's words: refresh the template and the catalogs, translate what
+# `tests/test_translations.py` lists as missing, then `make setup` compiles them.
+translations: setup
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
+		--add-comments=TRANSLATORS: -o forms_service/translations/messages.pot .
+	$(BIN)/pybabel update -i forms_service/translations/messages.pot \
+		-d forms_service/translations --no-location --width 100
 
 lint: setup
 	$(BIN)/ruff check .

@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     Config.check(app.config)
     folder.mkdir(parents=True, exist_ok=True)
 
-    from . import database, web
+    from . import database, i18n, web
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .rendering import queue
 
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     database.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     queue.init_app(app)
 

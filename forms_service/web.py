@@ -4,6 +4,7 @@ manager's user loader."""
 import uuid
 
 from flask import Flask, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -29,7 +30,9 @@ def signature_svg(signer) -> Markup:
     if signer.ink:
         return Markup(render_svg(parse_ink(signer.ink)))  # noqa: S704 (numbers we generated)
     if signer.typed_name:
-        return Markup('<span class="typed-signature">{} (typed)</span>').format(signer.typed_name)
+        return Markup('<span class="typed-signature">{}</span>').format(
+            _("%(name)s (typed)", name=signer.typed_name)
+        )
     return Markup("")
 
 
@@ -53,7 +56,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(exc):
-        return error_page(404, "Not found", "There is nothing here, or you may not see it.")
+        return error_page(404, _("Not found"), _("There is nothing here, or you may not see it."))
 
     @app.errorhandler(403)
     @app.errorhandler(PermissionDenied)
@@ -61,37 +64,37 @@ def init_app(app: Flask) -> None:
         message = (
             str(exc)
             if isinstance(exc, PermissionDenied) and str(exc)
-            else ("Your role does not allow this.")
+            else _("Your role does not allow this.")
         )
-        return error_page(403, "Not allowed", message)
+        return error_page(403, _("Not allowed"), message)
 
     @app.errorhandler(RuleViolation)
     def rule_violation(exc):
-        return error_page(409, "This cannot be done", str(exc))
+        return error_page(409, _("This cannot be done"), str(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return error_page(400, "The page expired", "Go back, reload the page and try again.")
+        return error_page(400, _("The page expired"), _("Go back, reload the page and try again."))
 
     @app.errorhandler(413)
     def too_large(exc):
-        return error_page(413, "Too large", "What you sent is too large.")
+        return error_page(413, _("Too large"), _("What you sent is too large."))
 
     @app.errorhandler(405)
     def not_allowed(exc):
-        return error_page(405, "Not possible here", "This page cannot be used that way.")
+        return error_page(405, _("Not possible here"), _("This page cannot be used that way."))
 
     @app.errorhandler(500)
     def server_error(exc):
         return error_page(
             500,
-            "Something went wrong",
-            "Please try again. If it happens again, tell your administrator.",
+            _("Something went wrong"),
+            _("Please try again. If it happens again, tell your administrator."),
         )
 
     @app.errorhandler(429)
     def too_many(exc):
-        return error_page(429, "Too many attempts", "Wait a minute, then try again.")
+        return error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
 
     from .formatting import date_time, long_date
     from .forms import get_form_type

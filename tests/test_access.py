@@ -260,6 +260,7 @@ ROUTES = [
     Route("workflows.respond", "POST", FILL, 400, GRIEVANCE),
     Route("workflows.revoke", "POST", FILL, 302, DOCUMENT),
     Route("workflows.close", "POST", FILL, 302, CASE),
+    Route("workflows.plan_update", "POST", FILL, 409, CASE),  # 409: no signed plan yet
 ]
 USERS = {
     "case_manager": Role.CASE_MANAGER,

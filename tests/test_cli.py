@@ -66,7 +66,9 @@ def test_forms_lists_each_form_type_with_its_template_versions_and_languages(bar
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     at = lines.index("consent_release: Consent to Release Information")
-    assert lines[at + 1].startswith("  v1 effective 2026-11-25") and lines[at + 1].endswith(": en")
+    assert lines[at + 1].startswith("  v1 effective 2026-11-25") and lines[at + 1].endswith(
+        ": ar, en, es"
+    )
 
 
 def test_an_unknown_form_type_is_refused_naming_the_known_ones(bare_app):
@@ -156,7 +158,7 @@ def test_a_language_without_a_template_exits_1_and_writes_nothing(bare_app, tmp_
         bare_app, "render", "consent_release", "--data", data, "--out", str(out), "--lang", "xx"
     )
     assert result.exit_code == 1
-    assert "'xx'" in result.stderr and "available: en" in result.stderr
+    assert "'xx'" in result.stderr and "available: ar, en, es" in result.stderr
     assert not out.exists()
 
 

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from signatures import InkError, canonical_json, ink_sha256, parse_ink, render_png
@@ -21,10 +22,12 @@ from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
 from ..forms.registry import People, Person
+from ..i18n import language_name
 from ..rendering.models import RenderJob
 from ..rendering.service import template_store
 from .models import Document, DocumentStatus, Signer, SignerStatus
 
+INTERPRETER = "interpreted_by"  # in a document's data: who read an English form to the client
 IN_PERSON_TABLET = "in_person_tablet"
 STAFF_SESSION = "staff_session"
 ONE_TIME_LINK = "one_time_link"
@@ -35,7 +38,16 @@ def _new_reference(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(5).upper()}"
 
 
-def start_document(actor: Actor, case: Case, form_type_name: str, data: dict) -> Document:
+def start_document(
+    actor: Actor,
+    case: Case,
+    form_type_name: str,
+    data: dict,
+    language: str | None = None,
+    interpreter: dict | None = None,
+) -> Document:
+    """A draft in `language` (default: the client's preferred language); `interpreter`
+    ({"name", "language"}) when an English form is read to the client by an interpreter."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     if case.status != "open":
@@ -49,7 +61,10 @@ def start_document(actor: Actor, case: Case, form_type_name: str, data: dict) ->
         reference=_new_reference(form_type.prefix),
         data=data,
         created_by_id=user.id,
+        language=language or case.client.preferred_language,
     )
+    if interpreter:
+        document.data = {**data, INTERPRETER: _interpreter(interpreter)}
     db.session.add(document)
     db.session.flush()
     audit.record(actor, "document.create", document, form_type=form_type.name)
@@ -69,7 +84,8 @@ def update_draft(actor: Actor, document: Document, data: dict) -> Document:
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
         raise RuleViolation("This form was sent for signature; it can no longer be changed.")
-    document.data = data
+    kept = {INTERPRETER: document.data[INTERPRETER]} if INTERPRETER in document.data else {}
+    document.data = {**data, **kept}
     audit.record(actor, "document.update", document)
     return document
 
@@ -122,6 +138,7 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
         raise InvalidInput(missing)
     store = template_store()
     version = store.current(document.form_type)
+    _check_language(document, form_type, version.languages)
     template = store.load(version, document.language)
     document.template_version = version.number
     document.template_sha256 = hashlib.sha256(template).hexdigest()
@@ -144,6 +161,39 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
     db.session.flush()
     audit.record(actor, "document.send", document, content_sha256=document.content_sha256)
     return document
+
+
+def _interpreter(given: dict) -> dict:
+    name = " ".join(str(given.get("name") or "").split())
+    language = " ".join(str(given.get("language") or "").split())
+    if not name or not language or len(name) > 200 or len(language) > 100:
+        raise InvalidInput(
+            {INTERPRETER: ["Give the interpreter's name and the language they interpret into."]}
+        )
+    return {"name": name, "language": language}
+
+
+def _check_language(document: Document, form_type, languages: list[str]) -> None:
+    """Language access for vital documents: the client's language (or another they chose), or
+    English with an interpreter's attestation; a missing translation is refused, never
+    printed in English instead. Other forms fall back to English."""
+    preferred = document.client.preferred_language
+    english_without_help = (
+        document.language == "en" and preferred != "en" and INTERPRETER not in document.data
+    )
+    if document.language in languages and not (form_type.vital and english_without_help):
+        return
+    if not form_type.vital:
+        document.language = "en"
+        return
+    offered = ", ".join(language_name(code) for code in languages)
+    raise RuleViolation(
+        f"{form_type.title} is a vital document: the client reads "
+        f"{language_name(preferred)}, and this form is not sent in English without help. "
+        f"Its template is offered in: {offered}. Choose one of those the client reads, or "
+        "English with an interpreter: give the interpreter's name and the language they "
+        "interpret into, and the form will carry their attestation."
+    )
 
 
 def next_signer(document: Document) -> Signer | None:
@@ -176,11 +226,13 @@ def _signature_image(ink_payload: str, typed_name: str, typed_attested: bool):
         name = " ".join(typed_name.split())
         errors = {}
         if not name:
-            errors["typed_name"] = ["Type your full name to sign without drawing."]
+            errors["typed_name"] = [gettext("Type your full name to sign without drawing.")]
         elif len(name) > 200:
-            errors["typed_name"] = ["The name is too long: at most 200 characters."]
+            errors["typed_name"] = [gettext("The name is too long: at most 200 characters.")]
         if not typed_attested:
-            errors["typed_attested"] = ["Tick the box to confirm the typed name is your signature."]
+            errors["typed_attested"] = [
+                gettext("Tick the box to confirm the typed name is your signature.")
+            ]
         if errors:
             raise InvalidInput(errors)
         digest = hashlib.sha256(f"typed:{name}".encode()).hexdigest()
@@ -225,7 +277,11 @@ def record_signature(
         raise RuleViolation("The document changed while it was on screen; please reload it.")
     if not esign_accepted:
         raise InvalidInput(
-            {"esign_accepted": ["Tick the box to agree to sign electronically, or ask for paper."]}
+            {
+                "esign_accepted": [
+                    gettext("Tick the box to agree to sign electronically, or ask for paper.")
+                ]
+            }
         )
     now = utcnow()
     signer.status = SignerStatus.SIGNED
@@ -293,9 +349,13 @@ def decline(actor: Actor, document: Document, signer: Signer, reason: str) -> Do
     _close_pending_signer(actor, document, signer)
     reason = " ".join(reason.split())
     if not reason:
-        raise InvalidInput({"reason": ["Say why, in a few words (for example: want to think)."]})
+        raise InvalidInput(
+            {"reason": [gettext("Say why, in a few words (for example: want to think).")]}
+        )
     if len(reason) > 1000:
-        raise InvalidInput({"reason": ["The reason is too long: at most 1,000 characters."]})
+        raise InvalidInput(
+            {"reason": [gettext("The reason is too long: at most 1,000 characters.")]}
+        )
     signer.status = SignerStatus.DECLINED
     signer.declined_reason = reason
     document.status = DocumentStatus.DECLINED

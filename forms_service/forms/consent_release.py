@@ -4,39 +4,50 @@ Part 2 when substance-use treatment records are included; seeds 000 and 004)."""
 from datetime import date, timedelta
 
 from docxtpl import Listing
+from flask_babel import gettext
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, MultiCheckboxField, Text, choices, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
 # Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
 CATEGORIES = {
     "housing": (
-        "Housing status and history",
-        "Where you live or stay now, where you have lived, and your housing applications.",
+        N_("Housing status and history"),
+        N_("Where you live or stay now, where you have lived, and your housing applications."),
     ),
-    "income": ("Income and benefits", "Your income, benefits, and work."),
-    "identity": ("Identity and contact details", "Your name, date of birth, ID and phone."),
-    "case_plan": ("Case plan and progress", "Your goals, your case plan and how it is going."),
-    "health": ("Physical health", "Health conditions, disabilities and treatment."),
-    "mental_health": ("Mental health", "Mental health conditions and treatment."),
+    "income": (N_("Income and benefits"), N_("Your income, benefits, and work.")),
+    "identity": (
+        N_("Identity and contact details"),
+        N_("Your name, date of birth, ID and phone."),
+    ),
+    "case_plan": (
+        N_("Case plan and progress"),
+        N_("Your goals, your case plan and how it is going."),
+    ),
+    "health": (N_("Physical health"), N_("Health conditions, disabilities and treatment.")),
+    "mental_health": (N_("Mental health"), N_("Mental health conditions and treatment.")),
     "substance_use": (
-        "Substance use treatment records",
-        "Records of treatment for alcohol or drug use (protected by 42 CFR Part 2).",
+        N_("Substance use treatment records"),
+        N_("Records of treatment for alcohol or drug use (protected by 42 CFR Part 2)."),
     ),
-    "criminal_history": ("Criminal history", "Arrests, convictions, probation and parole."),
+    "criminal_history": (
+        N_("Criminal history"),
+        N_("Arrests, convictions, probation and parole."),
+    ),
     "sud_counseling_notes": (
-        "Substance use counseling notes",
-        "Notes your counselor wrote about counseling sessions (42 CFR 2.31(b)).",
+        N_("Substance use counseling notes"),
+        N_("Notes your counselor wrote about counseling sessions (42 CFR 2.31(b))."),
     ),
 }
 SUD_CATEGORIES = {"substance_use", "sud_counseling_notes"}
-RECIPIENT_TYPES = {"agency": "Agency", "person": "Person"}
+RECIPIENT_TYPES = {"agency": N_("Agency"), "person": N_("Person")}
 
-CLIENT = SignerRole("client", "Client", staff=False)
-CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 
 class ConsentReleaseForm(BaseForm):
@@ -117,24 +128,30 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 
 
 def end_text(data: dict) -> str:
-    parts = []
-    if data.get("end_date"):
-        parts.append(f"on {long_date(data['end_date'])}")
-    if data.get("end_event"):
-        parts.append(f"when {data['end_event']}")
-    return ", or ".join(parts) + (", whichever comes first" if len(parts) == 2 else "")
+    """When the consent ends, as the rest of "This consent ends …", in the current language."""
+    on = long_date(data.get("end_date"))
+    event = data.get("end_event")
+    if on and event:
+        return gettext(
+            "on %(date)s, or when %(event)s, whichever comes first", date=on, event=event
+        )
+    if on:
+        return gettext("on %(date)s", date=on)
+    return gettext("when %(event)s", event=event) if event else ""
 
 
 def context(data: dict, common: dict) -> dict:
     categories = data.get("categories") or []
     agency = common["agency"]
+    recipient_type = RECIPIENT_TYPES[data["recipient_type"]]
     return {
         "consent": {
             "recipient_name": data["recipient_name"],
-            "recipient_type_label": RECIPIENT_TYPES[data["recipient_type"]],
+            "recipient_type_label": gettext(recipient_type),
             "recipient_contact": data.get("recipient_contact") or "",
             "categories": [
-                {"label": CATEGORIES[c][0], "description": CATEGORIES[c][1]} for c in categories
+                {"label": gettext(CATEGORIES[c][0]), "description": gettext(CATEGORIES[c][1])}
+                for c in categories
             ],
             "other_information": data.get("other_information") or "",
             "purpose": Listing(data["purpose"]),
@@ -145,10 +162,10 @@ def context(data: dict, common: dict) -> dict:
             "representative_signs": bool(data.get("representative_signs")),
             "representative_name": data.get("representative_name") or "",
             "representative_authority": data.get("representative_authority") or "",
-            "revocation_how": (
-                f"Write to {agency['name']}, {agency['address']}, or tell your case manager, "
-                "who will help you put it in writing. You can also call "
-                f"{agency['phone']} to ask how."
+            "revocation_how": gettext(
+                "Write to %(name)s, %(address)s, or tell your case manager, who will help you "
+                "put it in writing. You can also call %(phone)s to ask how.",
+                **agency,
             ),
         }
     }
@@ -157,7 +174,7 @@ def context(data: dict, common: dict) -> dict:
 def signers(data: dict, people: People) -> list[SignerSpec]:
     if data.get("representative_signs"):
         representative = Person(data["representative_name"])
-        first = SignerSpec(CLIENT, representative, "Legal representative of the client")
+        first = SignerSpec(CLIENT, representative, N_("Legal representative of the client"))
     else:
         first = SignerSpec(CLIENT, people.client, CLIENT.label)
     return [first, SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label)]
@@ -187,8 +204,9 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        vital=True,
         name="consent_release",
-        title="Consent to Release Information",
+        title=N_("Consent to Release Information"),
         prefix="CR",
         form_class=ConsentReleaseForm,
         signer_roles=(CLIENT, CASE_MANAGER),

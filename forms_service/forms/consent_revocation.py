@@ -123,6 +123,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        vital=True,
         name="consent_revocation",
         title="Revocation of Consent to Release Information",
         prefix="RV",

@@ -169,6 +169,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        vital=True,
         workflow_step=True,
         name="final_decision",
         title="Notice of Final Decision on Appeal",

@@ -18,11 +18,12 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from ..errors import RuleViolation
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Rows, Text, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
-SUPERVISOR = SignerRole("supervisor", "Supervisor who approved", staff=True)
+CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
+SUPERVISOR = SignerRole("supervisor", N_("Supervisor who approved"), staff=True)
 DEFAULT_APPEAL_DAYS = 10
 
 
@@ -259,9 +260,10 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        vital=True,
         workflow_step=True,
         name="termination_notice",
-        title="Notice of Termination of Services",
+        title=N_("Notice of Termination of Services"),
         prefix="TN",
         form_class=TerminationNoticeForm,
         signer_roles=(CASE_MANAGER, SUPERVISOR),

@@ -9,6 +9,7 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from flask import current_app
+from flask_babel import force_locale, gettext
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from PIL import Image
@@ -123,6 +124,7 @@ def signature_image(tpl: DocxTemplate, png: bytes) -> InlineImage:
 
 
 def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion) -> dict:
+    """The template's values, in the current locale (`render_docx` forces the document's)."""
     form_type = get_form_type(inp.form_type)
     common = {
         "agency": {
@@ -132,7 +134,7 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
         },
         "document": {
             "id": inp.reference,
-            "title": form_type.title,
+            "title": gettext(form_type.title),
             "template_version": str(version.number),
             "created_on": long_date(inp.created_on),
         },
@@ -143,7 +145,7 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
         "case": {"number": inp.case_number},
         "signers": [
             {
-                "role_label": s.role_label,
+                "role_label": gettext(s.role_label),
                 "name": s.name,
                 "signed_at": s.signed_at,
                 "image": signature_image(tpl, s.png) if s.png else "",
@@ -167,7 +169,15 @@ def render_docx(
     # StrictUndefined: a template asking for a value the context lacks fails loudly instead of
     # printing a blank into a legal document.
     env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    tpl.render(build_context(tpl, inp, version), jinja_env=env)
+    with force_locale(inp.language):  # the form's own words, dates and labels: its language
+        tpl.render(build_context(tpl, inp, version), jinja_env=env)
+    interpreter = inp.data.get("interpreted_by")
+    if interpreter:  # an English form read to the client in their language (vital documents)
+        tpl.docx.add_paragraph(
+            f"Interpreter's attestation: I, {interpreter['name']}, interpreted this form into "
+            f"{interpreter['language']} for {inp.client_name}, completely and accurately, before "
+            "it was signed."
+        )
     title = get_form_type(inp.form_type).title
     set_metadata(
         tpl.docx,

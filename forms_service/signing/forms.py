@@ -1,23 +1,24 @@
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
 
 
 class SignForm(FlaskForm):
-    ink = HiddenField("Signature")
-    typed_name = StringField("Type your full name", [Length(max=200)])
-    typed_attested = BooleanField("I mean this typed name as my signature.")
+    ink = HiddenField(_l("Signature"))
+    typed_name = StringField(_l("Type your full name"), [Length(max=200)])
+    typed_attested = BooleanField(_l("I mean this typed name as my signature."))
     content_sha256 = HiddenField()
     # One key per page view: a double tap or a retried submission signs once.
     submission_key = HiddenField(default=lambda: secrets.token_hex(16))
-    esign_accepted = BooleanField("I agree to sign this form electronically.")
+    esign_accepted = BooleanField(_l("I agree to sign this form electronically."))
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField("Why not? (a few words are enough)", [Length(max=1000)])
+    reason = TextAreaField(_l("Why not? (a few words are enough)"), [Length(max=1000)])
 
 
 class UnlockForm(FlaskForm):
-    secret = StringField("Staff: password or PIN")
+    secret = StringField(_l("Staff: password or PIN"))

@@ -22,6 +22,7 @@ class Kiosk:
     signer_id: str
     staff_id: str
     last_seen: float
+    language: str = "en"  # of the kiosk's pages: the client's, or the one they pick
 
     def as_session(self) -> dict:
         return asdict(self)
@@ -38,7 +39,13 @@ def start(actor: Actor, document: Document, signer: Signer, now: float | None = 
     if signer.user_id is not None:
         raise RuleViolation("Staff sign at their own desk, not on the client's tablet.")
     audit.record(actor, "kiosk.start", document, signer=signer.name)
-    return Kiosk(str(document.id), str(signer.id), str(user.id), now or time.time())
+    return Kiosk(
+        str(document.id),
+        str(signer.id),
+        str(user.id),
+        now or time.time(),
+        document.client.preferred_language,
+    )
 
 
 def expired(kiosk: Kiosk, timeout: float, now: float | None = None) -> bool:

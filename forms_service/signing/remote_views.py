@@ -13,6 +13,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -27,6 +30,7 @@ from ..documents import service as documents
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db, limiter
 from ..forms import get_form_type
+from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
 from ..web import current_actor
 from . import remote
@@ -39,13 +43,20 @@ SIGNED = "remote_signed_token"  # the token this browser signed with: a retry la
 
 
 class DobForm(FlaskForm):
-    answer = DateField("Your date of birth", [InputRequired()])
-    wrong_format = "Enter your date of birth: day, month and year."
+    answer = DateField(_l("Your date of birth"), [InputRequired()])
+    wrong_format = _l("Enter your date of birth: day, month and year.")
 
 
 class CodeForm(FlaskForm):
-    answer = StringField("Your 6-digit code", [InputRequired(), Regexp(r"^\s*(\d\s*){6}$")])
-    wrong_format = "Enter the 6 digits of the code, for example 123456."
+    answer = StringField(_l("Your 6-digit code"), [InputRequired(), Regexp(r"^\s*(\d\s*){6}$")])
+    wrong_format = _l("Enter the 6 digits of the code, for example 123456.")
+
+
+@bp.before_request
+def signer_language():
+    """Before the link is known, the phone's language; once it is, the client's."""
+    if request.endpoint in PUBLIC:
+        client_language(request.accept_languages.best_match(LANGUAGES))
 
 
 def _visitor() -> tuple[str | None, str]:
@@ -60,15 +71,15 @@ def _message(title: str, message: str, status: int):
 def link_does_not_work(exc):
     db.session.commit()  # the audit of why (and a lock) is kept although the answer is 404
     return _message(
-        "This link does not work",
-        "Ask the person who sent it to you for a new link, or to sign in person.",
+        _("This link does not work"),
+        _("Ask the person who sent it to you for a new link, or to sign in person."),
         404,
     )
 
 
 @bp.errorhandler(429)
 def too_many(exc):
-    return _message("Too many attempts", "Wait a minute, then try again.", 429)
+    return _message(_("Too many attempts"), _("Wait a minute, then try again."), 429)
 
 
 @bp.errorhandler(CSRFError)
@@ -76,7 +87,9 @@ def page_expired(exc):
     """As the app's page, but on the signer's phone without its way back into the app."""
     template = "signing/remote_message.html" if request.endpoint in PUBLIC else "error.html"
     return render_template(
-        template, title="The page expired", message="Go back, reload the page and try again."
+        template,
+        title=_("The page expired"),
+        message=_("Go back, reload the page and try again."),
     ), 400
 
 
@@ -105,6 +118,7 @@ def identity(token):
         return redirect(url_for("remote.thanks"))
     ip, user_agent = _visitor()
     link = remote.open_link(token, ip, user_agent)
+    client_language(link.signer.document.client.preferred_language)
     if session.get(VERIFIED) == str(link.id):
         audit.record(
             remote.LinkVisitor(None, ip, user_agent, link.signer.name),
@@ -121,8 +135,11 @@ def identity(token):
         db.session.commit()  # the wrong answer counts although the page answers 400
         left = remote.attempts_left(link)
         form.answer.errors = [
-            f"That does not match. Check it and try again ({left} "
-            f"{'try' if left == 1 else 'tries'} left)."
+            ngettext(
+                "That does not match. Check it and try again (%(num)d try left).",
+                "That does not match. Check it and try again (%(num)d tries left).",
+                left,
+            )
         ]
     elif form.answer.errors:
         form.answer.errors = [form.wrong_format]
@@ -135,6 +152,7 @@ def sign(token):
         return redirect(url_for("remote.thanks"))  # a double tap or a retry after a dropout
     ip, user_agent = _visitor()
     link = remote.open_link(token, ip, user_agent)
+    client_language(link.signer.document.client.preferred_language)
     verified = session.get(VERIFIED) == str(link.id)
     if not verified:
         return redirect(url_for("remote.identity", token=token))
@@ -157,7 +175,7 @@ def sign(token):
             for name, messages in exc.errors.items():
                 form[name].errors = messages
         except RuleViolation as exc:  # e.g. the document changed while it was on screen
-            return _message("This cannot be signed now", str(exc), 409)
+            return _message(_("This cannot be signed now"), str(exc), 409)
         else:
             if job is not None:
                 after_commit(lambda: enqueue(job.id))
@@ -172,8 +190,8 @@ def thanks():
     if SIGNED not in session:
         return link_does_not_work(None)
     return _message(
-        "Thank you. Your signature is saved.",
-        "You can close this page now. Your case manager will give you a copy of the form.",
+        _("Thank you. Your signature is saved."),
+        _("You can close this page now. Your case manager will give you a copy of the form."),
         200,
     )
 

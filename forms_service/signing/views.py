@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user
 
 from ..accounts.service import Actor
@@ -22,6 +23,7 @@ from ..documents.models import SignerStatus
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
+from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
 from ..web import current_actor
 from . import kiosk as kiosks
@@ -34,6 +36,7 @@ KIOSK_ENDPOINTS = {
     "signing.kiosk_decline",
     "signing.kiosk_paper",
     "signing.kiosk_still_here",
+    "signing.kiosk_language",
     "signing.kiosk_unlock",
     "static",
 }
@@ -95,12 +98,12 @@ def sign(document_id, signer_id):
     document = service.get_document(actor, document_id, audit_view=False)
     signer = service.get_signer(actor, document, signer_id)
     if signer.user_id is None:
-        flash("Clients sign on the tablet: use “Hand the tablet to …”.")
+        flash(gettext("Clients sign on the tablet: use “Hand the tablet to …”."))
         return redirect(url_for("documents.show", document_id=document.id))
     form = SignForm()
     if form.validate_on_submit():
         if _sign(actor, document, signer, form):
-            flash("Signed.")
+            flash(gettext("Signed."))
             return redirect(url_for("documents.show", document_id=document.id))
         return _sign_page(document, signer, form, 400, on_tablet=False)
     audit.record(actor, "document.view_for_signing", document, signer=signer.name)
@@ -130,6 +133,7 @@ def _kiosk_state():
     if not data:
         return None, False
     kiosk = kiosks.Kiosk(**data)
+    client_language(kiosk.language)
     if kiosks.expired(kiosk, current_app.config["KIOSK_TIMEOUT"]):
         return kiosk, True
     session["kiosk"] = kiosks.touch(kiosk).as_session()
@@ -237,6 +241,19 @@ def kiosk_still_here():
     return ("", 409) if expired else ("", 204)
 
 
+@bp.route("/kiosk/language", methods=["POST"])
+def kiosk_language():
+    """The client picks the language of the kiosk's pages; the document keeps its own."""
+    kiosk, expired = _kiosk_state()
+    if kiosk is None:
+        return _no_kiosk()
+    language = request.form.get("language", "")
+    if not expired and language in LANGUAGES and UnlockForm().validate_on_submit():
+        kiosk.language = language
+        session["kiosk"] = kiosk.as_session()
+    return redirect(url_for("signing.kiosk"))
+
+
 @bp.route("/kiosk/unlock", methods=["POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def kiosk_unlock():
@@ -244,6 +261,7 @@ def kiosk_unlock():
     if not data:
         return _no_kiosk()
     kiosk = kiosks.Kiosk(**data)
+    client_language(kiosk.language)
     form = UnlockForm()
     if form.validate_on_submit():
         try:

@@ -23,7 +23,8 @@ import io
 import tomllib
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docx import Document
@@ -271,6 +272,60 @@ def add_numbering(doc) -> dict[str, int]:
     return {"heading": heading_num, "bullet": bullet_num}
 
 
+# --------------------------------------------------------------------------- languages
+
+# The words of the template being built, for a language other than English: English text ->
+# its translation. A body is written once, in English; each part of a paragraph (one run) is
+# looked up here, so a translation keeps the Jinja tags, which are never translated.
+_TEXTS: ContextVar[dict[str, str] | None] = ContextVar("texts", default=None)
+RIGHT_TO_LEFT = {"ar"}
+DOC_LANGUAGE = {"en": "en-US", "es": "es-US", "ar": "ar-SA"}
+
+
+def tr(text: str) -> str:
+    texts = _TEXTS.get()
+    if texts is None or not text.strip() or text.lstrip().startswith(("{{", "{%")):
+        return text
+    if text not in texts:
+        raise KeyError(f"no translation for {text!r}")
+    return texts[text]
+
+
+def _insert_in_order(parent, child, successors: tuple[str, ...]) -> None:
+    if parent.find(child.tag) is None:
+        parent.insert_element_before(child, *successors)
+
+
+_PPR_AFTER_BIDI = (
+    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+_RPR_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_TBLPR_AFTER_BIDI = (
+    "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+    "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
+    "w:tblPrChange",
+)  # fmt: skip
+
+
+def right_to_left(parts) -> None:
+    """Make every paragraph, run and table of these parts right to left (Word and LibreOffice
+    read w:bidi, w:rtl and w:bidiVisual); python-docx has no API for them."""
+    for part in parts:
+        root = part.element
+        for p in root.iter(qn("w:p")):
+            _insert_in_order(p.get_or_add_pPr(), parse_xml(f"<w:bidi {nsdecls('w')}/>"),
+                             _PPR_AFTER_BIDI)  # fmt: skip
+        for r in root.iter(qn("w:r")):
+            _insert_in_order(r.get_or_add_rPr(), parse_xml(f"<w:rtl {nsdecls('w')}/>"),
+                             _RPR_AFTER_RTL)  # fmt: skip
+        for tbl in root.iter(qn("w:tbl")):
+            _insert_in_order(tbl.tblPr, parse_xml(f"<w:bidiVisual {nsdecls('w')}/>"),
+                             _TBLPR_AFTER_BIDI)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -290,7 +345,7 @@ def para(
         parts = (parts,)
     for part in parts:
         text, fmt = (part, {}) if isinstance(part, str) else part
-        run = p.add_run(text)
+        run = p.add_run(tr(text))
         if fmt.get("bold"):
             run.bold = True
         if fmt.get("italic"):
@@ -322,7 +377,7 @@ def cell_text(cell, parts, style: str = "Form Table Text", align=None, keep_next
         parts = (parts,)
     for part in parts:
         text, fmt = (part, {}) if isinstance(part, str) else part
-        run = p.add_run(text)
+        run = p.add_run(tr(text))
         if fmt.get("bold"):
             run.bold = True
         if fmt.get("color"):
@@ -577,7 +632,7 @@ def build_header_footer(section) -> None:
     )
     p = cell_text(c3, ("Page ",), style="Footer", align=WD_ALIGN_PARAGRAPH.RIGHT)
     add_field(p, "PAGE", "1")
-    p.add_run(" of ")
+    p.add_run(tr(" of "))
     add_field(p, "NUMPAGES", "1")
     for cell in (c1, c2, c3):
         cell.paragraphs[0].paragraph_format.space_before = Pt(4)
@@ -666,6 +721,7 @@ class Template:
     version: int = 1
     effective: str = "2026-11-25"
     language: str = "en"
+    texts: dict[str, str] | None = None  # English -> this language (see `tr`); None: English
     # The style for legal text quoted word for word; consent_release v1 named it after its
     # only notice, and that name is part of its pinned bytes.
     notice_style: str = "Notice"
@@ -702,9 +758,18 @@ def build(spec: Template, build_body: Callable) -> bytes:
     section.footer_distance = Inches(0.4)
 
     setup_styles(doc, spec.notice_style)
-    build_header_footer(section)
-    # the stock body has no paragraphs; python-docx appends before sectPr
-    build_body(doc)
+    token = _TEXTS.set(spec.texts)
+    try:
+        build_header_footer(section)
+        # the stock body has no paragraphs; python-docx appends before sectPr
+        build_body(doc)
+    finally:
+        _TEXTS.reset(token)
+    if spec.language != "en":
+        lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+        lang.find(qn("w:rPr")).find(qn("w:lang")).set(qn("w:val"), DOC_LANGUAGE[spec.language])
+    if spec.language in RIGHT_TO_LEFT:
+        right_to_left([doc.part, section.header.part, section.footer.part])
 
     cp = doc.core_properties
     cp.title = spec.title
@@ -714,7 +779,7 @@ def build(spec: Template, build_body: Callable) -> bytes:
     cp.comments = f"docxtpl template built by scripts/templates/{spec.form_type}_v{spec.version}.py"
     cp.keywords = f"{spec.form_type}; version {spec.version}; {spec.language}"
     cp.category = "form template"
-    cp.language = "en-US"
+    cp.language = DOC_LANGUAGE[spec.language]
     cp.revision = 1
     cp.created = FIXED_TIME
     cp.modified = FIXED_TIME
@@ -746,9 +811,14 @@ def write_manifest(spec: Template, sha256: str) -> None:
     versions: list[dict] = []
     if manifest.exists():
         versions = tomllib.loads(manifest.read_text(encoding="utf-8")).get("versions", [])
+    files = next((v["files"] for v in versions if v.get("number") == spec.version), {})
     versions = [v for v in versions if v.get("number") != spec.version]
     versions.append(
-        {"number": spec.version, "effective": spec.effective, "files": {spec.language: sha256}}
+        {
+            "number": spec.version,
+            "effective": spec.effective,
+            "files": {**files, spec.language: sha256},
+        }
     )
     versions.sort(key=lambda v: v["number"])
     lines = [f'form_type = "{spec.form_type}"', f'title = "{spec.title}"']
@@ -764,11 +834,19 @@ def write_manifest(spec: Template, sha256: str) -> None:
     manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main(spec: Template, build_body: Callable) -> int:
-    data = build(spec, build_body)
-    spec.docx_path.parent.mkdir(parents=True, exist_ok=True)
-    spec.docx_path.write_bytes(data)
-    digest = hashlib.sha256(data).hexdigest()
-    write_manifest(spec, digest)
-    print(f"{spec.docx_path.relative_to(ROOT)}  sha256 {digest}")
+def main(
+    spec: Template, build_body: Callable, translations: dict[str, dict[str, str]] | None = None
+) -> int:
+    """Build the English file and one per language of `translations` (language -> texts)."""
+    specs = [spec] + [
+        replace(spec, language=language, texts=texts)
+        for language, texts in (translations or {}).items()
+    ]
+    for one in specs:
+        data = build(one, build_body)
+        one.docx_path.parent.mkdir(parents=True, exist_ok=True)
+        one.docx_path.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        write_manifest(one, digest)
+        print(f"{one.docx_path.relative_to(ROOT)}  sha256 {digest}")
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     NAVY,
     TEXT_W_IN,
@@ -329,4 +330,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(texts.CONSENT_RELEASE)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     TEXT_W_IN,
     Template,
@@ -232,4 +233,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(texts.TERMINATION_NOTICE)))

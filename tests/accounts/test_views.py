@@ -182,6 +182,7 @@ def limited_client(app, world, tmp_path, converter_profile):
         app.config["SQLALCHEMY_DATABASE_URI"],
         converter_profile,
         RATELIMIT_ENABLED=True,
+        SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],  # the run's schema
     )
     limited.test_client_class = RequestClient
     yield limited.test_client()

@@ -1,7 +1,8 @@
 /* The signing form: Sign is enabled once there is ink, or a typed name with its attestation;
    a check-before-you-sign step (WCAG 3.3.4); a signature sent while offline stays on the page
    and is sent again when the connection returns; in the kiosk, a warning before the screen
-   closes with a button for more time (WCAG 2.2.1). No library, no outside address. */
+   closes with a button for more time (WCAG 2.2.1). No library, no outside address. What it
+   says comes from the form's data-msg-* attributes, in the page's language. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -41,7 +42,7 @@
   var pending = null;
   function send() {
     note.hidden = false;
-    note.textContent = 'Sending your signature…';
+    note.textContent = form.getAttribute('data-msg-sending');
     fetch(form.action, { method: 'POST', body: pending, credentials: 'same-origin' })
       .then(function (response) {
         return response.text().then(function (html) {
@@ -51,8 +52,7 @@
         });
       })
       .catch(function () {
-        note.textContent = 'No connection. Your signature is kept on this page and will be ' +
-          'sent as soon as the connection returns. Please keep this page open.';
+        note.textContent = form.getAttribute('data-msg-offline');
       });
   }
   form.addEventListener('submit', function (event) {

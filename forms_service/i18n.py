@@ -1,0 +1,56 @@
+"""The language of a page. Client-facing pages speak the client's language (a vital-document
+rule, 72 FR 2732): a view names it with `client_language`. Every other page (staff) follows
+the browser's Accept-Language among the staff languages."""
+
+from babel import Locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale, refresh
+
+from .extensions import babel
+
+# The languages a client can read the signing pages in; their names in their own language,
+# as a client looks for them on the language switch.
+LANGUAGES = {"en": "English", "es": "Español", "ar": "العربية"}
+STAFF_LANGUAGES = ("en", "es")
+RIGHT_TO_LEFT = {"ar"}
+
+
+def language_name(code: str) -> str:
+    """A language named in English, for staff (e.g. "Spanish"), whatever its code."""
+    return Locale.parse(code).get_display_name("en") if code else ""
+
+
+def client_language(language: str | None) -> str:
+    """Show the rest of this request in the client's language (English if we have no
+    catalog for it)."""
+    g.client_language = language if language in LANGUAGES else "en"
+    refresh()  # a message translated earlier in the request must not fix the locale
+    return g.client_language
+
+
+def select_locale() -> str:
+    if "client_language" in g:
+        return g.client_language
+    if not has_request_context():  # a CLI command or a render worker: see force_locale
+        return "en"
+    return request.accept_languages.best_match(STAFF_LANGUAGES) or "en"
+
+
+def page_language() -> dict:
+    language = str(get_locale() or "en")
+    return {
+        "page_language": language,
+        "page_dir": "rtl" if language in RIGHT_TO_LEFT else "ltr",
+        "languages": LANGUAGES,
+    }
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(page_language)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a message defined at import time for the catalogs; it is translated where it is
+    shown, in that page's or document's language (with gettext)."""
+    return message

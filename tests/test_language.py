@@ -1,0 +1,148 @@
+"""The client's language: the kiosk speaks it (right to left for Arabic) and lets the client
+pick another; vital documents are rendered in it, or refused with the offer of English and an
+interpreter; Spanish and Arabic PDFs carry their own words."""
+
+import io
+import re
+import subprocess
+from datetime import date
+
+import pytest
+from docx import Document as Docx
+
+from forms_service.cli import main
+from forms_service.documents.service import send_for_signature, start_document
+from forms_service.errors import RuleViolation
+from forms_service.extensions import db
+from forms_service.forms import get_form_type
+from forms_service.rendering.service import RenderInput, render_docx, template_store
+from tests.conftest import CONSENT, login, post
+
+
+def _kiosk(client, world, language):
+    world.client.preferred_language = language
+    actor = world.actor(world.case_manager)
+    document = start_document(actor, world.case, "consent_release", CONSENT)
+    send_for_signature(actor, document)
+    db.session.commit()
+    login(client, world.case_manager)
+    post(client, f"/documents/{document.id}/kiosk/{document.signers[0].id}")
+    return document
+
+
+def test_the_kiosk_speaks_the_clients_language_right_to_left_for_arabic(client, world):
+    document = _kiosk(client, world, "ar")
+    assert document.language == "ar"
+    page = client.get("/kiosk").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "يُرجى القراءة والتوقيع" in page  # "please read and sign"
+    assert "الموافقة على الإفصاح عن المعلومات" in page  # the form's title
+    assert 'class="sig-pad-surface" dir="ltr"' in page  # a signature is drawn left to right
+    assert 'data-msg-offline="لا يوجد اتصال.' in page  # what sign.js says, in Arabic
+
+
+def test_the_client_picks_another_language_on_the_kiosk_and_stays_in_it(client, world):
+    document = _kiosk(client, world, "ar")
+    response = post(client, "/kiosk/language", {"language": "es"})
+    assert response.headers["Location"].endswith("/kiosk")
+    page = client.get("/kiosk").get_data(as_text=True)
+    assert '<html lang="es" dir="ltr">' in page
+    assert "por favor lea y firme" in page
+    db.session.refresh(document)
+    assert document.language == "ar"  # only the page changes, not the document
+    post(client, "/kiosk/language", {"language": "xx"})  # not offered: nothing changes
+    assert '<html lang="es"' in client.get("/kiosk").get_data(as_text=True)
+    assert client.get("/cases").headers["Location"].endswith("/kiosk")  # still in the kiosk
+
+
+def test_staff_pages_follow_the_browser_among_english_and_spanish(client, world):
+    login(client, world.case_manager)
+    page = client.get("/cases", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert '<html lang="es" dir="ltr">' in page.get_data(as_text=True)
+    page = client.get("/cases", headers={"Accept-Language": "ar"})
+    assert '<html lang="en" dir="ltr">' in page.get_data(as_text=True)
+
+
+def test_a_vital_document_without_the_clients_language_is_refused_with_an_offer(world):
+    world.client.preferred_language = "es"
+    actor = world.actor(world.case_manager)
+    data = get_form_type("consent_revocation").example()
+    assert get_form_type("consent_revocation").vital
+    document = start_document(actor, world.case, "consent_revocation", data)
+    assert document.language == "es"
+    with pytest.raises(RuleViolation, match="English with an interpreter"):
+        send_for_signature(actor, document)
+    english = start_document(actor, world.case, "consent_revocation", data, language="en")
+    with pytest.raises(RuleViolation, match="Spanish"):  # English without help is refused too
+        send_for_signature(actor, english)
+
+    interpreted = start_document(
+        actor,
+        world.case,
+        "consent_revocation",
+        data,
+        language="en",
+        interpreter={"name": "Lucía Ortega", "language": "Spanish"},
+    )
+    send_for_signature(actor, interpreted)
+    assert interpreted.status == "signing"
+    assert interpreted.data["interpreted_by"] == {"name": "Lucía Ortega", "language": "Spanish"}
+
+
+def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
+    world.client.preferred_language = "es"
+    actor = world.actor(world.case_manager)
+    document = start_document(actor, world.case, "consent_release", CONSENT)
+    send_for_signature(actor, document)
+    assert (document.language, document.status) == ("es", "signing")
+
+
+@pytest.mark.soffice
+@pytest.mark.parametrize(
+    ("form_type", "language", "phrases"),
+    [
+        ("consent_release", "es", ["Consentimiento para compartir información", "Sus derechos"]),
+        # Arabic without lam-alef: pdftotext writes that ligature's letters the other way round
+        ("consent_release", "ar", ["بياناتك", "حقوقك", "التوقيعات", "نوفمبر"]),
+        ("termination_notice", "es", ["Aviso de terminación de servicios", "de diciembre de"]),
+        ("termination_notice", "ar", ["حقك في الطعن", "التوقيعات", "ديسمبر"]),
+    ],
+)
+def test_the_example_renders_in_the_language_asked_for(
+    bare_app, tmp_path, form_type, language, phrases
+):
+    runner = bare_app.test_cli_runner()
+    example = runner.invoke(main, ["render", form_type, "--example"])
+    data = tmp_path / "example.json"
+    data.write_text(example.stdout, encoding="utf-8")
+    result = runner.invoke(
+        main, ["render", form_type, "--data", str(data), "--out", str(tmp_path), "--lang", language]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / f"{form_type}-{language}.pdf"
+    # pdftotext gives Arabic in logical order (shaped glyphs mapped back to letters), within
+    # bidi embedding marks
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(re.sub("[\u202a-\u202e]", "", text).split())
+    for phrase in phrases:
+        assert phrase in text, (phrase, text[:400])
+    assert "Your rights" not in text and "Who signs" not in text  # no English left in it
+
+
+def test_an_english_form_read_by_an_interpreter_carries_their_attestation(bare_app):
+    data = {
+        **get_form_type("consent_revocation").example(),
+        "interpreted_by": {"name": "Lucía Ortega", "language": "Spanish"},
+    }
+    with bare_app.app_context():
+        store = template_store()
+        version = store.current("consent_revocation")
+        inp = RenderInput(
+            "consent_revocation", "en", "CV-1", date(2026, 11, 25), "Agency", "1 Main St",
+            "(555) 010-0100", "María José Núñez", None, "C-1", data,
+        )  # fmt: skip
+        docx = render_docx(store.load(version, "en"), inp, version)
+    text = "\n".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
+    assert "I, Lucía Ortega, interpreted this form into Spanish for María José Núñez" in text

@@ -2,6 +2,8 @@
 only the document being signed, in large plain language, and no way to the rest of the app
 until staff unlock it. Staff sign at their own desk."""
 
+import functools
+
 from flask import (
     Blueprint,
     current_app,
@@ -187,28 +189,34 @@ def kiosk():
     return _kiosk_page(kiosk, expired)
 
 
+def _live_kiosk(view):
+    """A kiosk action: without a kiosk, staff go to their start page and others sign in; a
+    closed kiosk shows its closed page; otherwise the view gets the kiosk's document."""
+
+    @functools.wraps(view)
+    def wrapper():
+        kiosk, expired = _kiosk_state()
+        if kiosk is None:
+            return _no_kiosk()
+        if expired:
+            return redirect(url_for("signing.kiosk"))
+        return view(kiosk, *kiosks.current(kiosk))
+
+    return wrapper
+
+
 @bp.route("/kiosk/sign", methods=["POST"])
-def kiosk_sign():
-    kiosk, expired = _kiosk_state()
-    if kiosk is None:
-        return _no_kiosk()
-    if expired:
-        return redirect(url_for("signing.kiosk"))
-    document, signer = kiosks.current(kiosk)
+@_live_kiosk
+def kiosk_sign(kiosk, document, signer):
     form = SignForm()
     if form.validate_on_submit() and _sign(_kiosk_actor(kiosk), document, signer, form):
         return redirect(url_for("signing.kiosk"))
-    return _kiosk_page(kiosk, expired, form=form, status=400)
+    return _kiosk_page(kiosk, False, form=form, status=400)
 
 
 @bp.route("/kiosk/decline", methods=["POST"])
-def kiosk_decline():
-    kiosk, expired = _kiosk_state()
-    if kiosk is None:
-        return _no_kiosk()
-    if expired:
-        return redirect(url_for("signing.kiosk"))
-    document, signer = kiosks.current(kiosk)
+@_live_kiosk
+def kiosk_decline(kiosk, document, signer):
     form = DeclineForm()
     if form.validate_on_submit():
         try:
@@ -216,17 +224,12 @@ def kiosk_decline():
             return redirect(url_for("signing.kiosk"))
         except InvalidInput as exc:
             form.reason.errors = exc.errors["reason"]
-    return _kiosk_page(kiosk, expired, decline=form, status=400)
+    return _kiosk_page(kiosk, False, decline=form, status=400)
 
 
 @bp.route("/kiosk/paper", methods=["POST"])
-def kiosk_paper():
-    kiosk, expired = _kiosk_state()
-    if kiosk is None:
-        return _no_kiosk()
-    if expired:
-        return redirect(url_for("signing.kiosk"))
-    document, signer = kiosks.current(kiosk)
+@_live_kiosk
+def kiosk_paper(kiosk, document, signer):
     if UnlockForm().validate_on_submit():  # only the CSRF token is checked here
         service.choose_paper(_kiosk_actor(kiosk), document, signer)
     return redirect(url_for("signing.kiosk"))

@@ -5,29 +5,37 @@ from ..archive.service import record_for_document
 from ..audit import service as audit
 from ..cases.service import get_case
 from ..errors import InvalidInput, RuleViolation
+from ..extensions import db
 from ..forms import get_form_type
 from ..rendering.jobs import render_for_paper
+from ..rendering.service import template_store
 from ..signing.remote import active_links
 from ..web import current_actor
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
 from . import service
+from .forms import LanguageForm
 from .models import DocumentStatus
 
 bp = Blueprint("documents", __name__)
 
 
 def _save_and_maybe_send(form, document):
-    """After saving: send for signature when asked; a draft with blank required elements goes
-    back to its edit page with those elements marked."""
+    """After saving: send for signature when asked. A draft that cannot go yet (blank required
+    elements, a language the client does not read) is kept and goes back to its edit page
+    with the reason; the attempt is undone to a savepoint, never the draft."""
     if request.form.get("action") != "send":
         flash("Draft saved.")
         return redirect(url_for("documents.edit", document_id=document.id))
     try:
-        service.send_for_signature(current_actor(), document)
+        with db.session.begin_nested():
+            service.send_for_signature(current_actor(), document)
     except InvalidInput:
         flash("Draft saved. Fill in the items marked below before sending it for signature.")
         return redirect(url_for("documents.edit", document_id=document.id, check=1))
+    except RuleViolation as exc:
+        flash(f"Draft saved, not sent: {exc}")
+        return redirect(url_for("documents.edit", document_id=document.id))
     flash("Ready to sign. Hand the tablet to the signer.")
     return redirect(url_for("documents.show", document_id=document.id))
 
@@ -41,12 +49,20 @@ def new(case_id, form_type):
     if ft.workflow_step:  # written from its step on the case page, with the workflow's data
         return redirect(url_for("cases.show", case_id=case.id))
     form = ft.form_class()
-    if form.validate_on_submit():
-        document = service.start_document(actor, case, ft.name, form.to_data())
+    language = LanguageForm.offering(
+        template_store().current(ft.name).languages, case.client.preferred_language
+    )
+    if form.validate_on_submit() and language.validate_on_submit():
+        document = service.start_document(actor, case, ft.name, form.to_data(), **language.chosen())
         return _save_and_maybe_send(form, document)
     return render_template(
-        "documents/edit.html", form=form, form_type=ft, case=case, document=None
-    ), (400 if form.errors else 200)
+        "documents/edit.html",
+        form=form,
+        form_type=ft,
+        case=case,
+        document=None,
+        language_form=language,
+    ), (400 if form.errors or language.errors else 200)
 
 
 @bp.route("/documents/<document_id>/edit", methods=["GET", "POST"])

@@ -24,7 +24,7 @@ def _next_number(agency_id, year: int) -> str:
 
 
 def file_grievance(
-    actor: Actor, case: Case, data: dict, filed_on: date, helped: bool = True
+    actor: Actor, case: Case, data: dict, filed_on: date, helped: bool = True, **language
 ) -> Grievance:
     """Record a grievance; staff who write it down for the client are named as helpers."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
@@ -51,6 +51,7 @@ def file_grievance(
             "filed_on": filed_on.isoformat(),
             "response_due": grievance.response_due.isoformat(),
         },
+        **language,
     )
     documents.send_for_signature(actor, document)
     grievance.grievance_id = document.id
@@ -58,7 +59,7 @@ def file_grievance(
     return grievance
 
 
-def respond(actor: Actor, grievance: Grievance, data: dict):
+def respond(actor: Actor, grievance: Grievance, data: dict, **language):
     """The written, signed response."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Grievance, grievance.id)
@@ -73,6 +74,7 @@ def respond(actor: Actor, grievance: Grievance, data: dict):
             "grievance_number": grievance.number,
             "grievance_filed_on": grievance.filed_on.isoformat(),
         },
+        **language,
     )
     documents.send_for_signature(actor, document)
     grievance.response_id = document.id

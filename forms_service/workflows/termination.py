@@ -100,7 +100,7 @@ def _step(termination: Termination, expected: str, message: str) -> None:
         raise RuleViolation(message)
 
 
-def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User):
+def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User, **language):
     """The written notice, naming the reviewer who will hear an appeal. The appeal window is
     the agency's setting, counted from the notice date."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
@@ -118,7 +118,9 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
         "appeal_days": agency.appeal_days,
         "reviewer_name": reviewer.name,
     }
-    notice = documents.start_document(actor, termination.case, "termination_notice", data)
+    notice = documents.start_document(
+        actor, termination.case, "termination_notice", data, **language
+    )
     documents.send_for_signature(actor, notice)
     termination.notice_id = notice.id
     termination.reviewer_id = reviewer.id
@@ -135,7 +137,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     return notice
 
 
-def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: date):
+def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: date, **language):
     """The client's appeal, filed by them or for them, on time."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
@@ -147,7 +149,7 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: da
         "termination_reference": termination.notice.reference,
         "received_on": filed_on.isoformat(),
     }
-    appeal = documents.start_document(actor, termination.case, "appeal", data)
+    appeal = documents.start_document(actor, termination.case, "appeal", data, **language)
     documents.send_for_signature(actor, appeal)
     agency = termination.case.client.agency
     termination.appeal_id = appeal.id
@@ -158,7 +160,7 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: da
     return appeal
 
 
-def issue_decision(actor: Actor, termination: Termination, data: dict):
+def issue_decision(actor: Actor, termination: Termination, data: dict, **language):
     """The written final decision, by the independent reviewer only, after an appeal."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
@@ -176,7 +178,7 @@ def issue_decision(actor: Actor, termination: Termination, data: dict):
         "terminated_by": termination.terminator.name,
         "approved_by": termination.approver.name if termination.approver else "",
     }
-    decision = documents.start_document(actor, termination.case, "final_decision", data)
+    decision = documents.start_document(actor, termination.case, "final_decision", data, **language)
     documents.send_for_signature(actor, decision, reviewer=user)
     termination.decision_id = decision.id
     termination.outcome = data.get("decision")

@@ -7,9 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..cases.service import close_case, get_case
+from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
+from ..rendering.service import template_store
 from ..web import current_actor
 from . import consent, grievance, plans, termination
 from .due import whats_due
@@ -31,14 +33,20 @@ def _errors_onto(forms, exc: InvalidInput):
                 form[name].errors = messages
 
 
-def _step_page(title, case, forms, form_type=None, status=200, note=""):
+def _step_page(
+    title, case, extra, data_form=None, form_type=None, language_form=None, status=200, note=""
+):
+    forms = [f for f in (extra, data_form, language_form) if f is not None]
     return render_template(
         "workflows/step.html",
         title=title,
         case=case,
         forms=forms,
+        extra=extra,
+        form=data_form,
         form_type=form_type,
         note=note,
+        language_form=language_form,
     ), status
 
 
@@ -46,17 +54,20 @@ def _document_step(title, case, form_type_name, extra, run, note=""):
     """A step that writes a form type's document: its fields plus the step's own."""
     form_type = get_form_type(form_type_name)
     data_form = form_type.form_class()
-    forms = [f for f in (extra, data_form) if f is not None]
+    language = LanguageForm.offering(
+        template_store().current(form_type.name).languages, case.client.preferred_language
+    )
+    forms = [f for f in (extra, data_form, language) if f is not None]
     if request.method == "POST" and all(f.validate_on_submit() for f in forms):
         try:
-            document = run(data_form.to_data())
+            document = run(data_form.to_data(), **language.chosen())
         except InvalidInput as exc:
             _errors_onto(forms, exc)
         else:
             flash(f"{form_type.title} {document.reference} is ready for signatures.")
             return redirect(url_for("documents.show", document_id=document.id))
     status = 400 if request.method == "POST" else 200
-    return _step_page(title, case, forms, form_type, status, note)
+    return _step_page(title, case, extra, data_form, form_type, language, status, note)
 
 
 @bp.route("/cases/<case_id>/termination", methods=["GET", "POST"])
@@ -76,7 +87,7 @@ def conference(case_id):
             flash("Case conference recorded.")
             return redirect(url_for("cases.show", case_id=case.id))
     return _step_page(
-        "Case conference before a termination", case, [form], status=400 if form.errors else 200
+        "Case conference before a termination", case, form, status=400 if form.errors else 200
     )
 
 
@@ -90,11 +101,11 @@ def notice(termination_id):
         (str(u.id), f"{u.name} ({u.role.label})") for u in termination.eligible_reviewers(actor, t)
     ]
 
-    def run(data):
+    def run(data, **chosen):
         reviewer = next(
             u for u in termination.eligible_reviewers(actor, t) if str(u.id) == extra.reviewer.data
         )
-        return termination.issue_notice(actor, t, data, reviewer)
+        return termination.issue_notice(actor, t, data, reviewer, **chosen)
 
     return _document_step(
         "Termination notice",
@@ -118,7 +129,9 @@ def appeal(termination_id):
         t.case,
         "appeal",
         extra,
-        lambda data: termination.file_appeal(actor, t, data, extra.filed_on.data),
+        lambda data, **chosen: termination.file_appeal(
+            actor, t, data, extra.filed_on.data, **chosen
+        ),
     )
 
 
@@ -132,7 +145,7 @@ def decision(termination_id):
         t.case,
         "final_decision",
         None,
-        lambda data: termination.issue_decision(actor, t, data),
+        lambda data, **chosen: termination.issue_decision(actor, t, data, **chosen),
     )
 
 
@@ -142,16 +155,12 @@ def file_grievance(case_id):
     actor = current_actor()
     case = get_case(actor, case_id)
     extra = FiledOnForm()
-    return _document_step(
-        "Grievance",
-        case,
-        "grievance",
-        extra,
-        lambda data: (
-            grievance.file_grievance(actor, case, data, extra.filed_on.data)
-            and get_document(actor, grievance.open_grievances(actor)[-1].grievance_id)
-        ),
-    )
+
+    def run(data, **chosen):
+        filed = grievance.file_grievance(actor, case, data, extra.filed_on.data, **chosen)
+        return get_document(actor, filed.grievance_id, audit_view=False)
+
+    return _document_step("Grievance", case, "grievance", extra, run)
 
 
 @bp.route("/grievances/<grievance_id>/respond", methods=["GET", "POST"])
@@ -164,7 +173,7 @@ def respond(grievance_id):
         g.case,
         "grievance_response",
         None,
-        lambda data: grievance.respond(actor, g, data),
+        lambda data, **chosen: grievance.respond(actor, g, data, **chosen),
     )
 
 

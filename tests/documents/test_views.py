@@ -60,3 +60,39 @@ def test_a_too_long_value_is_named_and_nothing_is_saved(client, world):
     assert response.status_code == 400
     assert "Who receives the information (name) is too long" in response.get_data(as_text=True)
     assert db.session.execute(select(Document)).first() is None
+
+
+def test_the_form_language_defaults_to_the_clients_and_offers_the_templates_languages(
+    client, world
+):
+    world.client.preferred_language = "es"
+    db.session.commit()
+    login(client, world.case_manager)
+    page = client.get(f"/cases/{world.case.id}/forms/consent_release/new").get_data(as_text=True)
+    assert '<option selected value="es">Spanish</option>' in page
+    assert 'value="ar">Arabic</option>' in page
+
+
+def test_a_vital_form_without_the_clients_language_needs_an_interpreter(client, world):
+    from forms_service.forms import get_form_type
+
+    world.client.preferred_language = "es"
+    db.session.commit()
+    login(client, world.case_manager)
+    data = form_fields(get_form_type("consent_revocation").example())
+    url = f"/cases/{world.case.id}/forms/consent_revocation/new"
+    refused = post(client, url, {**data, "language": "en", "action": "send"})
+    assert refused.status_code == 302, refused.get_data(as_text=True)[-3000:]
+    document = db.session.execute(select(Document)).scalar_one()
+    assert document.status == "draft"
+    assert "interpreter" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    with_interpreter = {
+        **data,
+        "language": "en",
+        "interpreter_name": "Rosa Díaz",
+        "interpreter_language": "Spanish",
+        "action": "send",
+    }
+    assert post(client, url, with_interpreter).status_code == 302
+    sent = db.session.execute(select(Document).where(Document.id != document.id)).scalar_one()
+    assert sent.status == "signing" and sent.data["interpreted_by"]["name"] == "Rosa Díaz"

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.validators import Optional
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -24,9 +25,9 @@ REQUEST_METHODS = {
     "representative": "An advocate or representative brought it",
 }
 HEARING_FORMATS = {
-    "in_person": "In person",
-    "phone_video": "By phone or video",
-    "written": "In writing only",
+    "in_person": N_("In person"),
+    "phone_video": N_("By phone or video"),
+    "written": N_("In writing only"),
 }
 
 

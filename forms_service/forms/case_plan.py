@@ -5,29 +5,31 @@ Plan"; 001 individual development plans; 002 plan development; 004 Individual Su
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from wtforms import DateField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import NOT_CHOSEN, BaseForm, Missing, Rows, Text, choices, multiline, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
-CLIENT = SignerRole("client", "Client", staff=False)
-OTHER = SignerRole("other", "Other person in the plan", staff=False)
-CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+OTHER = SignerRole("other", N_("Other person in the plan"), staff=False)
+CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 REVIEW_DAYS = 30  # the longest a plan may go without review (seed 000); agencies may go shorter
 
 GOAL_AREAS = {
-    "housing": "Housing",
-    "income": "Income and benefits",
-    "work": "Work and education",
-    "health": "Physical health",
-    "mental_health": "Mental health",
-    "substance_use": "Alcohol or drug use",
-    "daily_living": "Daily living and money",
-    "family": "Family and relationships",
-    "legal": "Legal matters and documents",
-    "other": "Other",
+    "housing": N_("Housing"),
+    "income": N_("Income and benefits"),
+    "work": N_("Work and education"),
+    "health": N_("Physical health"),
+    "mental_health": N_("Mental health"),
+    "substance_use": N_("Alcohol or drug use"),
+    "daily_living": N_("Daily living and money"),
+    "family": N_("Family and relationships"),
+    "legal": N_("Legal matters and documents"),
+    "other": N_("Other"),
 }
 # What each objective must say (004 ISP; seed 000 plan contents), in the order staff fill it.
 OBJECTIVE_PARTS = {
@@ -178,6 +180,11 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     return missing
 
 
+def _area(key: str) -> str:
+    area = GOAL_AREAS[key]
+    return gettext(area)
+
+
 def context(data: dict, common: dict) -> dict:
     return {
         "plan": {
@@ -189,7 +196,7 @@ def context(data: dict, common: dict) -> dict:
             "strengths": multiline(data["strengths"]),
             "objectives": [
                 {
-                    "area": GOAL_AREAS[o["area"]],
+                    "area": _area(o["area"]),
                     "objective": multiline(o["objective"]),
                     "services": multiline(o["services"]),
                     "provider": o["provider"],
@@ -328,7 +335,7 @@ def summary(data: dict) -> str:
 register(
     FormType(
         name="case_plan",
-        title="Case Plan",
+        title=N_("Case Plan"),
         prefix="CP",
         form_class=CasePlanForm,
         signer_roles=(CLIENT, OTHER, CASE_MANAGER),

@@ -7,13 +7,14 @@ Process", "Confidentiality Exceptions"; 24 CFR 578.91(b)(1))."""
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
+from ..i18n import N_
 from .base import BaseForm, Missing, Text, multiline, strip
-from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES
+from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
 from .termination_notice import DEFAULT_APPEAL_DAYS
 
-CLIENT = SignerRole("client", "Client", staff=False)
-CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 
 class ClientRightsForm(BaseForm):
@@ -67,7 +68,7 @@ def context(data: dict, common: dict) -> dict:
             "appeal_days": str(data["appeal_days"]),
             "grievance_days": str(data["grievance_days"]),
             "coc_contact": multiline(data["coc_contact"]),
-            "outside_routes": list(OUTSIDE_ROUTES),
+            "outside_routes": outside_routes(),
             "explained_in": data["explained_in"],
         }
     }
@@ -102,7 +103,7 @@ def example() -> dict:
 register(
     FormType(
         name="client_rights",
-        title="Client Rights, Program Rules and Grievance Process",
+        title=N_("Client Rights, Program Rules and Grievance Process"),
         prefix="RT",
         form_class=ClientRightsForm,
         signer_roles=(CLIENT, CASE_MANAGER),

@@ -4,24 +4,26 @@ the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-CLIENT = SignerRole("client", "Client", staff=False)
-RECORDER = SignerRole("case_manager", "Staff member who received the request", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+RECORDER = SignerRole("case_manager", N_("Staff member who received the request"), staff=True)
 SIGNED_BY = {
     "client": "The client signs this form on the tablet",
     "staff_record": "Staff record the client's written request and sign",
 }
 REQUEST_METHODS = {
-    "letter": "A letter or note from the client",
-    "email": "An email from the client",
-    "text_message": "A text message from the client",
-    "other_writing": "Other writing from the client",
+    "letter": N_("A letter or note from the client"),
+    "email": N_("An email from the client"),
+    "text_message": N_("A text message from the client"),
+    "other_writing": N_("Other writing from the client"),
 }
 
 
@@ -56,7 +58,9 @@ class ConsentRevocationForm(BaseForm):
 
 def received_text(data: dict) -> str:
     received = datetime.fromisoformat(data["received_at"])
-    return f"{long_date(received.date())} at {received:%H:%M}"
+    return gettext(
+        "%(date)s at %(time)s", date=long_date(received.date()), time=f"{received:%H:%M}"
+    )
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -83,6 +87,7 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 
 def context(data: dict, common: dict) -> dict:
     staff_record = data["signed_by"] == "staff_record"
+    method = REQUEST_METHODS.get(data.get("request_method"), "")
     return {
         "revocation": {
             "release_reference": data["release_reference"],
@@ -90,7 +95,7 @@ def context(data: dict, common: dict) -> dict:
             "release_signed_on": long_date(data.get("release_signed_on")),
             "received_at": received_text(data),
             "staff_record": staff_record,
-            "request_method": REQUEST_METHODS[data["request_method"]] if staff_record else "",
+            "request_method": gettext(method) if staff_record and method else "",
             "request_details": data.get("request_details") or "",
             "client_words": data.get("client_words") or "",
         }
@@ -125,7 +130,7 @@ register(
     FormType(
         vital=True,
         name="consent_revocation",
-        title="Revocation of Consent to Release Information",
+        title=N_("Revocation of Consent to Release Information"),
         prefix="RV",
         form_class=ConsentRevocationForm,
         signer_roles=(CLIENT, RECORDER),

@@ -5,6 +5,7 @@ destination (seed 000 "Discharge Planning", "Client Exit"; 004 case closure; HMI
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from wtforms import (
     DateField,
     Form,
@@ -18,32 +19,33 @@ from wtforms import (
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import NOT_CHOSEN, BaseForm, Missing, NotInFuture, Rows, Text, choices, multiline, strip
 from .hmis_destinations import BY_CODE, DESTINATIONS, RENTAL_SUBSIDY_TYPES, RENTAL_WITH_SUBSIDY
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-CLIENT = SignerRole("client", "Client", staff=False)
-CASE_MANAGER = SignerRole("case_manager", "Case manager", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 # Why the client leaves: seed 000 "Client Exit" and 004 case closure, in one list.
 EXIT_REASONS = {
-    "positive": "Positive exit: planned move to housing",
-    "goals_met": "Goals met",
-    "requested_closure": "Client asked to close the case",
-    "left_voluntarily": "Left voluntarily: more services were recommended but not wanted",
-    "disengaged": "Stopped taking part in services",
-    "left_unknown": "Left without the case manager's knowledge",
-    "moved_away": "Moved outside the service area",
-    "police_court": "Police or court prevented further services",
-    "asked_to_leave": "Asked to leave the program, after the termination process",
+    "positive": N_("Positive exit: planned move to housing"),
+    "goals_met": N_("Goals met"),
+    "requested_closure": N_("Client asked to close the case"),
+    "left_voluntarily": N_("Left voluntarily: more services were recommended but not wanted"),
+    "disengaged": N_("Stopped taking part in services"),
+    "left_unknown": N_("Left without the case manager's knowledge"),
+    "moved_away": N_("Moved outside the service area"),
+    "police_court": N_("Police or court prevented further services"),
+    "asked_to_leave": N_("Asked to leave the program, after the termination process"),
 }
 SATISFACTION = {
-    "very_satisfied": "Very satisfied",
-    "satisfied": "Satisfied",
-    "neutral": "Neither satisfied nor dissatisfied",
-    "dissatisfied": "Dissatisfied",
-    "very_dissatisfied": "Very dissatisfied",
-    "declined": "Did not want to answer",
+    "very_satisfied": N_("Very satisfied"),
+    "satisfied": N_("Satisfied"),
+    "neutral": N_("Neither satisfied nor dissatisfied"),
+    "dissatisfied": N_("Dissatisfied"),
+    "very_dissatisfied": N_("Very dissatisfied"),
+    "declined": N_("Did not want to answer"),
 }
 YES_NO = {"yes": "Yes", "no": "No"}
 
@@ -186,6 +188,10 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 def context(data: dict, common: dict) -> dict:
     destination = BY_CODE[data["destination"]]
     subsidy = data.get("subsidy_type")
+    satisfaction = SATISFACTION[data["satisfaction"]]
+    exit_reason = EXIT_REASONS[data["exit_reason"]]
+    subsidy_label = RENTAL_SUBSIDY_TYPES[subsidy] if subsidy else ""
+    label, group = destination.label, destination.group
     return {
         "discharge": {
             "meeting_date": long_date(data["meeting_date"]),
@@ -203,17 +209,17 @@ def context(data: dict, common: dict) -> dict:
             "new_provider": data.get("new_provider") or "",
             "handoff": multiline(data.get("handoff")),
             "prevention_plan": multiline(data["prevention_plan"]),
-            "satisfaction": SATISFACTION[data["satisfaction"]],
+            "satisfaction": gettext(satisfaction),
             "satisfaction_comments": data.get("satisfaction_comments") or "",
             "follow_up": data["follow_up"] == "yes",
             "follow_up_contact": data.get("follow_up_contact") or "",
-            "exit_reason": EXIT_REASONS[data["exit_reason"]],
+            "exit_reason": gettext(exit_reason),
             "termination_reference": data.get("termination_reference") or "",
             "destination_code": str(destination.code),
-            "destination": destination.label,
-            "destination_group": destination.group,
+            "destination": gettext(label),
+            "destination_group": gettext(group),
             "subsidy_code": str(subsidy) if subsidy else "",
-            "subsidy": RENTAL_SUBSIDY_TYPES[subsidy] if subsidy else "",
+            "subsidy": gettext(subsidy_label) if subsidy_label else "",
         }
     }
 
@@ -282,7 +288,7 @@ def summary(data: dict) -> str:
 register(
     FormType(
         name="discharge_plan",
-        title="Discharge Plan",
+        title=N_("Discharge Plan"),
         prefix="DP",
         form_class=DischargePlanForm,
         signer_roles=(CLIENT, CASE_MANAGER),

@@ -4,21 +4,23 @@ that the reviewer was independent (seed 000 "Non-compliance and Exiting"; 24 CFR
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..errors import RuleViolation
 from ..formatting import long_date
+from ..i18n import N_
 from .appeal import HEARING_FORMATS
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-REVIEWER = SignerRole("reviewer", "Independent reviewer", staff=True)
+REVIEWER = SignerRole("reviewer", N_("Independent reviewer"), staff=True)
 
 DECISIONS = {
-    "upheld": "Upheld (the termination stands)",
-    "reversed": "Reversed (the termination is cancelled and services continue)",
-    "modified": "Modified (the termination is changed)",
+    "upheld": N_("Upheld (the termination stands)"),
+    "reversed": N_("Reversed (the termination is cancelled and services continue)"),
+    "modified": N_("Modified (the termination is changed)"),
 }
 
 
@@ -103,14 +105,16 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 
 
 def context(data: dict, common: dict) -> dict:
+    hearing_format = HEARING_FORMATS[data["hearing_format"]]
+    outcome_label = DECISIONS[data["decision"]]
     return {
         "decision": {
             "termination_reference": data["termination_reference"],
             "appeal_received_on": long_date(data["appeal_received_on"]),
             "hearing_date": long_date(data["hearing_date"]),
-            "hearing_format": HEARING_FORMATS[data["hearing_format"]].lower(),
+            "hearing_format": gettext(hearing_format).lower(),
             "outcome": data["decision"],
-            "outcome_label": DECISIONS[data["decision"]],
+            "outcome_label": gettext(outcome_label),
             "modification": multiline(data.get("modification")),
             "reasons": multiline(data["reasons"]),
             "decision_date": long_date(data["decision_date"]),
@@ -172,7 +176,7 @@ register(
         vital=True,
         workflow_step=True,
         name="final_decision",
-        title="Notice of Final Decision on Appeal",
+        title=N_("Notice of Final Decision on Appeal"),
         prefix="FD",
         form_class=FinalDecisionForm,
         signer_roles=(REVIEWER,),

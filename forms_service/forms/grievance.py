@@ -5,10 +5,12 @@ Process")."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -20,19 +22,37 @@ FILED_BY = {
 # Public complaint routes outside the agency and the CoC (their published national contacts).
 OUTSIDE_ROUTES = (
     {
-        "name": "U.S. Department of Housing and Urban Development (HUD), Office of Fair "
-        "Housing and Equal Opportunity",
-        "about": "Unfair treatment in housing or in a HUD-funded program because of race, color, "
-        "religion, sex, national origin, disability or family status",
+        "name": N_(
+            "U.S. Department of Housing and Urban Development (HUD), Office of Fair "
+            "Housing and Equal Opportunity"
+        ),
+        "about": N_(
+            "Unfair treatment in housing or in a HUD-funded program because of race, color, "
+            "religion, sex, national origin, disability or family status"
+        ),
         "contact": "1-800-669-9777 (TTY: dial 711) · hud.gov/fairhousing",
     },
     {
-        "name": "U.S. Department of Health and Human Services (HHS), Office for Civil Rights",
-        "about": "Unfair treatment in health or human services, or a breach of your health "
-        "privacy rights",
+        "name": N_("U.S. Department of Health and Human Services (HHS), Office for Civil Rights"),
+        "about": N_(
+            "Unfair treatment in health or human services, or a breach of your health "
+            "privacy rights"
+        ),
         "contact": "1-800-368-1019 (TDD 1-800-537-7697) · hhs.gov/ocr/complaints",
     },
 )
+
+
+def outside_routes() -> list[dict]:
+    """The outside offices a client can go to, in the current language (while a document
+    renders: the document's)."""
+    routes = []
+    for route in OUTSIDE_ROUTES:
+        name, about = route["name"], route["about"]
+        routes.append({**route, "name": gettext(name), "about": gettext(about)})
+    return routes
+
+
 # Agency-configurable; until agencies hold settings, staff confirm it on each form.
 EXAMPLE_COC_CONTACT = (
     "City of St. Louis Continuum of Care, Governance & Membership Committee, "

@@ -4,19 +4,21 @@ Process")."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
+from ..i18n import N_
 from .base import BaseForm, Missing, Text, choices, multiline, strip
-from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES
+from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-RESPONDER = SignerRole("responder", "Responding staff member", staff=True)
+RESPONDER = SignerRole("responder", N_("Responding staff member"), staff=True)
 OUTCOMES = {
-    "upheld": "Upheld: we agree with your complaint",
-    "partly_upheld": "Partly upheld: we agree with part of your complaint",
-    "not_upheld": "Not upheld: we do not agree with your complaint",
+    "upheld": N_("Upheld: we agree with your complaint"),
+    "partly_upheld": N_("Partly upheld: we agree with part of your complaint"),
+    "not_upheld": N_("Not upheld: we do not agree with your complaint"),
 }
 
 
@@ -65,6 +67,7 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 
 
 def context(data: dict, common: dict) -> dict:
+    outcome = OUTCOMES[data["outcome"]]
     return {
         "response": {
             "grievance_number": data["grievance_number"],
@@ -72,10 +75,10 @@ def context(data: dict, common: dict) -> dict:
             "response_date": long_date(data["response_date"]),
             "grievance_summary": multiline(data["grievance_summary"]),
             "findings": multiline(data["findings"]),
-            "outcome": OUTCOMES[data["outcome"]],
+            "outcome": gettext(outcome),
             "actions": multiline(data["actions"]),
             "coc_contact": multiline(data["coc_contact"]),
-            "outside_routes": list(OUTSIDE_ROUTES),
+            "outside_routes": outside_routes(),
         }
     }
 
@@ -118,7 +121,7 @@ register(
     FormType(
         workflow_step=True,
         name="grievance_response",
-        title="Response to Grievance",
+        title=N_("Response to Grievance"),
         prefix="GRR",
         form_class=GrievanceResponseForm,
         signer_roles=(RESPONDER,),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     LABEL_FILL,
     NAVY,
@@ -34,6 +35,7 @@ from _docx import (
     title_block,
     tr_tag,
 )
+from texts_case_plan import CASE_PLAN
 
 TEMPLATE = Template("case_plan", "Case Plan")
 B = {"bold": True}
@@ -180,4 +182,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(CASE_PLAN)))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     TEXT_W_IN,
     Template,
@@ -29,6 +30,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_client_rights import CLIENT_RIGHTS
 
 TEMPLATE = Template("client_rights", "Client Rights, Program Rules and Grievance Process")
 B = {"bold": True}
@@ -165,4 +167,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(CLIENT_RIGHTS)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     Template,
     bullets,
@@ -26,6 +27,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_consent_revocation import CONSENT_REVOCATION
 
 TEMPLATE = Template("consent_revocation", "Revocation of Consent to Release Information")
 B = {"bold": True}
@@ -132,4 +134,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(CONSENT_REVOCATION)))

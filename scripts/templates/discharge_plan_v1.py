@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     TEXT_W_IN,
     Template,
@@ -28,6 +29,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_discharge_plan import DISCHARGE_PLAN
 
 TEMPLATE = Template("discharge_plan", "Discharge Plan")
 B = {"bold": True}
@@ -181,4 +183,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(DISCHARGE_PLAN)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     Template,
     bullets,
@@ -26,6 +27,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_final_decision import FINAL_DECISION
 
 TEMPLATE = Template("final_decision", "Notice of Final Decision on Appeal")
 B = {"bold": True}
@@ -150,4 +152,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(FINAL_DECISION)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     TEXT_W_IN,
     Template,
@@ -26,6 +27,7 @@ from _docx import (
     spacer,
     title_block,
 )
+from texts_grievance_response import GRIEVANCE_RESPONSE
 
 TEMPLATE = Template("grievance_response", "Response to Grievance")
 B = {"bold": True}
@@ -114,4 +116,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(GRIEVANCE_RESPONSE)))

@@ -1,0 +1,37 @@
+"""The words of the ``final_decision`` template in Spanish (neutral Latin American, plain
+language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+
+FINAL_DECISION = {
+    "es": {
+        "Date of this decision: ": "Fecha de esta decisión: ",
+        "The decision on your appeal": "La decisión sobre su apelación",
+        "You appealed the decision to end your services. ": "Usted apeló la decisión de terminar sus servicios. ",
+        " heard your objections and decided: ": " escuchó sus objeciones y decidió: ",
+        ". This takes effect on ": ". Esto se aplica a partir del ",
+        "About you and your appeal": "Sus datos y su apelación",
+        "Termination notice": "Aviso de terminación",
+        "Appeal received": "Apelación recibida",
+        "Objections heard": "Objeciones escuchadas",
+        "The decision": "La decisión",
+        "The decision to end your services stands. Your services end on ": "La decisión de terminar sus servicios se mantiene. Sus servicios terminan el ",
+        "The decision to end your services is cancelled, and your services continue. This takes effect on ": "La decisión de terminar sus servicios se cancela y sus servicios continúan. Esto se aplica a partir del ",
+        "The decision to end your services is changed as follows:": "La decisión de terminar sus servicios cambia de esta forma:",
+        "This takes effect on ": "Esto se aplica a partir del ",
+        "Why": "Por qué",
+        "The reasons for this decision:": "Los motivos de esta decisión:",
+        "Who decided": "Quién decidió",
+        ", reviewed your appeal and made this decision after hearing your objections.": ", revisó su apelación y tomó esta decisión después de escuchar sus objeciones.",
+        "The reviewer is independent: ": "Quien revisó es independiente: ",
+        " did not make the decision to end your services (": " no tomó la decisión de terminar sus servicios (la tomó ",
+        " did)": ")",
+        ", did not approve it (": ", no la aprobó (la aprobó ",
+        ", and is not a subordinate of anyone who made or approved it.": " y no depende de nadie que la haya tomado o aprobado.",
+        "What happens next": "Qué pasa ahora",
+        "This is the final decision of ": "Esta es la decisión final de ",
+        " on your appeal.": " sobre su apelación.",
+        "Even if your services end, you can apply to our program again later. Ending services now does not stop you from coming back.": "Aunque sus servicios terminen, puede volver a solicitar nuestro programa más adelante. Terminar los servicios ahora no le impide regresar.",
+        "If you need help finding other services, or have questions about this decision, call ": "Si necesita ayuda para encontrar otros servicios o tiene preguntas sobre esta decisión, llame al ",
+        "Signed by the independent reviewer:": "Firma de quien revisó de forma independiente:",
+        "The client gets a copy of this decision. Document ": "La persona cliente recibe una copia de esta decisión. Documento ",
+    },
+}

@@ -33,6 +33,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from forms_service import create_app  # noqa: E402
 from forms_service.archive.search import COUNT_LIMIT, PER_PAGE, Criteria, build_query  # noqa: E402
+from forms_service.archive.service import HASHED_FIELDS  # noqa: E402
 from forms_service.cases.service import normalise_name  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 
@@ -210,30 +211,7 @@ def fill(conn, records: int, rng: random.Random) -> dict:
             (uuid.uuid4(), rng.choice(agency_ids), f"{first} {last}", rng.randrange(1, 99999))
         )
     start = datetime(2016, 1, 1, tzinfo=UTC)
-    columns = [
-        "id",
-        "agency_id",
-        "document_id",
-        "client_id",
-        "case_id",
-        "form_type",
-        "reference",
-        "version",
-        "language",
-        "client_name",
-        "search_name",
-        "case_number",
-        "template_version",
-        "template_sha256",
-        "content_sha256",
-        "docx_sha256",
-        "pdf_sha256",
-        "signers",
-        "signer_names",
-        "signed_at",
-        "archived_at",
-        "record_sha256",
-    ]
+    columns = ["id", *HASHED_FIELDS, "record_sha256"]  # the rows below follow this order
     superseded, disposed, sample = [], [], {"client": [], "case": [], "signer": []}
     with raw.cursor() as cur:
         with cur.copy(f"COPY archive_record ({', '.join(columns)}) FROM STDIN") as copy:
@@ -373,7 +351,9 @@ def timed(conn, query) -> float:
 
 
 def plan_summary(conn, query) -> str:
-    compiled = query.limit(PER_PAGE).compile(dialect=conn.dialect)
+    compiled = query.limit(PER_PAGE).compile(
+        dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+    )
     explain = f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled.string}"
     rows = conn.exec_driver_sql(explain, compiled.params).scalar_one()
     found = []

@@ -1,6 +1,7 @@
 """The `forms-service` command: set up an instance, load demo data, render, verify, apply
 retention and export a client's record."""
 
+import itertools
 import json
 import sys
 from datetime import date
@@ -168,12 +169,13 @@ def stop_converters():
 def verify():
     """Re-hash every archived file, check every seal and the audit chain; non-zero when
     anything is damaged, naming each damaged record."""
+    from .archive.copies import verify_copies
     from .archive.service import verify_records
     from .audit.service import verify_chain
 
     problems = 0
     progress = lambda n: click.echo(f"... {n} records checked", err=True)  # noqa: E731
-    for damaged in verify_records(progress):
+    for damaged in itertools.chain(verify_records(progress), verify_copies()):
         problems += 1
         r = damaged.record
         click.echo(

@@ -86,6 +86,8 @@ class CertificateData:
     client_name: str
     signers: list[SignatureEvidence]
     events: list[TrailEvent]
+    # Set on a rendering in another language than the signed original: says which it renders.
+    copy_note: str = ""
 
 
 def _xml_text(value: str) -> str:
@@ -100,6 +102,8 @@ def append_certificate(doc: DocxDocument, data: CertificateData) -> None:
     heading.paragraph_format.page_break_before = True
     _unnumbered(heading)  # the form's numbered sections end before the certificate
     doc.add_paragraph(INTRO)
+    if data.copy_note:
+        doc.add_paragraph(_xml_text(data.copy_note))
 
     _heading(doc, "Document", 2)
     form = f"{data.title} ({data.form_type})" if data.form_type else data.title

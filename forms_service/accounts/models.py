@@ -2,11 +2,12 @@ import uuid
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import CreatedMixin, IdMixin, enum_column
 from ..extensions import db
+from ..i18n import N_
 
 
 class Role(StrEnum):
@@ -21,10 +22,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.CASE_MANAGER: "Case manager",
-    Role.SUPERVISOR: "Supervisor",
-    Role.RECORDS: "Records staff",
-    Role.ADMIN: "Agency admin",
+    Role.CASE_MANAGER: N_("Case manager"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.RECORDS: N_("Records staff"),
+    Role.ADMIN: N_("Agency admin"),
 }
 
 
@@ -39,6 +40,9 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     decision_days: Mapped[int] = mapped_column(default=14, server_default="14")
     grievance_response_days: Mapped[int] = mapped_column(default=10, server_default="10")
     plan_review_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # File an English rendering beside a document signed in another language (for staff and
+    # auditors who read English); the signed original stays the client's language version.
+    file_english_copy: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):

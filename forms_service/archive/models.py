@@ -58,6 +58,26 @@ class ArchiveRecord(IdMixin, db.Model):
     document: Mapped[Document] = relationship()
 
 
+class ArchiveCopy(IdMixin, db.Model):
+    """An English rendering filed beside a record signed in another language: the same data,
+    signers and signature images, marked as a copy of the signed original (`record`), which
+    alone is what the client read and signed."""
+
+    __tablename__ = "archive_copy"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
+    language: Mapped[str] = mapped_column(String(10))
+    template_version: Mapped[int]
+    template_sha256: Mapped[str] = mapped_column(String(64))
+    docx_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)  # the verification page
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sha256 over the fields above and the original's record hash: `verify` names an edit.
+    copy_sha256: Mapped[str] = mapped_column(String(64))
+
+    record: Mapped[ArchiveRecord] = relationship()
+
+
 class AccessLog(IdMixin, db.Model):
     """Who opened which archived file, when, and why."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from ..accounts.models import Role
@@ -20,7 +21,7 @@ from ..database import utcnow
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import form_types
-from .models import ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
+from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
 from .service import blob_store
 
 DEFAULT_YEARS = 7
@@ -121,15 +122,22 @@ def dispose(actor: Actor, due: list[Due]) -> list[str]:
         )
         disposed.append(item.record)
     db.session.flush()
-    live = set()
-    if disposed:
-        kept = db.session.execute(
-            select(ArchiveRecord.pdf_sha256, ArchiveRecord.docx_sha256)
-            .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
-            .where(ArchiveDisposal.id.is_(None))
+    if not disposed:
+        return []
+    files_of = select(
+        ArchiveRecord.pdf_sha256,
+        ArchiveRecord.docx_sha256,
+        ArchiveCopy.pdf_sha256,
+        ArchiveCopy.docx_sha256,
+    ).outerjoin(ArchiveCopy, ArchiveCopy.record_id == ArchiveRecord.id)
+    kept = db.session.execute(
+        files_of.outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id).where(
+            ArchiveDisposal.id.is_(None)
         )
-        live = {sha for row in kept for sha in row}
-    files = {sha for r in disposed for sha in (r.pdf_sha256, r.docx_sha256)}
+    )
+    gone = db.session.execute(files_of.where(ArchiveRecord.id.in_([r.id for r in disposed])))
+    live = {sha for row in kept for sha in row if sha}
+    files = {sha for row in gone for sha in row if sha}  # an English copy goes with its record
     return sorted(files - live)  # bytes another record still files are kept
 
 
@@ -143,10 +151,17 @@ def set_schedule(actor: Actor, form_type: str, years: int) -> RetentionSchedule:
     """An agency admin sets how long its records of one form type are kept after closure."""
     user = require_role(actor, (Role.ADMIN,))
     if form_type not in {t.name for t in form_types()}:
-        raise InvalidInput({"form_type": ["Choose a form type."]})
+        raise InvalidInput({"form_type": [gettext("Choose a form type.")]})
     if not MINIMUM_YEARS <= years <= 100:
         raise InvalidInput(
-            {"years": [f"Keep records at least {MINIMUM_YEARS} years after case closure."]}
+            {
+                "years": [
+                    gettext(
+                        "Keep records at least %(years)s years after case closure.",
+                        years=MINIMUM_YEARS,
+                    )
+                ]
+            }
         )
     schedule = db.session.execute(
         select(RetentionSchedule).where(
@@ -165,7 +180,7 @@ def set_schedule(actor: Actor, form_type: str, years: int) -> RetentionSchedule:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
-        raise InvalidInput({"reason": ["Give the reason (at most 500 characters)."]})
+        raise InvalidInput({"reason": [gettext("Give the reason (at most 500 characters).")]})
     return reason
 
 
@@ -174,7 +189,7 @@ def place_hold(actor: Actor, record_id: str, scope: str, reason: str) -> LegalHo
     user = require_role(actor, ARCHIVE_ROLES)
     record = get_in_agency(actor, ArchiveRecord, record_id)
     if scope not in ("client", "case"):
-        raise InvalidInput({"scope": ["Choose the client or the case."]})
+        raise InvalidInput({"scope": [gettext("Choose the client or the case.")]})
     hold = LegalHold(
         agency_id=record.agency_id,
         client_id=record.client_id,
@@ -197,7 +212,7 @@ def lift_hold(actor: Actor, hold_id: str, reason: str) -> LegalHold:
     user = actor.user
     hold = get_hold(actor, hold_id)
     if hold.lifted_at is not None:
-        raise RuleViolation("This legal hold was already lifted.")
+        raise RuleViolation(gettext("This legal hold was already lifted."))
     hold.lift_reason = _reason(reason)
     hold.lifted_by_id, hold.lifted_at = user.id, utcnow()
     db.session.flush()

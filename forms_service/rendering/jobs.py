@@ -2,14 +2,15 @@
 work: it commits when it is done and leaves a failed job pending for a retry."""
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy import select
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 
 from ..accounts.service import SYSTEM, Actor
+from ..archive import copies, versions
 from ..archive import service as archive
-from ..archive import versions
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
 from ..documents.models import Document, DocumentStatus
@@ -18,6 +19,7 @@ from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..forms import get_form_type
+from ..i18n import language_name
 from ..workflows import consent
 from .models import RenderJob
 from .service import RenderInput, SignerInfo, render, template_store
@@ -25,11 +27,13 @@ from .service import RenderInput, SignerInfo, render, template_store
 MAX_ATTEMPTS = 3
 
 
-def render_input(document: Document) -> RenderInput:
+def render_input(document: Document, language: str | None = None) -> RenderInput:
+    """The document's values for its template, in its own language unless one is named."""
     agency, client = document.agency, document.client
+    language = language or document.language
     return RenderInput(
         form_type=document.form_type,
-        language=document.language,
+        language=language,
         reference=document.reference,
         created_on=document.created_at.date(),
         agency_name=agency.name,
@@ -40,9 +44,7 @@ def render_input(document: Document) -> RenderInput:
         case_number=document.case.number,
         data=document.data,
         signers=[
-            SignerInfo(
-                s.role_label, s.name, date_time(s.signed_at, document.language), s.signature_png
-            )
+            SignerInfo(s.role_label, s.name, date_time(s.signed_at, language), s.signature_png)
             for s in document.signers
         ],
     )
@@ -105,6 +107,26 @@ def render_signed(document: Document):
             f"The template of {document.reference} is not the one it was signed on."
         )
     return rendered
+
+
+def render_english_copy(document: Document, record: ArchiveRecord):
+    """The English rendering filed beside a record signed in another language: the same
+    template version, data, signers and signature images; its first line and its certificate
+    name the signed original it renders."""
+    version = template_store().version(document.form_type, document.template_version)
+    note = (
+        f"English copy for the agency's file. {document.client.full_name} read and signed "
+        f"this document in {language_name(document.language)}; the signed original is "
+        f"{document.reference} (PDF SHA-256 {record.pdf_sha256}). The signatures shown are "
+        "the ones given on that original."
+    )
+    inp = replace(render_input(document, copies.COPY_LANGUAGE), copy_note=note)
+    certificate = replace(
+        certificate_data(document),
+        copy_note=note,
+        template_sha256=version.files.get(copies.COPY_LANGUAGE, ""),  # the English file's
+    )
+    return render(inp, version, certificate)
 
 
 def render_for_paper(document: Document) -> bytes:
@@ -172,17 +194,47 @@ def run_job(job_id: uuid.UUID) -> bool:
     )
     audit.record(SYSTEM, "archive.file", record, document=document.reference)
     db.session.commit()
+    if copies.wants_copy(record):
+        file_english_copy(record.id)
     return True
 
 
-def run_pending() -> tuple[int, int]:
-    """Run every job still pending (after a crash or a failed conversion): (done, failed)."""
+def file_english_copy(record_id: uuid.UUID) -> bool:
+    """Render and file the English copy of an archived record; True when it is filed. Its own
+    unit of work: a failure never undoes the filed original, and `records_missing_copy`
+    keeps asking for it (`render-pending`, the outbox sweep)."""
+    record = db.session.get(ArchiveRecord, record_id)
+    try:
+        if copies.copy_of(record) is None:
+            copy = copies.file_copy(record, render_english_copy(record.document, record))
+            audit.record(SYSTEM, "archive.file_copy", record, pdf_sha256=copy.pdf_sha256)
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 (the original is filed; the copy is retried)
+        db.session.rollback()
+        record = db.session.get(ArchiveRecord, record_id)
+        if copies.copy_of(record) is not None:  # another runner filed it meanwhile
+            return True
+        audit.record(SYSTEM, "archive.copy_failed", record, error=str(exc)[:2000])
+        db.session.commit()
+        return False
+    return True
+
+
+def run_pending(retry_failed: bool = False) -> tuple[int, int]:
+    """Run every job still pending (after a crash or a failed conversion), with
+    `retry_failed` those that gave up too, then file the English copies still missing:
+    (done, failed)."""
+    statuses = ("pending", "failed") if retry_failed else ("pending",)
     ids = (
         db.session.execute(
-            select(RenderJob.id).where(RenderJob.status == "pending").order_by(RenderJob.created_at)
+            select(RenderJob.id)
+            .where(RenderJob.status.in_(statuses))
+            .order_by(RenderJob.created_at)
         )
         .scalars()
         .all()
     )
     done = sum(run_job(job_id) for job_id in ids)
-    return done, len(ids) - done
+    missing = copies.records_missing_copy()
+    copied = sum(file_english_copy(record_id) for record_id in missing)
+    return done + copied, len(ids) + len(missing) - done - copied

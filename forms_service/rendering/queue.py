@@ -16,9 +16,10 @@ from celery import Celery, Task
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from ..archive.copies import records_missing_copy
 from ..database import utcnow
 from ..extensions import db
-from .jobs import run_job
+from .jobs import file_english_copy, run_job
 from .models import RenderJob
 
 
@@ -74,7 +75,8 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
 
 
 def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
-    """Hand over every job still pending after `older_than` (its enqueue was lost)."""
+    """Hand over every job still pending after `older_than` (its enqueue was lost), and file
+    the English copies still missing that long after their original."""
     ids = (
         db.session.execute(
             select(RenderJob.id).where(
@@ -87,7 +89,10 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     db.session.rollback()
     for job_id in ids:
         enqueue(job_id)
-    return len(ids)
+    missing = records_missing_copy(filed_before=utcnow() - older_than)
+    for record_id in missing:  # English copies whose rendering failed: retried here, in turn
+        file_english_copy(record_id)
+    return len(ids) + len(missing)
 
 
 @celery_app.task(name="forms_service.render")

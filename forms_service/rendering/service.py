@@ -49,6 +49,8 @@ class RenderInput:
     case_number: str
     data: dict
     signers: list[SignerInfo] = field(default_factory=list)
+    # An English copy of a document signed in another language: its first line says so.
+    copy_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,15 +175,21 @@ def render_docx(
         tpl.render(build_context(tpl, inp, version), jinja_env=env)
     interpreter = inp.data.get("interpreted_by")
     if interpreter:  # an English form read to the client in their language (vital documents)
-        tpl.docx.add_paragraph(
-            f"Interpreter's attestation: I, {interpreter['name']}, interpreted this form into "
-            f"{interpreter['language']} for {inp.client_name}, completely and accurately, before "
-            "it was signed."
-        )
+        with force_locale(inp.language):
+            attestation = gettext(
+                "Interpreter's attestation: I, %(interpreter)s, interpreted this form into "
+                "%(language)s for %(client)s, completely and accurately, before it was signed.",
+                interpreter=interpreter["name"],
+                language=interpreter["language"],
+                client=inp.client_name,
+            )
+        tpl.docx.add_paragraph(attestation)
+    if inp.copy_note:
+        tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
     title = get_form_type(inp.form_type).title
     set_metadata(
         tpl.docx,
-        title=f"{title} {inp.reference}",
+        title=f"{title} {inp.reference}" + (" (English copy)" if inp.copy_note else ""),
         author=inp.agency_name,
         subject=title,
         keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
@@ -207,10 +215,11 @@ def render(
     docx = render_docx(template, inp, version, certificate)
     pdf = converter().convert(docx)
     if certificate is not None:
+        what = "English copy of signed document" if inp.copy_note else "Signed document"
         pdf = seal_pdf(
             pdf,
             seal_signer(),
-            reason=f"Signed document {inp.reference}, filed by {inp.agency_name}",
+            reason=f"{what} {inp.reference}, filed by {inp.agency_name}",
             location=inp.agency_address,
         )
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())

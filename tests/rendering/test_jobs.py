@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from forms_service.archive.models import ArchiveRecord
 from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
+from forms_service.cli import main
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering.convert import ConversionError, ConverterMissing
@@ -85,6 +86,23 @@ def test_a_job_that_keeps_failing_stops_being_retried_after_three_attempts(
     job = db.session.get(RenderJob, job_id)
     assert (job.status, job.attempts) == ("failed", 3)
     assert job.document.status == DocumentStatus.SIGNED
+
+
+@pytest.mark.soffice
+def test_render_pending_retry_failed_files_a_job_that_had_given_up(app, world, consent_document):
+    real = app.config["SOFFICE"]
+    _, job = sign_consent(world, consent_document)
+    job_id = job.id
+    point_converter_at(app, MISSING)
+    for _ in range(3):
+        run_job(job_id)
+    point_converter_at(app, real)
+    runner = app.test_cli_runner()
+    assert runner.invoke(main, ["render-pending"]).output == "rendered 0, failed 0\n"
+    result = runner.invoke(main, ["render-pending", "--retry-failed"])
+    assert (result.exit_code, result.output) == (0, "rendered 1, failed 0\n")
+    db.session.expire_all()
+    assert db.session.get(RenderJob, job_id).status == "done" and records() == 1
 
 
 def test_a_missing_converter_names_the_debian_package_to_install(bare_app):

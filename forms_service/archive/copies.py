@@ -1,0 +1,155 @@
+"""English copies: where the agency wants one (`Agency.file_english_copy`), a document
+signed in another language is also rendered in English and filed beside its record, for
+staff, auditors and courts who read English. The copy carries the same data, signers and
+signature images and says on its first line which signed original it renders; the original
+(what the client read and signed) stays the record."""
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import select
+
+from signatures.seal import check_seal
+
+from ..accounts.models import Agency
+from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
+from ..database import utcnow
+from ..errors import InvalidInput, RuleViolation
+from ..extensions import db
+from ..rendering.service import Rendered, seal_certificate_path
+from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord
+from .service import (
+    FILE_KINDS,
+    DamagedRecord,
+    blob_store,
+    canonical_value,
+    log_access,
+    stated_purpose,
+)
+from .store import BlobDamaged, BlobMissing
+
+COPY_LANGUAGE = "en"
+COPY_FIELDS = ("record_id", "language", "template_version", "template_sha256")
+COPY_FIELDS += ("docx_sha256", "pdf_sha256", "made_at")
+
+
+def copy_hash(copy: ArchiveCopy, record: ArchiveRecord) -> str:
+    """sha256 over the copy's fields and its original's record hash: ties the two together,
+    and `verify` names either one edited later."""
+    body = {name: canonical_value(getattr(copy, name)) for name in COPY_FIELDS}
+    body["original_record_sha256"] = record.record_sha256
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def copy_of(record: ArchiveRecord) -> ArchiveCopy | None:
+    return db.session.execute(
+        select(ArchiveCopy).where(ArchiveCopy.record_id == record.id)
+    ).scalar_one_or_none()
+
+
+def wants_copy(record: ArchiveRecord) -> bool:
+    if record.language == COPY_LANGUAGE:
+        return False
+    return db.session.get(Agency, record.agency_id).file_english_copy
+
+
+def file_copy(record: ArchiveRecord, rendered: Rendered) -> ArchiveCopy:
+    """File the English rendering of `record`; a second filing returns the first copy."""
+    existing = copy_of(record)
+    if existing is not None:
+        return existing
+    store = blob_store()
+    copy = ArchiveCopy(
+        id=uuid.uuid4(),
+        record_id=record.id,
+        language=COPY_LANGUAGE,
+        template_version=rendered.version.number,
+        template_sha256=rendered.template_sha256,
+        docx_sha256=store.put(rendered.docx),
+        pdf_sha256=store.put(rendered.pdf),
+        made_at=utcnow(),
+    )
+    copy.copy_sha256 = copy_hash(copy, record)
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def records_missing_copy(filed_before: datetime | None = None) -> list[uuid.UUID]:
+    """Records whose agency wants an English copy that has none yet (its rendering failed or
+    was cut short; the agency turned the setting on later): the copies' outbox."""
+    filed_before = filed_before or utcnow()
+    return list(
+        db.session.execute(
+            select(ArchiveRecord.id)
+            .join(Agency, Agency.id == ArchiveRecord.agency_id)
+            .outerjoin(ArchiveCopy, ArchiveCopy.record_id == ArchiveRecord.id)
+            .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+            .where(
+                ArchiveRecord.language != COPY_LANGUAGE,
+                Agency.file_english_copy.is_(True),
+                ArchiveCopy.id.is_(None),
+                ArchiveDisposal.id.is_(None),
+                ArchiveRecord.archived_at <= filed_before,
+            )
+            .order_by(ArchiveRecord.archived_at)
+        ).scalars()
+    )
+
+
+def open_copy(
+    actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
+) -> tuple[ArchiveRecord, ArchiveCopy, bytes]:
+    """The English copy's PDF or DOCX, logged with its purpose like the original's."""
+    require_role(actor, ALL_STAFF)
+    record = get_in_agency(actor, ArchiveRecord, record_id)
+    copy = copy_of(record)
+    errors = {} if kind in FILE_KINDS else {"kind": ["Choose PDF or DOCX."]}
+    try:
+        stated = stated_purpose(purpose, explanation)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    if copy is None:
+        raise RuleViolation(f"{record.reference} has no English copy.")
+    try:
+        blob = blob_store().get(getattr(copy, f"{kind}_sha256"))
+    except (BlobMissing, BlobDamaged):
+        raise RuleViolation(
+            f"The stored English {kind.upper()} of {record.reference} is missing or does not "
+            "match its sha256. Run `forms-service verify` and restore it from backup."
+        ) from None
+    log_access(actor, record, f"copy_{kind}", stated)
+    return record, copy, blob
+
+
+def verify_copies() -> Iterator[DamagedRecord]:
+    """Re-hash every English copy's fields and files and check its seal (`forms-service
+    verify`); a disposed record's copy went with it."""
+    store = blob_store()
+    trusted = seal_certificate_path()
+    rows = db.session.execute(
+        select(ArchiveCopy, ArchiveRecord)
+        .join(ArchiveRecord, ArchiveRecord.id == ArchiveCopy.record_id)
+        .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+        .where(ArchiveDisposal.id.is_(None))
+        .order_by(ArchiveCopy.made_at)
+        .execution_options(yield_per=500)
+    )
+    for copy, record in rows:
+        if copy.copy_sha256 != copy_hash(copy, record):
+            yield DamagedRecord(record, "english copy", "fields changed since it was filed")
+        for kind in FILE_KINDS:
+            if not store.matches(getattr(copy, f"{kind}_sha256")):
+                yield DamagedRecord(
+                    record, f"english {kind}", "missing or does not match its sha256"
+                )
+        if store.matches(copy.pdf_sha256):
+            seal = check_seal(store.get(copy.pdf_sha256), trusted)
+            if not seal.ok:
+                yield DamagedRecord(record, "english pdf", "seal: " + "; ".join(seal.problems))

@@ -14,6 +14,7 @@ from signatures import parse_ink, render_svg
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
 from .extensions import db, login_manager
+from .i18n import N_
 
 
 def current_actor() -> Actor:
@@ -38,7 +39,8 @@ def signature_svg(signer) -> Markup:
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = N_("Please sign in to continue.")
+    login_manager.localize_callback = _  # flashed in the page's language
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
@@ -102,7 +104,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(signature_svg)
     app.add_template_filter(date_time)
-    app.add_template_filter(lambda name: get_form_type(name).title, "form_title")
+    app.add_template_filter(lambda name: _(get_form_type(name).title), "form_title")
     app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")
 
     @app.after_request

@@ -1,12 +1,28 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from .settings import LABELS
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", [DataRequired(), Length(max=254)])
-    password = PasswordField("Password", [DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), [DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
 
 
 class PinForm(FlaskForm):
-    pin = PasswordField("New kiosk PIN (4 to 8 digits)", [DataRequired(), Length(max=8)])
+    pin = PasswordField(_l("New kiosk PIN (4 to 8 digits)"), [DataRequired(), Length(max=8)])
+
+
+class AgencySettingsForm(FlaskForm):
+    """The settings' limits are rules of `accounts.settings`; the form only reads them in."""
+
+    name = StringField(LABELS["name"], [DataRequired()])
+    address = StringField(LABELS["address"], [DataRequired()])
+    phone = StringField(LABELS["phone"], [DataRequired()])
+    appeal_days = IntegerField(LABELS["appeal_days"], [InputRequired()])
+    decision_days = IntegerField(LABELS["decision_days"], [InputRequired()])
+    grievance_response_days = IntegerField(LABELS["grievance_response_days"], [InputRequired()])
+    plan_review_days = IntegerField(LABELS["plan_review_days"], [InputRequired()])
+    file_english_copy = BooleanField(LABELS["file_english_copy"])

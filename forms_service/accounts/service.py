@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..errors import NotFound, PermissionDenied
@@ -96,7 +97,7 @@ def create_user(
 
 def require_role(actor: Actor, roles: tuple[Role, ...]) -> User:
     if actor.user is None or actor.user.role not in roles:
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(gettext("Your role does not allow this."))
     return actor.user
 
 

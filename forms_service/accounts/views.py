@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required, login_user, logout_user
 
 from ..audit import service as audit
@@ -8,8 +9,9 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..signing import kiosk
 from ..web import current_actor
-from . import service
-from .forms import LoginForm, PinForm
+from . import service, settings
+from .forms import AgencySettingsForm, LoginForm, PinForm
+from .models import Role
 
 bp = Blueprint("accounts", __name__)
 
@@ -36,7 +38,7 @@ def login():
             login_user(user)
             audit.record(current_actor(), "user.login", user)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("The e-mail or password is not right.")
+        form.password.errors.append(gettext("The e-mail or password is not right."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
 
@@ -45,7 +47,7 @@ def login():
 def logout():
     audit.record(current_actor(), "user.logout")
     logout_user()
-    flash("You are signed out.")
+    flash(gettext("You are signed out."))
     return redirect(url_for("accounts.login"))
 
 
@@ -60,6 +62,24 @@ def pin():
         except InvalidInput as exc:
             form.pin.errors = exc.errors["pin"]
         else:
-            flash("Your kiosk PIN is set.")
+            flash(gettext("Your kiosk PIN is set."))
             return redirect(url_for("cases.home"))
     return render_template("accounts/pin.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/agency/settings", methods=["GET", "POST"])
+@login_required
+def agency_settings():
+    actor = current_actor()
+    service.require_role(actor, (Role.ADMIN,))
+    form = AgencySettingsForm(obj=actor.user.agency)
+    if form.validate_on_submit():
+        try:
+            settings.update_agency_settings(actor, form.data)
+        except InvalidInput as exc:
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = list(messages)
+        else:
+            flash(gettext("The agency's settings are saved."))
+            return redirect(url_for("accounts.agency_settings"))
+    return render_template("accounts/agency.html", form=form), 400 if form.errors else 200

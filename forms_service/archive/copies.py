@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from signatures.seal import check_seal
@@ -108,7 +109,7 @@ def open_copy(
     require_role(actor, ALL_STAFF)
     record = get_in_agency(actor, ArchiveRecord, record_id)
     copy = copy_of(record)
-    errors = {} if kind in FILE_KINDS else {"kind": ["Choose PDF or DOCX."]}
+    errors = {} if kind in FILE_KINDS else {"kind": [gettext("Choose PDF or DOCX.")]}
     try:
         stated = stated_purpose(purpose, explanation)
     except InvalidInput as exc:
@@ -116,13 +117,19 @@ def open_copy(
     if errors:
         raise InvalidInput(errors)
     if copy is None:
-        raise RuleViolation(f"{record.reference} has no English copy.")
+        raise RuleViolation(
+            gettext("%(reference)s has no English copy.", reference=record.reference)
+        )
     try:
         blob = blob_store().get(getattr(copy, f"{kind}_sha256"))
     except (BlobMissing, BlobDamaged):
         raise RuleViolation(
-            f"The stored English {kind.upper()} of {record.reference} is missing or does not "
-            "match its sha256. Run `forms-service verify` and restore it from backup."
+            gettext(
+                "The stored English %(kind)s of %(reference)s is missing or does not match its "
+                "sha256. Run `forms-service verify` and restore it from backup.",
+                kind=kind.upper(),
+                reference=record.reference,
+            )
         ) from None
     log_access(actor, record, f"copy_{kind}", stated)
     return record, copy, blob

@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts.service import ARCHIVE_ROLES, Actor, get_in_agency, require_role
@@ -70,7 +71,7 @@ def export_client(
     client = get_in_agency(actor, Client, client_id)
     recipient = (recipient or "").strip()
     if not recipient or len(recipient) > 200:
-        raise InvalidInput({"recipient": ["Name who receives the export."]})
+        raise InvalidInput({"recipient": [gettext("Name who receives the export.")]})
     stated = stated_purpose(purpose, explanation)
     records = [
         r

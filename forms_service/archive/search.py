@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
 
 from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
@@ -14,14 +15,15 @@ from ..audit import service as audit
 from ..cases.service import normalise_name
 from ..errors import InvalidInput
 from ..extensions import db
+from ..i18n import N_
 from . import status as record_status
 from .models import ArchiveRecord
 
-SORTS = {
-    "newest": ("Newest signed first", (ArchiveRecord.signed_at.desc(),)),
-    "oldest": ("Oldest signed first", (ArchiveRecord.signed_at.asc(),)),
-    "client": ("Client name", (ArchiveRecord.search_name, ArchiveRecord.signed_at.desc())),
-    "form": ("Form type", (ArchiveRecord.form_type, ArchiveRecord.signed_at.desc())),
+SORTS = {  # labels translated where shown
+    "newest": (N_("Newest signed first"), (ArchiveRecord.signed_at.desc(),)),
+    "oldest": (N_("Oldest signed first"), (ArchiveRecord.signed_at.asc(),)),
+    "client": (N_("Client name"), (ArchiveRecord.search_name, ArchiveRecord.signed_at.desc())),
+    "form": (N_("Form type"), (ArchiveRecord.form_type, ArchiveRecord.signed_at.desc())),
 }
 PER_PAGE = 25
 COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them all is slow
@@ -89,15 +91,17 @@ def validate(criteria: Criteria) -> uuid.UUID | None:
         try:
             client_id = uuid.UUID(criteria.client_id.strip())
         except ValueError:
-            errors["client_id"] = ["A client id looks like 3f2b…-…; copy it from a record."]
+            errors["client_id"] = [
+                gettext("A client id looks like 3f2b…-…; copy it from a record.")
+            ]
     if criteria.signed_from and criteria.signed_to and criteria.signed_from > criteria.signed_to:
-        errors["signed_to"] = ["The end of the date range is before its start."]
+        errors["signed_to"] = [gettext("The end of the date range is before its start.")]
     if criteria.status and criteria.status not in record_status.STATUSES:
-        errors["status"] = ["Choose a status from the list."]
+        errors["status"] = [gettext("Choose a status from the list.")]
     if criteria.sort not in SORTS:
-        errors["sort"] = ["Choose an order from the list."]
+        errors["sort"] = [gettext("Choose an order from the list.")]
     if criteria.page < 1:
-        errors["page"] = ["Pages start at 1."]
+        errors["page"] = [gettext("Pages start at 1.")]
     if errors:
         raise InvalidInput(errors)
     return client_id

@@ -12,6 +12,7 @@ from datetime import UTC
 
 import pypdfium2
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from signatures.seal import SealCheck, check_seal
@@ -24,6 +25,7 @@ from ..documents.models import Document
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
+from ..i18n import N_
 from ..rendering.service import Rendered, seal_certificate_path
 from .models import AccessLog, ArchiveDisposal, ArchiveRecord
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
@@ -32,14 +34,15 @@ FILE_KINDS = {
     "pdf": "application/pdf",
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 }
+# Logged in English as stated (the access log is a record); labels translated where shown.
 PURPOSES = {
-    "client_copy": "A copy for the client (45 CFR 164.508(c)(4))",
-    "client_request": "The client asked for a copy of their record",
-    "audit": "Funder or program audit",
-    "legal": "Legal request (subpoena, court order)",
-    "continuity": "Continuity of care",
-    "quality": "Quality review",
-    "other": "Other (explain)",
+    "client_copy": N_("A copy for the client (45 CFR 164.508(c)(4))"),
+    "client_request": N_("The client asked for a copy of their record"),
+    "audit": N_("Funder or program audit"),
+    "legal": N_("Legal request (subpoena, court order)"),
+    "continuity": N_("Continuity of care"),
+    "quality": N_("Quality review"),
+    "other": N_("Other (explain)"),
 }
 
 
@@ -167,12 +170,12 @@ def stated_purpose(purpose: str, explanation: str = "") -> str:
     """The purpose as logged; refuses an opening without one (or "other" unexplained)."""
     errors = {}
     if purpose not in PURPOSES:
-        errors["purpose"] = ["Choose why you are opening this record."]
+        errors["purpose"] = [gettext("Choose why you are opening this record.")]
     explanation = (explanation or "").strip()
     if purpose == "other" and not explanation:
-        errors["explanation"] = ["Explain why you are opening this record."]
+        errors["explanation"] = [gettext("Explain why you are opening this record.")]
     if len(explanation) > 400:
-        errors["explanation"] = ["The explanation can be at most 400 characters."]
+        errors["explanation"] = [gettext("The explanation can be at most 400 characters.")]
     if errors:
         raise InvalidInput(errors)
     return PURPOSES[purpose] + (f": {explanation}" if explanation else "")
@@ -182,15 +185,22 @@ def stored_file(record: ArchiveRecord, kind: str) -> bytes:
     """A file of the record, refused unless it still hashes to the sha256 filed for it."""
     if _disposed(record):
         raise RuleViolation(
-            f"The files of {record.reference} were disposed of at the end of their retention."
+            gettext(
+                "The files of %(reference)s were disposed of at the end of their retention.",
+                reference=record.reference,
+            )
         )
     try:
         return blob_store().get(getattr(record, f"{kind}_sha256"))
     except (BlobMissing, BlobDamaged):
         raise RuleViolation(
-            f"The stored {kind.upper()} of {record.reference} is missing or does not match its "
-            "sha256: it was altered or damaged. Run `forms-service verify` and restore it "
-            "from backup; it is not handed out as genuine."
+            gettext(
+                "The stored %(kind)s of %(reference)s is missing or does not match its sha256: "
+                "it was altered or damaged. Run `forms-service verify` and restore it from "
+                "backup; it is not handed out as genuine.",
+                kind=kind.upper(),
+                reference=record.reference,
+            )
         ) from None
 
 
@@ -219,7 +229,7 @@ def open_file(
     """Every retrieval states its purpose and is logged with who and when."""
     require_role(actor, ALL_STAFF)
     record = get_in_agency(actor, ArchiveRecord, record_id)
-    errors = {} if kind in FILE_KINDS else {"kind": ["Choose PDF or DOCX."]}
+    errors = {} if kind in FILE_KINDS else {"kind": [gettext("Choose PDF or DOCX.")]}
     try:
         stated = stated_purpose(purpose, explanation)
     except InvalidInput as exc:
@@ -243,7 +253,10 @@ def preview_pages(
         pdf = pypdfium2.PdfDocument(stored_file(record, "pdf"))
     except pypdfium2.PdfiumError:
         raise RuleViolation(
-            f"The PDF of {record.reference} cannot be previewed; open the PDF itself."
+            gettext(
+                "The PDF of %(reference)s cannot be previewed; open the PDF itself.",
+                reference=record.reference,
+            )
         ) from None
     try:
         images = []

@@ -7,16 +7,17 @@ from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
 from ..documents.models import Document
 from ..extensions import db
+from ..i18n import N_
 from ..workflows.consent import RELEASE
 from ..workflows.models import ReleaseEnd
 from .models import ArchiveDisposal, ArchiveRecord, ArchiveSupersession
 
-STATUSES = {
-    "active": "Active",
-    "revoked": "Revoked",
-    "expired": "Expired",
-    "superseded": "Superseded",
-    "disposed": "Disposed of",
+STATUSES = {  # labels translated where shown
+    "active": N_("Active"),
+    "revoked": N_("Revoked"),
+    "expired": N_("Expired"),
+    "superseded": N_("Superseded"),
+    "disposed": N_("Disposed of"),
 }
 
 

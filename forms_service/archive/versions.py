@@ -3,6 +3,7 @@ changed between two of them. Superseding adds a fact; the old record is never to
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
@@ -54,20 +55,28 @@ def supersede(
         get_in_agency(actor, ArchiveRecord, record.id)
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
-        raise InvalidInput({"reason": ["Say why it is superseded (at most 500 characters)."]})
+        raise InvalidInput(
+            {"reason": [gettext("Say why it is superseded (at most 500 characters).")]}
+        )
     if (
         new.document.supersedes_id != old.document_id
         or new.version != old.version + 1
         or (new.client_id, new.form_type) != (old.client_id, old.form_type)
     ):
         raise RuleViolation(
-            f"{new.reference} is not the next version of {old.reference}: a new version is a new "
-            "document of the same form and client that points to the one it replaces."
+            gettext(
+                "%(new)s is not the next version of %(old)s: a new version is a new document of "
+                "the same form and client that points to the one it replaces.",
+                new=new.reference,
+                old=old.reference,
+            )
         )
     if _supersession_of(old) is not None:
-        raise RuleViolation(f"{old.reference} was already superseded.")
+        raise RuleViolation(
+            gettext("%(reference)s was already superseded.", reference=old.reference)
+        )
     if record_status.statuses([old.id, new.id]).get(new.id) == "disposed":
-        raise RuleViolation(f"{new.reference} was disposed of.")
+        raise RuleViolation(gettext("%(reference)s was disposed of.", reference=new.reference))
     supersession = ArchiveSupersession(
         record_id=old.id, by_record_id=new.id, user_id=user.id, reason=reason
     )
@@ -95,7 +104,7 @@ def _shown(value) -> str:
     if value in (None, "", [], False):
         return "—"
     if value is True:
-        return "Yes"
+        return gettext("Yes")
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
@@ -105,9 +114,9 @@ def compare(actor: Actor, record_id: str, other_id: str) -> list[Change]:
     try:
         other = get_in_agency(actor, ArchiveRecord, other_id)
     except NotFound:
-        raise InvalidInput({"compare": ["Choose a version of this document."]}) from None
+        raise InvalidInput({"compare": [gettext("Choose a version of this document.")]}) from None
     if other not in versions:
-        raise InvalidInput({"compare": ["Choose a version of this document."]})
+        raise InvalidInput({"compare": [gettext("Choose a version of this document.")]})
     old, new = sorted(
         [get_in_agency(actor, ArchiveRecord, record_id), other], key=lambda r: r.version
     )

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import login_required
 
 from ..errors import InvalidInput
@@ -85,6 +86,7 @@ def _record_page(record, status=200, **forms):
         hold_form=forms.get("hold_form") or HoldForm(prefix="hold"),
         form_type=get_form_type(record.form_type),
         status=record_status.statuses([record.id])[record.id],
+        statuses=record_status.STATUSES,  # its label: _(statuses[status])
         accesses=service.access_history(actor, record),
         holds=retention.holds(actor, record.client_id) if archive_staff else [],
         archive_staff=archive_staff,
@@ -159,6 +161,7 @@ def record_versions(record_id):
         compare_id=compare_id,
         changes=changes,
         error=error,
+        statuses=record_status.STATUSES,  # a version's label: _(statuses[v.status])
     ), (400 if error else 200)
 
 
@@ -201,7 +204,11 @@ def place_hold(record_id):
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:
-            flash("Legal hold placed: nothing it covers will be disposed of until it is lifted.")
+            flash(
+                gettext(
+                    "Legal hold placed: nothing it covers will be disposed of until it is lifted."
+                )
+            )
             return redirect(url_for("archive.record", record_id=record_id))
     return _record_page(service.get_record(actor, record_id), 400, hold_form=form)
 
@@ -221,7 +228,7 @@ def lift_hold(hold_id):
     form = LiftHoldForm()
     if form.validate_on_submit():
         retention.lift_hold(actor, hold_id, form.reason.data)
-        flash("Legal hold lifted.")
+        flash(gettext("Legal hold lifted."))
         return redirect(url_for("archive.holds"))
     active = retention.holds(actor)
     retention.get_hold(actor, hold_id)  # another agency's hold is not found, form errors or not

@@ -3,6 +3,7 @@
 import unicodedata
 from datetime import UTC, date, datetime, time
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..accounts.models import Agency, User
@@ -84,7 +85,7 @@ def close_case(actor: Actor, case: Case, on: date) -> Case:
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     if case.status != "open":
-        raise RuleViolation("This case is already closed.")
+        raise RuleViolation(gettext("This case is already closed."))
     plan = (
         db.session.execute(
             select(Document)
@@ -100,8 +101,10 @@ def close_case(actor: Actor, case: Case, on: date) -> Case:
     )
     if plan is None:
         raise RuleViolation(
-            "Close the case after its discharge plan is signed: it records the exit reason, "
-            "the destination and the homelessness-prevention plan."
+            gettext(
+                "Close the case after its discharge plan is signed: it records the exit reason, "
+                "the destination and the homelessness-prevention plan."
+            )
         )
     case.status = "closed"
     case.closed_on = on

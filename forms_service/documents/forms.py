@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import Length
@@ -9,11 +10,13 @@ class LanguageForm(FlaskForm):
     """The language a form is written and signed in: one its template offers, or English read
     by an interpreter (vital documents in a language without a template are refused)."""
 
-    language = SelectField("Language of the form")
+    language = SelectField(_l("Language of the form"))
     interpreter_name = StringField(
-        "Interpreter's name (only for English read by an interpreter)", [Length(max=200)]
+        _l("Interpreter's name (only for English read by an interpreter)"), [Length(max=200)]
     )
-    interpreter_language = StringField("Language the interpreter reads it in", [Length(max=100)])
+    interpreter_language = StringField(
+        _l("Language the interpreter reads it in"), [Length(max=100)]
+    )
 
     @classmethod
     def offering(cls, languages: list[str], preferred: str, **kwargs) -> "LanguageForm":

@@ -51,7 +51,7 @@ def start_document(
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     if case.status != "open":
-        raise RuleViolation("This case is closed; reopen it before starting a new form.")
+        raise RuleViolation(gettext("This case is closed; reopen it before starting a new form."))
     form_type = get_form_type(form_type_name)
     document = Document(
         agency_id=case.agency_id,
@@ -83,7 +83,9 @@ def update_draft(actor: Actor, document: Document, data: dict) -> Document:
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
-        raise RuleViolation("This form was sent for signature; it can no longer be changed.")
+        raise RuleViolation(
+            gettext("This form was sent for signature; it can no longer be changed.")
+        )
     kept = {INTERPRETER: document.data[INTERPRETER]} if INTERPRETER in document.data else {}
     document.data = {**data, **kept}
     audit.record(actor, "document.update", document)
@@ -131,7 +133,7 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
-        raise RuleViolation("This form was already sent for signature.")
+        raise RuleViolation(gettext("This form was already sent for signature."))
     form_type = get_form_type(document.form_type)
     missing = form_type.missing_elements(document.data)
     if missing:
@@ -168,7 +170,11 @@ def _interpreter(given: dict) -> dict:
     language = " ".join(str(given.get("language") or "").split())
     if not name or not language or len(name) > 200 or len(language) > 100:
         raise InvalidInput(
-            {INTERPRETER: ["Give the interpreter's name and the language they interpret into."]}
+            {
+                INTERPRETER: [
+                    gettext("Give the interpreter's name and the language they interpret into.")
+                ]
+            }
         )
     return {"name": name, "language": language}
 
@@ -188,11 +194,16 @@ def _check_language(document: Document, form_type, languages: list[str]) -> None
         return
     offered = ", ".join(language_name(code) for code in languages)
     raise RuleViolation(
-        f"{form_type.title} is a vital document: the client reads "
-        f"{language_name(preferred)}, and this form is not sent in English without help. "
-        f"Its template is offered in: {offered}. Choose one of those the client reads, or "
-        "English with an interpreter: give the interpreter's name and the language they "
-        "interpret into, and the form will carry their attestation."
+        gettext(
+            "%(title)s is a vital document: the client reads %(language)s, and this form is not "
+            "sent in English without help. Its template is offered in: %(languages)s. Choose "
+            "one of those the client reads, or English with an interpreter: give the "
+            "interpreter's name and the language they interpret into, and the form will carry "
+            "their attestation.",
+            title=gettext(form_type.title),
+            language=language_name(preferred),
+            languages=offered,
+        )
     )
 
 
@@ -268,13 +279,17 @@ def record_signature(
             signer.ink_sha256 == mark_sha256
         ):
             return None  # the same submission again (a double tap or a retry): nothing to do
-        raise RuleViolation(f"{signer.name} has already signed this document.")
+        raise RuleViolation(gettext("%(name)s has already signed this document.", name=signer.name))
     if document.status != DocumentStatus.SIGNING or signer.status != SignerStatus.PENDING:
-        raise RuleViolation("This document is not waiting for this signature.")
+        raise RuleViolation(gettext("This document is not waiting for this signature."))
     if next_signer(document) is not signer:
-        raise RuleViolation(f"{next_signer(document).role_label} must sign first.")
+        raise RuleViolation(
+            gettext("%(role)s must sign first.", role=gettext(next_signer(document).role_label))
+        )
     if shown_content_sha256 != document.content_sha256:
-        raise RuleViolation("The document changed while it was on screen; please reload it.")
+        raise RuleViolation(
+            gettext("The document changed while it was on screen; please reload it.")
+        )
     if not esign_accepted:
         raise InvalidInput(
             {
@@ -330,7 +345,13 @@ def sign(actor: Actor, document: Document, signer: Signer, **given) -> RenderJob
     if signer.document_id != document.id:
         raise NotFound
     if signer.user_id is not None and signer.user_id != user.id:
-        raise PermissionDenied(f"Only {signer.name} can sign as {signer.role_label}.")
+        raise PermissionDenied(
+            gettext(
+                "Only %(name)s can sign as %(role)s.",
+                name=signer.name,
+                role=gettext(signer.role_label),
+            )
+        )
     if signer.user_id is None:
         evidence = Evidence(
             IN_PERSON_TABLET,
@@ -380,7 +401,7 @@ def _close_pending_signer(actor: Actor, document: Document, signer: Signer) -> N
     if signer.document_id != document.id:
         raise NotFound
     if document.status != DocumentStatus.SIGNING or next_signer(document) is not signer:
-        raise RuleViolation("This document is not waiting for this signer.")
+        raise RuleViolation(gettext("This document is not waiting for this signer."))
 
 
 def documents_for_case(actor: Actor, case: Case) -> list[Document]:

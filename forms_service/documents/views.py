@@ -1,4 +1,5 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from ..archive.service import record_for_document
@@ -25,18 +26,20 @@ def _save_and_maybe_send(form, document):
     elements, a language the client does not read) is kept and goes back to its edit page
     with the reason; the attempt is undone to a savepoint, never the draft."""
     if request.form.get("action") != "send":
-        flash("Draft saved.")
+        flash(gettext("Draft saved."))
         return redirect(url_for("documents.edit", document_id=document.id))
     try:
         with db.session.begin_nested():
             service.send_for_signature(current_actor(), document)
     except InvalidInput:
-        flash("Draft saved. Fill in the items marked below before sending it for signature.")
+        flash(
+            gettext("Draft saved. Fill in the items marked below before sending it for signature.")
+        )
         return redirect(url_for("documents.edit", document_id=document.id, check=1))
     except RuleViolation as exc:
-        flash(f"Draft saved, not sent: {exc}")
+        flash(gettext("Draft saved, not sent: %(reason)s", reason=str(exc)))
         return redirect(url_for("documents.edit", document_id=document.id))
-    flash("Ready to sign. Hand the tablet to the signer.")
+    flash(gettext("Ready to sign. Hand the tablet to the signer."))
     return redirect(url_for("documents.show", document_id=document.id))
 
 
@@ -72,7 +75,7 @@ def edit(document_id):
     document = service.get_document(actor, document_id)
     ft = get_form_type(document.form_type)
     if document.status != DocumentStatus.DRAFT:
-        flash("This form was sent for signature; it can no longer be changed.")
+        flash(gettext("This form was sent for signature; it can no longer be changed."))
         return redirect(url_for("documents.show", document_id=document.id))
     if request.method == "POST":
         form = ft.form_class()
@@ -117,7 +120,7 @@ def paper(document_id):
     actor = current_actor()
     document = service.get_document(actor, document_id, audit_view=False)
     if document.status != DocumentStatus.PAPER:
-        raise RuleViolation("Nobody asked to sign this document on paper.")
+        raise RuleViolation(gettext("Nobody asked to sign this document on paper."))
     pdf = render_for_paper(document)
     audit.record(actor, "document.print_paper", document)
     return Response(

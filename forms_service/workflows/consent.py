@@ -7,6 +7,7 @@ active release naming that recipient and that kind of information (seed 000; 004
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -102,9 +103,13 @@ def may_share(
 
 def _end(actor: Actor, release: Document, reason: str, effective_at: datetime, **extra):
     if release.form_type != RELEASE:
-        raise RuleViolation("Only a consent to release information can be ended this way.")
+        raise RuleViolation(gettext("Only a consent to release information can be ended this way."))
     if not release_status(release, effective_at).active:
-        raise RuleViolation(f"{release.reference} does not authorise sharing any more.")
+        raise RuleViolation(
+            gettext(
+                "%(reference)s does not authorise sharing any more.", reference=release.reference
+            )
+        )
     end = ReleaseEnd(
         release_id=release.id,
         reason=reason,
@@ -130,7 +135,7 @@ def revoke(
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, release.id)
     if _aware(received_at) > utcnow():
-        raise InvalidInput({"received_at": ["The date received cannot be in the future."]})
+        raise InvalidInput({"received_at": [gettext("The date received cannot be in the future.")]})
     return _end(
         actor,
         release,
@@ -146,7 +151,12 @@ def record_end_event(actor: Actor, release: Document, happened_at: datetime) -> 
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, release.id)
     if not release.data.get("end_event"):
-        raise RuleViolation(f"{release.reference} has no end event; it ends on its end date.")
+        raise RuleViolation(
+            gettext(
+                "%(reference)s has no end event; it ends on its end date.",
+                reference=release.reference,
+            )
+        )
     return _end(actor, release, "end_event", _aware(happened_at))
 
 

@@ -4,6 +4,7 @@ plan reviews every 30 days, overdue reviews listed for the case manager and supe
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..accounts.models import Role, User
@@ -67,19 +68,20 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     for case in cases:
         review = plan_review_due(case)
         if review <= today + timedelta(days=7):
-            items.append(Due("plan", "Case plan review", case, review, review < today))
+            items.append(Due("plan", gettext("Case plan review"), case, review, review < today))
     unsigned = db.session.execute(
         select(Document).where(Document.case_id.in_(ids), Document.status == DocumentStatus.SIGNING)
     ).scalars()
     for document in unsigned:
         items.append(
-            Due("unsigned", "Waiting for signatures", document.case, None, False, document)
+            Due("unsigned", gettext("Waiting for signatures"), document.case, None, False, document)
         )
     for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
         waiting = terminations.due(t, today)
         if waiting:
             overdue = t.status == terminations.APPEALED and today > t.decision_due
-            items.append(Due("termination", f"Termination: {waiting}", t.case, None, overdue))
+            what = gettext("Termination: %(waiting)s", waiting=waiting)
+            items.append(Due("termination", what, t.case, None, overdue))
     open_grievances = select(Grievance).where(
         Grievance.case_id.in_(ids), Grievance.status == "open"
     )
@@ -87,7 +89,7 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
         items.append(
             Due(
                 "grievance",
-                f"Grievance {g.number}: response",
+                gettext("Grievance %(number)s: response", number=g.number),
                 g.case,
                 g.response_due,
                 g.response_due < today,

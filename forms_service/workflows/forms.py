@@ -1,32 +1,33 @@
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
 class ConferenceForm(FlaskForm):
-    on = DateField("Date of the case conference", [DataRequired("Give the date.")])
-    attendees = StringField("Who took part (the client and those involved)", [Length(max=500)])
+    on = DateField(_l("Date of the case conference"), [DataRequired(_l("Give the date."))])
+    attendees = StringField(_l("Who took part (the client and those involved)"), [Length(max=500)])
     notes = TextAreaField(
-        "What was discussed, including extenuating circumstances", [Length(max=4000)]
+        _l("What was discussed, including extenuating circumstances"), [Length(max=4000)]
     )
 
 
 class ReviewerForm(FlaskForm):
-    reviewer = SelectField("Who reviews an appeal (independent of you and your supervisor)")
+    reviewer = SelectField(_l("Who reviews an appeal (independent of you and your supervisor)"))
 
 
 class FiledOnForm(FlaskForm):
-    filed_on = DateField("Received on", [DataRequired("Give the date it was received.")])
+    filed_on = DateField(_l("Received on"), [DataRequired(_l("Give the date it was received."))])
 
 
 class RevocationForm(FlaskForm):
     received_at = DateTimeLocalField(
-        "When the agency received the revocation",
-        [DataRequired("Give the date and time it was received.")],
+        _l("When the agency received the revocation"),
+        [DataRequired(_l("Give the date and time it was received."))],
         format="%Y-%m-%dT%H:%M",
     )
-    note = StringField("Note (how it was received)", [Length(max=500)])
+    note = StringField(_l("Note (how it was received)"), [Length(max=500)])
 
 
 class CloseForm(FlaskForm):
-    closed_on = DateField("Case closed on", [DataRequired("Give the closing date.")])
+    closed_on = DateField(_l("Case closed on"), [DataRequired(_l("Give the closing date."))])

@@ -3,6 +3,7 @@ help, numbered, answered in writing by the agency's deadline; overdue ones are l
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -64,7 +65,9 @@ def respond(actor: Actor, grievance: Grievance, data: dict, **language):
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Grievance, grievance.id)
     if grievance.status != "open":
-        raise RuleViolation(f"Grievance {grievance.number} already has its response.")
+        raise RuleViolation(
+            gettext("Grievance %(number)s already has its response.", number=grievance.number)
+        )
     document = documents.start_document(
         actor,
         grievance.case,

@@ -3,6 +3,7 @@ version that supersedes the one before, never an edit of it."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -40,7 +41,9 @@ def start_update(actor: Actor, case: Case) -> Document:
     get_in_agency(actor, Case, case.id)
     current = current_plan(case)
     if current is None:
-        raise RuleViolation("There is no signed case plan to update yet: start the first plan.")
+        raise RuleViolation(
+            gettext("There is no signed case plan to update yet: start the first plan.")
+        )
     under_way = (
         db.session.execute(select(Document).where(Document.supersedes_id == current.id))
         .scalars()

@@ -10,6 +10,7 @@ included). A termination never bars re-enrolment."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts.models import User
@@ -19,6 +20,8 @@ from ..cases.models import Case
 from ..documents import service as documents
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
+from ..formatting import long_date
+from ..i18n import N_
 from .models import Termination
 
 CONFERENCE, NOTICE, APPEALED, DECIDED, FINAL = (
@@ -43,15 +46,28 @@ def chain_above(user: User) -> list[User]:
 def reviewer_conflicts(termination: Termination, candidate: User) -> list[str]:
     """Why `candidate` may not review this termination; empty when they may (578.91(b))."""
     problems = []
-    for person, did in ((termination.terminator, "made"), (termination.approver, "approved")):
+    # One whole sentence per case, so that each reads right once translated.
+    made = (
+        termination.terminator,
+        N_("%(name)s made the termination."),
+        N_("%(name)s is a subordinate of %(boss)s, who made it."),
+    )
+    approved = (
+        termination.approver,
+        N_("%(name)s approved the termination."),
+        N_("%(name)s is a subordinate of %(boss)s, who approved it."),
+    )
+    for person, did_it, reports_to in (made, approved):
         if person is None:
             continue
         if candidate.id == person.id:
-            problems.append(f"{candidate.name} {did} the termination.")
+            problems.append(gettext(did_it, name=candidate.name))
         elif person.id in {boss.id for boss in chain_above(candidate)}:
-            problems.append(f"{candidate.name} is a subordinate of {person.name}, who {did} it.")
+            problems.append(gettext(reports_to, name=candidate.name, boss=person.name))
     if candidate.agency_id != termination.agency_id or candidate.role not in STAFF_WHO_FILL_FORMS:
-        problems.append(f"{candidate.name} is not staff of this agency who can review.")
+        problems.append(
+            gettext("%(name)s is not staff of this agency who can review.", name=candidate.name)
+        )
     return problems
 
 
@@ -72,11 +88,13 @@ def record_conference(
     get_in_agency(actor, Case, case.id)
     errors = {}
     if on > date.today():
-        errors["on"] = ["The conference date cannot be in the future."]
+        errors["on"] = [gettext("The conference date cannot be in the future.")]
     if not attendees.strip():
-        errors["attendees"] = ["Say who took part (the client and those involved)."]
+        errors["attendees"] = [gettext("Say who took part (the client and those involved).")]
     if not notes.strip():
-        errors["notes"] = ["Record what was discussed, including extenuating circumstances."]
+        errors["notes"] = [
+            gettext("Record what was discussed, including extenuating circumstances.")
+        ]
     if errors:
         raise InvalidInput(errors)
     termination = Termination(
@@ -105,7 +123,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     the agency's setting, counted from the notice date."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
-    _step(termination, CONFERENCE, "Record the case conference before issuing a notice.")
+    _step(termination, CONFERENCE, gettext("Record the case conference before issuing a notice."))
     problems = reviewer_conflicts(termination, reviewer)
     if problems:
         raise RuleViolation(" ".join(problems))
@@ -141,9 +159,14 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: da
     """The client's appeal, filed by them or for them, on time."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
-    _step(termination, NOTICE, "An appeal can only follow a termination notice.")
+    _step(termination, NOTICE, gettext("An appeal can only follow a termination notice."))
     if filed_on > termination.appeal_deadline:
-        raise RuleViolation(f"The appeal window closed on {termination.appeal_deadline:%B %d, %Y}.")
+        raise RuleViolation(
+            gettext(
+                "The appeal window closed on %(date)s.",
+                date=long_date(termination.appeal_deadline),
+            )
+        )
     data = {
         **data,
         "termination_reference": termination.notice.reference,
@@ -164,9 +187,11 @@ def issue_decision(actor: Actor, termination: Termination, data: dict, **languag
     """The written final decision, by the independent reviewer only, after an appeal."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
-    _step(termination, APPEALED, "A final decision comes after an appeal has been filed.")
+    _step(termination, APPEALED, gettext("A final decision comes after an appeal has been filed."))
     if user.id != termination.reviewer_id:
-        raise PermissionDenied("Only the independent reviewer named in the notice decides.")
+        raise PermissionDenied(
+            gettext("Only the independent reviewer named in the notice decides.")
+        )
     problems = reviewer_conflicts(termination, user)
     if problems:  # the chain may have changed since the notice
         raise RuleViolation(" ".join(problems))
@@ -191,10 +216,15 @@ def due(termination: Termination, today: date | None = None) -> str | None:
     """What this termination is waiting for, in words, or None."""
     today = today or date.today()
     if termination.status == NOTICE and today <= termination.appeal_deadline:
-        return f"appeal window open until {termination.appeal_deadline:%B %d, %Y}"
+        return gettext(
+            "appeal window open until %(date)s", date=long_date(termination.appeal_deadline)
+        )
     if termination.status == APPEALED:
-        late = " (overdue)" if today > termination.decision_due else ""
-        return f"final decision due {termination.decision_due:%B %d, %Y}{late}"
+        if today > termination.decision_due:
+            return gettext(
+                "final decision due %(date)s (overdue)", date=long_date(termination.decision_due)
+            )
+        return gettext("final decision due %(date)s", date=long_date(termination.decision_due))
     return None
 
 

@@ -4,6 +4,7 @@ the case."""
 from datetime import UTC
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 
 from ..cases.service import close_case, get_case
@@ -64,7 +65,13 @@ def _document_step(title, case, form_type_name, extra, run, note=""):
         except InvalidInput as exc:
             _errors_onto(forms, exc)
         else:
-            flash(f"{form_type.title} {document.reference} is ready for signatures.")
+            flash(
+                gettext(
+                    "%(title)s %(reference)s is ready for signatures.",
+                    title=gettext(form_type.title),
+                    reference=document.reference,
+                )
+            )
             return redirect(url_for("documents.show", document_id=document.id))
     status = 400 if request.method == "POST" else 200
     return _step_page(title, case, extra, data_form, form_type, language, status, note)
@@ -84,10 +91,13 @@ def conference(case_id):
         except InvalidInput as exc:
             _errors_onto([form], exc)
         else:
-            flash("Case conference recorded.")
+            flash(gettext("Case conference recorded."))
             return redirect(url_for("cases.show", case_id=case.id))
     return _step_page(
-        "Case conference before a termination", case, form, status=400 if form.errors else 200
+        gettext("Case conference before a termination"),
+        case,
+        form,
+        status=400 if form.errors else 200,
     )
 
 
@@ -98,7 +108,8 @@ def notice(termination_id):
     t = termination.get(actor, termination_id)
     extra = ReviewerForm()
     extra.reviewer.choices = [
-        (str(u.id), f"{u.name} ({u.role.label})") for u in termination.eligible_reviewers(actor, t)
+        (str(u.id), gettext("%(name)s (%(role)s)", name=u.name, role=gettext(u.role.label)))
+        for u in termination.eligible_reviewers(actor, t)
     ]
 
     def run(data, **chosen):
@@ -108,13 +119,15 @@ def notice(termination_id):
         return termination.issue_notice(actor, t, data, reviewer, **chosen)
 
     return _document_step(
-        "Termination notice",
+        gettext("Termination notice"),
         t.case,
         "termination_notice",
         extra,
         run,
-        note="The reviewer list leaves out you, whoever approves the "
-        "termination, and anyone who reports to either of you.",
+        note=gettext(
+            "The reviewer list leaves out you, whoever approves the termination, and anyone who "
+            "reports to either of you."
+        ),
     )
 
 
@@ -125,7 +138,7 @@ def appeal(termination_id):
     t = termination.get(actor, termination_id)
     extra = FiledOnForm()
     return _document_step(
-        "Appeal (filed by or for the client)",
+        gettext("Appeal (filed by or for the client)"),
         t.case,
         "appeal",
         extra,
@@ -141,7 +154,7 @@ def decision(termination_id):
     actor = current_actor()
     t = termination.get(actor, termination_id)
     return _document_step(
-        "Final decision",
+        gettext("Final decision"),
         t.case,
         "final_decision",
         None,
@@ -160,7 +173,7 @@ def file_grievance(case_id):
         filed = grievance.file_grievance(actor, case, data, extra.filed_on.data, **chosen)
         return get_document(actor, filed.grievance_id, audit_view=False)
 
-    return _document_step("Grievance", case, "grievance", extra, run)
+    return _document_step(gettext("Grievance"), case, "grievance", extra, run)
 
 
 @bp.route("/grievances/<grievance_id>/respond", methods=["GET", "POST"])
@@ -169,7 +182,7 @@ def respond(grievance_id):
     actor = current_actor()
     g = grievance.get(actor, grievance_id)
     return _document_step(
-        f"Response to grievance {g.number}",
+        gettext("Response to grievance %(number)s", number=g.number),
         g.case,
         "grievance_response",
         None,
@@ -190,9 +203,14 @@ def revoke(document_id):
         except InvalidInput as exc:
             flash(" ".join(m for ms in exc.errors.values() for m in ms))
         else:
-            flash(f"Revocation recorded. Tell {release.data.get('recipient_name')}.")
+            flash(
+                gettext(
+                    "Revocation recorded. Tell %(recipient)s.",
+                    recipient=release.data.get("recipient_name"),
+                )
+            )
     else:
-        flash("Give the date and time the revocation was received.")
+        flash(gettext("Give the date and time the revocation was received."))
     return redirect(url_for("documents.show", document_id=release.id))
 
 
@@ -204,9 +222,9 @@ def close(case_id):
     form = CloseForm()
     if form.validate_on_submit():
         close_case(actor, case, form.closed_on.data)
-        flash("Case closed. Its releases of information have ended.")
+        flash(gettext("Case closed. Its releases of information have ended."))
     else:
-        flash("Give the closing date.")
+        flash(gettext("Give the closing date."))
     return redirect(url_for("cases.show", case_id=case.id))
 
 
@@ -216,5 +234,10 @@ def plan_update(case_id):
     """Start the next version of the case plan (its 30-day review)."""
     actor = current_actor()
     update = plans.start_update(actor, get_case(actor, case_id))
-    flash(f"Version {update.version} of the case plan: change what needs changing, then sign.")
+    flash(
+        gettext(
+            "Version %(version)s of the case plan: change what needs changing, then sign.",
+            version=update.version,
+        )
+    )
     return redirect(url_for("documents.edit", document_id=update.id))

@@ -1,0 +1,78 @@
+"""An agency's own settings: its name and contact printed on every form, the day limits of
+its due-process rules (seed 000 leaves the numbers to agencies) and whether documents signed
+in another language get an English copy. Only an admin changes them, each change audited
+with what it was before; documents already signed keep what they said."""
+
+from flask_babel import gettext, lazy_gettext
+
+from ..audit import service as audit
+from ..errors import InvalidInput
+from .models import Agency, Role
+from .service import Actor, require_role
+
+TEXT_SETTINGS = {"name": 200, "address": 300, "phone": 40}  # setting -> most characters
+# setting -> (fewest, most) days. A case plan is reviewed at least every 30 days (RULES.md);
+# a client gets at least a week to appeal; no answer may wait more than a season.
+DAY_SETTINGS = {
+    "appeal_days": (7, 90),
+    "decision_days": (1, 90),
+    "grievance_response_days": (1, 90),
+    "plan_review_days": (1, 30),
+}
+LABELS = {
+    "name": lazy_gettext("Agency name"),
+    "address": lazy_gettext("Address"),
+    "phone": lazy_gettext("Phone"),
+    "appeal_days": lazy_gettext("Days a client has to appeal a termination"),
+    "decision_days": lazy_gettext("Days to decide an appeal"),
+    "grievance_response_days": lazy_gettext("Days to answer a grievance"),
+    "plan_review_days": lazy_gettext("Days between case plan reviews"),
+    "file_english_copy": lazy_gettext(
+        "File an English copy of documents signed in another language"
+    ),
+}
+
+
+def _checked(values: dict) -> dict:
+    errors, clean = {}, {}
+    for name, most in TEXT_SETTINGS.items():
+        value = (values.get(name) or "").strip()
+        if not value:
+            errors[name] = [gettext("%(field)s is required.", field=LABELS[name])]
+        elif len(value) > most:
+            errors[name] = [
+                gettext(
+                    "%(field)s can be at most %(most)s characters.", field=LABELS[name], most=most
+                )
+            ]
+        clean[name] = value
+    for name, (fewest, most) in DAY_SETTINGS.items():
+        value = values.get(name)
+        if not isinstance(value, int) or not fewest <= value <= most:
+            errors[name] = [
+                gettext(
+                    "%(field)s: a whole number from %(fewest)s to %(most)s.",
+                    field=LABELS[name],
+                    fewest=fewest,
+                    most=most,
+                )
+            ]
+        clean[name] = value
+    clean["file_english_copy"] = bool(values.get("file_english_copy"))
+    if errors:
+        raise InvalidInput(errors)
+    return clean
+
+
+def update_agency_settings(actor: Actor, values: dict) -> Agency:
+    """Apply the settings an admin submitted to their own agency."""
+    require_role(actor, (Role.ADMIN,))
+    agency = actor.user.agency
+    changes = {}
+    for name, value in _checked(values).items():
+        if getattr(agency, name) != value:
+            changes[name] = {"from": getattr(agency, name), "to": value}
+            setattr(agency, name, value)
+    if changes:
+        audit.record(actor, "agency.settings", agency, changes=changes)
+    return agency

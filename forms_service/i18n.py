@@ -15,9 +15,12 @@ STAFF_LANGUAGES = ("en", "es")
 RIGHT_TO_LEFT = {"ar"}
 
 
-def language_name(code: str) -> str:
-    """A language named in English, for staff (e.g. "Spanish"), whatever its code."""
-    return Locale.parse(code).get_display_name("en") if code else ""
+def language_name(code: str, in_language: str | None = None) -> str:
+    """A language named for staff in the page's language (or `in_language`), e.g. "Spanish"
+    on an English page, "español" on a Spanish one."""
+    if not code:
+        return ""
+    return Locale.parse(code).get_display_name(in_language or str(get_locale() or "en"))
 
 
 def client_language(language: str | None) -> str:

@@ -4,6 +4,8 @@ the client or written down for them by staff, to be heard by the independent rev
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -12,17 +14,17 @@ from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-CLIENT = SignerRole("client", "Client", staff=False)
-RECORDER = SignerRole("case_manager", "Staff member who wrote down the appeal", staff=True)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
+RECORDER = SignerRole("case_manager", N_("Staff member who wrote down the appeal"), staff=True)
 FILED_BY = {
-    "client": "The client, who signs it on the tablet",
-    "staff_record": "Staff wrote it down for the client and sign it",
+    "client": N_("The client, who signs it on the tablet"),
+    "staff_record": N_("Staff wrote it down for the client and sign it"),
 }
 REQUEST_METHODS = {
-    "in_person": "The client told staff in person",
-    "phone": "The client told staff by phone",
-    "letter": "The client sent a letter or note",
-    "representative": "An advocate or representative brought it",
+    "in_person": N_("The client told staff in person"),
+    "phone": N_("The client told staff by phone"),
+    "letter": N_("The client sent a letter or note"),
+    "representative": N_("An advocate or representative brought it"),
 }
 HEARING_FORMATS = {
     "in_person": N_("In person"),
@@ -33,41 +35,41 @@ HEARING_FORMATS = {
 
 class AppealForm(BaseForm):
     termination_reference = StringField(
-        "Termination notice appealed (document number)", [Text(40)], filters=[strip]
+        _l("Termination notice appealed (document number)"), [Text(40)], filters=[strip]
     )
-    received_on = DateField("Appeal received on", validators=[Optional(), NotInFuture()])
+    received_on = DateField(_l("Appeal received on"), validators=[Optional(), NotInFuture()])
     filed_by = RadioField(
-        "Who writes and signs it", choices=choices(FILED_BY), validators=[Optional()]
+        _l("Who writes and signs it"), choices=choices(FILED_BY), validators=[Optional()]
     )
     request_method = RadioField(
-        "How the appeal came in (when staff write it down)",
+        _l("How the appeal came in (when staff write it down)"),
         choices=choices(REQUEST_METHODS),
         validators=[Optional()],
     )
     representative_name = StringField(
-        "Advocate or representative (if any)", [Text(200)], filters=[strip]
+        _l("Advocate or representative (if any)"), [Text(200)], filters=[strip]
     )
     grounds = TextAreaField(
-        "Why the client thinks the decision is wrong (in their words)",
+        _l("Why the client thinks the decision is wrong (in their words)"),
         [Text(5000, multiline=True)],
         filters=[strip],
     )
     requested_outcome = TextAreaField(
-        "What the client asks for", [Text(2000, multiline=True)], filters=[strip]
+        _l("What the client asks for"), [Text(2000, multiline=True)], filters=[strip]
     )
     heard_how = RadioField(
-        "How the client wants to be heard",
+        _l("How the client wants to be heard"),
         choices=choices(HEARING_FORMATS),
         validators=[Optional()],
     )
     language = StringField(
-        "Language for the meeting and the decision", [Text(100)], filters=[strip]
+        _l("Language for the meeting and the decision"), [Text(100)], filters=[strip]
     )
-    interpreter = BooleanField("Needs an interpreter")
+    interpreter = BooleanField(_l("Needs an interpreter"))
     accommodations = TextAreaField(
-        "Accommodations needed", [Text(1000, multiline=True)], filters=[strip]
+        _l("Accommodations needed"), [Text(1000, multiline=True)], filters=[strip]
     )
-    how_to_reach = StringField("How to reach the client", [Text(300)], filters=[strip])
+    how_to_reach = StringField(_l("How to reach the client"), [Text(300)], filters=[strip])
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -75,33 +77,40 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     how, when staff write it down), the grounds, what is asked for, and how the client wants
     to be heard (seed 000; 24 CFR 578.91(b))."""
     missing = Missing()
-    missing.require(data, "termination_reference", "Name the termination notice appealed.")
-    missing.require(data, "received_on", "Give the date the appeal was received.")
+    missing.require(data, "termination_reference", gettext("Name the termination notice appealed."))
+    missing.require(data, "received_on", gettext("Give the date the appeal was received."))
     if data.get("filed_by") not in FILED_BY:
-        missing.add("filed_by", "Say whether the client signs or staff write it down.")
+        missing.add("filed_by", gettext("Say whether the client signs or staff write it down."))
     if data.get("filed_by") == "staff_record" and data.get("request_method") not in REQUEST_METHODS:
-        missing.add("request_method", "Say how the appeal came in.")
+        missing.add("request_method", gettext("Say how the appeal came in."))
     if data.get("request_method") == "representative":
-        missing.require(data, "representative_name", "Name the advocate or representative.")
-    missing.require(data, "grounds", "Write down why the client thinks the decision is wrong.")
-    missing.require(data, "requested_outcome", "Write down what the client asks for.")
+        missing.require(
+            data, "representative_name", gettext("Name the advocate or representative.")
+        )
+    missing.require(
+        data, "grounds", gettext("Write down why the client thinks the decision is wrong.")
+    )
+    missing.require(data, "requested_outcome", gettext("Write down what the client asks for."))
     if data.get("heard_how") not in HEARING_FORMATS:
-        missing.add("heard_how", "Ask how the client wants to be heard.")
+        missing.add("heard_how", gettext("Ask how the client wants to be heard."))
     return missing
 
 
 def context(data: dict, common: dict) -> dict:
     staff_record = data["filed_by"] == "staff_record"
+    # The labels are N_ msgids, translated into the document's language.
+    request_method = REQUEST_METHODS[data["request_method"]] if staff_record else ""
+    heard_how = HEARING_FORMATS[data["heard_how"]]
     return {
         "appeal": {
             "termination_reference": data["termination_reference"],
             "received_on": long_date(data["received_on"]),
             "staff_record": staff_record,
-            "request_method": REQUEST_METHODS[data["request_method"]] if staff_record else "",
+            "request_method": gettext(request_method) if request_method else "",
             "representative_name": data.get("representative_name") or "",
             "grounds": multiline(data["grounds"]),
             "requested_outcome": multiline(data["requested_outcome"]),
-            "heard_how": HEARING_FORMATS[data["heard_how"]],
+            "heard_how": gettext(heard_how),
             "language": data.get("language") or "",
             "interpreter": bool(data.get("interpreter")),
             "accommodations": multiline(data.get("accommodations")),
@@ -140,14 +149,15 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"of {data.get('termination_reference') or '(notice not named yet)'}"
+    reference = data.get("termination_reference") or gettext("(notice not named yet)")
+    return gettext("of %(reference)s", reference=reference)
 
 
 register(
     FormType(
         workflow_step=True,
         name="appeal",
-        title="Appeal of Termination",
+        title=N_("Appeal of Termination"),
         prefix="AP",
         form_class=AppealForm,
         signer_roles=(CLIENT, RECORDER),

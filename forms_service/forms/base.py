@@ -4,6 +4,8 @@ import re
 from datetime import date, datetime
 
 from docxtpl import Listing
+from flask_babel import LazyString, gettext, lazy_gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, DateTimeLocalField, FieldList, SelectChoice, SelectMultipleField
@@ -31,12 +33,19 @@ class Text:
         value = field.data or ""
         if len(value) > self.max_length:
             raise ValidationError(
-                f"{field.label.text} is too long: {len(value):,} characters, "
-                f"at most {self.max_length:,} allowed."
+                gettext(
+                    "%(field)s is too long: %(length)s characters, at most %(limit)s allowed.",
+                    field=field.label.text,
+                    length=f"{len(value):,}",
+                    limit=f"{self.max_length:,}",
+                )
             )
         if self.pattern.search(value):
             raise ValidationError(
-                f"{field.label.text} contains a control character that cannot be printed."
+                gettext(
+                    "%(field)s contains a control character that cannot be printed.",
+                    field=field.label.text,
+                )
             )
 
 
@@ -47,7 +56,9 @@ class NotInFuture:
         value = field.data
         now = datetime.now() if isinstance(value, datetime) else date.today()
         if value and value > now:
-            raise ValidationError(f"{field.label.text} cannot be in the future.")
+            raise ValidationError(
+                gettext("%(field)s cannot be in the future.", field=field.label.text)
+            )
 
 
 def _blank(value) -> bool:
@@ -94,10 +105,24 @@ class Rows(FieldList):
         messages = []
         for number, entry in enumerate(self.entries, 1):
             for sub in entry.form:
-                where = f"{self.row_label} {number}, {sub.label.text}"
-                messages += [f"{where}: {m}" for m in sub.errors]
+                messages += [
+                    gettext(
+                        "%(row)s %(number)s, %(field)s: %(error)s",
+                        row=self.row_label,
+                        number=number,
+                        field=sub.label.text,
+                        error=m,
+                    )
+                    for m in sub.errors
+                ]
         if len(self.data) > self.limit:
-            messages.append(f"At most {self.limit} rows: remove {len(self.data) - self.limit}.")
+            messages.append(
+                gettext(
+                    "At most %(limit)s rows: remove %(extra)s.",
+                    limit=self.limit,
+                    extra=len(self.data) - self.limit,
+                )
+            )
         self.errors = messages
         return not messages
 
@@ -174,11 +199,17 @@ class Missing(dict):
             self.add(field, message)
 
 
+def translated(label):
+    """A label marked with N_ (or already lazy), translated each time a page shows it."""
+    return label if isinstance(label, LazyString) or not label else lazy_gettext(label)
+
+
 def choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in options.items()]
+    """WTForms choices from a dict of N_-marked labels, shown in the page's language."""
+    return [SelectChoice(value, translated(label)) for value, label in options.items()]
 
 
-NOT_CHOSEN = SelectChoice("", "Choose…")  # a select's first option, so nothing is preselected
+NOT_CHOSEN = SelectChoice("", _l("Choose…"))  # a select's first option, so nothing is preselected
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,6 +6,7 @@ Plan"; 001 individual development plans; 002 plan development; 004 Individual Su
 from datetime import date, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
@@ -33,101 +34,104 @@ GOAL_AREAS = {
 }
 # What each objective must say (004 ISP; seed 000 plan contents), in the order staff fill it.
 OBJECTIVE_PARTS = {
-    "area": "the goal area",
-    "objective": "the objective",
-    "services": "the services and resources",
-    "provider": "who provides them",
-    "case_manager_tasks": "the case manager's tasks",
-    "client_tasks": "the client's tasks",
-    "owner": "who owns it",
-    "target_date": "the target date",
+    "area": N_("the goal area"),
+    "objective": N_("the objective"),
+    "services": N_("the services and resources"),
+    "provider": N_("who provides them"),
+    "case_manager_tasks": N_("the case manager's tasks"),
+    "client_tasks": N_("the client's tasks"),
+    "owner": N_("who owns it"),
+    "target_date": N_("the target date"),
 }
 
 
 class ObjectiveForm(Form):
     area = SelectField(
-        "Goal area", choices=[NOT_CHOSEN, *choices(GOAL_AREAS)], validators=[Optional()]
+        _l("Goal area"), choices=[NOT_CHOSEN, *choices(GOAL_AREAS)], validators=[Optional()]
     )
     objective = TextAreaField(
-        "Objective: specific, measurable, with a time frame",
+        _l("Objective: specific, measurable, with a time frame"),
         [Text(500, multiline=True)],
         filters=[strip],
     )
     services = TextAreaField(
-        "Services and resources needed", [Text(500, multiline=True)], filters=[strip]
+        _l("Services and resources needed"), [Text(500, multiline=True)], filters=[strip]
     )
-    provider = StringField("Who provides them", [Text(200)], filters=[strip])
+    provider = StringField(_l("Who provides them"), [Text(200)], filters=[strip])
     case_manager_tasks = TextAreaField(
-        "Case manager will", [Text(500, multiline=True)], filters=[strip]
+        _l("Case manager will"), [Text(500, multiline=True)], filters=[strip]
     )
-    client_tasks = TextAreaField("Client will", [Text(500, multiline=True)], filters=[strip])
-    owner = StringField("Who owns this objective", [Text(100)], filters=[strip])
-    target_date = DateField("Target date", validators=[Optional()])
+    client_tasks = TextAreaField(_l("Client will"), [Text(500, multiline=True)], filters=[strip])
+    owner = StringField(_l("Who owns this objective"), [Text(100)], filters=[strip])
+    target_date = DateField(_l("Target date"), validators=[Optional()])
 
 
 class PlanPersonForm(Form):
-    name = StringField("Name", [Text(200)], filters=[strip])
-    role = StringField("Their part in the plan", [Text(200)], filters=[strip])
+    name = StringField(_l("Name"), [Text(200)], filters=[strip])
+    role = StringField(_l("Their part in the plan"), [Text(200)], filters=[strip])
 
 
 class CasePlanForm(BaseForm):
-    plan_date = DateField("Date of this plan", validators=[Optional()])
-    next_review_date = DateField("Next review by", validators=[Optional()])
+    plan_date = DateField(_l("Date of this plan"), validators=[Optional()])
+    next_review_date = DateField(_l("Next review by"), validators=[Optional()])
     changes = TextAreaField(
-        "What changed since the last plan (for a review or update)",
+        _l("What changed since the last plan (for a review or update)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     housing_goal = TextAreaField(
-        "Housing goal (always part of the plan)", [Text(1000, multiline=True)], filters=[strip]
+        _l("Housing goal (always part of the plan)"), [Text(1000, multiline=True)], filters=[strip]
     )
     other_goals = TextAreaField(
-        "Other long-term goals (one per line)", [Text(2000, multiline=True)], filters=[strip]
+        _l("Other long-term goals (one per line)"), [Text(2000, multiline=True)], filters=[strip]
     )
     strengths = TextAreaField(
-        "Strengths and resources the plan builds on",
+        _l("Strengths and resources the plan builds on"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     objectives = Rows(
-        FormField(ObjectiveForm), "Objectives (SMART)", limit=12, row_label="Objective"
+        FormField(ObjectiveForm),
+        _l("Objectives (SMART)"),
+        limit=12,
+        row_label=_l("Objective"),
     )
     formal_supports = TextAreaField(
-        "Formal supports (agencies, programs, professionals)",
+        _l("Formal supports (agencies, programs, professionals)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     informal_supports = TextAreaField(
-        "Informal supports (family, friends, community)",
+        _l("Informal supports (family, friends, community)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     skills = TextAreaField(
-        "Skills the client will learn", [Text(2000, multiline=True)], filters=[strip]
+        _l("Skills the client will learn"), [Text(2000, multiline=True)], filters=[strip]
     )
-    services_start = DateField("Services start", validators=[Optional()])
-    services_end = DateField("Services end (expected)", validators=[Optional()])
+    services_start = DateField(_l("Services start"), validators=[Optional()])
+    services_end = DateField(_l("Services end (expected)"), validators=[Optional()])
     contact_schedule = TextAreaField(
-        "Schedule of contacts (who meets, how often, where)",
+        _l("Schedule of contacts (who meets, how often, where)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
     if_agreement_broken = TextAreaField(
-        "What happens if someone does not do their part",
+        _l("What happens if someone does not do their part"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     other_signers = Rows(
         FormField(PlanPersonForm),
-        "Other people who are part of this plan (they sign too)",
+        _l("Other people who are part of this plan (they sign too)"),
         limit=6,
-        row_label="Person",
+        row_label=_l("Person"),
         spare=1,
     )
 
     def validate_services_end(self, field):
         if field.data and self.services_start.data and field.data < self.services_start.data:
-            raise ValidationError("Services cannot end before they start.")
+            raise ValidationError(gettext("Services cannot end before they start."))
 
 
 def latest_review(data: dict) -> date | None:
@@ -141,8 +145,8 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     """Every element of a comprehensive case plan (seed 000), housing always among the goals,
     each objective complete (004), and the next review at most 30 days away."""
     missing = Missing()
-    missing.require(data, "plan_date", "Give the date of this plan.")
-    missing.require(data, "next_review_date", "Give the date of the next review.")
+    missing.require(data, "plan_date", gettext("Give the date of this plan."))
+    missing.require(data, "next_review_date", gettext("Give the date of the next review."))
     latest = latest_review(data)
     if (
         latest
@@ -151,32 +155,47 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     ):
         missing.add(
             "next_review_date",
-            f"Review the plan at least every {REVIEW_DAYS} days: "
-            f"by {long_date(latest)} at the latest.",
+            gettext(
+                "Review the plan at least every %(days)s days: by %(date)s at the latest.",
+                days=REVIEW_DAYS,
+                date=long_date(latest),
+            ),
         )
-    missing.require(data, "housing_goal", "Housing is always one of the goals: state it.")
-    missing.require(data, "strengths", "Name the strengths and resources the plan builds on.")
+    missing.require(data, "housing_goal", gettext("Housing is always one of the goals: state it."))
+    missing.require(
+        data, "strengths", gettext("Name the strengths and resources the plan builds on.")
+    )
     objectives = data.get("objectives") or []
     if not objectives:
-        missing.add("objectives", "Give at least one objective.")
+        missing.add("objectives", gettext("Give at least one objective."))
     elif not any(o.get("area") == "housing" for o in objectives):
-        missing.add("objectives", "Give at least one objective toward the housing goal.")
+        missing.add("objectives", gettext("Give at least one objective toward the housing goal."))
     for number, objective in enumerate(objectives, 1):
-        blanks = [part for key, part in OBJECTIVE_PARTS.items() if not objective.get(key)]
+        blanks = [gettext(part) for key, part in OBJECTIVE_PARTS.items() if not objective.get(key)]
         if blanks:
-            missing.add("objectives", f"Objective {number}: give {', '.join(blanks)}.")
-    missing.require(data, "formal_supports", "Name the formal supports.")
-    missing.require(data, "informal_supports", "Name the informal supports (or how to build them).")
-    missing.require(data, "skills", "Name the skills the client will learn.")
-    missing.require(data, "services_start", "Give the date services start.")
-    missing.require(data, "services_end", "Give the date services are expected to end.")
-    missing.require(data, "contact_schedule", "Give the schedule of contacts.")
+            missing.add(
+                "objectives",
+                gettext(
+                    "Objective %(number)s: give %(parts)s.", number=number, parts=", ".join(blanks)
+                ),
+            )
+    missing.require(data, "formal_supports", gettext("Name the formal supports."))
     missing.require(
-        data, "if_agreement_broken", "Say what happens if someone does not do their part."
+        data, "informal_supports", gettext("Name the informal supports (or how to build them).")
+    )
+    missing.require(data, "skills", gettext("Name the skills the client will learn."))
+    missing.require(data, "services_start", gettext("Give the date services start."))
+    missing.require(data, "services_end", gettext("Give the date services are expected to end."))
+    missing.require(data, "contact_schedule", gettext("Give the schedule of contacts."))
+    missing.require(
+        data, "if_agreement_broken", gettext("Say what happens if someone does not do their part.")
     )
     for number, person in enumerate(data.get("other_signers") or [], 1):
         if not person.get("name") or not person.get("role"):
-            missing.add("other_signers", f"Person {number}: give their name and part in the plan.")
+            missing.add(
+                "other_signers",
+                gettext("Person %(number)s: give their name and part in the plan.", number=number),
+            )
     return missing
 
 
@@ -329,7 +348,8 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"review by {long_date(data.get('next_review_date')) or '(not set yet)'}"
+    review = long_date(data.get("next_review_date")) or gettext("(not set yet)")
+    return gettext("review by %(date)s", date=review)
 
 
 register(

@@ -4,6 +4,8 @@ Governance & Membership Committee contact, and the program rules and termination
 given in writing before assistance starts (seed 000 "Client Rights", "Client Grievance
 Process", "Confidentiality Exceptions"; 24 CFR 578.91(b)(1))."""
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
@@ -18,30 +20,32 @@ CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 
 class ClientRightsForm(BaseForm):
-    program_name = StringField("Program", [Text(200)], filters=[strip])
+    program_name = StringField(_l("Program"), [Text(200)], filters=[strip])
     program_rules = TextAreaField(
-        "Program rules (agency text, one rule per line)",
+        _l("Program rules (agency text, one rule per line)"),
         [Text(6000, multiline=True)],
         filters=[strip],
     )
     appeal_days = IntegerField(
-        "Days a client has to appeal a termination (agency setting)",
+        _l("Days a client has to appeal a termination (agency setting)"),
         validators=[Optional(), NumberRange(1, 90)],
         default=DEFAULT_APPEAL_DAYS,
     )
     grievance_days = IntegerField(
-        "Days the agency takes to answer a grievance (agency setting)",
+        _l("Days the agency takes to answer a grievance (agency setting)"),
         validators=[Optional(), NumberRange(1, 90)],
     )
     coc_contact = TextAreaField(
-        "CoC Governance & Membership Committee contact (agency setting)",
+        _l("CoC Governance & Membership Committee contact (agency setting)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
     explained_in = StringField(
-        "Explained to the client in (language)", [Text(100)], filters=[strip]
+        _l("Explained to the client in (language)"), [Text(100)], filters=[strip]
     )
-    copy_given = BooleanField("The client was given a written copy of these rights and the rules")
+    copy_given = BooleanField(
+        _l("The client was given a written copy of these rights and the rules")
+    )
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -49,14 +53,23 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     and termination process are given in writing before assistance starts (seed 000;
     24 CFR 578.91(b)(1))."""
     missing = Missing()
-    missing.require(data, "program_name", "Name the program.")
-    missing.require(data, "program_rules", "Give the program rules in writing.")
-    missing.require(data, "appeal_days", "Give the number of days a client has to appeal.")
-    missing.require(data, "grievance_days", "Give the number of days to answer a grievance.")
-    missing.require(data, "coc_contact", "Give the CoC Governance & Membership Committee contact.")
-    missing.require(data, "explained_in", "Record the language the rights were explained in.")
+    missing.require(data, "program_name", gettext("Name the program."))
+    missing.require(data, "program_rules", gettext("Give the program rules in writing."))
+    missing.require(data, "appeal_days", gettext("Give the number of days a client has to appeal."))
+    missing.require(
+        data, "grievance_days", gettext("Give the number of days to answer a grievance.")
+    )
+    missing.require(
+        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
+    )
+    missing.require(
+        data, "explained_in", gettext("Record the language the rights were explained in.")
+    )
     if not data.get("copy_given"):
-        missing.add("copy_given", "The client gets these rights and rules in writing: give a copy.")
+        missing.add(
+            "copy_given",
+            gettext("The client gets these rights and rules in writing: give a copy."),
+        )
     return missing
 
 

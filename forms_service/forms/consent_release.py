@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from docxtpl import Listing
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
@@ -52,44 +53,46 @@ CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 class ConsentReleaseForm(BaseForm):
     recipient_name = StringField(
-        "Who receives the information (name)", [Text(200)], filters=[strip]
+        _l("Who receives the information (name)"), [Text(200)], filters=[strip]
     )
     recipient_type = RadioField(
-        "Recipient type", choices=choices(RECIPIENT_TYPES), validators=[Optional()]
+        _l("Recipient type"), choices=choices(RECIPIENT_TYPES), validators=[Optional()]
     )
     recipient_contact = StringField(
-        "Recipient address or phone (optional)", [Text(300)], filters=[strip]
+        _l("Recipient address or phone (optional)"), [Text(300)], filters=[strip]
     )
     categories = MultiCheckboxField(
-        "What information may be shared",
+        _l("What information may be shared"),
         choices=choices({key: label for key, (label, _) in CATEGORIES.items()}),
         validators=[Optional()],
     )
     other_information = TextAreaField(
-        "Other information (describe it specifically, optional)",
+        _l("Other information (describe it specifically, optional)"),
         [Text(500, multiline=True)],
         filters=[strip],
     )
     purpose = TextAreaField(
-        "Why it is shared (purpose)", [Text(2000, multiline=True)], filters=[strip]
+        _l("Why it is shared (purpose)"), [Text(2000, multiline=True)], filters=[strip]
     )
-    end_date = DateField("Ends on (date)", validators=[Optional()])
-    end_event = StringField("Or ends when (event)", [Text(300)], filters=[strip])
-    conditioned = BooleanField("Services depend on signing this form (rare)")
+    end_date = DateField(_l("Ends on (date)"), validators=[Optional()])
+    end_event = StringField(_l("Or ends when (event)"), [Text(300)], filters=[strip])
+    conditioned = BooleanField(_l("Services depend on signing this form (rare)"))
     conditioning_explanation = TextAreaField(
-        "Why services depend on signing", [Text(1000, multiline=True)], filters=[strip]
+        _l("Why services depend on signing"), [Text(1000, multiline=True)], filters=[strip]
     )
-    representative_signs = BooleanField("A legal representative signs for the client")
-    representative_name = StringField("Representative's name", [Text(200)], filters=[strip])
+    representative_signs = BooleanField(_l("A legal representative signs for the client"))
+    representative_name = StringField(_l("Representative's name"), [Text(200)], filters=[strip])
     representative_authority = StringField(
-        "Representative's authority (e.g. court-appointed guardian)", [Text(300)], filters=[strip]
+        _l("Representative's authority (e.g. court-appointed guardian)"),
+        [Text(300)],
+        filters=[strip],
     )
 
     def validate_end_date(self, field):
         if field.data and field.data <= date.today():
-            raise ValidationError("The end date must be after today.")
+            raise ValidationError(gettext("The end date must be after today."))
         if field.data and field.data > date.today() + timedelta(days=366 * 10):
-            raise ValidationError("The end date must be within 10 years.")
+            raise ValidationError(gettext("The end date must be within 10 years."))
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -101,29 +104,34 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
         missing.setdefault(field, []).append(message)
 
     if not data.get("recipient_name"):
-        need("recipient_name", "Name who receives the information.")
+        need("recipient_name", gettext("Name who receives the information."))
     if data.get("recipient_type") not in RECIPIENT_TYPES:
-        need("recipient_type", "Choose whether the recipient is an agency or a person.")
+        need("recipient_type", gettext("Choose whether the recipient is an agency or a person."))
     categories = data.get("categories") or []
     if not categories and not data.get("other_information"):
-        need("categories", "Tick at least one kind of information.")
+        need("categories", gettext("Tick at least one kind of information."))
     if "sud_counseling_notes" in categories and len(categories) > 1:
         need(
             "categories",
-            "Substance use counseling notes need a consent of their own: "
-            "untick the other kinds of information or make a separate consent.",
+            gettext(
+                "Substance use counseling notes need a consent of their own: "
+                "untick the other kinds of information or make a separate consent."
+            ),
         )
     if not data.get("purpose"):
-        need("purpose", "Say why the information is shared.")
+        need("purpose", gettext("Say why the information is shared."))
     if not data.get("end_date") and not data.get("end_event"):
-        need("end_date", "Give an end date or an end event.")
+        need("end_date", gettext("Give an end date or an end event."))
     if data.get("conditioned") and not data.get("conditioning_explanation"):
-        need("conditioning_explanation", "Explain why services depend on signing.")
+        need("conditioning_explanation", gettext("Explain why services depend on signing."))
     if data.get("representative_signs"):
         if not data.get("representative_name"):
-            need("representative_name", "Name the legal representative who signs.")
+            need("representative_name", gettext("Name the legal representative who signs."))
         if not data.get("representative_authority"):
-            need("representative_authority", "State the representative's legal authority.")
+            need(
+                "representative_authority",
+                gettext("State the representative's legal authority."),
+            )
     return missing
 
 
@@ -199,7 +207,8 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"to {data.get('recipient_name') or '(recipient not named yet)'}"
+    recipient = data.get("recipient_name") or gettext("(recipient not named yet)")
+    return gettext("to %(recipient)s", recipient=recipient)
 
 
 register(

@@ -5,6 +5,7 @@ the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
 from datetime import datetime, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
@@ -16,8 +17,8 @@ from .registry import FormType, People, SignerRole, SignerSpec, register
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 RECORDER = SignerRole("case_manager", N_("Staff member who received the request"), staff=True)
 SIGNED_BY = {
-    "client": "The client signs this form on the tablet",
-    "staff_record": "Staff record the client's written request and sign",
+    "client": N_("The client signs this form on the tablet"),
+    "staff_record": N_("Staff record the client's written request and sign"),
 }
 REQUEST_METHODS = {
     "letter": N_("A letter or note from the client"),
@@ -29,28 +30,32 @@ REQUEST_METHODS = {
 
 class ConsentRevocationForm(BaseForm):
     release_reference = StringField(
-        "Consent being revoked (document number)", [Text(40)], filters=[strip]
+        _l("Consent being revoked (document number)"), [Text(40)], filters=[strip]
     )
-    recipient_name = StringField("Who the consent let us share with", [Text(200)], filters=[strip])
-    release_signed_on = DateField("The consent was signed on (optional)", validators=[Optional()])
+    recipient_name = StringField(
+        _l("Who the consent let us share with"), [Text(200)], filters=[strip]
+    )
+    release_signed_on = DateField(
+        _l("The consent was signed on (optional)"), validators=[Optional()]
+    )
     received_at = DateTimeLocalField(
-        "Request received on (date and time)",
+        _l("Request received on (date and time)"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[Optional(), NotInFuture()],
     )
-    signed_by = RadioField("Who signs", choices=choices(SIGNED_BY), validators=[Optional()])
+    signed_by = RadioField(_l("Who signs"), choices=choices(SIGNED_BY), validators=[Optional()])
     request_method = RadioField(
-        "The client's written request (when staff record it)",
+        _l("The client's written request (when staff record it)"),
         choices=choices(REQUEST_METHODS),
         validators=[Optional()],
     )
     request_details = StringField(
-        "About the request (e.g. date of the letter, who handed it in)",
+        _l("About the request (e.g. date of the letter, who handed it in)"),
         [Text(300)],
         filters=[strip],
     )
     client_words = TextAreaField(
-        "Anything the client wants to add (optional; no reason is needed)",
+        _l("Anything the client wants to add (optional; no reason is needed)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
@@ -68,19 +73,24 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     received it (it takes effect then), and who signs: the client, or staff recording the
     client's written request and how it came (164.508(b)(5))."""
     missing = Missing()
-    missing.require(data, "release_reference", "Name the consent this revokes.")
-    missing.require(data, "recipient_name", "Name who the consent let us share with.")
+    missing.require(data, "release_reference", gettext("Name the consent this revokes."))
+    missing.require(data, "recipient_name", gettext("Name who the consent let us share with."))
     missing.require(
-        data, "received_at", "Record when the request was received: it takes effect then."
+        data,
+        "received_at",
+        gettext("Record when the request was received: it takes effect then."),
     )
     if data.get("signed_by") not in SIGNED_BY:
-        missing.add("signed_by", "Say whether the client signs or staff record the request.")
+        missing.add(
+            "signed_by", gettext("Say whether the client signs or staff record the request.")
+        )
     if (
         data.get("signed_by") == "staff_record"
         and data.get("request_method") not in REQUEST_METHODS
     ):
         missing.add(
-            "request_method", "A revocation is in writing: say how the written request came."
+            "request_method",
+            gettext("A revocation is in writing: say how the written request came."),
         )
     return missing
 
@@ -123,7 +133,8 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"ends {data.get('release_reference') or '(consent not named yet)'}"
+    reference = data.get("release_reference") or gettext("(consent not named yet)")
+    return gettext("ends %(reference)s", reference=reference)
 
 
 register(

@@ -5,7 +5,8 @@ destination (seed 000 "Discharge Planning", "Client Exit"; 004 case closure; HMI
 
 from datetime import date, timedelta
 
-from flask_babel import gettext
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     Form,
@@ -20,7 +21,18 @@ from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
 from ..i18n import N_
-from .base import NOT_CHOSEN, BaseForm, Missing, NotInFuture, Rows, Text, choices, multiline, strip
+from .base import (
+    NOT_CHOSEN,
+    BaseForm,
+    Missing,
+    NotInFuture,
+    Rows,
+    Text,
+    choices,
+    multiline,
+    strip,
+    translated,
+)
 from .hmis_destinations import BY_CODE, DESTINATIONS, RENTAL_SUBSIDY_TYPES, RENTAL_WITH_SUBSIDY
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -47,7 +59,7 @@ SATISFACTION = {
     "very_dissatisfied": N_("Very dissatisfied"),
     "declined": N_("Did not want to answer"),
 }
-YES_NO = {"yes": "Yes", "no": "No"}
+YES_NO = {"yes": N_("Yes"), "no": N_("No")}
 
 
 def _code(value):
@@ -55,79 +67,95 @@ def _code(value):
     return int(value) if value not in ("", None) else None
 
 
+def _coded(code: int, label: str) -> LazyString:
+    """An HMIS code and its label, the label in the page's language."""
+    return LazyString(lambda: f"{code}: {gettext(label)}")
+
+
 DESTINATION_CHOICES = [
     NOT_CHOSEN,
-    *(SelectChoice(d.code, f"{d.code}: {d.label}", optgroup=d.group) for d in DESTINATIONS),
+    *(
+        SelectChoice(d.code, _coded(d.code, d.label), optgroup=translated(d.group))
+        for d in DESTINATIONS
+    ),
 ]
 SUBSIDY_CHOICES = [
     NOT_CHOSEN,
-    *(SelectChoice(code, f"{code}: {label}") for code, label in RENTAL_SUBSIDY_TYPES.items()),
+    *(SelectChoice(code, _coded(code, label)) for code, label in RENTAL_SUBSIDY_TYPES.items()),
 ]
 
 
 class LinkageForm(Form):
-    organization = StringField("Service or organization", [Text(200)], filters=[strip])
-    purpose = StringField("What it is for", [Text(300)], filters=[strip])
+    organization = StringField(_l("Service or organization"), [Text(200)], filters=[strip])
+    purpose = StringField(_l("What it is for"), [Text(300)], filters=[strip])
     steps = TextAreaField(
-        "Specific steps to get it (who does what, by when)",
+        _l("Specific steps to get it (who does what, by when)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
-    contact = StringField("How to reach them", [Text(300)], filters=[strip])
+    contact = StringField(_l("How to reach them"), [Text(300)], filters=[strip])
 
 
 class DischargePlanForm(BaseForm):
-    meeting_date = DateField("Discharge meeting held on", validators=[Optional(), NotInFuture()])
+    meeting_date = DateField(
+        _l("Discharge meeting held on"), validators=[Optional(), NotInFuture()]
+    )
     attendees = TextAreaField(
-        "Who took part (client, guardian, team, others)",
+        _l("Who took part (client, guardian, team, others)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
-    exit_date = DateField("Exit date (last day in the program)", validators=[Optional()])
-    linkages = Rows(FormField(LinkageForm), "Linkages", limit=10, row_label="Linkage")
-    new_provider = StringField("New provider taking over (if any)", [Text(200)], filters=[strip])
+    exit_date = DateField(_l("Exit date (last day in the program)"), validators=[Optional()])
+    linkages = Rows(FormField(LinkageForm), _l("Linkages"), limit=10, row_label=_l("Linkage"))
+    new_provider = StringField(
+        _l("New provider taking over (if any)"), [Text(200)], filters=[strip]
+    )
     handoff = TextAreaField(
-        "How the hand-off to the new provider happens",
+        _l("How the hand-off to the new provider happens"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
     prevention_plan = TextAreaField(
-        "Plan to keep housing and prevent homelessness (warning signs, who to call, what to do)",
+        _l(
+            "Plan to keep housing and prevent homelessness (warning signs, who to call, what to do)"
+        ),
         [Text(3000, multiline=True)],
         filters=[strip],
     )
     satisfaction = RadioField(
-        "Client's satisfaction with services",
+        _l("Client's satisfaction with services"),
         choices=choices(SATISFACTION),
         validators=[Optional()],
     )
     satisfaction_comments = TextAreaField(
-        "Client's comments on services (optional)",
+        _l("Client's comments on services (optional)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     follow_up = RadioField(
-        "The client agrees to be contacted after leaving",
+        _l("The client agrees to be contacted after leaving"),
         choices=choices(YES_NO),
         validators=[Optional()],
     )
     follow_up_contact = StringField(
-        "How to reach the client for follow-up", [Text(300)], filters=[strip]
+        _l("How to reach the client for follow-up"), [Text(300)], filters=[strip]
     )
     exit_reason = SelectField(
-        "Exit reason", choices=[NOT_CHOSEN, *choices(EXIT_REASONS)], validators=[Optional()]
+        _l("Exit reason"), choices=[NOT_CHOSEN, *choices(EXIT_REASONS)], validators=[Optional()]
     )
     termination_reference = StringField(
-        "Termination notice (document number), when asked to leave", [Text(40)], filters=[strip]
+        _l("Termination notice (document number), when asked to leave"),
+        [Text(40)],
+        filters=[strip],
     )
     destination = SelectField(
-        "Destination (HMIS 3.12)",
+        _l("Destination (HMIS 3.12)"),
         choices=DESTINATION_CHOICES,
         coerce=_code,
         validators=[Optional()],
     )
     subsidy_type = SelectField(
-        "Rental subsidy type (HMIS 3.12.A, for destination 435)",
+        _l("Rental subsidy type (HMIS 3.12.A, for destination 435)"),
         choices=SUBSIDY_CHOICES,
         coerce=_code,
         validators=[Optional()],
@@ -135,12 +163,15 @@ class DischargePlanForm(BaseForm):
 
     def validate_meeting_date(self, field):
         if field.data and self.exit_date.data and field.data > self.exit_date.data:
-            raise ValidationError("The discharge meeting comes before the exit date.")
+            raise ValidationError(gettext("The discharge meeting comes before the exit date."))
 
     def validate_subsidy_type(self, field):
         if field.data and self.destination.data != RENTAL_WITH_SUBSIDY:
             raise ValidationError(
-                f"A rental subsidy type goes only with destination {RENTAL_WITH_SUBSIDY}."
+                gettext(
+                    "A rental subsidy type goes only with destination %(code)s.",
+                    code=RENTAL_WITH_SUBSIDY,
+                )
             )
 
 
@@ -150,38 +181,55 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     with recorded permission and a way to reach the client, the exit reason and the HMIS
     destination (with its subsidy type for 435)."""
     missing = Missing()
-    missing.require(data, "meeting_date", "Hold the discharge meeting first: give its date.")
-    missing.require(data, "attendees", "Name who took part in the discharge meeting.")
-    missing.require(data, "exit_date", "Give the exit date.")
+    missing.require(
+        data, "meeting_date", gettext("Hold the discharge meeting first: give its date.")
+    )
+    missing.require(data, "attendees", gettext("Name who took part in the discharge meeting."))
+    missing.require(data, "exit_date", gettext("Give the exit date."))
     linkages = data.get("linkages") or []
     if not linkages:
-        missing.add("linkages", "Give at least one linkage to community services or supports.")
+        missing.add(
+            "linkages", gettext("Give at least one linkage to community services or supports.")
+        )
     for number, row in enumerate(linkages, 1):
         if not row.get("organization") or not row.get("steps"):
-            missing.add("linkages", f"Linkage {number}: name the service and the specific steps.")
+            missing.add(
+                "linkages",
+                gettext(
+                    "Linkage %(number)s: name the service and the specific steps.", number=number
+                ),
+            )
     if data.get("new_provider"):
-        missing.require(data, "handoff", "Say how the hand-off to the new provider happens.")
+        missing.require(
+            data, "handoff", gettext("Say how the hand-off to the new provider happens.")
+        )
     missing.require(
-        data, "prevention_plan", "A homelessness-prevention plan must be in place before exit."
+        data,
+        "prevention_plan",
+        gettext("A homelessness-prevention plan must be in place before exit."),
     )
     if data.get("satisfaction") not in SATISFACTION:
-        missing.add("satisfaction", "Ask the client how satisfied they are with services.")
+        missing.add("satisfaction", gettext("Ask the client how satisfied they are with services."))
     if data.get("follow_up") not in YES_NO:
-        missing.add("follow_up", "Record whether the client agrees to follow-up contact.")
+        missing.add("follow_up", gettext("Record whether the client agrees to follow-up contact."))
     if data.get("follow_up") == "yes":
-        missing.require(data, "follow_up_contact", "Say how to reach the client for follow-up.")
+        missing.require(
+            data, "follow_up_contact", gettext("Say how to reach the client for follow-up.")
+        )
     if data.get("exit_reason") not in EXIT_REASONS:
-        missing.add("exit_reason", "Choose the exit reason.")
+        missing.add("exit_reason", gettext("Choose the exit reason."))
     if data.get("exit_reason") == "asked_to_leave":
         missing.require(
             data,
             "termination_reference",
-            "An exit after termination names the termination notice it follows.",
+            gettext("An exit after termination names the termination notice it follows."),
         )
     if data.get("destination") not in BY_CODE:
-        missing.add("destination", "Choose the destination (HMIS 3.12).")
+        missing.add("destination", gettext("Choose the destination (HMIS 3.12)."))
     if data.get("destination") == RENTAL_WITH_SUBSIDY:
-        missing.require(data, "subsidy_type", "Choose the rental subsidy type (HMIS 3.12.A).")
+        missing.require(
+            data, "subsidy_type", gettext("Choose the rental subsidy type (HMIS 3.12.A).")
+        )
     return missing
 
 
@@ -282,7 +330,13 @@ def example() -> dict:
 
 def summary(data: dict) -> str:
     destination = BY_CODE.get(data.get("destination"))
-    return f"to {destination.code}: {destination.label}" if destination else "(no destination yet)"
+    if not destination:
+        return gettext("(no destination yet)")
+    return gettext(
+        "to %(code)s: %(destination)s",
+        code=destination.code,
+        destination=gettext(destination.label),
+    )
 
 
 register(

@@ -5,6 +5,7 @@ that the reviewer was independent (seed 000 "Non-compliance and Exiting"; 24 CFR
 from datetime import date, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
@@ -26,45 +27,51 @@ DECISIONS = {
 
 class FinalDecisionForm(BaseForm):
     termination_reference = StringField(
-        "Termination notice this decides (document number)", [Text(40)], filters=[strip]
+        _l("Termination notice this decides (document number)"), [Text(40)], filters=[strip]
     )
-    appeal_received_on = DateField("Appeal received on", validators=[Optional(), NotInFuture()])
-    hearing_date = DateField("Objections heard on", validators=[Optional(), NotInFuture()])
+    appeal_received_on = DateField(_l("Appeal received on"), validators=[Optional(), NotInFuture()])
+    hearing_date = DateField(_l("Objections heard on"), validators=[Optional(), NotInFuture()])
     hearing_format = RadioField(
-        "How the objections were heard",
+        _l("How the objections were heard"),
         choices=choices(HEARING_FORMATS),
         validators=[Optional()],
     )
-    decision = RadioField("Decision", choices=choices(DECISIONS), validators=[Optional()])
+    decision = RadioField(_l("Decision"), choices=choices(DECISIONS), validators=[Optional()])
     modification = TextAreaField(
-        "What changes (when the decision is modified)",
+        _l("What changes (when the decision is modified)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     reasons = TextAreaField(
-        "Reasons for the decision", [Text(4000, multiline=True)], filters=[strip]
+        _l("Reasons for the decision"), [Text(4000, multiline=True)], filters=[strip]
     )
-    decision_date = DateField("Date of the decision", validators=[Optional()])
-    effective_date = DateField("Takes effect on", validators=[Optional()])
-    reviewer_name = StringField("Reviewer's name", [Text(200)], filters=[strip])
-    reviewer_title = StringField("Reviewer's job title", [Text(200)], filters=[strip])
-    terminated_by = StringField("Who made the termination decision", [Text(200)], filters=[strip])
+    decision_date = DateField(_l("Date of the decision"), validators=[Optional()])
+    effective_date = DateField(_l("Takes effect on"), validators=[Optional()])
+    reviewer_name = StringField(_l("Reviewer's name"), [Text(200)], filters=[strip])
+    reviewer_title = StringField(_l("Reviewer's job title"), [Text(200)], filters=[strip])
+    terminated_by = StringField(
+        _l("Who made the termination decision"), [Text(200)], filters=[strip]
+    )
     approved_by = StringField(
-        "Who approved the termination (if anyone)", [Text(200)], filters=[strip]
+        _l("Who approved the termination (if anyone)"), [Text(200)], filters=[strip]
     )
     independent = BooleanField(
-        "The reviewer did not make or approve the termination and is not a subordinate of "
-        "anyone who did"
+        _l(
+            "The reviewer did not make or approve the termination and is not a subordinate of "
+            "anyone who did"
+        )
     )
 
     def validate_hearing_date(self, field):
         received = self.appeal_received_on.data
         if field.data and received and field.data < received:
-            raise ValidationError("The objections cannot be heard before the appeal arrived.")
+            raise ValidationError(
+                gettext("The objections cannot be heard before the appeal arrived.")
+            )
 
     def validate_decision_date(self, field):
         if field.data and self.hearing_date.data and field.data < self.hearing_date.data:
-            raise ValidationError("The decision comes after the objections are heard.")
+            raise ValidationError(gettext("The decision comes after the objections are heard."))
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -72,34 +79,42 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     reasons and when it takes effect, and shows that the reviewer was independent of the people
     who made or approved the termination (seed 000; 24 CFR 578.91(b))."""
     missing = Missing()
-    missing.require(data, "termination_reference", "Name the termination notice this decides.")
-    missing.require(data, "appeal_received_on", "Give the date the appeal was received.")
     missing.require(
-        data, "hearing_date", "The objections must be heard first: give the date they were."
+        data, "termination_reference", gettext("Name the termination notice this decides.")
     )
-    missing.require(data, "hearing_format", "Say how the objections were heard.")
+    missing.require(data, "appeal_received_on", gettext("Give the date the appeal was received."))
+    missing.require(
+        data,
+        "hearing_date",
+        gettext("The objections must be heard first: give the date they were."),
+    )
+    missing.require(data, "hearing_format", gettext("Say how the objections were heard."))
     if data.get("decision") not in DECISIONS:
-        missing.add("decision", "Choose upheld, reversed or modified.")
+        missing.add("decision", gettext("Choose upheld, reversed or modified."))
     if data.get("decision") == "modified":
-        missing.require(data, "modification", "Say what changes.")
-    missing.require(data, "reasons", "Give the reasons for the decision.")
-    missing.require(data, "decision_date", "Give the date of the decision.")
-    missing.require(data, "effective_date", "Give the date the decision takes effect.")
-    missing.require(data, "reviewer_name", "Name the reviewer.")
-    missing.require(data, "terminated_by", "Name who made the termination decision.")
+        missing.require(data, "modification", gettext("Say what changes."))
+    missing.require(data, "reasons", gettext("Give the reasons for the decision."))
+    missing.require(data, "decision_date", gettext("Give the date of the decision."))
+    missing.require(data, "effective_date", gettext("Give the date the decision takes effect."))
+    missing.require(data, "reviewer_name", gettext("Name the reviewer."))
+    missing.require(data, "terminated_by", gettext("Name who made the termination decision."))
     reviewer = (data.get("reviewer_name") or "").casefold()
     deciders = {(data.get(k) or "").casefold() for k in ("terminated_by", "approved_by")}
     if reviewer and reviewer in deciders:
         missing.add(
             "reviewer_name",
-            "The reviewer must be someone other than the person who made or approved the "
-            "termination (24 CFR 578.91(b)).",
+            gettext(
+                "The reviewer must be someone other than the person who made or approved the "
+                "termination (24 CFR 578.91(b))."
+            ),
         )
     if not data.get("independent"):
         missing.add(
             "independent",
-            "Confirm the reviewer did not make or approve the termination and is not a "
-            "subordinate of anyone who did.",
+            gettext(
+                "Confirm the reviewer did not make or approve the termination and is not a "
+                "subordinate of anyone who did."
+            ),
         )
     return missing
 
@@ -131,8 +146,10 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
     """Only the independent reviewer the workflow assigned signs; nobody signs in their place."""
     if people.reviewer is None:
         raise RuleViolation(
-            "A final decision is signed by the independent reviewer of the appeal; "
-            "no reviewer is assigned."
+            gettext(
+                "A final decision is signed by the independent reviewer of the appeal; "
+                "no reviewer is assigned."
+            )
         )
     return [SignerSpec(REVIEWER, people.reviewer, REVIEWER.label)]
 
@@ -168,7 +185,10 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return DECISIONS.get(data.get("decision"), "(decision not chosen yet)").split(" (")[0]
+    decision = DECISIONS.get(data.get("decision"))
+    if decision is None:
+        return gettext("(decision not chosen yet)")
+    return gettext(decision).split(" (")[0]
 
 
 register(

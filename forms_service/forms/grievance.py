@@ -6,6 +6,7 @@ Process")."""
 from datetime import date, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
@@ -14,10 +15,10 @@ from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
-CLIENT = SignerRole("client", "Client", staff=False)
+CLIENT = SignerRole("client", N_("Client"), staff=False)
 FILED_BY = {
-    "client": "The client, alone",
-    "with_help": "The client, with help from staff",
+    "client": N_("The client, alone"),
+    "with_help": N_("The client, with help from staff"),
 }
 # Public complaint routes outside the agency and the CoC (their published national contacts).
 OUTSIDE_ROUTES = (
@@ -62,38 +63,44 @@ EXAMPLE_COC_CONTACT = (
 
 
 class GrievanceForm(BaseForm):
-    grievance_number = StringField("Grievance number", [Text(40)], filters=[strip])
-    filed_on = DateField("Received on", validators=[Optional(), NotInFuture()])
-    filed_by = RadioField("Filed by", choices=choices(FILED_BY), validators=[Optional()])
-    helper_name = StringField("Staff member who helped", [Text(200)], filters=[strip])
+    grievance_number = StringField(_l("Grievance number"), [Text(40)], filters=[strip])
+    filed_on = DateField(_l("Received on"), validators=[Optional(), NotInFuture()])
+    filed_by = RadioField(_l("Filed by"), choices=choices(FILED_BY), validators=[Optional()])
+    helper_name = StringField(_l("Staff member who helped"), [Text(200)], filters=[strip])
     what_happened = TextAreaField(
-        "What happened (in the client's words)", [Text(5000, multiline=True)], filters=[strip]
+        _l("What happened (in the client's words)"),
+        [Text(5000, multiline=True)],
+        filters=[strip],
     )
-    when_where = StringField("When and where it happened", [Text(300)], filters=[strip])
-    people_involved = StringField("People involved", [Text(300)], filters=[strip])
+    when_where = StringField(_l("When and where it happened"), [Text(300)], filters=[strip])
+    people_involved = StringField(_l("People involved"), [Text(300)], filters=[strip])
     outcome_wanted = TextAreaField(
-        "What the client would like to happen", [Text(2000, multiline=True)], filters=[strip]
+        _l("What the client would like to happen"),
+        [Text(2000, multiline=True)],
+        filters=[strip],
     )
-    response_due = DateField("We answer in writing by", validators=[Optional()])
-    language = StringField("Language for our answer", [Text(100)], filters=[strip])
-    interpreter = BooleanField("Needs an interpreter")
+    response_due = DateField(_l("We answer in writing by"), validators=[Optional()])
+    language = StringField(_l("Language for our answer"), [Text(100)], filters=[strip])
+    interpreter = BooleanField(_l("Needs an interpreter"))
     accommodations = TextAreaField(
-        "Accommodations needed (e.g. large print, reading aloud, meeting by phone)",
+        _l("Accommodations needed (e.g. large print, reading aloud, meeting by phone)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
     how_to_reach = StringField(
-        "How the client wants to get the answer", [Text(300)], filters=[strip]
+        _l("How the client wants to get the answer"), [Text(300)], filters=[strip]
     )
     coc_contact = TextAreaField(
-        "CoC Governance & Membership Committee contact (agency setting)",
+        _l("CoC Governance & Membership Committee contact (agency setting)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
 
     def validate_response_due(self, field):
         if field.data and self.filed_on.data and field.data < self.filed_on.data:
-            raise ValidationError("The answer cannot be due before the grievance was received.")
+            raise ValidationError(
+                gettext("The answer cannot be due before the grievance was received.")
+            )
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -101,16 +108,20 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     who helped), what happened, the language for the answer, and the CoC committee contact
     (seed 000)."""
     missing = Missing()
-    missing.require(data, "grievance_number", "Give the grievance its number.")
-    missing.require(data, "filed_on", "Give the date the grievance was received.")
+    missing.require(data, "grievance_number", gettext("Give the grievance its number."))
+    missing.require(data, "filed_on", gettext("Give the date the grievance was received."))
     if data.get("filed_by") not in FILED_BY:
-        missing.add("filed_by", "Say whether the client filed it alone or with staff help.")
+        missing.add(
+            "filed_by", gettext("Say whether the client filed it alone or with staff help.")
+        )
     if data.get("filed_by") == "with_help":
-        missing.require(data, "helper_name", "Name the staff member who helped.")
-    missing.require(data, "what_happened", "Write down what happened.")
-    missing.require(data, "response_due", "Give the date the agency answers by.")
-    missing.require(data, "language", "Record the language for the answer.")
-    missing.require(data, "coc_contact", "Give the CoC Governance & Membership Committee contact.")
+        missing.require(data, "helper_name", gettext("Name the staff member who helped."))
+    missing.require(data, "what_happened", gettext("Write down what happened."))
+    missing.require(data, "response_due", gettext("Give the date the agency answers by."))
+    missing.require(data, "language", gettext("Record the language for the answer."))
+    missing.require(
+        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
+    )
     return missing
 
 
@@ -164,14 +175,14 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return data.get("grievance_number") or "(no number yet)"
+    return data.get("grievance_number") or gettext("(no number yet)")
 
 
 register(
     FormType(
         workflow_step=True,
         name="grievance",
-        title="Grievance",
+        title=N_("Grievance"),
         prefix="GR",
         form_class=GrievanceForm,
         signer_roles=(CLIENT,),

@@ -5,6 +5,7 @@ Process")."""
 from datetime import date, timedelta
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
@@ -23,23 +24,23 @@ OUTCOMES = {
 
 
 class GrievanceResponseForm(BaseForm):
-    grievance_number = StringField("Grievance number", [Text(40)], filters=[strip])
-    grievance_filed_on = DateField("Grievance received on", validators=[Optional()])
-    response_date = DateField("Date of this response", validators=[Optional()])
+    grievance_number = StringField(_l("Grievance number"), [Text(40)], filters=[strip])
+    grievance_filed_on = DateField(_l("Grievance received on"), validators=[Optional()])
+    response_date = DateField(_l("Date of this response"), validators=[Optional()])
     grievance_summary = TextAreaField(
-        "The grievance, in short", [Text(2000, multiline=True)], filters=[strip]
+        _l("The grievance, in short"), [Text(2000, multiline=True)], filters=[strip]
     )
     findings = TextAreaField(
-        "What we found (who we spoke to, what we looked at)",
+        _l("What we found (who we spoke to, what we looked at)"),
         [Text(5000, multiline=True)],
         filters=[strip],
     )
-    outcome = RadioField("Outcome", choices=choices(OUTCOMES), validators=[Optional()])
+    outcome = RadioField(_l("Outcome"), choices=choices(OUTCOMES), validators=[Optional()])
     actions = TextAreaField(
-        "What we will do, and by when", [Text(3000, multiline=True)], filters=[strip]
+        _l("What we will do, and by when"), [Text(3000, multiline=True)], filters=[strip]
     )
     coc_contact = TextAreaField(
-        "CoC Governance & Membership Committee contact (agency setting)",
+        _l("CoC Governance & Membership Committee contact (agency setting)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
@@ -47,22 +48,28 @@ class GrievanceResponseForm(BaseForm):
     def validate_response_date(self, field):
         filed = self.grievance_filed_on.data
         if field.data and filed and field.data < filed:
-            raise ValidationError("The response cannot come before the grievance.")
+            raise ValidationError(gettext("The response cannot come before the grievance."))
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
     """The response is written, answers a numbered grievance with findings, an outcome and
     actions, and says where to go if the client is not satisfied (seed 000)."""
     missing = Missing()
-    missing.require(data, "grievance_number", "Name the grievance this answers.")
-    missing.require(data, "grievance_filed_on", "Give the date the grievance was received.")
-    missing.require(data, "response_date", "Give the date of this response.")
-    missing.require(data, "grievance_summary", "Sum up the grievance.")
-    missing.require(data, "findings", "Say what was found.")
+    missing.require(data, "grievance_number", gettext("Name the grievance this answers."))
+    missing.require(
+        data, "grievance_filed_on", gettext("Give the date the grievance was received.")
+    )
+    missing.require(data, "response_date", gettext("Give the date of this response."))
+    missing.require(data, "grievance_summary", gettext("Sum up the grievance."))
+    missing.require(data, "findings", gettext("Say what was found."))
     if data.get("outcome") not in OUTCOMES:
-        missing.add("outcome", "Choose the outcome.")
-    missing.require(data, "actions", "Say what will be done (or that nothing will, and why).")
-    missing.require(data, "coc_contact", "Give the CoC Governance & Membership Committee contact.")
+        missing.add("outcome", gettext("Choose the outcome."))
+    missing.require(
+        data, "actions", gettext("Say what will be done (or that nothing will, and why).")
+    )
+    missing.require(
+        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
+    )
     return missing
 
 
@@ -114,7 +121,8 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"to {data.get('grievance_number') or '(grievance not named yet)'}"
+    grievance = data.get("grievance_number") or gettext("(grievance not named yet)")
+    return gettext("to %(grievance)s", grievance=grievance)
 
 
 register(

@@ -5,6 +5,8 @@ ESG 576.402; VAWA notice and certification, HUD-5380 and HUD-5382)."""
 
 from datetime import date, timedelta
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -28,71 +30,79 @@ DEFAULT_APPEAL_DAYS = 10
 
 
 class ReferralForm(Form):
-    organization = StringField("Organization or program", [Text(200)], filters=[strip])
-    help = StringField("What they help with", [Text(300)], filters=[strip])
-    contact = StringField("How to reach them (phone, address)", [Text(300)], filters=[strip])
+    organization = StringField(_l("Organization or program"), [Text(200)], filters=[strip])
+    help = StringField(_l("What they help with"), [Text(300)], filters=[strip])
+    contact = StringField(_l("How to reach them (phone, address)"), [Text(300)], filters=[strip])
 
 
 class TerminationNoticeForm(BaseForm):
-    notice_date = DateField("Date of this notice", validators=[Optional()])
+    notice_date = DateField(_l("Date of this notice"), validators=[Optional()])
     reasons = TextAreaField(
-        "Reason(s) services end: a clear statement", [Text(4000, multiline=True)], filters=[strip]
+        _l("Reason(s) services end: a clear statement"),
+        [Text(4000, multiline=True)],
+        filters=[strip],
     )
     program_rule = TextAreaField(
-        "Program rule or lease term involved (optional)",
+        _l("Program rule or lease term involved (optional)"),
         [Text(1000, multiline=True)],
         filters=[strip],
     )
     case_conference_date = DateField(
-        "Case conference held on", validators=[Optional(), NotInFuture()]
+        _l("Case conference held on"), validators=[Optional(), NotInFuture()]
     )
     case_conference_attendees = StringField(
-        "Who took part in the case conference", [Text(500)], filters=[strip]
+        _l("Who took part in the case conference"), [Text(500)], filters=[strip]
     )
     extenuating_circumstances = TextAreaField(
-        "Extenuating circumstances considered, and why ending services is still necessary",
+        _l("Extenuating circumstances considered, and why ending services is still necessary"),
         [Text(3000, multiline=True)],
         filters=[strip],
     )
-    last_day = DateField("Last day of services", validators=[Optional()])
-    services_continue = BooleanField("Services continue until an appeal is decided")
+    last_day = DateField(_l("Last day of services"), validators=[Optional()])
+    services_continue = BooleanField(_l("Services continue until an appeal is decided"))
     appeal_days = IntegerField(
-        "Days the client has to appeal (agency setting)",
+        _l("Days the client has to appeal (agency setting)"),
         validators=[Optional(), NumberRange(1, 90)],
         default=DEFAULT_APPEAL_DAYS,
     )
     appeal_contact = StringField(
-        "Where the client sends or brings an appeal (person or office, address)",
+        _l("Where the client sends or brings an appeal (person or office, address)"),
         [Text(300)],
         filters=[strip],
     )
-    reviewer_name = StringField("Who reviews an appeal (name)", [Text(200)], filters=[strip])
-    reviewer_title = StringField("Reviewer's job title", [Text(200)], filters=[strip])
-    referrals = Rows(FormField(ReferralForm), "Referrals", limit=10, row_label="Referral")
+    reviewer_name = StringField(_l("Who reviews an appeal (name)"), [Text(200)], filters=[strip])
+    reviewer_title = StringField(_l("Reviewer's job title"), [Text(200)], filters=[strip])
+    referrals = Rows(FormField(ReferralForm), _l("Referrals"), limit=10, row_label=_l("Referral"))
     written_resources = TextAreaField(
-        "Written resources given with the notice (one per line)",
+        _l("Written resources given with the notice (one per line)"),
         [Text(2000, multiline=True)],
         filters=[strip],
     )
     vawa_enclosed = BooleanField(
-        "The VAWA notice of occupancy rights (HUD-5380) and certification form (HUD-5382) "
-        "go with this notice"
+        _l(
+            "The VAWA notice of occupancy rights (HUD-5380) and certification form (HUD-5382) "
+            "go with this notice"
+        )
     )
-    ends_lease = BooleanField("This notice also ends a lease or occupancy agreement")
+    ends_lease = BooleanField(_l("This notice also ends a lease or occupancy agreement"))
     lease_description = StringField(
-        "Which lease or occupancy agreement", [Text(300)], filters=[strip]
+        _l("Which lease or occupancy agreement"), [Text(300)], filters=[strip]
     )
     approved_by = StringField(
-        "Supervisor who approved the termination (they sign too)", [Text(200)], filters=[strip]
+        _l("Supervisor who approved the termination (they sign too)"),
+        [Text(200)],
+        filters=[strip],
     )
 
     def validate_case_conference_date(self, field):
         if field.data and self.notice_date.data and field.data > self.notice_date.data:
-            raise ValidationError("The case conference must come before the notice.")
+            raise ValidationError(gettext("The case conference must come before the notice."))
 
     def validate_last_day(self, field):
         if field.data and self.notice_date.data and field.data < self.notice_date.data:
-            raise ValidationError("The last day of services cannot be before the notice date.")
+            raise ValidationError(
+                gettext("The last day of services cannot be before the notice date.")
+            )
 
 
 def appeal_deadline(data: dict) -> date | None:
@@ -114,41 +124,57 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     extenuating circumstances considered, the reasons stated, the appeal route and reviewer
     named, referrals given and the VAWA forms enclosed."""
     missing = Missing()
-    missing.require(data, "notice_date", "Give the date of this notice.")
-    missing.require(data, "reasons", "State the reason(s) services end, clearly.")
+    missing.require(data, "notice_date", gettext("Give the date of this notice."))
+    missing.require(data, "reasons", gettext("State the reason(s) services end, clearly."))
     missing.require(
         data,
         "case_conference_date",
-        "A termination needs a recorded case conference first: give its date.",
+        gettext("A termination needs a recorded case conference first: give its date."),
     )
-    missing.require(data, "case_conference_attendees", "Name who took part in the case conference.")
+    missing.require(
+        data,
+        "case_conference_attendees",
+        gettext("Name who took part in the case conference."),
+    )
     missing.require(
         data,
         "extenuating_circumstances",
-        "Say which extenuating circumstances were considered (24 CFR 578.91(c)).",
+        gettext("Say which extenuating circumstances were considered (24 CFR 578.91(c))."),
     )
-    missing.require(data, "last_day", "Give the last day of services.")
-    missing.require(data, "appeal_days", "Give the number of days the client has to appeal.")
-    missing.require(data, "appeal_contact", "Say where the client sends or brings an appeal.")
-    missing.require(data, "reviewer_name", "Name the person who reviews an appeal.")
+    missing.require(data, "last_day", gettext("Give the last day of services."))
+    missing.require(
+        data, "appeal_days", gettext("Give the number of days the client has to appeal.")
+    )
+    missing.require(
+        data, "appeal_contact", gettext("Say where the client sends or brings an appeal.")
+    )
+    missing.require(data, "reviewer_name", gettext("Name the person who reviews an appeal."))
     reviewer = (data.get("reviewer_name") or "").casefold()
     if reviewer and reviewer == (data.get("approved_by") or "").casefold():
         missing.add(
             "reviewer_name",
-            "The reviewer cannot be the person who approved the termination (24 CFR 578.91(b)).",
+            gettext(
+                "The reviewer cannot be the person who approved the termination (24 CFR 578.91(b))."
+            ),
         )
     referrals = data.get("referrals") or []
     if not referrals:
-        missing.add("referrals", "Give at least one referral the client can go to now.")
+        missing.add("referrals", gettext("Give at least one referral the client can go to now."))
     for number, row in enumerate(referrals, 1):
         if not row.get("organization") or not row.get("contact"):
-            missing.add("referrals", f"Referral {number}: give the organization and its contact.")
+            missing.add(
+                "referrals",
+                gettext(
+                    "Referral %(number)s: give the organization and its contact.", number=number
+                ),
+            )
     if not data.get("vawa_enclosed"):
         missing.add(
-            "vawa_enclosed", "Enclose the VAWA notice (HUD-5380) and certification (HUD-5382)."
+            "vawa_enclosed",
+            gettext("Enclose the VAWA notice (HUD-5380) and certification (HUD-5382)."),
         )
     if data.get("ends_lease"):
-        missing.require(data, "lease_description", "Name the lease this notice ends.")
+        missing.require(data, "lease_description", gettext("Name the lease this notice ends."))
     return missing
 
 
@@ -189,8 +215,10 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
     if data.get("approved_by"):
         if people.supervisor is None:
             raise RuleViolation(
-                "The notice names a supervisor who approved it, but the case manager has no "
-                "supervisor on record to sign it."
+                gettext(
+                    "The notice names a supervisor who approved it, but the case manager has no "
+                    "supervisor on record to sign it."
+                )
             )
         specs.append(SignerSpec(SUPERVISOR, people.supervisor, SUPERVISOR.label))
     return specs
@@ -255,7 +283,8 @@ def example() -> dict:
 
 
 def summary(data: dict) -> str:
-    return f"last day {long_date(data.get('last_day')) or '(not set yet)'}"
+    last_day = long_date(data.get("last_day")) or gettext("(not set yet)")
+    return gettext("last day %(date)s", date=last_day)
 
 
 register(

@@ -116,7 +116,7 @@ def render_english_copy(document: Document, record: ArchiveRecord):
     version = template_store().version(document.form_type, document.template_version)
     note = (
         f"English copy for the agency's file. {document.client.full_name} read and signed "
-        f"this document in {language_name(document.language)}; the signed original is "
+        f"this document in {language_name(document.language, 'en')}; the signed original is "
         f"{document.reference} (PDF SHA-256 {record.pdf_sha256}). The signatures shown are "
         "the ones given on that original."
     )

@@ -31,21 +31,37 @@ MAX_ASPECT = 4  # rendered width at most this many times the height
 PEN = 0.02  # stroke width at pressure 0.5, as a fraction of the rendered height
 SUPERSAMPLE = 3
 
-UNREADABLE = "The signature could not be read. Please clear the box and sign again."
-EMPTY = "The signature is empty. Please sign in the box with your finger."
-TOO_SMALL = "The signature is too small. Please sign larger."
-TOO_DETAILED = "The signature has too much detail to save. Please clear the box and sign again."
-TOO_MANY_STROKES = "The signature has too many separate lines. Please clear the box and sign again."
-OUTSIDE = "Part of the signature is outside the box. Please clear the box and sign inside it."
-OLD_PAGE = "This page is out of date. Please reload the page and sign again."
-BAD_PAD = "The signature box is not a usable size. Please reload the page and sign again."
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a message for the catalogs without Flask: this package only knows English. A page
+    shows an InkError translated, ``gettext(error.message, **error.params)``."""
+    return message
+
+
+UNREADABLE = N_("The signature could not be read. Please clear the box and sign again.")
+EMPTY = N_("The signature is empty. Please sign in the box with your finger.")
+TOO_SMALL = N_("The signature is too small. Please sign larger.")
+TOO_DETAILED = N_("The signature has too much detail to save. Please clear the box and sign again.")
+TOO_MANY_STROKES = N_(
+    "The signature has too many separate lines. Please clear the box and sign again."
+)
+OUTSIDE = N_("Part of the signature is outside the box. Please clear the box and sign inside it.")
+OLD_PAGE = N_("This page is out of date. Please reload the page and sign again.")
+BAD_PAD = N_("The signature box is not a usable size. Please reload the page and sign again.")
 
 Point = tuple[float, float, int, float]
 """x, y in pad CSS px; t in ms since the first point of the signature; pressure 0..1."""
 
 
 class InkError(ValueError):
-    """Ink that cannot be accepted; ``str(error)`` is a sentence telling the signer what to do."""
+    """Ink that cannot be accepted; ``str(error)`` is an English sentence telling the signer
+    what to do. ``message`` is that sentence as marked for the catalogs (with ``%(name)s``
+    placeholders filled from ``params``), for the page to translate."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.params = params
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def _ids(catalog) -> set[str]:
 def test_the_template_holds_every_message_of_the_code_and_pages():
     method_map = [
         ("forms_service/**.py", "python"),
+        ("signatures/**.py", "python"),
         ("forms_service/templates/**.html", "jinja2"),
     ]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None}

@@ -251,7 +251,7 @@ def _signature_image(ink_payload: str, typed_name: str, typed_attested: bool):
     try:
         ink = parse_ink(ink_payload)
     except InkError as exc:
-        raise InvalidInput({"ink": [str(exc)]}) from None
+        raise InvalidInput({"ink": [gettext(exc.message, **exc.params)]}) from None
     return "drawn", canonical_json(ink).decode(), ink_sha256(ink), render_png(ink)
 
 

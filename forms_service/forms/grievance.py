@@ -31,7 +31,7 @@ OUTSIDE_ROUTES = (
             "Unfair treatment in housing or in a HUD-funded program because of race, color, "
             "religion, sex, national origin, disability or family status"
         ),
-        "contact": "1-800-669-9777 (TTY: dial 711) · hud.gov/fairhousing",
+        "contact": N_("1-800-669-9777 (TTY: dial 711) · hud.gov/fairhousing"),
     },
     {
         "name": N_("U.S. Department of Health and Human Services (HHS), Office for Civil Rights"),
@@ -39,7 +39,7 @@ OUTSIDE_ROUTES = (
             "Unfair treatment in health or human services, or a breach of your health "
             "privacy rights"
         ),
-        "contact": "1-800-368-1019 (TDD 1-800-537-7697) · hhs.gov/ocr/complaints",
+        "contact": N_("1-800-368-1019 (TDD 1-800-537-7697) · hhs.gov/ocr/complaints"),
     },
 )
 
@@ -49,8 +49,7 @@ def outside_routes() -> list[dict]:
     renders: the document's)."""
     routes = []
     for route in OUTSIDE_ROUTES:
-        name, about = route["name"], route["about"]
-        routes.append({**route, "name": gettext(name), "about": gettext(about)})
+        routes.append({key: gettext(text) for key, text in route.items()})
     return routes
 
 

@@ -6,6 +6,8 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 
+from flask_babel import gettext
+
 from ..accounts import service as accounts
 from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -35,9 +37,9 @@ def start(actor: Actor, document: Document, signer: Signer, now: float | None = 
     if signer.document_id != document.id:
         raise NotFound
     if document.status != DocumentStatus.SIGNING or next_signer(document) is not signer:
-        raise RuleViolation("This document is not waiting for this signer.")
+        raise RuleViolation(gettext("This document is not waiting for this signer."))
     if signer.user_id is not None:
-        raise RuleViolation("Staff sign at their own desk, not on the client's tablet.")
+        raise RuleViolation(gettext("Staff sign at their own desk, not on the client's tablet."))
     audit.record(actor, "kiosk.start", document, signer=signer.name)
     return Kiosk(
         str(document.id),
@@ -75,9 +77,9 @@ def current(kiosk: Kiosk) -> tuple[Document, Signer]:
 def set_pin(actor: Actor, pin: str) -> None:
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
-        raise InvalidInput({"pin": ["A PIN is 4 to 8 digits."]})
+        raise InvalidInput({"pin": [gettext("A PIN is 4 to 8 digits.")]})
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
-        raise InvalidInput({"pin": ["Choose a PIN that is harder to guess."]})
+        raise InvalidInput({"pin": [gettext("Choose a PIN that is harder to guess.")]})
     user.pin_hash = accounts.hash_password(pin)
     audit.record(actor, "user.set_pin", user)
 
@@ -91,7 +93,9 @@ def unlock(kiosk: Kiosk, secret: str, actor: Actor) -> User:
     )
     if not matches or not staff.active:
         audit.record(actor, "kiosk.unlock_failed", agency_id=staff.agency_id if staff else None)
-        raise InvalidInput({"secret": ["That is not the password or PIN of the staff member."]})
+        raise InvalidInput(
+            {"secret": [gettext("That is not the password or PIN of the staff member.")]}
+        )
     audit.record(
         Actor(staff, actor.ip, actor.user_agent),
         "kiosk.unlock",

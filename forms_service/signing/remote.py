@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from ..accounts import service as accounts
@@ -74,13 +75,13 @@ def create_link(
     if signer.document_id != document.id:
         raise NotFound
     if signer.user_id is not None:
-        raise RuleViolation("Staff sign as themselves, not through a link.")
+        raise RuleViolation(gettext("Staff sign as themselves, not through a link."))
     if document.status != DocumentStatus.SIGNING or next_signer(document) is not signer:
-        raise RuleViolation("This document is not waiting for this signer.")
+        raise RuleViolation(gettext("This document is not waiting for this signer."))
     if identity_method not in (DOB, CODE):
-        raise RuleViolation("Choose date of birth or a code.")
+        raise RuleViolation(gettext("Choose date of birth or a code."))
     if identity_method == DOB and document.client.date_of_birth is None:
-        raise RuleViolation("The client's date of birth is not known: use a code instead.")
+        raise RuleViolation(gettext("The client's date of birth is not known: use a code instead."))
     now = utcnow()
     for older in _links_of(signer):
         if older.revoked_at is None and older.used_at is None:
@@ -190,7 +191,7 @@ def sign_with_link(
     """Sign through the link, once. The identity answer must have been given in this browser
     session: a link copied elsewhere after someone else answered gets no signature."""
     if not verified_in_session or link.verified_at is None:
-        raise PermissionDenied("Answer the question first.")
+        raise PermissionDenied(gettext("Answer the question first."))
     signer = link.signer
     evidence = Evidence(ONE_TIME_LINK, _identity_check(link), ip, user_agent)
     visitor = LinkVisitor(None, ip, user_agent, signer.name)

@@ -35,6 +35,7 @@ from ..rendering.queue import enqueue
 from ..web import current_actor
 from . import remote
 from .forms import SignForm
+from .views import show_errors
 
 bp = Blueprint("remote", __name__)
 PUBLIC = {"remote.identity", "remote.sign", "remote.thanks"}  # no sign-in: the signer's phone
@@ -172,8 +173,7 @@ def sign(token):
                 submission_key=form.submission_key.data or "",
             )
         except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                form[name].errors = messages
+            show_errors(form, exc.errors)
         except RuleViolation as exc:  # e.g. the document changed while it was on screen
             return _message(_("This cannot be signed now"), str(exc), 409)
         else:
@@ -230,5 +230,5 @@ def revoke(document_id, link_id):
     actor = current_actor()
     document = documents.get_document(actor, document_id, audit_view=False)
     link = remote.revoke_link(actor, document, link_id)
-    flash(f"The link for {link.signer.name} no longer works.")
+    flash(_("The link for %(name)s no longer works.", name=link.signer.name))
     return redirect(url_for("documents.show", document_id=document.id))

@@ -64,13 +64,18 @@ def _fields(form: SignForm) -> dict:
     }
 
 
+def show_errors(form, errors: dict[str, list]) -> None:
+    """Put the service's field errors (already in the page's language) on the form."""
+    for name, messages in errors.items():
+        form[name].errors = messages
+
+
 def _sign(actor, document, signer, form: SignForm) -> bool:
     """Sign from the posted form; False (errors on the form) when it needs correcting."""
     try:
         job = service.sign(actor, document, signer, **_fields(form))
     except InvalidInput as exc:
-        for name, messages in exc.errors.items():
-            form[name].errors = messages
+        show_errors(form, exc.errors)
         return False
     if job is not None:
         after_commit(lambda: enqueue(job.id))

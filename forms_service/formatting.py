@@ -1,9 +1,10 @@
-"""How dates and times read on pages and in documents, in the reader's language: the
+"""How dates, times and numbers read on pages and in documents, in the reader's language: the
 current page's (or, while a document renders, the document's) unless one is named."""
 
 from datetime import UTC, date, datetime
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from flask_babel import get_locale, gettext
 
 
@@ -29,3 +30,8 @@ def date_time(value: datetime | None, language: str | None = None) -> str:
         date=long_date(value.date(), language),
         time=format_time(value, "HH:mm", locale=language),
     )
+
+
+def number(value: int | float, language: str | None = None) -> str:
+    """1,234 in English, 1.234 in Spanish."""
+    return format_decimal(value, locale=_language(language))

@@ -64,16 +64,16 @@ def test_staff_pages_follow_the_browser_among_english_and_spanish(client, world)
 
 
 def test_a_vital_document_without_the_clients_language_is_refused_with_an_offer(world):
-    world.client.preferred_language = "ar"  # no Arabic revocation template yet
+    world.client.preferred_language = "vi"  # no Vietnamese templates
     actor = world.actor(world.case_manager)
     data = get_form_type("consent_revocation").example()
     assert get_form_type("consent_revocation").vital
     document = start_document(actor, world.case, "consent_revocation", data)
-    assert document.language == "ar"
+    assert document.language == "vi"
     with pytest.raises(RuleViolation, match="English with an interpreter"):
         send_for_signature(actor, document)
     english = start_document(actor, world.case, "consent_revocation", data, language="en")
-    with pytest.raises(RuleViolation, match="Arabic"):  # English without help is refused too
+    with pytest.raises(RuleViolation, match="Vietnamese"):  # English without help is refused too
         send_for_signature(actor, english)
 
     interpreted = start_document(
@@ -82,11 +82,11 @@ def test_a_vital_document_without_the_clients_language_is_refused_with_an_offer(
         "consent_revocation",
         data,
         language="en",
-        interpreter={"name": "Layla Haddad", "language": "Arabic"},
+        interpreter={"name": "Minh Tran", "language": "Vietnamese"},
     )
     send_for_signature(actor, interpreted)
     assert interpreted.status == "signing"
-    assert interpreted.data["interpreted_by"] == {"name": "Layla Haddad", "language": "Arabic"}
+    assert interpreted.data["interpreted_by"] == {"name": "Minh Tran", "language": "Vietnamese"}
 
 
 def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
@@ -107,11 +107,17 @@ def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
         ("termination_notice", "es", ["Aviso de terminación de servicios", "de diciembre de"]),
         ("termination_notice", "ar", ["حقك في الطعن", "التوقيعات", "ديسمبر"]),
         ("final_decision", "es", ["Aviso de decisión final sobre la apelación", "en persona"]),
+        ("final_decision", "ar", ["القرار بشأن طعنك", "من اتخذ القرار", "ديسمبر"]),
         ("consent_revocation", "es", ["Cancelación del consentimiento", "a las"]),
+        ("consent_revocation", "ar", ["الموافقة التي تلغيها", "بكلماتك", "نوفمبر"]),
         ("grievance_response", "es", ["Respuesta a la queja", "Oficina de Derechos Civiles"]),
+        ("grievance_response", "ar", ["رقم الشكوى", "قرارنا"]),
         ("discharge_plan", "es", ["Plan de salida", "Situaciones de vivienda permanente"]),
+        ("discharge_plan", "ar", ["خطتك لمغادرة البرنامج", "خروج إيجابي"]),
         ("client_rights", "es", ["Derechos de la persona cliente", "Reglas del programa"]),
+        ("client_rights", "ar", ["قواعد البرنامج", "خصوصيتك"]),
         ("case_plan", "es", ["Plan de caso", "Objetivo 1: Vivienda"]),
+        ("case_plan", "ar", ["خطوات نحو أهدافك", "من يدعمك"]),
     ],
 )
 def test_the_example_renders_in_the_language_asked_for(

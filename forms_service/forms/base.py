@@ -12,6 +12,8 @@ from wtforms import DateField, DateTimeLocalField, FieldList, SelectChoice, Sele
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
+from ..formatting import number as format_number
+
 # C0/C1 control characters cannot be stored in a Word document (XML 1.0) and have no business
 # in a form; tabs and line breaks are allowed in multi-line fields only.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -36,8 +38,8 @@ class Text:
                 gettext(
                     "%(field)s is too long: %(length)s characters, at most %(limit)s allowed.",
                     field=field.label.text,
-                    length=f"{len(value):,}",
-                    limit=f"{self.max_length:,}",
+                    length=format_number(len(value)),
+                    limit=format_number(self.max_length),
                 )
             )
         if self.pattern.search(value):

@@ -2,12 +2,14 @@
 
 import hashlib
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docxtpl import DocxTemplate, InlineImage, Listing
 from flask import current_app
 from flask_babel import force_locale, gettext
 from jinja2 import StrictUndefined
@@ -19,6 +21,7 @@ from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
 
 from ..formatting import long_date
 from ..forms import get_form_type
+from ..i18n import RIGHT_TO_LEFT
 from ..keys import ensure_seal_key
 from .convert import SofficeConverter
 from .pool import ConverterPool
@@ -125,6 +128,27 @@ def signature_image(tpl: DocxTemplate, png: bytes) -> InlineImage:
     return InlineImage(tpl, io.BytesIO(png), height=Mm(box_h))
 
 
+LRM = "\u200e"  # left-to-right mark: zero width, in every font (isolates are not)
+_FIRST_STRONG = re.compile(r"[^\W\d_]")
+
+
+def isolated(value):
+    """What a right-to-left template prints, kept in one piece when it is written left to
+    right (a phone number, an English sentence a worker typed): its brackets and final full
+    stop stay where they belong."""
+    text = value.xml if isinstance(value, Listing) else value
+    if not isinstance(text, str) or not text:
+        return value
+    first = _FIRST_STRONG.search(text)
+    if first and unicodedata.bidirectional(first.group()) != "L":
+        return value  # right to left already
+    if isinstance(value, Listing):
+        wrapped = Listing("")
+        wrapped.xml = f"{LRM}{text}{LRM}".replace("\n", f"{LRM}\n{LRM}")
+        return wrapped
+    return f"{LRM}{text}{LRM}"
+
+
 def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion) -> dict:
     """The template's values, in the current locale (`render_docx` forces the document's)."""
     form_type = get_form_type(inp.form_type)
@@ -170,7 +194,8 @@ def render_docx(
     # Autoescape makes every value text: `<b>` or `{{ x }}` typed by a user comes out literally.
     # StrictUndefined: a template asking for a value the context lacks fails loudly instead of
     # printing a blank into a legal document.
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    rtl = {"finalize": isolated} if inp.language in RIGHT_TO_LEFT else {}
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, **rtl)
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
         tpl.render(build_context(tpl, inp, version), jinja_env=env)
     interpreter = inp.data.get("interpreted_by")

@@ -1,5 +1,6 @@
-"""The words of the ``case_plan`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``case_plan`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 CASE_PLAN = {
     "es": {
@@ -35,5 +36,39 @@ CASE_PLAN = {
         "Next review of this plan": "Próxima revisión de este plan",
         "If someone does not do their part": "Si alguien no hace su parte",
         "By signing, we agree to this plan and to do our part in it. Each person who signs gets a copy.": "Al firmar, aceptamos este plan y hacer nuestra parte. Cada persona que firma recibe una copia.",
+    },
+    "ar": {
+        "Plan date: ": "تاريخ الخطة: ",
+        ". Next review by ": ". المراجعة التالية في موعد أقصاه ",
+        "Your plan": "خطتك",
+        "This plan is yours. You made it with your case manager. It says what you want to reach, the steps to get there, and who does what by when. You can ask to change it at any time. We will review it together by ": "هذه الخطة خطتك أنت. أعددتها مع مدير حالتك. وهي توضّح ما تريد تحقيقه، والخطوات للوصول إليه، ومن يفعل ماذا ومتى. يمكنك أن تطلب تغييرها في أي وقت. وسنراجعها معاً في موعد أقصاه ",
+        "Services": "الخدمات",
+        " to about ": " حتى نحو ",
+        "What changed since the last plan": "ما الذي تغيّر منذ الخطة السابقة",
+        "Your goals": "أهدافك",
+        "Housing goal": "هدف السكن",
+        "Other goals": "أهداف أخرى",
+        "Strengths this plan builds on": "نقاط القوة التي تبني عليها هذه الخطة",
+        "Steps toward your goals": "خطوات نحو أهدافك",
+        "Each step is specific, can be measured, and has a date. Each says what help you get, who gives it, and who does what.": "كل خطوة محددة، ويمكن قياسها، ولها تاريخ. وتوضّح كل خطوة المساعدة التي تحصل عليها، ومن يقدّمها، ومن يفعل ماذا.",
+        "Objective ": "الخطوة ",
+        ": ": ": ",
+        "Services and resources": "الخدمات والموارد",
+        "Provided by": "الجهة التي تقدّمها",
+        "Case manager will": "مهام مدير الحالة",
+        "Client will": "مهامك",
+        "Who owns it": "المسؤول عنها",
+        "Target date": "التاريخ المستهدف",
+        "Who supports you": "من يدعمك",
+        "Services and programs (formal)": "الخدمات والبرامج (دعم رسمي)",
+        "Family, friends and community (informal)": "العائلة والأصدقاء والمجتمع (دعم غير رسمي)",
+        "Skills you will learn": "مهارات ستتعلّمها",
+        "When we meet": "متى نلتقي",
+        "Services start": "بداية الخدمات",
+        "Services end (expected)": "نهاية الخدمات (المتوقعة)",
+        "Meetings": "الاجتماعات",
+        "Next review of this plan": "المراجعة التالية لهذه الخطة",
+        "If someone does not do their part": "إذا لم يقم أحد بدوره",
+        "By signing, we agree to this plan and to do our part in it. Each person who signs gets a copy.": "بتوقيعنا، نوافق على هذه الخطة وعلى أن يقوم كل منا بدوره فيها. يحصل كل من يوقّع على نسخة.",
     },
 }

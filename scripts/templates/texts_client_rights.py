@@ -1,5 +1,6 @@
-"""The words of the ``client_rights`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``client_rights`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 CLIENT_RIGHTS = {
     "es": {
@@ -49,5 +50,53 @@ CLIENT_RIGHTS = {
         "Contact": "Contacto",
         "By signing, I confirm that my rights, the program rules, and how termination and complaints work were explained to me in ": "Al firmar, confirmo que me explicaron mis derechos, las reglas del programa y cómo funcionan la terminación de servicios y las quejas en este idioma: ",
         ", and that I got a written copy of this form.": ", y que recibí una copia escrita de este formulario.",
+    },
+    "ar": {
+        "Program: ": "البرنامج: ",
+        ". Date: ": ". التاريخ: ",
+        "Before your services start": "قبل أن تبدأ خدماتك",
+        "This form explains your rights, the rules of ": "يشرح هذا النموذج حقوقك، وقواعد برنامج ",
+        ", what happens if we end your services, and how to make a complaint. Ask about anything that is not clear. You get a copy to keep.": "، وما يحدث إذا أنهينا خدماتك، وكيف تقدّم شكوى. اسأل عن أي شيء غير واضح. ستحصل على نسخة تحتفظ بها.",
+        "Program": "البرنامج",
+        "You do not have to take part in any religious activity": "لا يلزمك المشاركة في أي نشاط ديني",
+        " to get services.": " للحصول على الخدمات.",
+        "If you object to the religious character of our organization, tell us. ": "إذا كان لديك اعتراض على الطابع الديني لمنظمتنا، فأخبرنا. ",
+        "We will refer you to another provider": "سنحيلك إلى مقدّم خدمات آخر",
+        " within a reasonable time.": " خلال وقت معقول.",
+        "You will be treated with dignity and respect.": "ستُعامَل بكرامة واحترام.",
+        "You can appeal": "يمكنك الطعن",
+        " if we end your services (see below).": " إذا أنهينا خدماتك (انظر أدناه).",
+        "Your privacy": "خصوصيتك",
+        "What you tell us is private. We share it only with your written consent, one consent for each agency or person. You can cancel a consent in writing at any time.": "ما تخبرنا به خاص. لا نشاركه إلا بموافقتك الكتابية، موافقة منفصلة لكل جهة أو شخص. ويمكنك إلغاء أي موافقة كتابياً في أي وقت.",
+        "By law, we must share information without your consent when:": "يُلزمنا القانون بمشاركة المعلومات دون موافقتك في الحالات التالية:",
+        "we suspect abuse or neglect of a child, an older adult, or an adult with a disability (staff are mandated reporters);": "إذا اشتبهنا في إساءة معاملة أو إهمال طفل أو مسنّ أو شخص بالغ من ذوي الإعاقة (الموظفون ملزمون قانوناً بالإبلاغ)؛",
+        "someone, including you, is in serious and immediate danger of being hurt (duty to warn);": "إذا كان أي شخص، بمن في ذلك أنت، في خطر جسيم وفوري من التعرّض للأذى (واجب التحذير)؛",
+        "a court orders it, or another law requires it.": "إذا أمرت بذلك محكمة، أو اقتضى ذلك قانون آخر.",
+        "Program rules": "قواعد البرنامج",
+        "The rules of ": "قواعد برنامج ",
+        ":": ":",
+        "If a rule is broken, we first work with you to solve the problem.": "إذا خُولفت إحدى القواعد، نعمل معك أولاً لحل المشكلة.",
+        "If we end your services": "إذا أنهينا خدماتك",
+        "We end services only in the most serious cases. If we do:": "لا نُنهي الخدمات إلا في أخطر الحالات. وإذا فعلنا ذلك:",
+        "First we meet with you and the people involved (a case conference) to look for a solution together.": "نجتمع أولاً معك ومع الأشخاص المعنيين (اجتماع بشأن الحالة) لنبحث معاً عن حل.",
+        "You get a written notice with the reasons, places to get help, how to appeal, and who reviews an appeal.": "تحصل على إشعار مكتوب يوضّح الأسباب، وأماكن الحصول على المساعدة، وكيفية الطعن، ومن يراجع الطعن.",
+        "You have ": "يمكنك الطعن خلال مهلة عدد أيامها ",
+        " days to appeal": "",
+        ", in writing or by telling any staff member.": "، كتابياً أو بإبلاغ أي موظف.",
+        "Someone who did not make or approve the decision, and does not report to the people who did, reviews your appeal and hears your side.": "يراجع طعنك شخص لم يتخذ القرار ولم يوافق عليه، ولا يتبع الأشخاص الذين اتخذوه، ويستمع إلى وجهة نظرك.",
+        "You get the final decision in writing.": "تحصل على القرار النهائي مكتوباً.",
+        "You can come back to the program later.": "يمكنك العودة إلى البرنامج لاحقاً.",
+        "If you have a complaint": "إذا كانت لديك شكوى",
+        "You can make a complaint (a grievance) in writing at any time, alone or with help from your case manager. It gets a number, and we answer in writing within ": "يمكنك تقديم شكوى كتابياً في أي وقت، بمفردك أو بمساعدة مدير حالتك. تحصل الشكوى على رقم، ونرد عليك كتابياً خلال مهلة عدد أيامها ",
+        " days": "",
+        ". ": ". ",
+        "You will not be punished for complaining.": "لن تتعرّض لأي عقوبة بسبب الشكوى.",
+        "You can also contact:": "ويمكنك أيضاً التواصل مع:",
+        "Continuum of Care Governance & Membership Committee": "لجنة الحوكمة والعضوية في Continuum of Care (شبكة الخدمات المحلية للأشخاص بلا مأوى)",
+        "Office": "المكتب",
+        "For": "مجال عمله",
+        "Contact": "وسيلة الاتصال",
+        "By signing, I confirm that my rights, the program rules, and how termination and complaints work were explained to me in ": "بتوقيعي، أؤكد أن حقوقي وقواعد البرنامج وطريقة إنهاء الخدمات وتقديم الشكاوى قد شُرحت لي بهذه اللغة: ",
+        ", and that I got a written copy of this form.": "، وأنني حصلت على نسخة مكتوبة من هذا النموذج.",
     },
 }

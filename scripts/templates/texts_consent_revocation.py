@@ -1,5 +1,6 @@
-"""The words of the ``consent_revocation`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``consent_revocation`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 CONSENT_REVOCATION = {
     "es": {
@@ -28,5 +29,32 @@ CONSENT_REVOCATION = {
         "I received the client's written request described above and recorded it on this form.": "Recibí la solicitud por escrito de la persona cliente descrita arriba y la registré en este formulario.",
         "By signing, I cancel the consent described above.": "Al firmar, cancelo el consentimiento descrito arriba.",
         "The client gets a copy of this form. Document ": "La persona cliente recibe una copia de este formulario. Documento ",
+    },
+    "ar": {
+        "Also called cancelling a release of information. Received: ": "يُسمّى أيضاً إلغاء الإذن بالإفصاح عن المعلومات. تاريخ الاستلام: ",
+        "What this form does": "ما الغرض من هذا النموذج",
+        "This form cancels your consent ": "يُلغي هذا النموذج موافقتك ",
+        ", which let ": "، التي كانت تسمح لـ ",
+        " share information about you with ": " بمشاركة معلومات عنك مع ",
+        "The consent you cancel": "الموافقة التي تلغيها",
+        "Consent": "الموافقة",
+        "It let us share with": "كانت تسمح لنا بالمشاركة مع",
+        "You signed it on": "تاريخ توقيعك عليها",
+        "We received your request": "تاريخ استلامنا لطلبك",
+        "Your written request": "طلبك المكتوب",
+        ": ": ": ",
+        "In your words:": "بكلماتك:",
+        "What happens now": "ماذا يحدث الآن",
+        "The cancellation counts from when we received it: ": "يسري الإلغاء من وقت استلامنا له: ",
+        ". From then on we share nothing more with ": ". ومنذ ذلك الوقت لن نشارك أي شيء آخر مع ",
+        " under this consent.": " بموجب هذه الموافقة.",
+        "It does not undo information we already shared while the consent was in effect.": "الإلغاء لا يُبطل المعلومات التي شاركناها أثناء سريان الموافقة.",
+        "We will tell ": "سنُبلغ ",
+        " that the consent has ended.": " بأن الموافقة قد انتهت.",
+        "Your other consents, if you have any, stay as they are. Your services do not change.": "موافقاتك الأخرى، إن وُجدت، تبقى كما هي. ولن تتغيّر خدماتك.",
+        "You can sign a new consent later if you want to.": "يمكنك توقيع موافقة جديدة لاحقاً إذا أردت.",
+        "I received the client's written request described above and recorded it on this form.": "تسلّمت طلب العميل المكتوب الموضّح أعلاه وسجّلته في هذا النموذج.",
+        "By signing, I cancel the consent described above.": "بتوقيعي، أُلغي الموافقة الموضّحة أعلاه.",
+        "The client gets a copy of this form. Document ": "يحصل العميل على نسخة من هذا النموذج. الوثيقة ",
     },
 }

@@ -1,5 +1,6 @@
-"""The words of the ``discharge_plan`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``discharge_plan`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 DISCHARGE_PLAN = {
     "es": {
@@ -40,5 +41,44 @@ DISCHARGE_PLAN = {
         "When your case closes, the consents you signed to let us share your information end. No new information about you is shared after that.": "Cuando se cierre su caso, terminan los consentimientos que usted firmó para que compartiéramos su información. Después de eso no se comparte información nueva sobre usted.",
         "If you need help again, you can come back to us. Call ": "Si vuelve a necesitar ayuda, puede regresar con nosotros. Llame al ",
         "By signing, we agree that this is the plan for leaving the program. The client gets a copy.": "Al firmar, aceptamos que este es el plan para salir del programa. La persona cliente recibe una copia.",
+    },
+    "ar": {
+        "Discharge meeting: ": "اجتماع الخروج: ",
+        "Your plan for leaving the program": "خطتك لمغادرة البرنامج",
+        "You leave our program on ": "تغادر برنامجنا في ",
+        ". We made this plan together. It says where you can get help after you leave, and what to do to keep your home.": ". أعددنا هذه الخطة معاً. وهي توضّح أين يمكنك الحصول على المساعدة بعد مغادرتك، وما عليك فعله للحفاظ على مسكنك.",
+        "Exit date": "تاريخ الخروج",
+        "The discharge meeting": "اجتماع الخروج",
+        "Held on": "تاريخ الاجتماع",
+        "People who took part": "المشاركون",
+        "Where you can get help": "أين يمكنك الحصول على المساعدة",
+        "These services and supports can help you after you leave:": "يمكن لهذه الخدمات وجهات الدعم أن تساعدك بعد مغادرتك:",
+        "Service": "الخدمة",
+        "What it is for": "الغرض منها",
+        "Next steps": "الخطوات التالية",
+        "How to reach them": "طريقة التواصل",
+        "Your new provider": "مقدّم الخدمات الجديد",
+        " will work with you next. How we hand over:": " سيعمل معك من الآن. كيف ننقل حالتك إليه:",
+        "Keeping your home": "الحفاظ على مسكنك",
+        "Your plan to keep your housing and not become homeless again:": "خطتك للحفاظ على سكنك وحتى لا تصبح بلا مأوى مرة أخرى:",
+        "What you told us": "ما أخبرتنا به",
+        "Satisfaction with services": "رضاك عن الخدمات",
+        "Your comments": "ملاحظاتك",
+        "Contact after you leave": "التواصل بعد مغادرتك",
+        "Yes, you agree that we contact you to see how you are doing: ": "نعم، توافق على أن نتواصل معك لنطمئن عليك: ",
+        ". You can tell us to stop at any time.": ". ويمكنك أن تطلب منا التوقف في أي وقت.",
+        "No. We will not contact you after you leave.": "لا. لن نتواصل معك بعد مغادرتك.",
+        "Exit": "الخروج",
+        "Reason for leaving": "سبب المغادرة",
+        " (notice ": " (الإشعار ",
+        ")": ")",
+        "Where you are going": "إلى أين ستذهب",
+        ": ": ": ",
+        "HMIS 3.12 Destination": "الوجهة (HMIS 3.12)",
+        "; 3.12.A rental subsidy type ": "؛ رمز نوع دعم الإيجار (HMIS 3.12.A) هو ",
+        "Good to know": "معلومات مفيدة",
+        "When your case closes, the consents you signed to let us share your information end. No new information about you is shared after that.": "عند إغلاق حالتك، تنتهي الموافقات التي وقّعتها لتسمح لنا بمشاركة معلوماتك. ولن تتم مشاركة أي معلومات جديدة عنك بعد ذلك.",
+        "If you need help again, you can come back to us. Call ": "إذا احتجت إلى المساعدة مرة أخرى، يمكنك العودة إلينا. اتصل على الرقم ",
+        "By signing, we agree that this is the plan for leaving the program. The client gets a copy.": "بتوقيعنا، نوافق على أن هذه هي خطة مغادرة البرنامج. يحصل العميل على نسخة منها.",
     },
 }

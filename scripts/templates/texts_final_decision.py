@@ -1,5 +1,6 @@
-"""The words of the ``final_decision`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``final_decision`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 FINAL_DECISION = {
     "es": {
@@ -33,5 +34,37 @@ FINAL_DECISION = {
         "If you need help finding other services, or have questions about this decision, call ": "Si necesita ayuda para encontrar otros servicios o tiene preguntas sobre esta decisión, llame al ",
         "Signed by the independent reviewer:": "Firma de quien revisó de forma independiente:",
         "The client gets a copy of this decision. Document ": "La persona cliente recibe una copia de esta decisión. Documento ",
+    },
+    "ar": {
+        "Date of this decision: ": "تاريخ هذا القرار: ",
+        "The decision on your appeal": "القرار بشأن طعنك",
+        "You appealed the decision to end your services. ": "لقد طعنت في قرار إنهاء خدماتك. ",
+        " heard your objections and decided: ": " استمع إلى اعتراضاتك وقرّر: ",
+        ". This takes effect on ": ". ويسري ذلك اعتباراً من ",
+        "About you and your appeal": "بياناتك وطعنك",
+        "Termination notice": "إشعار إنهاء الخدمات",
+        "Appeal received": "تاريخ استلام الطعن",
+        "Objections heard": "الاستماع إلى اعتراضاتك",
+        "The decision": "القرار",
+        "The decision to end your services stands. Your services end on ": "يبقى قرار إنهاء خدماتك قائماً. تنتهي خدماتك في ",
+        "The decision to end your services is cancelled, and your services continue. This takes effect on ": "أُلغي قرار إنهاء خدماتك، وتستمر خدماتك. ويسري ذلك اعتباراً من ",
+        "The decision to end your services is changed as follows:": "عُدّل قرار إنهاء خدماتك على النحو التالي:",
+        "This takes effect on ": "يسري ذلك اعتباراً من ",
+        "Why": "السبب",
+        "The reasons for this decision:": "أسباب هذا القرار:",
+        "Who decided": "من اتخذ القرار",
+        ", reviewed your appeal and made this decision after hearing your objections.": "، راجع طعنك واتخذ هذا القرار بعد الاستماع إلى اعتراضاتك.",
+        "The reviewer is independent: ": "المراجِع مستقل: ",
+        " did not make the decision to end your services (": " لم يتخذ قرار إنهاء خدماتك (اتخذه ",
+        " did)": ")",
+        ", did not approve it (": "، ولم يوافق عليه (وافق عليه ",
+        ", and is not a subordinate of anyone who made or approved it.": "، ولا يتبع أي شخص اتخذه أو وافق عليه.",
+        "What happens next": "ماذا يحدث بعد ذلك",
+        "This is the final decision of ": "هذا هو القرار النهائي الصادر عن ",
+        " on your appeal.": " بشأن طعنك.",
+        "Even if your services end, you can apply to our program again later. Ending services now does not stop you from coming back.": "حتى إذا انتهت خدماتك، يمكنك التقدّم إلى برنامجنا مرة أخرى لاحقاً. إنهاء الخدمات الآن لا يمنعك من العودة.",
+        "If you need help finding other services, or have questions about this decision, call ": "إذا احتجت إلى مساعدة في إيجاد خدمات أخرى، أو كانت لديك أسئلة عن هذا القرار، فاتصل على الرقم ",
+        "Signed by the independent reviewer:": "توقيع المراجِع المستقل:",
+        "The client gets a copy of this decision. Document ": "يحصل العميل على نسخة من هذا القرار. الوثيقة ",
     },
 }

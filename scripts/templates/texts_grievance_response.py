@@ -1,5 +1,6 @@
-"""The words of the ``grievance_response`` template in Spanish (neutral Latin American, plain
-language): English run -> translation, as in ``texts.py``, whose COMMON words it shares."""
+"""The words of the ``grievance_response`` template in Spanish (neutral Latin American) and Arabic
+(Modern Standard), in plain language: English run -> translation, as in ``texts.py``, whose
+COMMON words it shares."""
 
 GRIEVANCE_RESPONSE = {
     "es": {
@@ -23,5 +24,27 @@ GRIEVANCE_RESPONSE = {
         "Contact": "Contacto",
         "Answered and signed by:": "Respondida y firmada por:",
         ". You get a copy of this answer. Document ": ". Usted recibe una copia de esta respuesta. Documento ",
+    },
+    "ar": {
+        "Answer to grievance ": "الرد على الشكوى ",
+        ". Date of this answer: ": ". تاريخ هذا الرد: ",
+        "Our answer to your complaint": "ردّنا على شكواك",
+        "This is the written answer of ": "هذا هو الرد المكتوب من ",
+        " to the complaint (grievance) you made on ": " على الشكوى التي قدّمتها في ",
+        ". Our decision: ": ". قرارنا: ",
+        "Grievance number": "رقم الشكوى",
+        "Grievance received": "تاريخ استلام الشكوى",
+        "Your complaint": "شكواك",
+        "What we found": "ما توصّلنا إليه",
+        "Our decision": "قرارنا",
+        "What we will do": "ما سنفعله",
+        "If you are not satisfied": "إذا لم تكن راضياً",
+        "You will not be punished for making a complaint. If you are not satisfied with this answer, you can contact:": "لن تتعرّض لأي عقوبة بسبب تقديم شكوى. إذا لم تكن راضياً عن هذا الرد، يمكنك التواصل مع:",
+        "Continuum of Care Governance & Membership Committee": "لجنة الحوكمة والعضوية في Continuum of Care (شبكة الخدمات المحلية للأشخاص بلا مأوى)",
+        "Office": "المكتب",
+        "For": "مجال عمله",
+        "Contact": "وسيلة الاتصال",
+        "Answered and signed by:": "كتب هذا الرد ووقّعه:",
+        ". You get a copy of this answer. Document ": ". ستحصل على نسخة من هذا الرد. الوثيقة ",
     },
 }

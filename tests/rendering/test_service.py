@@ -6,10 +6,18 @@ import zipfile
 from datetime import date
 
 import pytest
+from docxtpl import Listing
 from pypdf import PdfReader
 
 from forms_service.errors import RuleViolation
-from forms_service.rendering.service import RenderInput, SignerInfo, render, template_store
+from forms_service.rendering.service import (
+    LRM,
+    RenderInput,
+    SignerInfo,
+    isolated,
+    render,
+    template_store,
+)
 from tests.conftest import CONSENT
 
 NASTY = "<b>bold</b> & {{ x }} {% if %} \"double\" 'single' مريم العلي 🏠"
@@ -107,3 +115,13 @@ def test_a_language_without_a_template_is_refused_clearly(bare_app):
     store = template_store()
     with pytest.raises(RuleViolation, match="has no 'xx' text"):
         store.load(store.current("consent_release"), "xx")
+
+
+def test_a_left_to_right_value_in_an_arabic_document_keeps_its_full_stop_and_brackets():
+    assert isolated("call the police.") == f"{LRM}call the police.{LRM}"
+    assert isolated("(314) 555-0100") == f"{LRM}(314) 555-0100{LRM}"
+    assert isolated("لا عنف.") == "لا عنف."  # right to left already: untouched
+    assert isolated("25 نوفمبر 2026") == "25 نوفمبر 2026"
+    assert isolated("") == "" and isolated(None) is None
+    lines = isolated(Listing("First line.\nSecond & last."))
+    assert lines.xml == f"{LRM}First line.{LRM}\n{LRM}Second &amp; last.{LRM}"

@@ -44,7 +44,7 @@ translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
 		--add-comments=TRANSLATORS: -o forms_service/translations/messages.pot .
 	$(BIN)/pybabel update -i forms_service/translations/messages.pot \
-		-d forms_service/translations --no-location --width 100
+		-d forms_service/translations --ignore-obsolete --width 100
 
 lint: setup
 	$(BIN)/ruff check .

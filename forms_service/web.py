@@ -14,7 +14,7 @@ from signatures import parse_ink, render_svg
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
 from .extensions import db, login_manager
-from .i18n import N_
+from .i18n import N_, language_name
 
 
 def current_actor() -> Actor:
@@ -105,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(signature_svg)
     app.add_template_filter(date_time)
     app.add_template_filter(number)
+    app.add_template_filter(language_name)
     app.add_template_filter(lambda name: _(get_form_type(name).title), "form_title")
     app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")
 

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..formatting import date_time
 from ..i18n import N_
 from ..rendering.service import Rendered, seal_certificate_path
-from .models import AccessLog, ArchiveDisposal, ArchiveRecord
+from .models import AccessLog, ArchiveCopy, ArchiveDisposal, ArchiveRecord
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
 
 FILE_KINDS = {
@@ -309,20 +309,28 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
 
 @dataclass(frozen=True)
 class Identification:
-    """What the archive can say about a PDF someone shows us."""
+    """What the archive can say about a PDF someone shows us: the record it is, or whose
+    English copy it is (`copy`)."""
 
     sha256: str
     record: ArchiveRecord | None
     seal: SealCheck
+    copy: ArchiveCopy | None = None
 
 
 def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
-    """Is this file, byte for byte, a document filed in this archive? Anyone may ask: the
-    answer reveals only what the file itself shows."""
+    """Is this file, byte for byte, a document filed in this archive (or the English copy
+    filed beside one)? Anyone may ask: the answer reveals only what the file itself shows."""
     sha256 = hashlib.sha256(pdf).hexdigest()
     record = db.session.execute(
         select(ArchiveRecord).where(ArchiveRecord.pdf_sha256 == sha256)
     ).scalar_one_or_none()
+    copy = None
+    if record is None:
+        copy = db.session.execute(
+            select(ArchiveCopy).where(ArchiveCopy.pdf_sha256 == sha256)
+        ).scalar_one_or_none()
+        record = copy.record if copy else None
     seal = check_seal(pdf, seal_certificate_path())
     audit.record(
         actor,
@@ -330,6 +338,7 @@ def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
         record,
         sha256=sha256,
         found=record is not None,
+        english_copy=copy is not None or None,
         seal_ok=seal.ok,
     )
-    return Identification(sha256, record, seal)
+    return Identification(sha256, record, seal, copy)

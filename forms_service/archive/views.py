@@ -19,8 +19,8 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
 from ..web import current_actor
+from . import copies, retention, service, versions
 from . import export as exports
-from . import retention, service, versions
 from . import search as searching
 from . import status as record_status
 from .forms import (
@@ -87,6 +87,7 @@ def _record_page(record, status=200, **forms):
         form_type=get_form_type(record.form_type),
         status=record_status.statuses([record.id])[record.id],
         statuses=record_status.STATUSES,  # its label: _(statuses[status])
+        english_copy=copies.copy_of(record),
         accesses=service.access_history(actor, record),
         holds=retention.holds(actor, record.client_id) if archive_staff else [],
         archive_staff=archive_staff,
@@ -105,18 +106,21 @@ def open_file(record_id):
     actor = current_actor()
     form = OpenFileForm()
     if form.validate_on_submit():
+        # "pdf"/"docx": the signed original; "copy_pdf"/"copy_docx": its English copy
+        english, kind = form.kind.data.startswith("copy_"), form.kind.data.removeprefix("copy_")
+        opener = copies.open_copy if english else service.open_file
         try:
-            record, blob = service.open_file(
-                actor, record_id, form.kind.data, form.purpose.data, form.explanation.data
+            record, *_, blob = opener(
+                actor, record_id, kind, form.purpose.data, form.explanation.data
             )
         except InvalidInput as exc:
             _show_errors(form, exc)
         else:
-            filename = f"{record.reference}.{form.kind.data}"
-            disposition = "inline" if form.kind.data == "pdf" else "attachment"
+            filename = f"{record.reference}{'-en' if english else ''}.{kind}"
+            disposition = "inline" if kind == "pdf" else "attachment"
             return Response(
                 blob,
-                mimetype=service.FILE_KINDS[form.kind.data],
+                mimetype=service.FILE_KINDS[kind],
                 headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
             )
     return _record_page(service.get_record(actor, record_id), 400, form=form)

@@ -15,7 +15,7 @@ from forms_service.cases.models import Case
 from forms_service.cases.service import normalise_name
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
-from tests.conftest import CONSENT
+from tests.conftest import CONSENT, csrf_token
 
 
 def tiny_pdf(pages: int, label: str) -> bytes:
@@ -95,3 +95,12 @@ def make_record(world):
 def close(case: Case, on: date) -> None:
     case.status, case.closed_on = "closed", on
     db.session.commit()
+
+
+def upload(client, pdf: bytes):
+    """Post a PDF to the public verification page."""
+    return client.post(
+        "/archive/verify",
+        data={"csrf_token": csrf_token(client), "pdf": (io.BytesIO(pdf), "document.pdf")},
+        content_type="multipart/form-data",
+    )

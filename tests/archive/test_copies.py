@@ -18,7 +18,8 @@ from forms_service.extensions import db
 from forms_service.rendering import jobs
 from forms_service.rendering.service import seal_certificate_path
 from signatures.seal import check_seal
-from tests.conftest import archive_consent, blob_path
+from tests.archive.conftest import upload
+from tests.conftest import archive_consent, blob_path, login, post
 
 pytestmark = pytest.mark.soffice
 
@@ -138,3 +139,27 @@ def test_verify_names_an_altered_copy_and_disposal_destroys_it_with_its_record(
     db.session.commit()
     assert list(copies.verify_copies()) == []  # gone with its record
     assert db.session.execute(select(ArchiveCopy)).scalar_one().record_id == record.id
+
+
+def test_records_staff_open_the_english_copy_from_the_record_page(client, world, consent_document):
+    record = spanish_record(world, consent_document)
+    copy = copies.copy_of(record)
+    login(client, world.records)
+    page = client.get(f"/archive/{record.id}").get_data(as_text=True)
+    assert "Spanish" in page and "Open the English copy (PDF)" in page
+    response = post(client, f"/archive/{record.id}/open", {"kind": "copy_pdf", "purpose": "audit"})
+    assert response.status_code == 200
+    assert response.data == blob_store().get(copy.pdf_sha256)
+    assert f'filename="{record.reference}-en.pdf"' in response.headers["Content-Disposition"]
+    log = db.session.execute(select(AccessLog)).scalar_one()
+    assert (log.kind, log.purpose) == ("copy_pdf", "Funder or program audit")
+
+
+def test_the_verify_page_says_an_english_copy_is_a_copy_of_a_signed_original(
+    client, world, consent_document
+):
+    record = spanish_record(world, consent_document)
+    pdf = blob_store().get(copies.copy_of(record).pdf_sha256)
+    page = upload(client, pdf).get_data(as_text=True)
+    assert "This is an unaltered English copy of a document of our archive" in page
+    assert "The client signed the original in Spanish" in page and record.reference in page

@@ -8,17 +8,10 @@ from sqlalchemy import select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
+from tests.archive.conftest import upload
 from tests.conftest import archive_consent, blob_path, csrf_token
 
 pytestmark = pytest.mark.soffice
-
-
-def upload(client, pdf: bytes):
-    return client.post(
-        "/archive/verify",
-        data={"csrf_token": csrf_token(client), "pdf": (io.BytesIO(pdf), "document.pdf")},
-        content_type="multipart/form-data",
-    )
 
 
 def test_an_archived_pdf_is_recognised_without_signing_in(client, world, consent_document):

@@ -118,6 +118,27 @@ def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
         ("client_rights", "ar", ["قواعد البرنامج", "خصوصيتك"]),
         ("case_plan", "es", ["Plan de caso", "Objetivo 1: Vivienda"]),
         ("case_plan", "ar", ["خطوات نحو أهدافك", "من يدعمك"]),
+        (
+            "appeal",
+            "es",
+            [
+                "Apelación de la terminación",
+                "Por qué cree que la decisión es un error",
+                "En persona",
+            ],
+        ),
+        ("appeal", "ar", ["الطعن في إنهاء الخدمات", "كيف نتواصل معك", "نوفمبر"]),
+        (
+            "grievance",
+            "es",
+            [
+                "Queja número",
+                "Otros lugares a los que puede acudir",
+                "de diciembre de",
+                "Oficina de Derechos Civiles",  # the outside offices, in the document's words
+            ],
+        ),
+        ("grievance", "ar", ["شكواك", "جهات أخرى يمكنك اللجوء إليها", "ديسمبر"]),
     ],
 )
 def test_the_example_renders_in_the_language_asked_for(

@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 
 from docxtpl import Listing
-from flask_babel import LazyString, gettext, lazy_gettext
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -203,7 +203,7 @@ class Missing(dict):
 
 def translated(label):
     """A label marked with N_ (or already lazy), translated each time a page shows it."""
-    return label if isinstance(label, LazyString) or not label else lazy_gettext(label)
+    return label if isinstance(label, LazyString) or not label else _l(label)
 
 
 def choices(options: dict[str, str]) -> list[SelectChoice]:

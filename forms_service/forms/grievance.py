@@ -141,7 +141,7 @@ def context(data: dict, common: dict) -> dict:
             "accommodations": multiline(data.get("accommodations")),
             "how_to_reach": data.get("how_to_reach") or "",
             "coc_contact": multiline(data["coc_contact"]),
-            "outside_routes": list(OUTSIDE_ROUTES),
+            "outside_routes": outside_routes(),
         }
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     Template,
     bullets,
@@ -26,6 +27,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_appeal import APPEAL
 
 TEMPLATE = Template("appeal", "Appeal of Termination")
 B = {"bold": True}
@@ -131,4 +133,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(APPEAL)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+import texts
 from _docx import (
     TEXT_W_IN,
     Template,
@@ -27,6 +28,7 @@ from _docx import (
     tag,
     title_block,
 )
+from texts_grievance import GRIEVANCE
 
 TEMPLATE = Template("grievance", "Grievance")
 B = {"bold": True}
@@ -155,4 +157,4 @@ def build_body(doc) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(TEMPLATE, build_body))
+    sys.exit(main(TEMPLATE, build_body, texts.for_template(GRIEVANCE)))

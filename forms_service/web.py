@@ -37,6 +37,12 @@ def signature_svg(signer) -> Markup:
     return Markup("")
 
 
+def bdi(value) -> Markup:
+    """Typed text inside a translated sentence, isolated so its own direction cannot reorder
+    the sentence around it (an English name in an Arabic sentence, and the reverse)."""
+    return Markup("<bdi>{}</bdi>").format(value) if value not in (None, "") else Markup("")
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = N_("Please sign in to continue.")
@@ -103,6 +109,7 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(long_date)
     app.add_template_filter(signature_svg)
+    app.add_template_filter(bdi)
     app.add_template_filter(date_time)
     app.add_template_filter(number)
     app.add_template_filter(language_name)

@@ -38,6 +38,7 @@ PUBLIC_ENDPOINTS = {
     "remote.identity",
     "remote.sign",
     "remote.thanks",
+    "remote.choose_language",
 }
 # Bodies differ only in these values (CSRF token, typed input); compare pages without them.
 VALUES = re.compile(r'value="[^"]*"')

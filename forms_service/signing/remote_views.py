@@ -38,7 +38,9 @@ from .forms import SignForm
 from .views import show_errors
 
 bp = Blueprint("remote", __name__)
-PUBLIC = {"remote.identity", "remote.sign", "remote.thanks"}  # no sign-in: the signer's phone
+# No sign-in: the signer's phone.
+PUBLIC = {"remote.identity", "remote.sign", "remote.thanks", "remote.choose_language"}
+CHOSEN_LANGUAGE = "remote_language"  # the language the signer picked for these pages
 VERIFIED = "remote_verified_link"  # the link whose identity question this browser answered
 SIGNED = "remote_signed_token"  # the token this browser signed with: a retry lands on "thanks"
 
@@ -55,9 +57,16 @@ class CodeForm(FlaskForm):
 
 @bp.before_request
 def signer_language():
-    """Before the link is known, the phone's language; once it is, the client's."""
+    """The language the signer picked; else, before the link is known, the phone's."""
     if request.endpoint in PUBLIC:
-        client_language(request.accept_languages.best_match(LANGUAGES))
+        client_language(
+            session.get(CHOSEN_LANGUAGE) or request.accept_languages.best_match(LANGUAGES)
+        )
+
+
+def _speak_to(link) -> None:
+    """Once the link is known: the language the signer picked, else the client's."""
+    client_language(session.get(CHOSEN_LANGUAGE) or link.signer.document.client.preferred_language)
 
 
 def _visitor() -> tuple[str | None, str]:
@@ -119,7 +128,7 @@ def identity(token):
         return redirect(url_for("remote.thanks"))
     ip, user_agent = _visitor()
     link = remote.open_link(token, ip, user_agent)
-    client_language(link.signer.document.client.preferred_language)
+    _speak_to(link)
     if session.get(VERIFIED) == str(link.id):
         audit.record(
             remote.LinkVisitor(None, ip, user_agent, link.signer.name),
@@ -153,7 +162,7 @@ def sign(token):
         return redirect(url_for("remote.thanks"))  # a double tap or a retry after a dropout
     ip, user_agent = _visitor()
     link = remote.open_link(token, ip, user_agent)
-    client_language(link.signer.document.client.preferred_language)
+    _speak_to(link)
     verified = session.get(VERIFIED) == str(link.id)
     if not verified:
         return redirect(url_for("remote.identity", token=token))
@@ -183,6 +192,16 @@ def sign(token):
             session[SIGNED] = remote.digest(token)
             return redirect(url_for("remote.thanks"))
     return _sign_page(link, form, 400)
+
+
+@bp.route("/s/<token>/language", methods=["POST"])
+def choose_language(token):
+    """The signer picks the language of these pages; the document keeps its own. Reveals
+    nothing: the token is only where to go back to."""
+    language = request.form.get("language", "")
+    if language in LANGUAGES and FlaskForm().validate_on_submit():
+        session[CHOSEN_LANGUAGE] = language
+    return redirect(url_for("remote.identity", token=token))
 
 
 @bp.route("/s/thanks")

@@ -310,16 +310,52 @@ _TBLPR_AFTER_BIDI = (
 )  # fmt: skip
 
 
-def right_to_left(parts) -> None:
+# A run's bold, italic and size reach right-to-left (complex-script) text only through their
+# twins; python-docx writes w:b, w:i and w:sz alone (the styles set both, `_set_run_props`).
+_CS_TWINS = (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs"))
+
+
+def _complex_script_twins(rpr) -> None:
+    for name, twin in _CS_TWINS:
+        el = rpr.find(qn(name))
+        if el is not None and rpr.find(qn(twin)) is None:
+            copy = parse_xml(f"<{twin} {nsdecls('w')}/>")
+            for key, value in el.attrib.items():
+                copy.set(key, value)
+            el.addnext(copy)  # CT_RPr: each twin comes right after its element
+
+
+def _mirror_side_bars(styles_el) -> None:
+    """A paragraph style's side bar (left border) goes to the start side, the right, in a
+    right-to-left document; w:ind w:left is already the start indent of a bidi paragraph."""
+    for pbdr in styles_el.iter(qn("w:pBdr")):
+        left = pbdr.find(qn("w:left"))
+        if left is not None and pbdr.find(qn("w:right")) is None:
+            left.tag = qn("w:right")
+            # CT_PBdr order: top, left, bottom, right, between, bar
+            following = [pbdr.find(qn(n)) for n in ("w:between", "w:bar")]
+            following = [el for el in following if el is not None]
+            if following:
+                following[0].addprevious(left)
+            else:
+                pbdr.append(left)
+
+
+def right_to_left(parts, styles_el=None) -> None:
     """Make every paragraph, run and table of these parts right to left (Word and LibreOffice
-    read w:bidi, w:rtl and w:bidiVisual); python-docx has no API for them."""
+    read w:bidi, w:rtl and w:bidiVisual); python-docx has no API for them. Runs also get the
+    complex-script twins of their bold, italic and size, and side bars move to the right."""
+    if styles_el is not None:
+        _mirror_side_bars(styles_el)
     for part in parts:
         root = part.element
         for p in root.iter(qn("w:p")):
             _insert_in_order(p.get_or_add_pPr(), parse_xml(f"<w:bidi {nsdecls('w')}/>"),
                              _PPR_AFTER_BIDI)  # fmt: skip
         for r in root.iter(qn("w:r")):
-            _insert_in_order(r.get_or_add_rPr(), parse_xml(f"<w:rtl {nsdecls('w')}/>"),
+            rpr = r.get_or_add_rPr()
+            _complex_script_twins(rpr)
+            _insert_in_order(rpr, parse_xml(f"<w:rtl {nsdecls('w')}/>"),
                              _RPR_AFTER_RTL)  # fmt: skip
         for tbl in root.iter(qn("w:tbl")):
             _insert_in_order(tbl.tblPr, parse_xml(f"<w:bidiVisual {nsdecls('w')}/>"),
@@ -769,7 +805,7 @@ def build(spec: Template, build_body: Callable) -> bytes:
         lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
         lang.find(qn("w:rPr")).find(qn("w:lang")).set(qn("w:val"), DOC_LANGUAGE[spec.language])
     if spec.language in RIGHT_TO_LEFT:
-        right_to_left([doc.part, section.header.part, section.footer.part])
+        right_to_left([doc.part, section.header.part, section.footer.part], doc.styles.element)
 
     cp = doc.core_properties
     cp.title = spec.title

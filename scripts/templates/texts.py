@@ -256,7 +256,10 @@ TERMINATION_NOTICE = {
         "Your right to appeal": "حقك في الطعن",
         "If you think this decision is wrong, you can ask for it to be looked at again. This is called an appeal.": "إذا كنت ترى أن هذا القرار خاطئ، يمكنك أن تطلب إعادة النظر فيه. ويُسمّى ذلك طعناً.",
         "Appeal by": "قدّم الطعن قبل",
-        " days after the date of this notice)": " يوماً بعد تاريخ هذا الإشعار)",
+        # "(وهي مهلة عدد أيامها N تبدأ من تاريخ هذا الإشعار)": reads right for any N (no
+        # number agreement), as client_rights does; " (" is this template's only one
+        " (": " (وهي مهلة عدد أيامها ",
+        " days after the date of this notice)": " تبدأ من تاريخ هذا الإشعار)",
         "How": "الطريقة",
         "Write to, or go to: ": "اكتب إلى، أو اذهب إلى: ",
         ". You can also tell any staff member, or call ": ". ويمكنك أيضاً إبلاغ أي موظف، أو الاتصال على الرقم ",

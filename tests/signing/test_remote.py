@@ -246,7 +246,9 @@ def test_the_link_reveals_nothing_before_the_identity_answer(
         assert "<title>Sign a document" in html
         for secret in secrets:
             assert secret not in html, secret
-        assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == []
+        assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == [
+            f"/s/{token}/language"  # the language switch: back to this page, nowhere else
+        ]
 
 
 def test_after_the_answer_the_page_shows_that_document_only_with_the_kiosk_fields(
@@ -257,16 +259,35 @@ def test_after_the_answer_the_page_shows_that_document_only_with_the_kiosk_field
 
     html = phone.get(f"/s/{token}").get_data(as_text=True)
 
-    assert "María José Núñez, please read and sign" in html
+    assert "<bdi>María José Núñez</bdi>, please read and sign" in html
     assert "St. Patrick Center" in html and world.agency.phone in html
     for name in ("ink", "typed_name", "typed_attested", "esign_accepted"):
         assert f'name="{name}"' in html
     for name in ("content_sha256", "submission_key", "csrf_token"):
         assert re.search(rf'name="{name}"[^>]*value="[^"]+"', html), name
     assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == [
-        f"/s/{token}/sign"
+        f"/s/{token}/language",
+        f"/s/{token}/sign",
     ]
     assert "Sign out" not in html
+
+
+def test_the_signer_picks_the_language_of_the_phone_pages(phone, world, make_link):
+    document, _, token, _ = make_link()  # the client reads English
+    page = phone.get(f"/s/{token}").get_data(as_text=True)
+    assert '<html lang="en"' in page
+
+    chosen = post(phone, f"/s/{token}/language", {"language": "ar"})
+    assert chosen.status_code == 302 and chosen.location.endswith(f"/s/{token}")
+    assert '<html lang="ar" dir="rtl">' in phone.get(f"/s/{token}").get_data(as_text=True)
+    _answer(phone, token, "1985-03-04")
+    page = phone.get(f"/s/{token}").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page  # over the client's preferred language too
+    assert "الموافقة على الإفصاح عن المعلومات" in page
+    post(phone, f"/s/{token}/language", {"language": "xx"})  # not offered: nothing changes
+    assert '<html lang="ar"' in phone.get(f"/s/{token}").get_data(as_text=True)
+    db.session.refresh(document)
+    assert document.language == "en"  # only the pages change, not the document
 
 
 def test_identity_by_a_code_read_out(phone, world, make_link):

@@ -88,7 +88,7 @@ def test_a_client_signs_on_their_own_phone_through_a_one_time_link(
     page.fill("#answer", "1985-03-04")
     sizes = {}
     page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body())))
-    page.locator("button[type=submit]").tap()
+    page.locator("main button[type=submit]").tap()
     page.wait_for_selector("text=please read and sign")
     page.wait_for_load_state("networkidle")
     interactive = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")

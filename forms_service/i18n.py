@@ -5,6 +5,7 @@ the browser's Accept-Language among the staff languages."""
 from babel import Locale
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, refresh
+from markupsafe import Markup
 
 from .extensions import babel
 
@@ -57,3 +58,10 @@ def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
     """Mark a message defined at import time for the catalogs; it is translated where it is
     shown, in that page's or document's language (with gettext)."""
     return message
+
+
+def bdi(value) -> Markup:
+    """Typed text inside a translated sentence of a page, isolated so its own direction
+    cannot reorder the sentence around it (an English name in an Arabic sentence, and the
+    reverse); escaped like any value."""
+    return Markup("<bdi>{}</bdi>").format(value) if value not in (None, "") else Markup("")

@@ -14,7 +14,7 @@ from signatures import parse_ink, render_svg
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
 from .extensions import db, login_manager
-from .i18n import N_, language_name
+from .i18n import N_, bdi, language_name
 
 
 def current_actor() -> Actor:
@@ -35,12 +35,6 @@ def signature_svg(signer) -> Markup:
             _("%(name)s (typed)", name=signer.typed_name)
         )
     return Markup("")
-
-
-def bdi(value) -> Markup:
-    """Typed text inside a translated sentence, isolated so its own direction cannot reorder
-    the sentence around it (an English name in an Arabic sentence, and the reverse)."""
-    return Markup("<bdi>{}</bdi>").format(value) if value not in (None, "") else Markup("")
 
 
 def init_app(app: Flask) -> None:

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 from docxtpl import Listing
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from ..i18n import N_
+from ..i18n import N_, bdi
 from .base import BaseForm, MultiCheckboxField, Text, choices, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
@@ -135,10 +136,11 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     return missing
 
 
-def end_text(data: dict) -> str:
-    """When the consent ends, as the rest of "This consent ends …", in the current language."""
+def end_text(data: dict, isolate=str) -> str:
+    """When the consent ends, as the rest of "This consent ends …", in the current language;
+    `isolate` wraps the typed event (`bdi` on a page)."""
     on = long_date(data.get("end_date"))
-    event = data.get("end_event")
+    event = isolate(data["end_event"]) if data.get("end_event") else ""
     if on and event:
         return gettext(
             "on %(date)s, or when %(event)s, whichever comes first", date=on, event=event
@@ -227,7 +229,8 @@ register(
         page_context=lambda data: {
             "categories": CATEGORIES,
             "recipient_types": RECIPIENT_TYPES,
-            "end_text": end_text(data),
+            # trusted words and dates around the escaped, isolated event
+            "end_text": Markup(end_text(data, isolate=bdi)),  # noqa: S704
         },
         summary=summary,
     )

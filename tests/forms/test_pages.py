@@ -67,3 +67,12 @@ def test_every_plain_language_page_speaks_the_clients_language(bare_app, name, l
     left = [s for s in shown if s in visible_text(translated)]
     assert left == []
     assert html.escape(HOSTILE, quote=False) in translated  # typed text stays text
+
+
+def test_a_typed_end_event_is_isolated_and_escaped_inside_the_translated_sentence(bare_app):
+    form_type = get_form_type("consent_release")
+    data = {**form_type.example(), "end_date": "", "end_event": HOSTILE}
+    with bare_app.test_request_context():
+        arabic = page(form_type, data, "ar")
+    assert f"<bdi>{html.escape(HOSTILE, quote=False)}</bdi>" in arabic.replace("&#39;", "'")
+    assert "<b>Ana" not in arabic

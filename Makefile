@@ -41,7 +41,7 @@ $(VENV)/.installed: pyproject.toml
 # After changing a page's words: refresh the template and the catalogs, translate what
 # `tests/test_translations.py` lists as missing, then `make setup` compiles them.
 translations: setup
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --no-location --sort-output \
 		--add-comments=TRANSLATORS: -o forms_service/translations/messages.pot .
 	$(BIN)/pybabel update -i forms_service/translations/messages.pot \
 		-d forms_service/translations --ignore-obsolete --width 100

@@ -9,6 +9,7 @@ browser sent can become markup or template code.
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from docx.document import Document as DocxDocument
@@ -21,16 +22,23 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
-INTRO = (
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a message for the app's catalogs; this package knows no Flask: `append_certificate`
+    takes the translation function (English when none is given)."""
+    return message
+
+
+INTRO = N_(
     "This page records how and when this document was signed. The hashes let anyone check "
     "that the document was not changed."
 )
-HASH_NOTE = (
+HASH_NOTE = N_(
     "A hash is a fingerprint of a file: SHA-256 of the signed content, of the template it was "
     "made from, and of each signature as drawn. Any change to them gives a different hash."
 )
-NO_IMAGE = "No drawn signature (signed without drawing)"
-NO_EVENTS = "No events were recorded."
+NO_IMAGE = N_("No drawn signature (signed without drawing)")
+NO_EVENTS = N_("No events were recorded.")
 MISSING = "—"
 
 SIGNATURE_BOX_MM = (40, 14)  # at most this wide and high, keeping the drawing's shape
@@ -48,6 +56,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # WordprocessingML fixes the order of properties; Word refuses a file that breaks it.
 _AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing")
+_AFTER_BIDI += ("w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection")
+_AFTER_BIDI += ("w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId")
+_AFTER_BIDI += ("w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_BIDI_VISUAL = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc")
+_AFTER_BIDI_VISUAL += ("w:tblCellSpacing", "w:tblInd", "w:tblBorders", *_AFTER_TBL_BORDERS)
 CORE_PROPERTY_MAX = 255  # characters: a limit of python-docx for core properties
 
 
@@ -95,37 +109,49 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("", value)
 
 
-def append_certificate(doc: DocxDocument, data: CertificateData) -> None:
-    """Append an "Audit certificate" section to `doc`, starting on a new page. Works on the
-    open document, so rendering opens and saves the DOCX once."""
-    heading = _heading(doc, "Audit certificate", 1)
+def append_certificate(
+    doc: DocxDocument,
+    data: CertificateData,
+    translate: Callable[[str], str] = str,
+    right_to_left: bool = False,
+) -> None:
+    """Append an "Audit certificate" section to `doc`, starting on a new page, its words in
+    the document's language (`translate`: the app's gettext in that language), laid out right
+    to left for such a language. Works on the open document, so rendering opens and saves
+    the DOCX once."""
+    t = translate
+    body = doc.element.body
+    first = len(body) - 1  # new blocks go before the body's closing w:sectPr
+    heading = _heading(doc, t(N_("Audit certificate")), 1)
     heading.paragraph_format.page_break_before = True
     _unnumbered(heading)  # the form's numbered sections end before the certificate
-    doc.add_paragraph(INTRO)
+    doc.add_paragraph(t(INTRO))
     if data.copy_note:
         doc.add_paragraph(_xml_text(data.copy_note))
 
-    _heading(doc, "Document", 2)
+    _heading(doc, t(N_("Document")), 2)
     form = f"{data.title} ({data.form_type})" if data.form_type else data.title
     _facts_table(
         doc,
         [
-            ("Document ID", data.document_id, False),
-            ("Form", form, False),
-            ("Template version", data.template_version, False),
-            ("Client", data.client_name, False),
-            ("Agency", data.agency, False),
-            ("Content SHA-256", data.content_sha256, True),
-            ("Template SHA-256", data.template_sha256, True),
+            (t(N_("Document ID")), data.document_id, False),
+            (t(N_("Form")), form, False),
+            (t(N_("Template version")), data.template_version, False),
+            (t(N_("Client")), data.client_name, False),
+            (t(N_("Agency")), data.agency, False),
+            (t(N_("Content SHA-256")), data.content_sha256, True),
+            (t(N_("Template SHA-256")), data.template_sha256, True),
         ],
     )
-    _small(doc, HASH_NOTE)
+    _small(doc, t(HASH_NOTE))
 
     for number, signer in enumerate(data.signers, start=1):
-        _signer_block(doc, number, len(data.signers), signer)
+        _signer_block(doc, number, len(data.signers), signer, t)
 
-    _heading(doc, "Event trail", 2)
-    _event_table(doc, data.events)
+    _heading(doc, t(N_("Event trail")), 2)
+    _event_table(doc, data.events, t)
+    if right_to_left:
+        _right_to_left(list(body)[first:-1])
 
 
 def set_metadata(
@@ -149,18 +175,20 @@ def set_metadata(
 # --- blocks --------------------------------------------------------------------------------
 
 
-def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEvidence) -> None:
-    _heading(doc, f"Signer {number} of {count}: {_xml_text(s.name) or MISSING}", 2)
+def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEvidence, t) -> None:
+    name = _xml_text(s.name) or MISSING
+    title = t(N_("Signer %(number)s of %(count)s: %(name)s"))
+    _heading(doc, title % {"number": number, "count": count, "name": name}, 2)
     table = _facts_table(
         doc,
         [
-            ("Role", s.role, False),
-            ("Method", s.method, False),
-            ("Signed at (server time)", s.signed_at, False),
-            ("IP address", s.ip, False),
-            ("Device (user agent)", s.user_agent, False),
-            ("Identity check", s.identity_check, False),
-            ("Ink SHA-256", s.ink_sha256, True),
+            (t(N_("Role")), s.role, False),
+            (t(N_("Method")), s.method, False),
+            (t(N_("Signed at (server time)")), s.signed_at, False),
+            (t(N_("IP address")), s.ip, False),
+            (t(N_("Device (user agent)")), s.user_agent, False),
+            (t(N_("Identity check")), s.identity_check, False),
+            (t(N_("Ink SHA-256")), s.ink_sha256, True),
         ],
     )
     for row in table.rows:  # one signer's facts stay on one page with the signature
@@ -170,11 +198,11 @@ def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEviden
     _keep_whole(row, "")
     label, value = row.cells
     _shade(label)
-    _write(label.paragraphs[0], "Signature", bold=True)
+    _write(label.paragraphs[0], t(N_("Signature")), bold=True)
     if s.signature_png:
         value.paragraphs[0].add_run().add_picture(io.BytesIO(s.signature_png), **_fit(s))
     else:
-        _write(value.paragraphs[0], NO_IMAGE)
+        _write(value.paragraphs[0], t(NO_IMAGE))
 
 
 def _fit(s: SignatureEvidence) -> dict:
@@ -195,17 +223,18 @@ def _facts_table(doc: DocxDocument, rows: list[tuple[str, str, bool]]) -> Table:
     return table
 
 
-def _event_table(doc: DocxDocument, events: list[TrailEvent]) -> None:
+def _event_table(doc: DocxDocument, events: list[TrailEvent], t) -> None:
     table = _table(doc, 1 + max(len(events), 1), list(EVENT_COLUMNS_MM))
     header = table.rows[0]
     _keep_whole(header, "")
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeats on a new page
-    for cell, label in zip(header.cells, ("Time", "Who", "What", "Detail"), strict=True):
+    labels = (N_("Time"), N_("Who"), N_("What"), N_("Detail"))
+    for cell, label in zip(header.cells, map(t, labels), strict=True):
         _shade(cell)
         _write(cell.paragraphs[0], label, bold=True)
     if not events:
         merged = table.rows[1].cells[0].merge(table.rows[1].cells[-1])
-        _write(merged.paragraphs[0], NO_EVENTS)
+        _write(merged.paragraphs[0], t(NO_EVENTS))
         return
     for row, event in zip(table.rows[1:], events, strict=True):
         values = (event.at, event.actor, event.action, event.detail)
@@ -304,6 +333,24 @@ def _shade(cell: _Cell) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), HEADER_FILL)
     cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD)
+
+
+def _right_to_left(blocks: list) -> None:
+    """Paragraphs read right to left, tables start on the right, and bold, italics and sizes
+    apply to right-to-left letters too (Word keeps them apart: w:bCs, w:iCs, w:szCs)."""
+    for block in blocks:
+        for paragraph in block.iter(qn("w:p")):
+            paragraph.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+        for properties in block.iter(qn("w:tblPr")):
+            properties.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_BIDI_VISUAL)
+        for properties in block.iter(qn("w:rPr")):
+            for name in ("b", "i", "sz"):
+                latin = properties.find(qn(f"w:{name}"))
+                if latin is not None and properties.find(qn(f"w:{name}Cs")) is None:
+                    twin = OxmlElement(f"w:{name}Cs")
+                    for key, value in latin.attrib.items():
+                        twin.set(key, value)
+                    latin.addnext(twin)
 
 
 def _write(

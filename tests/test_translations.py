@@ -35,7 +35,14 @@ def test_the_template_holds_every_message_of_the_code_and_pages():
         ("signatures/**.py", "python"),
         ("forms_service/templates/**.html", "jinja2"),
     ]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "_l": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "N_": None,
+        "_l": None,
+        "lazy_gettext": None,
+    }
     found = {
         message if isinstance(message, str) else message[0]
         for _, _, message, _, _ in extract_from_dir(

@@ -3,7 +3,8 @@ its due-process rules (seed 000 leaves the numbers to agencies) and whether docu
 in another language get an English copy. Only an admin changes them, each change audited
 with what it was before; documents already signed keep what they said."""
 
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..audit import service as audit
 from ..errors import InvalidInput
@@ -20,16 +21,14 @@ DAY_SETTINGS = {
     "plan_review_days": (1, 30),
 }
 LABELS = {
-    "name": lazy_gettext("Agency name"),
-    "address": lazy_gettext("Address"),
-    "phone": lazy_gettext("Phone"),
-    "appeal_days": lazy_gettext("Days a client has to appeal a termination"),
-    "decision_days": lazy_gettext("Days to decide an appeal"),
-    "grievance_response_days": lazy_gettext("Days to answer a grievance"),
-    "plan_review_days": lazy_gettext("Days between case plan reviews"),
-    "file_english_copy": lazy_gettext(
-        "File an English copy of documents signed in another language"
-    ),
+    "name": _l("Agency name"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "appeal_days": _l("Days a client has to appeal a termination"),
+    "decision_days": _l("Days to decide an appeal"),
+    "grievance_response_days": _l("Days to answer a grievance"),
+    "plan_review_days": _l("Days between case plan reviews"),
+    "file_english_copy": _l("File an English copy of documents signed in another language"),
 }
 
 

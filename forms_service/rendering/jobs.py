@@ -4,6 +4,7 @@ work: it commits when it is done and leaves a failed job pending for a retry."""
 import uuid
 from dataclasses import replace
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
@@ -19,7 +20,7 @@ from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..forms import get_form_type
-from ..i18n import language_name
+from ..i18n import N_, language_name
 from ..workflows import consent
 from .models import RenderJob
 from .service import RenderInput, SignerInfo, render, template_store
@@ -53,17 +54,31 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
 REVOCATION = "consent_revocation"
 TRAIL_DETAILS = ("signer", "role", "method", "form_type", "content_sha256")
 METHODS = {
-    IN_PERSON_TABLET: "In person on a tablet",
-    STAFF_SESSION: "Staff sign-in",
-    ONE_TIME_LINK: "One-time link on the signer's own device",
+    IN_PERSON_TABLET: N_("In person on a tablet"),
+    STAFF_SESSION: N_("Staff sign-in"),
+    ONE_TIME_LINK: N_("One-time link on the signer's own device"),
 }
 
 
-def certificate_data(document: Document) -> CertificateData:
-    """The evidence of every signature and the document's event trail, as plain values."""
+def _method(signer) -> str:
+    method = gettext(METHODS[signer.method]) if signer.method in METHODS else signer.method
+    if signer.signature_kind == "typed":
+        return gettext("%(method)s, typed name with attestation", method=method or "")
+    return method or ""
+
+
+def certificate_data(document: Document, language: str | None = None) -> CertificateData:
+    """The evidence of every signature and the document's event trail, as plain values, in
+    the document's language (or `language`); what was recorded (names, devices, how the
+    identity was checked, event codes) stays as recorded."""
+    with force_locale(language or document.language):
+        return _certificate_data(document)
+
+
+def _certificate_data(document: Document) -> CertificateData:
     return CertificateData(
         document_id=document.reference,
-        title=get_form_type(document.form_type).title,
+        title=gettext(get_form_type(document.form_type).title),
         agency=document.agency.name,
         form_type=document.form_type,
         template_version=str(document.template_version),
@@ -73,9 +88,8 @@ def certificate_data(document: Document) -> CertificateData:
         signers=[
             SignatureEvidence(
                 name=s.name,
-                role=s.role_label,
-                method=METHODS.get(s.method, s.method or "")
-                + (", typed name with attestation" if s.signature_kind == "typed" else ""),
+                role=gettext(s.role_label),
+                method=_method(s),
                 signed_at=date_time(s.signed_at),
                 ip=s.ip or "",
                 user_agent=s.user_agent or "",
@@ -122,7 +136,7 @@ def render_english_copy(document: Document, record: ArchiveRecord):
     )
     inp = replace(render_input(document, copies.COPY_LANGUAGE), copy_note=note)
     certificate = replace(
-        certificate_data(document),
+        certificate_data(document, copies.COPY_LANGUAGE),
         copy_note=note,
         template_sha256=version.files.get(copies.COPY_LANGUAGE, ""),  # the English file's
     )

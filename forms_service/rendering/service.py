@@ -221,7 +221,10 @@ def render_docx(
         identifier=inp.reference,
     )
     if certificate is not None:
-        append_certificate(tpl.docx, certificate)
+        with force_locale(inp.language):
+            append_certificate(
+                tpl.docx, certificate, gettext, right_to_left=inp.language in RIGHT_TO_LEFT
+            )
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -51,6 +51,9 @@ def test_a_document_signed_in_spanish_gets_an_english_copy_tied_to_its_signature
     original, english = pdf_text(record.pdf_sha256), pdf_text(copy.pdf_sha256)
     assert "Consentimiento para compartir información" in original
     assert "English copy for the agency's file" not in original
+    # the original's audit certificate speaks Spanish too; the copy's, English
+    assert "Certificado de auditoría" in original and "En persona en una tableta" in original
+    assert "Audit certificate" not in original and "Audit certificate" in english
     assert "Consent to Release Information" in english and "Your rights" in english
     assert f"the signed original is {record.reference}" in english
     assert record.pdf_sha256 in english  # names the exact bytes it renders

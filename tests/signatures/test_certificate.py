@@ -323,3 +323,27 @@ def test_metadata_is_set_as_core_properties(consent):
     assert props.title == long_title[:255]
     assert props.author == "Gateway & <Housing>"
     assert (props.keywords, props.identifier) == (DOCUMENT_ID, DOCUMENT_ID)
+
+
+def test_a_right_to_left_certificate_speaks_its_language_and_reads_right_to_left(consent):
+    words = {"Audit certificate": "شهادة التدقيق", "Role": "الصفة"}
+    doc = Document(io.BytesIO(consent))
+    before = len(doc.paragraphs)
+    append_certificate(
+        doc, certificate_data(consent), lambda s: words.get(s, s), right_to_left=True
+    )
+    out = Document(io.BytesIO(saved(doc)))
+
+    added = out.paragraphs[before:]
+    assert added[0].text == "شهادة التدقيق"
+    assert all(p._p.pPr is not None and p._p.pPr.find(qn("w:bidi")) is not None for p in added)
+    assert out.paragraphs[before - 1]._p.pPr is None or (
+        out.paragraphs[before - 1]._p.pPr.find(qn("w:bidi")) is None  # the form is untouched
+    )
+    certificate_tables = out.tables[-(2 + len(certificate_data(consent).signers)) :]
+    for table in certificate_tables:
+        assert table._tbl.tblPr.find(qn("w:bidiVisual")) is not None
+    labels = [row.cells[0].text for table in certificate_tables for row in table.rows]
+    assert "الصفة" in labels
+    bold = [r for t in certificate_tables for c in t.columns[0].cells for r in c.paragraphs[0].runs]
+    assert bold and all(r._r.rPr.find(qn("w:bCs")) is not None for r in bold)

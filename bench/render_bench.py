@@ -35,8 +35,9 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {mem_gb:.0f} GiB, {platform.platform()}"
 
 
-def signed_jobs(count: int) -> list:
-    """`count` consents signed by a client and a case manager, each with a pending render job."""
+def signed_jobs(count: int, language: str = "en", english_copy: bool = True) -> list:
+    """`count` consents signed by a client (reading `language`) and a case manager, each with
+    a pending render job; `english_copy`: the agency's setting."""
     from datetime import date
 
     from forms_service.accounts.models import Role
@@ -47,6 +48,7 @@ def signed_jobs(count: int) -> list:
     from tests.conftest import ink_payload
 
     agency = create_agency("Bench Housing", "1 Bench St", "(555) 010-0000")
+    agency.file_english_copy = english_copy
     manager = create_user(
         agency,
         f"cm{time.time_ns()}@bench.example",
@@ -58,7 +60,7 @@ def signed_jobs(count: int) -> list:
     data = get_form_type("consent_release").example()
     jobs = []
     for i in range(count):
-        client = create_client(agency, "Client", f"Number {i}", date(1980, 1, 1))
+        client = create_client(agency, "Client", f"Number {i}", date(1980, 1, 1), language)
         case = open_case(client, manager, "Bench", date(2026, 1, 1))
         document = documents.start_document(actor, case, "consent_release", data)
         documents.send_for_signature(actor, document)

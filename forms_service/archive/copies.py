@@ -16,9 +16,9 @@ from sqlalchemy import select
 from signatures.seal import check_seal
 
 from ..accounts.models import Agency
-from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
+from ..accounts.service import Actor
 from ..database import utcnow
-from ..errors import InvalidInput, RuleViolation
+from ..errors import RuleViolation
 from ..extensions import db
 from ..rendering.service import Rendered, seal_certificate_path
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord
@@ -28,9 +28,9 @@ from .service import (
     blob_store,
     canonical_value,
     log_access,
-    stated_purpose,
+    requested,
+    stored_file,
 )
-from .store import BlobDamaged, BlobMissing
 
 COPY_LANGUAGE = "en"
 COPY_FIELDS = ("record_id", "language", "template_version", "template_sha256")
@@ -106,31 +106,13 @@ def open_copy(
     actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
 ) -> tuple[ArchiveRecord, ArchiveCopy, bytes]:
     """The English copy's PDF or DOCX, logged with its purpose like the original's."""
-    require_role(actor, ALL_STAFF)
-    record = get_in_agency(actor, ArchiveRecord, record_id)
+    record, stated = requested(actor, record_id, kind, purpose, explanation)
     copy = copy_of(record)
-    errors = {} if kind in FILE_KINDS else {"kind": [gettext("Choose PDF or DOCX.")]}
-    try:
-        stated = stated_purpose(purpose, explanation)
-    except InvalidInput as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise InvalidInput(errors)
     if copy is None:
         raise RuleViolation(
             gettext("%(reference)s has no English copy.", reference=record.reference)
         )
-    try:
-        blob = blob_store().get(getattr(copy, f"{kind}_sha256"))
-    except (BlobMissing, BlobDamaged):
-        raise RuleViolation(
-            gettext(
-                "The stored English %(kind)s of %(reference)s is missing or does not match its "
-                "sha256. Run `forms-service verify` and restore it from backup.",
-                kind=kind.upper(),
-                reference=record.reference,
-            )
-        ) from None
+    blob = stored_file(record, kind, copy)
     log_access(actor, record, f"copy_{kind}", stated)
     return record, copy, blob
 

@@ -181,8 +181,9 @@ def stated_purpose(purpose: str, explanation: str = "") -> str:
     return PURPOSES[purpose] + (f": {explanation}" if explanation else "")
 
 
-def stored_file(record: ArchiveRecord, kind: str) -> bytes:
-    """A file of the record, refused unless it still hashes to the sha256 filed for it."""
+def stored_file(record: ArchiveRecord, kind: str, copy=None) -> bytes:
+    """A file of the record (or of its English `copy`), refused unless it still hashes to the
+    sha256 filed for it."""
     if _disposed(record):
         raise RuleViolation(
             gettext(
@@ -191,7 +192,7 @@ def stored_file(record: ArchiveRecord, kind: str) -> bytes:
             )
         )
     try:
-        return blob_store().get(getattr(record, f"{kind}_sha256"))
+        return blob_store().get(getattr(copy or record, f"{kind}_sha256"))
     except (BlobMissing, BlobDamaged):
         raise RuleViolation(
             gettext(
@@ -223,10 +224,10 @@ def log_access(actor: Actor, record: ArchiveRecord, kind: str, purpose: str) -> 
     audit.record(actor, f"archive.download_{kind}", record, purpose=purpose)
 
 
-def open_file(
+def requested(
     actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
-) -> tuple[ArchiveRecord, bytes]:
-    """Every retrieval states its purpose and is logged with who and when."""
+) -> tuple[ArchiveRecord, str]:
+    """The record a retrieval asks for and its stated purpose; every error at once."""
     require_role(actor, ALL_STAFF)
     record = get_in_agency(actor, ArchiveRecord, record_id)
     errors = {} if kind in FILE_KINDS else {"kind": [gettext("Choose PDF or DOCX.")]}
@@ -236,6 +237,14 @@ def open_file(
         errors.update(exc.errors)
     if errors:
         raise InvalidInput(errors)
+    return record, stated
+
+
+def open_file(
+    actor: Actor, record_id: str, kind: str, purpose: str, explanation: str = ""
+) -> tuple[ArchiveRecord, bytes]:
+    """Every retrieval states its purpose and is logged with who and when."""
+    record, stated = requested(actor, record_id, kind, purpose, explanation)
     blob = stored_file(record, kind)
     log_access(actor, record, kind, stated)
     return record, blob

@@ -13,6 +13,11 @@ from .extensions import babel
 # as a client looks for them on the language switch.
 LANGUAGES = {"en": "English", "es": "Español", "ar": "العربية"}
 STAFF_LANGUAGES = ("en", "es")
+# The languages a client may read, as staff record them (the most spoken by people served in
+# the US, after English): pages and templates exist for LANGUAGES; in any other, a vital
+# document needs an interpreter.
+CLIENT_LANGUAGES = ("en", "es", "ar", "zh", "vi", "tl", "ko", "ru", "fr", "ht", "pt", "so")
+CLIENT_LANGUAGES += ("am", "ti", "fa", "ps", "uk", "sw", "ne", "my")
 RIGHT_TO_LEFT = {"ar"}
 
 

@@ -211,6 +211,7 @@ SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
 ROUTES = [
     Route("cases.show", "GET", FILL, 200, CASE),
+    Route("cases.language", "POST", FILL, 302, CASE, {"language": "es"}),
     Route("documents.new", "GET", FILL, 200, NEW),
     Route("documents.new", "POST", FILL, 302, NEW, _consent_form(action="save")),
     Route("documents.edit", "GET", FILL, 200, DRAFT),

@@ -11,8 +11,9 @@ from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, requi
 from ..audit import service as audit
 from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
-from ..errors import RuleViolation
+from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
+from ..i18n import CLIENT_LANGUAGES
 from ..workflows.consent import end_releases_of_case
 from .models import Case, Client
 
@@ -77,6 +78,22 @@ def get_case(actor: Actor, case_id: str) -> Case:
     case = get_in_agency(actor, Case, case_id)
     audit.record(actor, "case.view", case)
     return case
+
+
+def set_preferred_language(actor: Actor, case_id: str, language: str) -> Client:
+    """Record the language the client reads: their kiosk and phone pages open in it and new
+    forms default to it (a vital document in a language we have no template for needs an
+    interpreter)."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    client = get_in_agency(actor, Case, case_id).client
+    if language not in CLIENT_LANGUAGES:
+        raise InvalidInput({"language": [gettext("Choose a language from the list.")]})
+    if client.preferred_language != language:
+        audit.record(
+            actor, "client.language", client, before=client.preferred_language, after=language
+        )
+        client.preferred_language = language
+    return client
 
 
 def close_case(actor: Actor, case: Case, on: date) -> Case:

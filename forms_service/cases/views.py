@@ -1,9 +1,12 @@
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from ..accounts.models import Role
 from ..documents.service import documents_for_case
+from ..errors import InvalidInput
 from ..forms import form_types
+from ..i18n import CLIENT_LANGUAGES, language_name
 from ..web import current_actor
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
@@ -49,4 +52,26 @@ def show(case_id):
         close_form=CloseForm(),
         current_plan=plans.current_plan(case),
         conference_form=ConferenceForm(),
+        client_languages={code: language_name(code) for code in CLIENT_LANGUAGES},
     )
+
+
+@bp.route("/cases/<case_id>/language", methods=["POST"])
+@login_required
+def language(case_id):
+    """The language the client reads (CSRF is checked for every POST by the app)."""
+    try:
+        client = service.set_preferred_language(
+            current_actor(), case_id, request.form.get("language", "")
+        )
+    except InvalidInput as exc:
+        flash(gettext("The client's language: %(error)s", error=exc.errors["language"][0]))
+    else:
+        flash(
+            gettext(
+                "%(name)s reads %(language)s.",
+                name=client.full_name,
+                language=language_name(client.preferred_language),
+            )
+        )
+    return redirect(url_for("cases.show", case_id=case_id))

@@ -8,7 +8,7 @@ from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
 from forms_service.cases.service import create_client, open_case
 from forms_service.extensions import db
-from tests.conftest import login
+from tests.conftest import login, post
 
 
 def test_the_case_list_shows_only_the_own_agencys_clients(client, world):
@@ -55,3 +55,28 @@ def test_a_refused_case_page_is_not_recorded_as_viewed(client, world):
         select(AuditEvent).where(AuditEvent.action == "case.view")
     ).scalars()
     assert list(viewed) == []
+
+
+def test_staff_record_the_language_the_client_reads_and_it_is_audited(client, world):
+    login(client, world.case_manager)
+    page = client.get(f"/cases/{world.case.id}").get_data(as_text=True)
+    assert '<option value="en" selected>English</option>' in page
+    assert '<option value="vi">Vietnamese</option>' in page  # beyond the pages we translate
+
+    response = post(client, f"/cases/{world.case.id}/language", {"language": "vi"})
+    assert response.status_code == 302
+    db.session.refresh(world.client)
+    assert world.client.preferred_language == "vi"
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "client.language")
+    ).scalar_one()
+    assert (event.details["before"], event.details["after"]) == ("en", "vi")
+    assert "María José Núñez reads Vietnamese." in client.get(f"/cases/{world.case.id}").get_data(
+        as_text=True
+    )
+
+    post(client, f"/cases/{world.case.id}/language", {"language": "xx"})
+    page = client.get(f"/cases/{world.case.id}").get_data(as_text=True)
+    assert "The client&#39;s language: Choose a language from the list." in page
+    db.session.refresh(world.client)
+    assert world.client.preferred_language == "vi"

@@ -12,9 +12,16 @@ from ..extensions import db
 
 
 def _trigram_index(name: str, column: str) -> Index:
-    """A GIN trigram index on PostgreSQL (substring and typo-tolerant name search); SQLite
+    """A GIN index of the agency and the column's trigrams on PostgreSQL (btree_gin): a
+    substring or typo-tolerant name search reads only its own agency's entries; SQLite
     builds a plain index of the same name."""
-    return Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+    return Index(
+        name,
+        "agency_id",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    )
 
 
 class ArchiveRecord(IdMixin, db.Model):
@@ -98,7 +105,10 @@ class ArchiveSupersession(IdMixin, db.Model):
     old record itself is never touched."""
 
     __tablename__ = "archive_supersession"
+    # "Superseded" in one agency's search reads that agency's supersessions only.
+    __table_args__ = (Index("ix_archive_supersession_agency_record", "agency_id", "record_id"),)
 
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))  # the record's
     record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
     by_record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), unique=True)
     user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

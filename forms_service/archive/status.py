@@ -27,7 +27,12 @@ def start_of(day: date) -> datetime:
 
 def _superseded(before: datetime | None = None) -> ColumnElement[bool]:
     when = [ArchiveSupersession.at < before] if before else []
-    return exists().where(ArchiveSupersession.record_id == ArchiveRecord.id, *when)
+    return exists().where(
+        ArchiveSupersession.record_id == ArchiveRecord.id,
+        # redundant for the answer, decisive for the plan: only this agency's supersessions
+        ArchiveSupersession.agency_id == ArchiveRecord.agency_id,
+        *when,
+    )
 
 
 def _disposed(before: datetime | None = None) -> ColumnElement[bool]:

@@ -78,7 +78,11 @@ def supersede(
     if record_status.statuses([old.id, new.id]).get(new.id) == "disposed":
         raise RuleViolation(gettext("%(reference)s was disposed of.", reference=new.reference))
     supersession = ArchiveSupersession(
-        record_id=old.id, by_record_id=new.id, user_id=user.id, reason=reason
+        agency_id=old.agency_id,
+        record_id=old.id,
+        by_record_id=new.id,
+        user_id=user.id,
+        reason=reason,
     )
     db.session.add(supersession)
     db.session.flush()

@@ -88,7 +88,11 @@ def test_a_release_that_ended_or_was_superseded_allows_nothing(world, make_recor
     current = make_record(data={**CONSENT, "categories": ["case_plan"]})
     assert sharing_allowed(plan, partner, ON) is True
     newer = make_record(supersedes=current, data={**CONSENT, "categories": ["housing"]})
-    db.session.add(ArchiveSupersession(record_id=current.id, by_record_id=newer.id, reason="r"))
+    db.session.add(
+        ArchiveSupersession(
+            agency_id=current.agency_id, record_id=current.id, by_record_id=newer.id, reason="r"
+        )
+    )
     db.session.commit()
     tomorrow = date.today() + timedelta(days=1)  # superseded today: in force until tonight
     assert sharing_allowed(plan, partner, tomorrow) is False

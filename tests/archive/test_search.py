@@ -48,6 +48,21 @@ def test_a_name_with_a_typo_is_found_on_postgresql_through_trigrams(world, make_
     assert found(world, name="maria nunes") == expected
 
 
+def test_near_misses_count_only_when_nothing_matches_as_typed(world, make_record):
+    nunez = make_record()
+    client = create_client(world.agency, "Ana", "Nunes", date(1970, 5, 6))
+    nunes = make_record(case=open_case(client, world.case_manager, "Shelter", date(2026, 1, 5)))
+    db.session.commit()
+    # Each name as typed finds its own client only: the near miss is not shown beside it.
+    assert found(world, name="nunez") == [nunez]
+    assert found(world, name="nunes") == [nunes]
+    # Nothing as typed: the near misses, on PostgreSQL.
+    fuzzy = db.engine.dialect.name == "postgresql"
+    assert sorted(found(world, name="nunex"), key=str) == (
+        sorted([nunez, nunes], key=str) if fuzzy else []
+    )
+
+
 def test_no_criteria_find_nothing(world, make_record):
     make_record()
     page = search(world.actor(world.records), Criteria(name="   "))
@@ -75,7 +90,11 @@ def test_status_comes_from_supersession_and_disposal(world, make_record):
     gone = make_record(signed_at=at("2025-01-10"))
     db.session.add(
         ArchiveSupersession(
-            record_id=v1.id, by_record_id=v2.id, reason="Updated", at=at("2026-02-10")
+            agency_id=v1.agency_id,
+            record_id=v1.id,
+            by_record_id=v2.id,
+            reason="Updated",
+            at=at("2026-02-10"),
         )
     )
     db.session.add(ArchiveDisposal(record_id=gone.id, due_on=date(2026, 1, 1), rule="t", by="t"))
@@ -93,7 +112,13 @@ def test_in_force_on_a_date_means_signed_by_then_and_not_yet_replaced(world, mak
     v1 = make_record(signed_at=at("2026-01-10"))
     v2 = make_record(signed_at=at("2026-03-02"), supersedes=v1)
     db.session.add(
-        ArchiveSupersession(record_id=v1.id, by_record_id=v2.id, reason="New", at=at("2026-03-02"))
+        ArchiveSupersession(
+            agency_id=v1.agency_id,
+            record_id=v1.id,
+            by_record_id=v2.id,
+            reason="New",
+            at=at("2026-03-02"),
+        )
     )
     db.session.commit()
     assert found(world, name="nunez", in_force_on=date(2026, 1, 9)) == []

@@ -4,6 +4,7 @@ templates and filed in an append-only archive."""
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import Config, instance_path
 
@@ -21,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(config or {})
     Config.check(app.config)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     folder.mkdir(parents=True, exist_ok=True)
 
     from . import database, i18n, web

@@ -48,6 +48,12 @@ class Config:
     REMOTE_LINK_HOURS = int(os.environ.get("FORMS_REMOTE_LINK_HOURS", "72"))
     REMOTE_RATE_LIMIT = os.environ.get("FORMS_REMOTE_RATE_LIMIT", "10 per minute")
     REMOTE_OPEN_RATE_LIMIT = os.environ.get("FORMS_REMOTE_OPEN_RATE_LIMIT", "60 per minute")
+    # Behind a reverse proxy: how many to trust for the client's address, scheme and host (a
+    # signature's recorded IP must be the signer's, not the proxy's). 0: none, served directly.
+    PROXY_HOPS = int(os.environ.get("FORMS_PROXY_HOPS", "0"))
+    # The address clients reach the service at (e.g. https://forms.example.org): one-time
+    # links are built on it rather than on the Host a request names.
+    PUBLIC_URL = os.environ.get("FORMS_PUBLIC_URL", "")
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;

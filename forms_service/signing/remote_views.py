@@ -215,6 +215,15 @@ def thanks():
     )
 
 
+def link_url(token: str) -> str:
+    """The address sent to the signer: on FORMS_PUBLIC_URL when it is set, so no Host header
+    of a request decides where a client is sent."""
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    if public:
+        return public + url_for("remote.identity", token=token)
+    return url_for("remote.identity", token=token, _external=True)
+
+
 def qr_svg(url: str) -> Markup:
     """The link as a QR code, drawn here as inline SVG: no script, no outside service."""
     image = qrcode.make(url, image_factory=SvgPathImage, box_size=15, border=4)
@@ -231,7 +240,7 @@ def create(document_id, signer_id):
     link, token, code = remote.create_link(
         actor, document, signer, request.form.get("identity_method", "")
     )
-    url = url_for("remote.identity", token=token, _external=True)
+    url = link_url(token)
     return render_template(
         "signing/remote_link.html",
         document=document,

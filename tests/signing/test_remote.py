@@ -555,3 +555,44 @@ def test_identity_answers_are_rate_limited(limited_phone, make_link):
     assert limited_phone.get(f"/s/{token}").status_code == 200  # reading is not limited
     db.session.expire_all()
     assert db.session.get(RemoteLink, link.id).verified_at is None
+
+
+def test_a_link_is_built_on_the_public_url_never_on_a_requests_host(
+    app, client, world, consent_document
+):
+    document = consent_document()
+    app.config["PUBLIC_URL"] = "https://forms.example.org/"
+    login(client, world.case_manager)
+    created = post(
+        client,
+        f"/documents/{document.id}/signers/{document.signers[0].id}/remote-link",
+        {"identity_method": "code"},
+    )
+    html = created.get_data(as_text=True)
+    assert re.search(r'<code id="link-url">https://forms\.example\.org/s/[\w-]{43}</code>', html)
+    assert "http://localhost/s/" not in html  # the host this request named plays no part
+
+
+@pytest.fixture
+def proxied_phone(app, tmp_path, converter_profile):
+    """A phone reaching an app behind one reverse proxy (FORMS_PROXY_HOPS=1)."""
+    proxied = _make_app(
+        tmp_path / "proxied",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        converter_profile,
+        PROXY_HOPS=1,
+        SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    )
+    phone = _phone(proxied)
+    phone.environ_base.update({"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "203.0.113.50"})
+    yield phone
+    with proxied.app_context():
+        db.engine.dispose()
+
+
+def test_behind_a_proxy_the_signature_records_the_signers_address(proxied_phone, make_link):
+    document, _, token, _ = make_link()
+    _sign_with_link(proxied_phone, token, document)
+    db.session.expire_all()
+    signer = db.session.get(Document, document.id).signers[0]
+    assert signer.ip == "203.0.113.50"  # the phone's, not the proxy's 10.0.0.2

@@ -60,6 +60,8 @@ class Config:
     # "cold": one soffice start per document (slow; for debugging).
     CONVERTER = os.environ.get("FORMS_CONVERTER", "pool")
     CONVERTERS = int(os.environ.get("FORMS_CONVERTERS", str(os.cpu_count() or 2)))
+    # A converter whose LibreOffice processes grow past this is replaced after its document.
+    CONVERTER_MAX_RSS_MB = int(os.environ.get("FORMS_CONVERTER_MAX_RSS_MB", "1024"))
     CONVERTER_BASE_PORT = int(os.environ.get("FORMS_CONVERTER_BASE_PORT", "2003"))
     SEAL_PKCS12 = os.environ.get("FORMS_SEAL_PKCS12")  # an agency's own (CA-issued) seal
     SEAL_PASSPHRASE = os.environ.get("FORMS_SEAL_PASSPHRASE")

@@ -154,7 +154,8 @@ class _Slot:
 
 class ConverterPool:
     """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe.
-    `timeout` bounds the wait for each conversion; `size` defaults to one converter per core."""
+    `timeout` bounds the wait for each conversion; `size` defaults to one converter per core;
+    a converter whose processes have grown past `max_rss` bytes is replaced after its job."""
 
     def __init__(
         self,
@@ -163,10 +164,12 @@ class ConverterPool:
         base_port: int = 2003,
         timeout: float = 30.0,
         soffice: str = "soffice",
+        max_rss: int | None = None,
     ):
         self.work_dir = Path(work_dir).resolve()
         self.timeout = timeout
         self.soffice = soffice
+        self.max_rss = max_rss
         self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
         self._ready: dict[int, int] = {}  # slot -> server pid this process has seen answer
         self._turn = 0
@@ -185,9 +188,12 @@ class ConverterPool:
         slot, job_lock = self._claim()
         with job_lock:
             try:
-                return self._convert(slot, docx)
+                pdf = self._convert(slot, docx)
             except _ConverterFailed as error:
                 first = str(error)
+            else:
+                self._recycle_if_grown(slot)
+                return pdf
             self._stop(slot)
             try:
                 return self._convert(slot, docx)
@@ -196,6 +202,14 @@ class ConverterPool:
             self._stop(slot)  # the next document gets a fresh converter
         failures = f"{first}, twice" if first == second else f"{first}, then {second}"
         raise ConversionError(f"LibreOffice {failures}; the converter was restarted.")
+
+    def _recycle_if_grown(self, slot: _Slot) -> None:
+        """LibreOffice may leak over thousands of documents: past `max_rss` the converter is
+        stopped (with its job lock held, so nobody is mid-conversion) and the next job starts a
+        fresh one."""
+        server = slot.pid()
+        if self.max_rss and sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss:
+            self._stop(slot, grace=STOP_GRACE)
 
     def shutdown(self) -> None:
         """Stop every converter of this work directory, whichever process started it."""

@@ -84,6 +84,7 @@ def converter() -> ConverterPool | SofficeConverter:
                 base_port=cfg["CONVERTER_BASE_PORT"],
                 timeout=cfg["CONVERT_TIMEOUT"],
                 soffice=cfg["SOFFICE"],
+                max_rss=cfg["CONVERTER_MAX_RSS_MB"] * 2**20,
             )
     return ext["forms_converter"]
 

@@ -206,3 +206,14 @@ def test_shutdown_leaves_no_process_of_the_pool_alive(pool, work_dir):
 
     assert processes_under(work_dir) == set()
     assert not list(work_dir.glob("slot-*/server.pid"))
+
+
+def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_path):
+    frugal = ConverterPool(tmp_path / "converters", size=1, base_port=free_base_port(2), max_rss=1)
+    try:
+        first = frugal.convert(CONSENT.read_bytes())  # its job is done, then it is stopped
+        assert first.startswith(b"%PDF") and frugal.stats()[0].server_pid is None
+        assert processes_under(tmp_path / "converters") == set()
+        assert frugal.convert(CONSENT.read_bytes()).startswith(b"%PDF")  # on a fresh one
+    finally:
+        frugal.shutdown()

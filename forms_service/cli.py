@@ -170,6 +170,7 @@ def verify():
     """Re-hash every archived file, check every seal and the audit chain; non-zero when
     anything is damaged, naming each damaged record."""
     from .archive.copies import verify_copies
+    from .archive.retention import left_after_disposal
     from .archive.service import verify_records
     from .audit.service import verify_chain
 
@@ -181,6 +182,13 @@ def verify():
         click.echo(
             f"DAMAGED {r.reference} ({r.form_type}, {r.client_name}, record {r.id}): "
             f"{damaged.kind.upper()} {damaged.reason}",
+            err=True,
+        )
+    for sha256 in left_after_disposal():
+        problems += 1
+        click.echo(
+            f"LEFT {sha256}: a file of a disposed record is still stored; "
+            "`forms-service retention --dispose` destroys it",
             err=True,
         )
     for problem in verify_chain():
@@ -219,7 +227,9 @@ def retention(mode, on):
         return
     files = rules.dispose(SYSTEM, due)
     db.session.commit()
-    rules.destroy_files(files)  # only once the tombstones are safely committed
+    # only once the tombstones are safely committed; with what an earlier run left behind
+    files = sorted(set(files) | set(rules.left_after_disposal()))
+    rules.destroy_files(files)
     click.echo(f"{len(due) - held} disposed of ({len(files)} files destroyed), {held} held")
 
 

@@ -122,8 +122,12 @@ def dispose(actor: Actor, due: list[Due]) -> list[str]:
         )
         disposed.append(item.record)
     db.session.flush()
-    if not disposed:
-        return []
+    return files_of_disposed([r.id for r in disposed]) if disposed else []
+
+
+def files_of_disposed(record_ids: list[uuid.UUID] | None = None) -> list[str]:
+    """The sha256 of the files (an English copy's too) of these disposed records, or of all
+    of them, that no live record still files: what disposal destroys."""
     files_of = select(
         ArchiveRecord.pdf_sha256,
         ArchiveRecord.docx_sha256,
@@ -135,10 +139,19 @@ def dispose(actor: Actor, due: list[Due]) -> list[str]:
             ArchiveDisposal.id.is_(None)
         )
     )
-    gone = db.session.execute(files_of.where(ArchiveRecord.id.in_([r.id for r in disposed])))
+    gone = files_of.join(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
+    if record_ids is not None:
+        gone = gone.where(ArchiveRecord.id.in_(record_ids))
     live = {sha for row in kept for sha in row if sha}
-    files = {sha for row in gone for sha in row if sha}  # an English copy goes with its record
+    files = {sha for row in db.session.execute(gone) for sha in row if sha}
     return sorted(files - live)  # bytes another record still files are kept
+
+
+def left_after_disposal() -> list[str]:
+    """Files of disposed records still stored: a disposal cut short between its committed
+    tombstones and the destruction of its files. `retention --dispose` destroys them."""
+    store = blob_store()
+    return [sha256 for sha256 in files_of_disposed() if store.exists(sha256)]
 
 
 def destroy_files(sha256s: list[str]) -> None:

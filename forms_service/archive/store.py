@@ -81,6 +81,9 @@ class FilesystemBlobStore:
                 digest.update(chunk)
         return digest.hexdigest() == sha256
 
+    def exists(self, sha256: str) -> bool:
+        return self._path(sha256).exists()
+
     def delete(self, sha256: str) -> None:
         """Destroy a stored file (retention disposal); a missing one is already gone."""
         self._path(sha256).unlink(missing_ok=True)
@@ -137,6 +140,15 @@ class S3BlobStore:
         for chunk in body.iter_chunks(1 << 20):
             digest.update(chunk)
         return digest.hexdigest() == sha256
+
+    def exists(self, sha256: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return False
+            raise
+        return True
 
     def delete(self, sha256: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))

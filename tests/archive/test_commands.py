@@ -6,6 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from forms_service.accounts.service import SYSTEM
+from forms_service.archive import retention
 from forms_service.archive.models import ArchiveDisposal
 from forms_service.archive.retention import place_hold
 from forms_service.extensions import db
@@ -61,3 +63,27 @@ def test_verify_names_a_record_whose_fields_were_changed(app, world, make_record
     assert result.exit_code == 1
     assert f"DAMAGED {record.reference} " in result.stderr
     assert "RECORD fields changed since it was filed" in result.stderr
+
+
+def test_a_disposal_cut_short_is_named_by_verify_and_finished_by_the_next_run(
+    app, world, make_record
+):
+    record = make_record(form_type="case_plan")
+    close(world.case, date(2026, 6, 30))
+    db.session.commit()
+    # A disposal whose tombstones were committed, then the process died before destroying.
+    retention.dispose(SYSTEM, list(retention.due_for_disposal(date(2034, 1, 1))))
+    db.session.commit()
+    assert blob_path(record.pdf_sha256).exists()
+
+    checked = run(app, "verify")
+    assert checked.exit_code == 1
+    assert f"LEFT {record.pdf_sha256}: a file of a disposed record is still stored" in (
+        checked.stderr
+    )
+    finished = run(app, "retention", "--dispose", "--on", "2034-01-01")
+    assert finished.exit_code == 0, finished.output
+    assert finished.stdout.splitlines()[-1] == "0 disposed of (2 files destroyed), 0 held"
+    assert not blob_path(record.pdf_sha256).exists()
+    assert not blob_path(record.docx_sha256).exists()
+    assert run(app, "verify").exit_code == 0

@@ -84,7 +84,9 @@ def test_a_changed_object_no_longer_matches_and_is_replaced_by_storing_it_again(
 def test_a_missing_or_deleted_object_cannot_be_read(s3):
     store = S3BlobStore(BUCKET, s3)
     name = store.put(PDF)
+    assert store.exists(name)
     store.delete(name)
+    assert not store.exists(name)
     with pytest.raises(BlobMissing):
         store.get(name)
     with pytest.raises(ValueError, match="not a sha256"):

@@ -66,7 +66,7 @@ def test_a_file_changed_by_one_byte_no_longer_matches_its_name(tmp_path):
 def test_a_missing_file_does_not_match_and_cannot_be_read(tmp_path):
     store = FilesystemBlobStore(tmp_path)
     name = hashlib.sha256(b"never stored").hexdigest()
-    assert store.matches(name) is False
+    assert store.matches(name) is False and store.exists(name) is False
     with pytest.raises(BlobMissing):
         store.get(name)
 

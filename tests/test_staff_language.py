@@ -28,6 +28,7 @@ SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 PAGES = [
     *(route for route in ROUTES if route.method == "GET" and route.ok == 200),
     "/cases",
+    "/cases/new",
     "/due",
     "/archive/",
     "/archive/holds",

@@ -61,6 +61,63 @@ def open_case(client: Client, case_manager: User, program: str, opened_on: date)
     return case
 
 
+def register_client(
+    actor: Actor,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    language: str,
+    program: str,
+) -> Case:
+    """Intake: a new client of the actor's agency and their first case, managed by the
+    actor, opened today. The same name and date of birth already in the agency is refused
+    (one person, one client record: their documents stay together), naming that client's
+    case."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    first_name, last_name, program = first_name.strip(), last_name.strip(), program.strip()
+    errors: dict[str, list[str]] = {}
+    for field, value, most in (
+        ("first_name", first_name, 100),
+        ("last_name", last_name, 100),
+        ("program", program, 100),
+    ):
+        if not value:
+            errors[field] = [gettext("This is required.")]
+        elif len(value) > most or any(ord(c) < 0x20 for c in value):
+            errors[field] = [gettext("At most %(most)s characters, on one line.", most=most)]
+    if date_of_birth and not date(1900, 1, 1) <= date_of_birth <= date.today():
+        errors["date_of_birth"] = [gettext("Give a date of birth between 1900 and today.")]
+    if language not in CLIENT_LANGUAGES:
+        errors["language"] = [gettext("Choose a language from the list.")]
+    search_name = normalise_name(f"{first_name} {last_name}")
+    if not errors and date_of_birth:
+        same = db.session.execute(
+            select(Case)
+            .join(Client)
+            .where(
+                Client.agency_id == user.agency_id,
+                Client.search_name == search_name,
+                Client.date_of_birth == date_of_birth,
+            )
+            .order_by(Case.opened_on.desc())
+        ).scalar()
+        if same is not None:
+            errors["last_name"] = [
+                gettext(
+                    "%(name)s, born %(born)s, is already a client: case %(case)s.",
+                    name=same.client.full_name,
+                    born=date_of_birth.isoformat(),
+                    case=same.number,
+                )
+            ]
+    if errors:
+        raise InvalidInput(errors)
+    client = create_client(user.agency, first_name, last_name, date_of_birth, language)
+    case = open_case(client, user, program, date.today())
+    audit.record(actor, "client.register", client, case=case.number)
+    return case
+
+
 def list_cases(actor: Actor) -> list[Case]:
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     return list(

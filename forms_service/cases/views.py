@@ -11,6 +11,7 @@ from ..web import current_actor
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
+from .forms import IntakeForm
 
 bp = Blueprint("cases", __name__)
 # Started from their workflow step on the case page, never as a free-standing form.
@@ -35,6 +36,37 @@ def home():
 @login_required
 def index():
     return render_template("cases/index.html", cases=service.list_cases(current_actor()))
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Intake: register a client and open their first case."""
+    form = IntakeForm(language="en")
+    form.language.choices = [(code, language_name(code)) for code in CLIENT_LANGUAGES]
+    if form.validate_on_submit():
+        try:
+            case = service.register_client(
+                current_actor(),
+                form.first_name.data or "",
+                form.last_name.data or "",
+                form.date_of_birth.data,
+                form.language.data,
+                form.program.data or "",
+            )
+        except InvalidInput as exc:
+            for name, messages in exc.errors.items():
+                form[name].errors = list(messages)
+        else:
+            flash(
+                gettext(
+                    "%(name)s is registered: case %(case)s.",
+                    name=case.client.full_name,
+                    case=case.number,
+                )
+            )
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/new.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/cases/<case_id>")

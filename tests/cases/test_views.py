@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
+from forms_service.cases.models import Case, Client
 from forms_service.cases.service import create_client, open_case
 from forms_service.extensions import db
 from tests.conftest import login, post
@@ -80,3 +81,69 @@ def test_staff_record_the_language_the_client_reads_and_it_is_audited(client, wo
     assert "The client&#39;s language: Choose a language from the list." in page
     db.session.refresh(world.client)
     assert world.client.preferred_language == "vi"
+
+
+def test_intake_registers_a_client_and_opens_their_case_with_the_case_manager(client, world):
+    login(client, world.case_manager)
+    assert "/cases/new" in client.get("/cases").get_data(as_text=True)
+    response = post(
+        client,
+        "/cases/new",
+        {
+            "first_name": " Rosa ",
+            "last_name": "Quispe <b>",
+            "date_of_birth": "1990-02-03",
+            "language": "es",
+            "program": "Rapid Rehousing",
+        },
+    )
+    assert response.status_code == 302
+    case = db.session.execute(
+        select(Case).join(Client).where(Client.first_name == "Rosa")
+    ).scalar_one()
+    assert response.location.endswith(f"/cases/{case.id}")
+    assert (case.client.last_name, case.client.preferred_language) == ("Quispe <b>", "es")
+    assert (case.case_manager_id, case.agency_id, case.status) == (
+        world.case_manager.id,
+        world.agency.id,
+        "open",
+    )
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Rosa Quispe &lt;b&gt; is registered" in page
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "client.register")
+    ).scalar_one()
+    assert event.details["case"] == case.number
+
+
+def test_intake_names_each_bad_field_and_refuses_the_same_person_twice(client, world):
+    login(client, world.case_manager)
+    bad = post(
+        client,
+        "/cases/new",
+        {
+            "first_name": "",
+            "last_name": "x" * 101,
+            "date_of_birth": "2999-01-01",
+            "language": "xx",
+            "program": "Shelter",
+        },
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400
+    assert "This is required." in html and "At most 100 characters" in html
+    assert "between 1900 and today" in html and "Choose a language from the list." in html
+    twice = post(
+        client,
+        "/cases/new",
+        {
+            "first_name": "maria jose",
+            "last_name": "NUNEZ",
+            "date_of_birth": "1985-03-04",
+            "language": "en",
+            "program": "Shelter",
+        },
+    )
+    assert twice.status_code == 400
+    assert "is already a client: case C-2026-0001" in twice.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(Client)).scalar_one() == 2

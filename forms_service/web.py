@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
         from .accounts.models import User
 
         try:
-            return db.session.get(User, uuid.UUID(user_id))
+            user = db.session.get(User, uuid.UUID(user_id))
+            # access taken away: signed out at the next request, not when the session ends
+            return user if user is not None and user.active else None
         except ValueError:
             return None
 

@@ -30,6 +30,7 @@ from tests.conftest import CONSENT, ink_payload, login, post
 FILL = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
 STAFF = tuple(Role)
 ARCHIVE = (Role.RECORDS, Role.ADMIN)
+ADMIN = (Role.ADMIN,)
 # verify: anyone with a PDF; remote.*: the one-time link on a signer's phone (its own tests)
 PUBLIC_ENDPOINTS = {
     "accounts.login",
@@ -60,6 +61,7 @@ class Holdings:
     link_id: str  # a one-time signing link for that first signer
     termination_id: str  # a termination whose case conference is recorded
     grievance_id: str  # an open grievance
+    user_id: str  # a staff member (the case manager)
     form_type: str = "consent_release"
 
     @property
@@ -74,6 +76,7 @@ class Holdings:
             self.link_id,
             self.termination_id,
             self.grievance_id,
+            self.user_id,
         }
 
 
@@ -150,6 +153,7 @@ def _holdings(world, manager, case) -> Holdings:
         link_id=str(link.id),
         termination_id=str(termination.id),
         grievance_id=str(grievance.id),
+        user_id=str(manager.id),
     )
 
 
@@ -206,11 +210,21 @@ HOLD = {"hold_id": "hold_id"}
 LINK = {"document_id": "document_id", "link_id": "link_id"}
 TERMINATION = {"termination_id": "termination_id"}
 GRIEVANCE = {"grievance_id": "grievance_id"}
+STAFF_MEMBER = {"user_id": "user_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
 ROUTES = [
     Route("cases.show", "GET", FILL, 200, CASE),
+    Route("accounts.staff_member", "GET", ADMIN, 200, STAFF_MEMBER),
+    Route(
+        "accounts.staff_member",
+        "POST",
+        ADMIN,
+        302,
+        STAFF_MEMBER,
+        {"role": "case_manager", "supervisor_id": "", "active": "y"},
+    ),
     Route("cases.language", "POST", FILL, 302, CASE, {"language": "es"}),
     Route("documents.new", "GET", FILL, 200, NEW),
     Route("documents.new", "POST", FILL, 302, NEW, _consent_form(action="save")),
@@ -351,7 +365,8 @@ def test_each_route_serves_its_own_agencys_object(client, world, holdings, route
     """The control for the matrix above: the same request on one's own agency works, so the
     404s come from the agency check and not from a wrong URL."""
     own = holdings[world.agency.id]
-    login(client, world.case_manager if Role.CASE_MANAGER in route.roles else world.records)
+    who = next(who for who, role in USERS.items() if role in route.roles)
+    login(client, getattr(world, who))
     response = route.request(client, own)
     assert response.status_code == route.ok, response.get_data(as_text=True)[:500]
 
@@ -430,6 +445,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "link_id": own.link_id,
         "termination_id": own.termination_id,
         "grievance_id": own.grievance_id,
+        "user_id": own.user_id,
         "form_type": own.form_type,
     }
     adapter = client.application.url_map.bind("localhost")

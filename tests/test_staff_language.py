@@ -35,6 +35,7 @@ PAGES = [
     "/archive/verify",
     "/account/pin",
     "/agency/settings",
+    "/agency/staff",
 ]
 
 
@@ -61,7 +62,7 @@ def test_staff_pages_speak_spanish_to_a_spanish_browser(client, world, holdings,
         login(client, world.admin)
         response = client.get(page, headers=SPANISH)
     else:
-        login(client, world.case_manager if Role.CASE_MANAGER in page.roles else world.records)
+        login(client, world.case_manager if Role.CASE_MANAGER in page.roles else world.admin)
         response = client.get(page.url(client.application, own), headers=SPANISH)
     assert response.status_code == 200
     text = visible_text(response.get_data(as_text=True))

@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from .settings import LABELS
@@ -26,3 +33,20 @@ class AgencySettingsForm(FlaskForm):
     grievance_response_days = IntegerField(LABELS["grievance_response_days"], [InputRequired()])
     plan_review_days = IntegerField(LABELS["plan_review_days"], [InputRequired()])
     file_english_copy = BooleanField(LABELS["file_english_copy"])
+
+
+class StaffForm(FlaskForm):
+    """A new staff member; the rules are `accounts.staff.add_staff`'s."""
+
+    name = StringField(_l("Name"))
+    email = EmailField(_l("E-mail"))
+    role = SelectField(_l("Role"), validate_choice=False)
+    supervisor_id = SelectField(_l("Supervisor"), validate_choice=False)
+    password = PasswordField(_l("First password (at least 12 characters; tell them in person)"))
+
+
+class StaffUpdateForm(FlaskForm):
+    role = SelectField(_l("Role"), validate_choice=False)
+    supervisor_id = SelectField(_l("Supervisor"), validate_choice=False)
+    active = BooleanField(_l("May sign in"))
+    new_password = PasswordField(_l("New password (leave empty to keep theirs)"))

@@ -9,9 +9,9 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..signing import kiosk
 from ..web import current_actor
-from . import service, settings
-from .forms import AgencySettingsForm, LoginForm, PinForm
-from .models import Role
+from . import service, settings, staff
+from .forms import AgencySettingsForm, LoginForm, PinForm, StaffForm, StaffUpdateForm
+from .models import Role, User
 
 bp = Blueprint("accounts", __name__)
 
@@ -83,3 +83,78 @@ def agency_settings():
             flash(gettext("The agency's settings are saved."))
             return redirect(url_for("accounts.agency_settings"))
     return render_template("accounts/agency.html", form=form), 400 if form.errors else 200
+
+
+def _staff_choices(actor, form) -> None:
+    form.role.choices = staff.role_choices()
+    form.supervisor_id.choices = [("", gettext("No supervisor"))] + [
+        (str(u.id), u.name) for u in staff.supervisors(actor)
+    ]
+
+
+def _field_errors(form, exc: InvalidInput) -> None:
+    for name, messages in exc.errors.items():
+        form[name].errors = list(messages)
+
+
+@bp.route("/agency/staff", methods=["GET", "POST"])
+@login_required
+def staff_list():
+    actor = current_actor()
+    members = staff.list_staff(actor)
+    form = StaffForm()
+    _staff_choices(actor, form)
+    if form.validate_on_submit():
+        try:
+            user = staff.add_staff(
+                actor,
+                form.email.data or "",
+                form.name.data or "",
+                form.role.data or "",
+                form.password.data or "",
+                form.supervisor_id.data or "",
+            )
+        except InvalidInput as exc:
+            _field_errors(form, exc)
+        else:
+            flash(gettext("%(name)s can sign in now.", name=user.name))
+            return redirect(url_for("accounts.staff_list"))
+    return render_template("accounts/staff.html", members=members, form=form), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/agency/staff/<user_id>", methods=["GET", "POST"])
+@login_required
+def staff_member(user_id):
+    actor = current_actor()
+    service.require_role(actor, (Role.ADMIN,))
+    member = service.get_in_agency(actor, User, user_id)
+    form = StaffUpdateForm(
+        data={
+            "role": member.role.value,
+            "supervisor_id": str(member.supervisor_id or ""),
+            "active": member.active,
+        }
+        if request.method == "GET"
+        else None
+    )
+    _staff_choices(actor, form)
+    if form.validate_on_submit():
+        try:
+            staff.update_staff(
+                actor,
+                user_id,
+                form.role.data or "",
+                form.supervisor_id.data or "",
+                form.active.data,
+                form.new_password.data or "",
+            )
+        except InvalidInput as exc:
+            _field_errors(form, exc)
+        else:
+            flash(gettext("The changes to %(name)s are saved.", name=member.name))
+            return redirect(url_for("accounts.staff_list"))
+    return render_template("accounts/staff_member.html", member=member, form=form), (
+        400 if form.errors else 200
+    )

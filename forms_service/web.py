@@ -100,14 +100,13 @@ def init_app(app: Flask) -> None:
     def too_many(exc):
         return error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
 
-    from .formatting import date_time, long_date, number
+    from .formatting import date_time, long_date
     from .forms import get_form_type
 
     app.add_template_filter(long_date)
     app.add_template_filter(signature_svg)
     app.add_template_filter(bdi)
     app.add_template_filter(date_time)
-    app.add_template_filter(number)
     app.add_template_filter(language_name)
     app.add_template_filter(lambda name: _(get_form_type(name).title), "form_title")
     app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")

@@ -3,7 +3,6 @@ supervisor (the supervisor chain decides who may review a termination). Staff ar
 deleted, only deactivated: their names stay on what they signed. Every change is audited."""
 
 import re
-import uuid
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -12,7 +11,7 @@ from ..audit import service as audit
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from .models import ROLE_LABELS, Role, User
-from .service import Actor, get_in_agency, hash_password, require_role
+from .service import Actor, create_user, get_in_agency, hash_password, require_role
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -86,17 +85,7 @@ def add_staff(
     supervisor = _supervisor(actor, supervisor_id, None, errors)
     if errors:
         raise InvalidInput(errors)
-    user = User(
-        id=uuid.uuid4(),
-        agency_id=admin.agency_id,
-        email=email,
-        name=name,
-        role=Role(role),
-        password_hash=hash_password(password),
-        supervisor_id=supervisor.id if supervisor else None,
-    )
-    db.session.add(user)
-    db.session.flush()
+    user = create_user(admin.agency, email, name, Role(role), password, supervisor)
     audit.record(actor, "user.create", user, email=email, role=role)
     return user
 

@@ -77,8 +77,7 @@ def agency_settings():
         try:
             settings.update_agency_settings(actor, form.data)
         except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                getattr(form, name).errors = list(messages)
+            _field_errors(form, exc)
         else:
             flash(gettext("The agency's settings are saved."))
             return redirect(url_for("accounts.agency_settings"))

@@ -25,6 +25,16 @@ def current_actor() -> Actor:
     )
 
 
+def show_errors(form, errors: dict[str, list[str]]) -> None:
+    """A service's field errors (already in the page's language) on the form's fields; one
+    the form has no field for goes at its top."""
+    for name, messages in errors.items():
+        if name in form:
+            form[name].errors = list(messages)
+        else:
+            form.form_errors.extend(messages)
+
+
 def signature_svg(signer) -> Markup:
     """A drawn signature as inline SVG (made by the server from validated numbers only), or
     the typed name marked as typed."""

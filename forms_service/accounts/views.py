@@ -8,7 +8,7 @@ from ..audit import service as audit
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..signing import kiosk
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import service, settings, staff
 from .forms import AgencySettingsForm, LoginForm, PinForm, StaffForm, StaffUpdateForm
 from .models import Role, User
@@ -77,7 +77,7 @@ def agency_settings():
         try:
             settings.update_agency_settings(actor, form.data)
         except InvalidInput as exc:
-            _field_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             flash(gettext("The agency's settings are saved."))
             return redirect(url_for("accounts.agency_settings"))
@@ -89,11 +89,6 @@ def _staff_choices(actor, form) -> None:
     form.supervisor_id.choices = [("", gettext("No supervisor"))] + [
         (str(u.id), u.name) for u in staff.supervisors(actor)
     ]
-
-
-def _field_errors(form, exc: InvalidInput) -> None:
-    for name, messages in exc.errors.items():
-        form[name].errors = list(messages)
 
 
 @bp.route("/agency/staff", methods=["GET", "POST"])
@@ -114,7 +109,7 @@ def staff_list():
                 form.supervisor_id.data or "",
             )
         except InvalidInput as exc:
-            _field_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             flash(gettext("%(name)s can sign in now.", name=user.name))
             return redirect(url_for("accounts.staff_list"))
@@ -150,7 +145,7 @@ def staff_member(user_id):
                 form.new_password.data or "",
             )
         except InvalidInput as exc:
-            _field_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             flash(gettext("The changes to %(name)s are saved.", name=member.name))
             return redirect(url_for("accounts.staff_list"))

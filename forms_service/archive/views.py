@@ -18,7 +18,7 @@ from flask_login import login_required
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import copies, retention, service, versions
 from . import export as exports
 from . import search as searching
@@ -37,14 +37,6 @@ from .sharing import CLIENT
 bp = Blueprint("archive", __name__, url_prefix="/archive")
 
 
-def _show_errors(form, exc: InvalidInput) -> None:
-    for name, messages in exc.errors.items():
-        if name in form:
-            form[name].errors = list(messages)
-        else:
-            form.form_errors.extend(messages)
-
-
 @bp.route("/")
 @login_required
 def search():
@@ -56,7 +48,7 @@ def search():
     try:
         page = searching.search(current_actor(), criteria)
     except InvalidInput as exc:
-        _show_errors(form, exc)
+        show_errors(form, exc.errors)
         page = None
     status = 400 if form.errors or form.form_errors else 200
 
@@ -114,7 +106,7 @@ def open_file(record_id):
                 actor, record_id, kind, form.purpose.data, form.explanation.data
             )
         except InvalidInput as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             filename = f"{record.reference}{'-en' if english else ''}.{kind}"
             disposition = "inline" if kind == "pdf" else "attachment"
@@ -137,7 +129,7 @@ def preview(record_id):
                 actor, record_id, form.purpose.data, form.explanation.data
             )
         except InvalidInput as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             images = [base64.b64encode(png).decode() for png in pages]
             return render_template(
@@ -187,7 +179,7 @@ def export(record_id):
                 form.explanation.data,
             )
         except InvalidInput as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             return Response(
                 result.data,
@@ -206,7 +198,7 @@ def place_hold(record_id):
         try:
             retention.place_hold(actor, record_id, form.scope.data, form.reason.data)
         except InvalidInput as exc:
-            _show_errors(form, exc)
+            show_errors(form, exc.errors)
         else:
             flash(
                 gettext(

@@ -7,7 +7,7 @@ from ..documents.service import documents_for_case
 from ..errors import InvalidInput
 from ..forms import form_types
 from ..i18n import CLIENT_LANGUAGES, language_name
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
@@ -55,8 +55,7 @@ def new():
                 form.program.data or "",
             )
         except InvalidInput as exc:
-            for name, messages in exc.errors.items():
-                form[name].errors = list(messages)
+            show_errors(form, exc.errors)
         else:
             flash(
                 gettext(

@@ -32,10 +32,9 @@ from ..extensions import db, limiter
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import remote
 from .forms import SignForm
-from .views import show_errors
 
 bp = Blueprint("remote", __name__)
 # No sign-in: the signer's phone.

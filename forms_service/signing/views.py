@@ -27,7 +27,7 @@ from ..extensions import limiter
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import kiosk as kiosks
 from .forms import DeclineForm, SignForm, UnlockForm
 
@@ -62,12 +62,6 @@ def _fields(form: SignForm) -> dict:
         "esign_accepted": form.esign_accepted.data,
         "submission_key": form.submission_key.data or "",
     }
-
-
-def show_errors(form, errors: dict[str, list]) -> None:
-    """Put the service's field errors (already in the page's language) on the form."""
-    for name, messages in errors.items():
-        form[name].errors = messages
 
 
 def _sign(actor, document, signer, form: SignForm) -> bool:

@@ -22,6 +22,8 @@ from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from PIL import Image
 
+from . import bidi
+
 
 def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
     """Mark a message for the app's catalogs; this package knows no Flask: `append_certificate`
@@ -56,12 +58,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # WordprocessingML fixes the order of properties; Word refuses a file that breaks it.
 _AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
 _AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing")
-_AFTER_BIDI += ("w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection")
-_AFTER_BIDI += ("w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId")
-_AFTER_BIDI += ("w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_AFTER_BIDI_VISUAL = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc")
-_AFTER_BIDI_VISUAL += ("w:tblCellSpacing", "w:tblInd", "w:tblBorders", *_AFTER_TBL_BORDERS)
 CORE_PROPERTY_MAX = 255  # characters: a limit of python-docx for core properties
 
 
@@ -151,7 +147,7 @@ def append_certificate(
     _heading(doc, t(N_("Event trail")), 2)
     _event_table(doc, data.events, t)
     if right_to_left:
-        _right_to_left(list(body)[first:-1])
+        bidi.right_to_left(list(body)[first:-1], mark_runs=False)
 
 
 def set_metadata(
@@ -333,24 +329,6 @@ def _shade(cell: _Cell) -> None:
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), HEADER_FILL)
     cell._tc.get_or_add_tcPr().insert_element_before(shading, *_AFTER_SHD)
-
-
-def _right_to_left(blocks: list) -> None:
-    """Paragraphs read right to left, tables start on the right, and bold, italics and sizes
-    apply to right-to-left letters too (Word keeps them apart: w:bCs, w:iCs, w:szCs)."""
-    for block in blocks:
-        for paragraph in block.iter(qn("w:p")):
-            paragraph.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
-        for properties in block.iter(qn("w:tblPr")):
-            properties.insert_element_before(OxmlElement("w:bidiVisual"), *_AFTER_BIDI_VISUAL)
-        for properties in block.iter(qn("w:rPr")):
-            for name in ("b", "i", "sz"):
-                latin = properties.find(qn(f"w:{name}"))
-                if latin is not None and properties.find(qn(f"w:{name}Cs")) is None:
-                    twin = OxmlElement(f"w:{name}Cs")
-                    for key, value in latin.attrib.items():
-                        twin.set(key, value)
-                    latin.addnext(twin)
 
 
 def _write(

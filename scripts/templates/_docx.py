@@ -38,6 +38,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
+from signatures import bidi
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Look
@@ -291,40 +293,6 @@ def tr(text: str) -> str:
     return texts[text]
 
 
-def _insert_in_order(parent, child, successors: tuple[str, ...]) -> None:
-    if parent.find(child.tag) is None:
-        parent.insert_element_before(child, *successors)
-
-
-_PPR_AFTER_BIDI = (
-    "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-    "w:pPrChange",
-)  # fmt: skip
-_RPR_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
-_TBLPR_AFTER_BIDI = (
-    "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-    "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription",
-    "w:tblPrChange",
-)  # fmt: skip
-
-
-# A run's bold, italic and size reach right-to-left (complex-script) text only through their
-# twins; python-docx writes w:b, w:i and w:sz alone (the styles set both, `_set_run_props`).
-_CS_TWINS = (("w:b", "w:bCs"), ("w:i", "w:iCs"), ("w:sz", "w:szCs"))
-
-
-def _complex_script_twins(rpr) -> None:
-    for name, twin in _CS_TWINS:
-        el = rpr.find(qn(name))
-        if el is not None and rpr.find(qn(twin)) is None:
-            copy = parse_xml(f"<{twin} {nsdecls('w')}/>")
-            for key, value in el.attrib.items():
-                copy.set(key, value)
-            el.addnext(copy)  # CT_RPr: each twin comes right after its element
-
-
 def _mirror_side_bars(styles_el) -> None:
     """A paragraph style's side bar (left border) goes to the start side, the right, in a
     right-to-left document; w:ind w:left is already the start indent of a bidi paragraph."""
@@ -342,24 +310,11 @@ def _mirror_side_bars(styles_el) -> None:
 
 
 def right_to_left(parts, styles_el=None) -> None:
-    """Make every paragraph, run and table of these parts right to left (Word and LibreOffice
-    read w:bidi, w:rtl and w:bidiVisual); python-docx has no API for them. Runs also get the
-    complex-script twins of their bold, italic and size, and side bars move to the right."""
+    """Make every paragraph, run and table of these parts right to left (`signatures.bidi`),
+    and move the styles' side bars to the right."""
     if styles_el is not None:
         _mirror_side_bars(styles_el)
-    for part in parts:
-        root = part.element
-        for p in root.iter(qn("w:p")):
-            _insert_in_order(p.get_or_add_pPr(), parse_xml(f"<w:bidi {nsdecls('w')}/>"),
-                             _PPR_AFTER_BIDI)  # fmt: skip
-        for r in root.iter(qn("w:r")):
-            rpr = r.get_or_add_rPr()
-            _complex_script_twins(rpr)
-            _insert_in_order(rpr, parse_xml(f"<w:rtl {nsdecls('w')}/>"),
-                             _RPR_AFTER_RTL)  # fmt: skip
-        for tbl in root.iter(qn("w:tbl")):
-            _insert_in_order(tbl.tblPr, parse_xml(f"<w:bidiVisual {nsdecls('w')}/>"),
-                             _TBLPR_AFTER_BIDI)  # fmt: skip
+    bidi.right_to_left([part.element for part in parts])
 
 
 # --------------------------------------------------------------------------- helpers

@@ -13,8 +13,6 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlalchemy import select
 
-from signatures.seal import check_seal
-
 from ..accounts.models import Agency
 from ..accounts.service import Actor
 from ..database import utcnow
@@ -23,10 +21,10 @@ from ..extensions import db
 from ..rendering.service import Rendered, seal_certificate_path
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord
 from .service import (
-    FILE_KINDS,
     DamagedRecord,
     blob_store,
     canonical_value,
+    file_problems,
     log_access,
     requested,
     stored_file,
@@ -133,12 +131,5 @@ def verify_copies() -> Iterator[DamagedRecord]:
     for copy, record in rows:
         if copy.copy_sha256 != copy_hash(copy, record):
             yield DamagedRecord(record, "english copy", "fields changed since it was filed")
-        for kind in FILE_KINDS:
-            if not store.matches(getattr(copy, f"{kind}_sha256")):
-                yield DamagedRecord(
-                    record, f"english {kind}", "missing or does not match its sha256"
-                )
-        if store.matches(copy.pdf_sha256):
-            seal = check_seal(store.get(copy.pdf_sha256), trusted)
-            if not seal.ok:
-                yield DamagedRecord(record, "english pdf", "seal: " + "; ".join(seal.problems))
+        for kind, reason in file_problems(copy, store, trusted):
+            yield DamagedRecord(record, f"english {kind}", reason)

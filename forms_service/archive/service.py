@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC
+from pathlib import Path
 
 import pypdfium2
 from flask import current_app
@@ -307,13 +308,26 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
             yield DamagedRecord(record, "record", "fields changed since it was filed")
         if disposal is not None:
             continue  # its files were destroyed on purpose; the tombstone remains
-        for kind in FILE_KINDS:
-            if not store.matches(getattr(record, f"{kind}_sha256")):
-                yield DamagedRecord(record, kind, "missing or does not match its sha256")
-        if store.matches(record.pdf_sha256):
-            seal = check_seal(store.get(record.pdf_sha256), trusted)
-            if not seal.ok:
-                yield DamagedRecord(record, "pdf", "seal: " + "; ".join(seal.problems))
+        for kind, reason in file_problems(record, store, trusted):
+            yield DamagedRecord(record, kind, reason)
+
+
+def file_problems(holder, store, trusted: Path) -> Iterator[tuple[str, str]]:
+    """(kind, reason) for each file of a record (or an English copy) that is missing or
+    altered, then for its PDF if its seal no longer holds; each file is read once."""
+    pdf = None
+    for kind in FILE_KINDS:
+        try:
+            blob = store.get(getattr(holder, f"{kind}_sha256"))
+        except (BlobMissing, BlobDamaged):
+            yield kind, "missing or does not match its sha256"
+            continue
+        if kind == "pdf":
+            pdf = blob
+    if pdf is not None:
+        seal = check_seal(pdf, trusted)
+        if not seal.ok:
+            yield "pdf", "seal: " + "; ".join(seal.problems)
 
 
 @dataclass(frozen=True)

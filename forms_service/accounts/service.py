@@ -19,6 +19,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 STAFF_WHO_FILL_FORMS = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
 ARCHIVE_ROLES = (Role.RECORDS, Role.ADMIN)  # may search the whole agency's archive
 ALL_STAFF = tuple(Role)
+MIN_PASSWORD = 12  # characters
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,8 @@ def create_agency(name: str, address: str, phone: str) -> Agency:
 def create_user(
     agency: Agency, email: str, name: str, role: Role, password: str, supervisor: User | None = None
 ) -> User:
-    if len(password) < 12:
-        raise ValueError("A password needs at least 12 characters")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"A password needs at least {MIN_PASSWORD} characters")
     user = User(
         agency_id=agency.id,
         email=email.strip().lower(),

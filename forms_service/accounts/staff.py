@@ -11,11 +11,17 @@ from ..audit import service as audit
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from .models import ROLE_LABELS, Role, User
-from .service import Actor, create_user, get_in_agency, hash_password, require_role
+from .service import (
+    MIN_PASSWORD,
+    Actor,
+    create_user,
+    get_in_agency,
+    hash_password,
+    require_role,
+)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SUPERVISING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
-MIN_PASSWORD = 12
 
 
 def list_staff(actor: Actor) -> list[User]:

@@ -38,6 +38,9 @@ FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_d
 START_TIMEOUT = 60.0  # unoserver alone waits 5 s before it listens; a new profile adds more
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
+# Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
+# converter's first job in this process and every this many jobs after, not on each one.
+RSS_CHECK_EVERY = 50
 CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
 
 # Started through this, the server is nobody's child: no zombie is left in a web worker, and
@@ -172,6 +175,7 @@ class ConverterPool:
         self.max_rss = max_rss
         self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
         self._ready: dict[int, int] = {}  # slot -> server pid this process has seen answer
+        self._jobs: dict[int, int] = {}  # slot -> conversions done by this process
         self._turn = 0
         self._turn_lock = threading.Lock()
 
@@ -207,8 +211,11 @@ class ConverterPool:
         """LibreOffice may leak over thousands of documents: past `max_rss` the converter is
         stopped (with its job lock held, so nobody is mid-conversion) and the next job starts a
         fresh one."""
+        jobs = self._jobs[slot.index] = self._jobs.get(slot.index, 0) + 1
+        if not self.max_rss or (jobs - 1) % RSS_CHECK_EVERY:
+            return
         server = slot.pid()
-        if self.max_rss and sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss:
+        if sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss:
             self._stop(slot, grace=STOP_GRACE)
 
     def shutdown(self) -> None:

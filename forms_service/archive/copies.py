@@ -78,10 +78,14 @@ def file_copy(record: ArchiveRecord, rendered: Rendered) -> ArchiveCopy:
     return copy
 
 
-def records_missing_copy(filed_before: datetime | None = None) -> list[uuid.UUID]:
+def records_missing_copy(
+    filed_before: datetime | None = None, filed_after: datetime | None = None
+) -> list[uuid.UUID]:
     """Records whose agency wants an English copy that has none yet (its rendering failed or
-    was cut short; the agency turned the setting on later): the copies' outbox."""
+    was cut short; the agency turned the setting on later), filed in that window: the
+    copies' outbox."""
     filed_before = filed_before or utcnow()
+    since = [ArchiveRecord.archived_at > filed_after] if filed_after else []
     return list(
         db.session.execute(
             select(ArchiveRecord.id)
@@ -94,6 +98,7 @@ def records_missing_copy(filed_before: datetime | None = None) -> list[uuid.UUID
                 ArchiveCopy.id.is_(None),
                 ArchiveDisposal.id.is_(None),
                 ArchiveRecord.archived_at <= filed_before,
+                *since,
             )
             .order_by(ArchiveRecord.archived_at)
         ).scalars()

@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -36,6 +36,14 @@ class ArchiveRecord(IdMixin, db.Model):
         Index("ix_archive_record_agency_signed", "agency_id", "signed_at"),
         Index("ix_archive_record_agency_form_signed", "agency_id", "form_type", "signed_at"),
         Index("ix_archive_record_agency_case_number", "agency_id", "case_number"),
+        # The records an English copy is made for, by filing time: the copies' outbox query
+        # reads these only, not the whole archive.
+        Index(
+            "ix_archive_record_translated_archived",
+            "archived_at",
+            postgresql_where=text("language <> 'en'"),
+            sqlite_where=text("language <> 'en'"),
+        ),
     )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)

@@ -74,6 +74,9 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
     return executor.submit(_run_in_app, current_app._get_current_object(), job_id)
 
 
+SWEEP_COPIES_FOR = timedelta(days=1)
+
+
 def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     """Hand over every job still pending after `older_than` (its enqueue was lost), and file
     the English copies still missing that long after their original."""
@@ -89,8 +92,10 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     db.session.rollback()
     for job_id in ids:
         enqueue(job_id)
-    missing = records_missing_copy(filed_before=utcnow() - older_than)
-    for record_id in missing:  # English copies whose rendering failed: retried here, in turn
+    # English copies whose rendering failed in the last day: retried here, in turn (older ones,
+    # and a backfill after an agency turns copies on, are `render-pending`'s)
+    missing = records_missing_copy(utcnow() - older_than, utcnow() - SWEEP_COPIES_FOR)
+    for record_id in missing:
         file_english_copy(record_id)
     return len(ids) + len(missing)
 

@@ -3,7 +3,7 @@ the agency wants it, an English rendering beside it, tied to the same signatures
 signs and archives a Spanish consent through the real services and LibreOffice."""
 
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,9 +13,11 @@ from forms_service.archive.models import AccessLog, ArchiveCopy
 from forms_service.archive.retention import Due
 from forms_service.archive.service import blob_store
 from forms_service.audit.models import AuditEvent
+from forms_service.database import utcnow
 from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering import jobs
+from forms_service.rendering.queue import sweep
 from forms_service.rendering.service import seal_certificate_path
 from signatures.seal import check_seal
 from tests.archive.conftest import upload
@@ -97,7 +99,12 @@ def test_a_failed_copy_never_undoes_the_original_and_is_filed_by_render_pending(
     ).scalar_one()
     assert failure.details["error"] == "converter unavailable"
 
+    assert copies.records_missing_copy(filed_after=utcnow()) == []  # the sweep's window
     monkeypatch.undo()
+    assert sweep(older_than=timedelta(0)) == 1  # the outbox sweep retries it
+    assert copies.copy_of(record) is not None
+    db.session.delete(copies.copy_of(record))  # lost again: the operator's command files it
+    db.session.commit()
     assert jobs.run_pending() == (1, 0)
     assert copies.copy_of(record) is not None and copies.records_missing_copy() == []
 

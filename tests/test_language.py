@@ -5,9 +5,10 @@ interpreter; Spanish and Arabic PDFs carry their own words."""
 import io
 import re
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from docx import Document as Docx
 
 from forms_service.cli import main
@@ -144,13 +145,17 @@ def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
 def test_the_example_renders_in_the_language_asked_for(
     bare_app, tmp_path, form_type, language, phrases
 ):
+    """The examples' dates follow the clock, so the clock is fixed where the month names
+    asked for are the ones printed (25 November 2026; a deadline two weeks on is December)."""
     runner = bare_app.test_cli_runner()
-    example = runner.invoke(main, ["render", form_type, "--example"])
-    data = tmp_path / "example.json"
-    data.write_text(example.stdout, encoding="utf-8")
-    result = runner.invoke(
-        main, ["render", form_type, "--data", str(data), "--out", str(tmp_path), "--lang", language]
-    )
+    with time_machine.travel(datetime(2026, 11, 25, 15, 0, tzinfo=UTC)):
+        example = runner.invoke(main, ["render", form_type, "--example"])
+        data = tmp_path / "example.json"
+        data.write_text(example.stdout, encoding="utf-8")
+        result = runner.invoke(
+            main,
+            ["render", form_type, "--data", str(data), "--out", str(tmp_path), "--lang", language],
+        )
     assert result.exit_code == 0, result.output
     pdf = tmp_path / f"{form_type}-{language}.pdf"
     # pdftotext gives Arabic in logical order (shaped glyphs mapped back to letters), within

@@ -5,6 +5,7 @@ import uuid
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
@@ -64,13 +65,19 @@ def init_app(app: Flask) -> None:
         except ValueError:
             return None
 
+    from .signing.views import client_error_page
+
     def error_page(status: int, title: str, message: str):
+        """Titles and messages are lazy: a client's page is in their language, staff's in theirs."""
+        client_page = client_error_page(status, title, message)
+        if client_page is not None:
+            return client_page
         return render_template("error.html", title=title, message=message), status
 
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(exc):
-        return error_page(404, _("Not found"), _("There is nothing here, or you may not see it."))
+        return error_page(404, _l("Not found"), _l("There is nothing here, or you may not see it."))
 
     @app.errorhandler(403)
     @app.errorhandler(PermissionDenied)
@@ -78,37 +85,39 @@ def init_app(app: Flask) -> None:
         message = (
             str(exc)
             if isinstance(exc, PermissionDenied) and str(exc)
-            else _("Your role does not allow this.")
+            else _l("Your role does not allow this.")
         )
-        return error_page(403, _("Not allowed"), message)
+        return error_page(403, _l("Not allowed"), message)
 
     @app.errorhandler(RuleViolation)
     def rule_violation(exc):
-        return error_page(409, _("This cannot be done"), str(exc))
+        return error_page(409, _l("This cannot be done"), str(exc))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return error_page(400, _("The page expired"), _("Go back, reload the page and try again."))
+        return error_page(
+            400, _l("The page expired"), _l("Go back, reload the page and try again.")
+        )
 
     @app.errorhandler(413)
     def too_large(exc):
-        return error_page(413, _("Too large"), _("What you sent is too large."))
+        return error_page(413, _l("Too large"), _l("What you sent is too large."))
 
     @app.errorhandler(405)
     def not_allowed(exc):
-        return error_page(405, _("Not possible here"), _("This page cannot be used that way."))
+        return error_page(405, _l("Not possible here"), _l("This page cannot be used that way."))
 
     @app.errorhandler(500)
     def server_error(exc):
         return error_page(
             500,
-            _("Something went wrong"),
-            _("Please try again. If it happens again, tell your administrator."),
+            _l("Something went wrong"),
+            _l("Please try again. If it happens again, tell your administrator."),
         )
 
     @app.errorhandler(429)
     def too_many(exc):
-        return error_page(429, _("Too many attempts"), _("Wait a minute, then try again."))
+        return error_page(429, _l("Too many attempts"), _l("Wait a minute, then try again."))
 
     from .formatting import date_time, long_date
     from .forms import get_form_type

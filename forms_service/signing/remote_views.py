@@ -2,6 +2,8 @@
 that reveals nothing, then the document to sign and nothing else of the app. Staff: create a
 link (shown with a QR code and, for the code method, the code to read out) and revoke it."""
 
+import functools
+
 import qrcode
 from flask import (
     Blueprint,
@@ -18,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
 from wtforms import DateField, StringField
@@ -39,6 +40,7 @@ from .forms import SignForm
 bp = Blueprint("remote", __name__)
 # No sign-in: the signer's phone.
 PUBLIC = {"remote.identity", "remote.sign", "remote.thanks", "remote.choose_language"}
+PHONE_PATHS = "/s/"  # where every public page lives: its error pages are the signer's too
 CHOSEN_LANGUAGE = "remote_language"  # the language the signer picked for these pages
 VERIFIED = "remote_verified_link"  # the link whose identity question this browser answered
 SIGNED = "remote_signed_token"  # the token this browser signed with: a retry lands on "thanks"
@@ -54,13 +56,25 @@ class CodeForm(FlaskForm):
     wrong_format = _l("Enter the 6 digits of the code, for example 123456.")
 
 
+def signer_language() -> str | None:
+    """The language of a signer on a one-time link (the one they picked, else their phone's),
+    None when this request is not theirs."""
+    if not request.path.startswith(PHONE_PATHS):
+        return None
+    return session.get(CHOSEN_LANGUAGE) or request.accept_languages.best_match(LANGUAGES, "en")
+
+
+def link_page() -> str | None:
+    """The page of the link that this request's address names, even a mistyped address."""
+    token = request.path.removeprefix(PHONE_PATHS).split("/")[0]
+    return url_for("remote.identity", token=token) if token else None
+
+
 @bp.before_request
-def signer_language():
+def speak_to_the_signer():
     """The language the signer picked; else, before the link is known, the phone's."""
     if request.endpoint in PUBLIC:
-        client_language(
-            session.get(CHOSEN_LANGUAGE) or request.accept_languages.best_match(LANGUAGES)
-        )
+        client_language(signer_language())
 
 
 def _speak_to(link) -> None:
@@ -84,22 +98,6 @@ def link_does_not_work(exc):
         _("Ask the person who sent it to you for a new link, or to sign in person."),
         404,
     )
-
-
-@bp.errorhandler(429)
-def too_many(exc):
-    return _message(_("Too many attempts"), _("Wait a minute, then try again."), 429)
-
-
-@bp.errorhandler(CSRFError)
-def page_expired(exc):
-    """As the app's page, but on the signer's phone without its way back into the app."""
-    template = "signing/remote_message.html" if request.endpoint in PUBLIC else "error.html"
-    return render_template(
-        template,
-        title=_("The page expired"),
-        message=_("Go back, reload the page and try again."),
-    ), 400
 
 
 def _sign_page(link, form, status=200):
@@ -155,7 +153,21 @@ def identity(token):
     return render_template("signing/remote_identity.html", form=form), (400 if form.errors else 200)
 
 
-@bp.route("/s/<token>/sign", methods=["POST"])
+def _back_to_the_link(view):
+    """A POST-only address opened with GET (a reload after a refused submit, a phone restoring
+    a discarded tab) leads to the link's own page, never to "method not allowed"."""
+
+    @functools.wraps(view)
+    def wrapper(token):
+        if request.method != "POST":
+            return redirect(url_for("remote.identity", token=token), 303)
+        return view(token)
+
+    return wrapper
+
+
+@bp.route("/s/<token>/sign", methods=["GET", "POST"])
+@_back_to_the_link
 def sign(token):
     if session.get(SIGNED) == remote.digest(token):
         return redirect(url_for("remote.thanks"))  # a double tap or a retry after a dropout
@@ -193,7 +205,8 @@ def sign(token):
     return _sign_page(link, form, 400)
 
 
-@bp.route("/s/<token>/language", methods=["POST"])
+@bp.route("/s/<token>/language", methods=["GET", "POST"])
+@_back_to_the_link
 def choose_language(token):
     """The signer picks the language of these pages; the document keeps its own. Reveals
     nothing: the token is only where to go back to."""

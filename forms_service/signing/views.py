@@ -29,6 +29,7 @@ from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
 from ..web import current_actor, show_errors
 from . import kiosk as kiosks
+from . import remote_views
 from .forms import DeclineForm, SignForm, UnlockForm
 
 bp = Blueprint("signing", __name__)
@@ -51,6 +52,22 @@ def keep_the_tablet_in_the_kiosk():
     if "kiosk" in session and request.endpoint not in KIOSK_ENDPOINTS:
         return redirect(url_for("signing.kiosk"))
     return None
+
+
+def client_error_page(status: int, title: str, message: str):
+    """What went wrong, for the client at this browser (the tablet handed to them, or their
+    phone on a one-time link): in their language, with a way back to what they sign and none
+    into the app. None for staff."""
+    if "kiosk" in session:
+        language, back = session["kiosk"]["language"], url_for("signing.kiosk")
+    elif (language := remote_views.signer_language()) is not None:
+        back = remote_views.link_page()
+    else:
+        return None
+    client_language(language)
+    return render_template(
+        "signing/remote_message.html", title=title, message=message, back=back
+    ), status
 
 
 def _fields(form: SignForm) -> dict:

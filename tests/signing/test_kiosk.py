@@ -111,3 +111,21 @@ def test_paper_instead_gives_a_printable_form(client, world, consent_document):
     post(client, "/kiosk/unlock", {"secret": PASSWORD})
     pdf = client.get(f"/documents/{document.id}/paper.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+
+
+def test_an_error_on_the_tablet_speaks_the_clients_language_and_leads_back_to_the_form(
+    client, world, consent_document
+):
+    world.client.preferred_language = "ar"
+    document = consent_document()
+    login(client, world.case_manager)
+    post(client, f"/documents/{document.id}/kiosk/{document.signers[0].id}")
+
+    expired = client.post("/kiosk/sign", data={"esign_accepted": "y"})  # no CSRF token
+
+    html = expired.get_data(as_text=True)
+    assert expired.status_code == 400
+    assert '<html lang="ar" dir="rtl">' in html
+    assert 'href="/kiosk"' in html
+    for staff_way in ("Back to the start page", "Check a signed document", "Sign out"):
+        assert staff_way not in html

@@ -23,6 +23,7 @@ from forms_service.signing.models import RemoteLink
 from forms_service.signing.remote_views import qr_svg
 from signatures import append_certificate
 from tests.conftest import RequestClient, _make_app, ink_payload, login, post
+from tests.pages import open_page
 
 DOES_NOT_WORK = "This link does not work"
 PHONE = {"REMOTE_ADDR": "198.51.100.23", "HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 14)"}
@@ -551,7 +552,9 @@ def test_identity_answers_are_rate_limited(limited_phone, make_link):
     html = blocked.get_data(as_text=True)
     assert "Too many attempts" in html
     assert "Gateway" not in html
-    assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == []
+    assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == [
+        f"/s/{token}"  # back to this link's page, nowhere else
+    ]
     assert limited_phone.get(f"/s/{token}").status_code == 200  # reading is not limited
     db.session.expire_all()
     assert db.session.get(RemoteLink, link.id).verified_at is None
@@ -596,3 +599,53 @@ def test_behind_a_proxy_the_signature_records_the_signers_address(proxied_phone,
     db.session.expire_all()
     signer = db.session.get(Document, document.id).signers[0]
     assert signer.ip == "203.0.113.50"  # the phone's, not the proxy's 10.0.0.2
+
+
+STAFF_WAYS = ("Back to the start page", "Check a signed document", "/login", "/cases")
+
+
+def _spanish_phone(app):
+    phone = _phone(app)
+    phone.environ_base["HTTP_ACCEPT_LANGUAGE"] = "es-MX,es;q=0.9"
+    return phone
+
+
+def test_a_reload_after_a_refused_signature_lands_on_the_links_page(app, world, make_link):
+    """The address bar shows /s/<token>/sign after a refused submit; a reload (or a phone
+    restoring a discarded tab) opens it with GET."""
+    world.client.preferred_language = "es"
+    document, _, token, _ = make_link()
+    phone = _phone(app)
+    assert _answer(phone, token, "1985-03-04").status_code == 302
+    form = open_page(phone, f"/s/{token}").form(action=f"/s/{token}/sign")
+    form["ink"] = ink_payload()  # drawn, but "I agree to sign electronically" left unticked
+    refused = form.submit()
+    assert refused.status_code == 400
+
+    for address in (f"/s/{token}/sign", f"/s/{token}/language"):
+        reloaded = phone.get(address)
+        assert reloaded.status_code == 303 and reloaded.location.endswith(f"/s/{token}")
+    page = phone.get(f"/s/{token}", follow_redirects=True).get_data(as_text=True)
+    assert '<html lang="es"' in page and "por favor lea y firme" in page
+    db.session.refresh(document)
+    assert document.signers[0].status == SignerStatus.PENDING
+
+
+def test_error_pages_on_a_phone_link_speak_the_signers_language_with_no_way_into_the_app(
+    app, world, make_link
+):
+    _, _, token, _ = make_link()
+    phone = _spanish_phone(app)
+    pages = {
+        405: phone.put(f"/s/{token}/sign"),
+        404: phone.get(f"/s/{token}/nothing-here"),
+        400: phone.post(f"/s/{token}", data={"answer": "1985-03-04"}),  # the page expired
+    }
+    for status, response in pages.items():
+        html = response.get_data(as_text=True)
+        assert response.status_code == status
+        assert '<html lang="es"' in html, status
+        for staff_way in STAFF_WAYS:
+            assert staff_way not in html, (status, staff_way)
+    assert "recargue la página" in pages[400].get_data(as_text=True)
+    assert f'href="/s/{token}"' in pages[405].get_data(as_text=True)  # back to the link

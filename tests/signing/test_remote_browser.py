@@ -23,6 +23,7 @@ from tests.signing.test_browser import (  # noqa: F401 (fixtures)
     draw_with_mouse,
     live_server,
 )
+from tests.signing.test_remote import make_link  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.soffice]
 PHONE = {
@@ -133,3 +134,30 @@ def test_a_client_signs_on_their_own_phone_through_a_one_time_link(
     assert "One-time link on the signer's own device" in certificate
     assert "Date of birth matched" in certificate
     assert "María José Núñez (one-time link)" in certificate
+
+
+def test_a_reload_after_a_refused_signature_shows_the_links_page_in_the_clients_language(
+    live_server,  # noqa: F811
+    browser,  # noqa: F811
+    world,
+    make_link,  # noqa: F811
+):
+    world.client.preferred_language = "es"
+    _, _, token, _ = make_link()
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server}/s/{token}")
+    page.fill("#answer", "1985-03-04")
+    page.locator("main button[type=submit]").tap()
+    page.wait_for_selector("#sign-form")
+    draw_with_finger(page, ".sig-pad canvas")
+    # Sent without "I agree to sign electronically": the server refuses it.
+    page.evaluate("document.getElementById('sign-form').requestSubmit()")
+    page.wait_for_url(f"{live_server}/s/{token}/sign")
+    page.wait_for_selector(".field-errors")
+
+    page.reload()  # as Android does when it restores a discarded tab
+
+    assert page.url == f"{live_server}/s/{token}"
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("#sign-form").count() == 1
+    Shots(page)("remote-06-reloaded-after-a-refusal")

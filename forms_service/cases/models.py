@@ -1,5 +1,6 @@
 import uuid
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,11 @@ class Client(IdMixin, CreatedMixin, db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # closed with its signed discharge plan; takes no new work
+
+
 class Case(IdMixin, CreatedMixin, db.Model):
     __tablename__ = "case_file"
     __table_args__ = (UniqueConstraint("agency_id", "number"),)
@@ -36,7 +42,7 @@ class Case(IdMixin, CreatedMixin, db.Model):
     case_manager_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     number: Mapped[str] = mapped_column(String(30))
     program: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10), default="open")
+    status: Mapped[str] = mapped_column(String(10), default=CaseStatus.OPEN)
     opened_on: Mapped[date]
     closed_on: Mapped[date | None]
     # Why and where the client left (seed 000/004 exit reasons; HMIS 3.12 destination code).
@@ -45,3 +51,7 @@ class Case(IdMixin, CreatedMixin, db.Model):
 
     client: Mapped[Client] = relationship()
     case_manager: Mapped[User] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN

@@ -13,9 +13,12 @@ from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
+from ..formatting import long_date
+from ..forms.discharge_plan import EXIT_REASONS
+from ..forms.hmis_destinations import BY_CODE
 from ..i18n import CLIENT_LANGUAGES
 from ..workflows.consent import end_releases_of_case
-from .models import Case, Client
+from .models import Case, CaseStatus, Client
 
 
 def normalise_name(name: str) -> str:
@@ -153,13 +156,38 @@ def set_preferred_language(actor: Actor, case_id: str, language: str) -> Client:
     return client
 
 
+def require_open(case: Case) -> None:
+    """New work (a form, a grievance, a termination, a plan update) needs an open case; what
+    a closed case still owes the client (an appeal, its decision, a grievance's answer) does
+    not ask this."""
+    if not case.is_open:
+        raise RuleViolation(
+            gettext(
+                "Case %(case)s was closed on %(date)s: it takes no new forms, grievances or "
+                "terminations.",
+                case=case.number,
+                date=long_date(case.closed_on),
+            )
+        )
+
+
+def exit_in_words(case: Case) -> tuple[str, str]:
+    """A closed case's exit reason and HMIS destination as their labels in the page's
+    language (the case keeps the codes, for HMIS); a code no list knows is shown as is."""
+    reason = EXIT_REASONS.get(case.exit_reason or "")
+    destination = BY_CODE.get(case.destination_code)
+    return (
+        gettext(reason) if reason else case.exit_reason or "",
+        gettext(destination.label) if destination else "",
+    )
+
+
 def close_case(actor: Actor, case: Case, on: date) -> Case:
     """Closing a case needs its signed discharge plan (exit reason and HMIS destination come
     from it) and ends every release still active for it (seeds 000, 004)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
-    if case.status != "open":
-        raise RuleViolation(gettext("This case is already closed."))
+    require_open(case)
     plan = (
         db.session.execute(
             select(Document)
@@ -180,7 +208,7 @@ def close_case(actor: Actor, case: Case, on: date) -> Case:
                 "the destination and the homelessness-prevention plan."
             )
         )
-    case.status = "closed"
+    case.status = CaseStatus.CLOSED
     case.closed_on = on
     case.exit_reason = plan.data.get("exit_reason")
     case.destination_code = int(plan.data["destination"]) if plan.data.get("destination") else None

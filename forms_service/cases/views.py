@@ -73,12 +73,15 @@ def new():
 def show(case_id):
     actor = current_actor()
     case = service.get_case(actor, case_id)
+    terminations = termination.for_case(actor, case)
     return render_template(
         "cases/show.html",
         case=case,
         documents=documents_for_case(actor, case),
         form_types=[t for t in form_types() if not t.workflow_step],
-        terminations=termination.for_case(actor, case),
+        terminations=terminations,
+        termination_steps={t.id: termination.next_step(t, current_user) for t in terminations},
+        exit_words=service.exit_in_words(case),
         grievances=grievance.for_case(actor, case),
         close_form=CloseForm(),
         current_plan=plans.current_plan(case),

@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
+from ..cases.service import require_open
 from ..database import utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
@@ -50,9 +51,8 @@ def start_document(
     ({"name", "language"}) when an English form is read to the client by an interpreter."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
-    if case.status != "open":
-        raise RuleViolation(gettext("This case is closed; reopen it before starting a new form."))
     form_type = get_form_type(form_type_name)
+    _require_open_for(case, form_type)
     document = Document(
         agency_id=case.agency_id,
         case_id=case.id,
@@ -69,6 +69,13 @@ def start_document(
     db.session.flush()
     audit.record(actor, "document.create", document, form_type=form_type.name)
     return document
+
+
+def _require_open_for(case: Case, form_type) -> None:
+    """A draft started before the case closed is not sent after it either: a release signed
+    then would authorise sharing for a closed case."""
+    if not form_type.continues_after_closing:
+        require_open(case)
 
 
 def get_document(actor: Actor, document_id: str, audit_view: bool = True) -> Document:
@@ -135,6 +142,7 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
     if document.status != DocumentStatus.DRAFT:
         raise RuleViolation(gettext("This form was already sent for signature."))
     form_type = get_form_type(document.form_type)
+    _require_open_for(document.case, form_type)
     missing = form_type.missing_elements(document.data)
     if missing:
         raise InvalidInput(missing)

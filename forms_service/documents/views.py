@@ -4,7 +4,7 @@ from flask_login import login_required
 
 from ..archive.service import record_for_document
 from ..audit import service as audit
-from ..cases.service import get_case
+from ..cases.service import get_case, require_open
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
@@ -51,6 +51,7 @@ def new(case_id, form_type):
     ft = get_form_type(form_type)
     if ft.workflow_step:  # written from its step on the case page, with the workflow's data
         return redirect(url_for("cases.show", case_id=case.id))
+    require_open(case)
     form = ft.form_class()
     language = LanguageForm.offering(
         template_store().current(ft.name).languages, case.client.preferred_language

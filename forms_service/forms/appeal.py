@@ -156,6 +156,7 @@ def summary(data: dict) -> str:
 register(
     FormType(
         workflow_step=True,
+        continues_after_closing=True,
         name="appeal",
         title=N_("Appeal of Termination"),
         prefix="AP",

@@ -195,6 +195,7 @@ register(
     FormType(
         vital=True,
         workflow_step=True,
+        continues_after_closing=True,
         name="final_decision",
         title=N_("Notice of Final Decision on Appeal"),
         prefix="FD",

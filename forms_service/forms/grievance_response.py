@@ -128,6 +128,7 @@ def summary(data: dict) -> str:
 register(
     FormType(
         workflow_step=True,
+        continues_after_closing=True,
         name="grievance_response",
         title=N_("Response to Grievance"),
         prefix="GRR",

@@ -59,6 +59,9 @@ class FormType:
     summary: Callable[[dict], str] = field(default=lambda data: "")
     # Started from its workflow step (a termination, a grievance), not as a free-standing form.
     workflow_step: bool = False
+    # Owed to the client even once the case is closed (an appeal, its decision, a grievance's
+    # answer); every other form needs an open case.
+    continues_after_closing: bool = False
     # A vital document (language access, 72 FR 2732): the client reads and signs it in their
     # language, or in English with an interpreter who attests to it; never silently English.
     vital: bool = False

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
+from ..cases.service import require_open
 from ..documents import service as documents
 from ..errors import RuleViolation
 from ..extensions import db
@@ -30,6 +31,7 @@ def file_grievance(
     """Record a grievance; staff who write it down for the client are named as helpers."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
+    require_open(case)
     agency = case.client.agency
     grievance = Grievance(
         agency_id=case.agency_id,

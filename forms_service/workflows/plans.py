@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..archive.versions import Change, field_changes
 from ..cases.models import Case
+from ..cases.service import require_open
 from ..documents import service as documents
 from ..documents.models import Document, DocumentStatus
 from ..errors import RuleViolation
@@ -39,6 +40,7 @@ def start_update(actor: Actor, case: Case) -> Document:
     already under way is returned instead of a second one."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
+    require_open(case)
     current = current_plan(case)
     if current is None:
         raise RuleViolation(

@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
+from ..cases.service import require_open
 from ..documents import service as documents
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
@@ -86,6 +87,7 @@ def record_conference(
     extenuating circumstances are weighed (seed 000; 578.91(c))."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
+    require_open(case)
     errors = {}
     if on > date.today():
         errors["on"] = [gettext("The conference date cannot be in the future.")]
@@ -225,6 +227,19 @@ def due(termination: Termination, today: date | None = None) -> str | None:
                 "final decision due %(date)s (overdue)", date=long_date(termination.decision_due)
             )
         return gettext("final decision due %(date)s", date=long_date(termination.decision_due))
+    return None
+
+
+def next_step(termination: Termination, user: User) -> str | None:
+    """The step `user` can take next, named as its page: the notice (only while the case is
+    open: a closed case has nothing left to end), the appeal (owed to the client even after
+    closing), or the decision (the named reviewer only)."""
+    if termination.status == CONFERENCE and termination.case.is_open:
+        return "notice"
+    if termination.status == NOTICE:
+        return "appeal"
+    if termination.status == APPEALED and termination.reviewer_id == user.id:
+        return "decision"
     return None
 
 

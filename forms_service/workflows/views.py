@@ -7,7 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
-from ..cases.service import close_case, get_case
+from ..cases.service import close_case, get_case, require_open
 from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
@@ -82,6 +82,7 @@ def _document_step(title, case, form_type_name, extra, run, note=""):
 def conference(case_id):
     actor = current_actor()
     case = get_case(actor, case_id)
+    require_open(case)
     form = ConferenceForm()
     if form.validate_on_submit():
         try:
@@ -106,6 +107,7 @@ def conference(case_id):
 def notice(termination_id):
     actor = current_actor()
     t = termination.get(actor, termination_id)
+    require_open(t.case)
     extra = ReviewerForm()
     extra.reviewer.choices = [
         (str(u.id), gettext("%(name)s (%(role)s)", name=u.name, role=gettext(u.role.label)))
@@ -167,6 +169,7 @@ def decision(termination_id):
 def file_grievance(case_id):
     actor = current_actor()
     case = get_case(actor, case_id)
+    require_open(case)
     extra = FiledOnForm()
 
     def run(data, **chosen):

@@ -1,15 +1,30 @@
 """Staff see their own agency's cases, and every case page they open is in the audit trail."""
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import verify_chain
-from forms_service.cases.models import Case, Client
+from forms_service.cases.models import Case, CaseStatus, Client
 from forms_service.cases.service import create_client, open_case
+from forms_service.documents.models import Document
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
+from forms_service.workflows.models import Termination
 from tests.conftest import login, post
+from tests.pages import open_page
+
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9"}
+
+
+def close(case: Case, exit_reason="positive", destination=435) -> None:
+    """The case as `close_case` leaves it after its signed discharge plan (that path, with
+    its render, is tested in tests/workflows/test_views.py)."""
+    case.status, case.closed_on = CaseStatus.CLOSED, date(2026, 11, 20)
+    case.exit_reason, case.destination_code = exit_reason, destination
+    db.session.commit()
 
 
 def test_the_case_list_shows_only_the_own_agencys_clients(client, world):
@@ -147,3 +162,51 @@ def test_intake_names_each_bad_field_and_refuses_the_same_person_twice(client, w
     assert twice.status_code == 400
     assert "is already a client: case C-2026-0001" in twice.get_data(as_text=True)
     assert db.session.execute(select(func.count()).select_from(Client)).scalar_one() == 2
+
+
+def test_a_closed_case_offers_no_new_work_and_refuses_a_page_opened_before(client, world):
+    login(client, world.case_manager)
+    case_url = f"/cases/{world.case.id}"
+    starts = [
+        f"{case_url}/forms/consent_release/new",
+        f"{case_url}/grievances/new",
+        f"{case_url}/termination",
+    ]
+    assert all(start in open_page(client, case_url).html for start in starts)
+    consent = open_page(client, starts[0]).form()
+    consent.fill(get_form_type("consent_release").example())
+    conference = open_page(client, starts[2]).form()
+    conference["on"] = "2026-11-19"
+    conference["attendees"] = "The client, Sam Okafor"
+    conference["notes"] = "Extenuating circumstances weighed."
+
+    close(world.case)
+    page = open_page(client, case_url).html
+    for start in [*starts, f"{case_url}/close", "Start a form", "Record a grievance"]:
+        assert start not in page
+    for start in starts:
+        refused = client.get(start)
+        assert refused.status_code == 409
+        assert "was closed on November 20, 2026: it takes no new forms" in refused.get_data(
+            as_text=True
+        )
+    for response in (consent.submit("save"), conference.submit()):
+        assert response.status_code == 409
+        assert "it takes no new forms, grievances" in response.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 0
+    assert db.session.execute(select(func.count()).select_from(Termination)).scalar_one() == 0
+
+
+def test_a_closed_case_shows_its_exit_reason_and_destination_in_words(client, world):
+    close(world.case)
+    login(client, world.case_manager)
+    page = open_page(client, f"/cases/{world.case.id}").html
+    assert re.findall(r"<dd>([^<]*)</dd>", page)[-2:] == [
+        "Positive exit: planned move to housing",
+        "Rental by client, with ongoing housing subsidy",
+    ]
+    spanish = open_page(client, f"/cases/{world.case.id}", headers=SPANISH).html
+    assert re.findall(r"<dd>([^<]*)</dd>", spanish)[-2:] == [
+        "Salida positiva: mudanza planificada a una vivienda",
+        "Alquiler a nombre de la persona cliente, con subsidio de vivienda continuo",
+    ]

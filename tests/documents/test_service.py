@@ -115,6 +115,15 @@ def test_no_form_can_be_started_on_a_closed_case(world):
         service.start_document(world.actor(world.case_manager), world.case, "consent_release", {})
 
 
+def test_a_draft_started_before_the_case_closed_is_not_sent_after(world, consent_document):
+    """A release signed after closing would authorise sharing for a closed case."""
+    draft = consent_document(send=False)
+    world.case.status = "closed"
+    with pytest.raises(RuleViolation, match="takes no new forms"):
+        service.send_for_signature(world.actor(world.case_manager), draft)
+    assert draft.status == "draft" and draft.signers == []
+
+
 def test_another_agencys_document_does_not_exist_for_you(world, consent_document):
     document = consent_document()
     with pytest.raises(NotFound):

@@ -1,13 +1,18 @@
 """The draft pages: a saved draft opens again with its values, and a draft with blank required
 elements is marked, element by element, before it may go out for signature."""
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from forms_service.documents.models import Document
+from forms_service.documents.service import send_for_signature, sign, start_document
 from forms_service.extensions import db
-from tests.conftest import CONSENT, login, post
+from forms_service.forms import get_form_type
+from forms_service.workflows import grievance as grievances
+from tests.conftest import CONSENT, ink_payload, login, post
+from tests.pages import open_page
 
 
 def form_fields(data):
@@ -96,3 +101,30 @@ def test_a_vital_form_without_the_clients_language_needs_an_interpreter(client, 
     assert post(client, url, with_interpreter).status_code == 302
     sent = db.session.execute(select(Document).where(Document.id != document.id)).scalar_one()
     assert sent.status == "signing" and sent.data["interpreted_by"]["name"] == "Rosa Díaz"
+
+
+def test_a_staff_signer_signs_first_and_countersigns_after_another(client, world):
+    actor = world.actor(world.case_manager)
+    filed = grievances.file_grievance(
+        actor, world.case, get_form_type("grievance").example(), date(2026, 11, 2)
+    )
+    response = grievances.respond(actor, filed, get_form_type("grievance_response").example())
+    consent = start_document(actor, world.case, "consent_release", CONSENT)
+    send_for_signature(actor, consent)
+    sign(
+        actor,
+        consent,
+        consent.signers[0],
+        ink_payload=ink_payload(),
+        shown_content_sha256=consent.content_sha256,
+        esign_accepted=True,
+    )
+    db.session.commit()
+
+    def sign_link(document, user):
+        login(client, user)
+        page = open_page(client, f"/documents/{document.id}").html
+        return re.findall(r'href="/documents/[^"]+/sign/[^"]+">([^<]+)</a>', page)
+
+    assert sign_link(consent, world.case_manager) == ["Countersign"]  # after the client
+    assert sign_link(response, world.supervisor) == ["Sign"]  # its only signer

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
-from forms_service.cases.models import Case
+from forms_service.cases.models import Case, CaseStatus
 from forms_service.documents import service as documents
 from forms_service.documents.models import Document
 from forms_service.extensions import db
@@ -16,8 +16,10 @@ from forms_service.forms import get_form_type
 from forms_service.forms.base import _flatten
 from forms_service.rendering.jobs import run_job
 from forms_service.workflows import consent
+from forms_service.workflows import termination as terminations
 from forms_service.workflows.models import Grievance, Termination
 from tests.conftest import PASSWORD, csrf_token, login, sign_consent
+from tests.pages import open_page
 
 
 def form_post(client, url, payload: dict):
@@ -116,3 +118,30 @@ def test_closing_a_case_takes_the_discharge_plan_and_ends_its_releases(
     assert case.destination_code == int(plan["destination"])
     db.session.refresh(release)
     assert consent.release_status(release).state == "case_closed"
+
+
+def test_an_appeal_is_still_owed_after_the_case_closes(client, world):
+    """The client keeps the right to appeal a termination (24 CFR 578.91) when the case was
+    closed after the notice; no new termination starts on a closed case."""
+    director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
+    actor = world.actor(world.case_manager)
+    today = date.today()
+    t = terminations.record_conference(actor, world.case, today, "Client, Sam", "Weighed.")
+    terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
+    again = terminations.record_conference(actor, world.case, today, "Client, Sam", "Weighed.")
+    world.case.status, world.case.closed_on = CaseStatus.CLOSED, today
+    db.session.commit()
+
+    login(client, world.case_manager)
+    page = open_page(client, f"/cases/{world.case.id}").html
+    assert f"/terminations/{t.id}/appeal" in page and "Record an appeal" in page
+    assert f"/terminations/{again.id}/notice" not in page
+    assert client.get(f"/terminations/{again.id}/notice").status_code == 409
+    appeal = open_page(client, f"/terminations/{t.id}/appeal").form()
+    for name in ("filed_by", "grounds", "requested_outcome", "heard_how", "how_to_reach"):
+        appeal[name] = get_form_type("appeal").example()[name]
+    appeal["filed_on"] = today.isoformat()
+    response = appeal.submit()
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Termination, t.id).status == terminations.APPEALED

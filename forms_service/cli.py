@@ -47,10 +47,15 @@ def init():
 @main.command()
 @with_appcontext
 def demo():
-    """Load the demo agency, its staff and three clients with open cases (safe to repeat)."""
-    from .demo import DEMO_PASSWORD, load_demo
+    """Load the demo agency, its staff, three clients with open cases and a few signed, filed
+    documents for the records tour (safe to repeat: a second run adds nothing)."""
+    from .demo import DEMO_PASSWORD, RenderFailed, load_demo
 
-    users = load_demo()
+    try:
+        users = load_demo()
+    except RenderFailed as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for user in users:

@@ -1,13 +1,25 @@
-"""Demo data: one agency, one person per staff role, three clients with open cases."""
+"""Demo data: one agency, one person per staff role, three clients with open cases, and a
+records tour already filed through the real services (signed with ink on the tablet, rendered
+by the converters, sealed and archived): a client rights form and a case plan updated to
+version 2 in Spanish, a revoked consent in English, a consent in Arabic."""
 
+import json
+import math
 from datetime import date
 
 from sqlalchemy import select
 
 from .accounts.models import Agency, Role, User
-from .accounts.service import create_agency, create_user
+from .accounts.service import Actor, create_agency, create_user
+from .cases.models import Case
 from .cases.service import create_client, open_case
+from .database import utcnow
+from .documents import service as documents
+from .documents.models import Document
 from .extensions import db
+from .forms import get_form_type
+from .rendering.jobs import run_job
+from .workflows import consent, plans
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (demo data only, printed on purpose)
 AGENCY = ("Gateway Housing Services", "1200 Market St, St. Louis, MO 63103", "(314) 555-0100")
@@ -24,8 +36,13 @@ CLIENTS = [
 ]
 
 
+class RenderFailed(Exception):
+    """A demo document could not be rendered and filed (its job stays queued for a retry)."""
+
+
 def load_demo() -> list[User]:
-    """Create the demo data unless it is there already; return the demo staff."""
+    """Create the demo data unless the agency is there already (then nothing is added);
+    return the demo staff."""
     existing = db.session.execute(select(Agency).where(Agency.name == AGENCY[0])).scalar()
     if existing is not None:
         return list(
@@ -38,7 +55,74 @@ def load_demo() -> list[User]:
     for email, name, role in STAFF:
         supervisor = users.get(Role.SUPERVISOR) if role == Role.CASE_MANAGER else None
         users[role] = create_user(agency, email, name, role, DEMO_PASSWORD, supervisor)
-    for first, last, dob, language, program in CLIENTS:
-        client = create_client(agency, first, last, dob, language)
-        open_case(client, users[Role.CASE_MANAGER], program, date(2026, 10, 1))
+    cases = [
+        open_case(
+            create_client(agency, first, last, dob, language),
+            users[Role.CASE_MANAGER],
+            program,
+            date(2026, 10, 1),
+        )
+        for first, last, dob, language, program in CLIENTS
+    ]
+    _file_tour(Actor(users[Role.CASE_MANAGER], "127.0.0.1", "forms-service demo"), cases)
     return sorted(users.values(), key=lambda u: u.email)
+
+
+def _file_tour(actor: Actor, cases: list[Case]) -> None:
+    """Each document in the client's language, signed and filed before the next step needs
+    it (a plan update starts from the filed plan; a revocation ends a filed release)."""
+    maria, james, amina = cases
+    _signed_and_filed(actor, maria, "client_rights")
+    _signed_and_filed(actor, maria, "case_plan")
+    update = plans.start_update(actor, maria)
+    changes = "30-day review: the state ID card came; the job search starts this month."
+    documents.update_draft(actor, update, {**update.data, "changes": changes})
+    _sign_and_file(actor, update)
+    release = _signed_and_filed(actor, james, "consent_release")
+    consent.revoke(
+        actor, release, utcnow(), note="James asked by phone; St. Patrick Center was told."
+    )
+    db.session.commit()
+    _signed_and_filed(actor, amina, "consent_release")
+
+
+def _signed_and_filed(actor: Actor, case: Case, form_type: str) -> Document:
+    document = documents.start_document(actor, case, form_type, get_form_type(form_type).example())
+    return _sign_and_file(actor, document)
+
+
+def _sign_and_file(actor: Actor, document: Document) -> Document:
+    documents.send_for_signature(actor, document)
+    job = None
+    for number, signer in enumerate(document.signers):
+        job = documents.sign(
+            actor,
+            document,
+            signer,
+            ink_payload=_ink(number + len(signer.name)),
+            shown_content_sha256=document.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    if not run_job(job.id):
+        raise RenderFailed(
+            f"{document.reference} could not be rendered ({job.error}); "
+            "`forms-service render-pending` retries it"
+        )
+    return db.session.get(Document, document.id)
+
+
+def _ink(seed: int) -> str:
+    """A finger signature as the tablet's pad sends it: a few looping strokes across the pad,
+    each a little different."""
+    strokes, t = [], 0
+    for k in range(3 + seed % 2):
+        stroke = []
+        for i in range(45):
+            x = 50 + k * 150 + i * 3.2
+            y = 100 + (35 + seed % 15) * math.sin(i / (3.5 + seed % 3) + k) * (1 - i / 90)
+            stroke.append([round(x, 1), round(y, 1), t, 0.5])
+            t += 11
+        strokes.append(stroke)
+        t += 180
+    return json.dumps({"v": 1, "width": 640, "height": 200, "strokes": strokes})

@@ -13,10 +13,13 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from forms_service.accounts.models import Agency, Role, User
+from forms_service.archive.models import ArchiveRecord, ArchiveSupersession
 from forms_service.audit.models import AuditEvent
 from forms_service.cases.models import Case, Client
 from forms_service.cli import main
+from forms_service.documents.models import Document
 from forms_service.extensions import db
+from forms_service.workflows.models import ReleaseEnd
 from tests.conftest import archive_consent, blob_path
 
 
@@ -234,7 +237,8 @@ def test_init_twice_is_safe_and_keeps_the_seal_key(app):
     assert sorted(versions) == sorted(heads)
 
 
-def test_demo_loads_one_agency_once(app):
+@pytest.mark.soffice
+def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(app):
     first = run(app, "demo")
     assert first.exit_code == 0, first.output
     logins = [line.split()[-1] for line in first.stdout.splitlines()[1:]]
@@ -247,10 +251,25 @@ def test_demo_loads_one_agency_once(app):
             sorted(db.session.execute(select(User.role)).scalars()),
             count(Client),
             count(Case, Case.status == "open"),
+            sorted(
+                (d.client.first_name, d.form_type, d.language, d.version, d.status)
+                for d in db.session.execute(select(Document)).scalars()
+            ),
+            count(ArchiveRecord),
+            count(AuditEvent),
         )
 
     loaded = contents()
-    assert loaded == (1, sorted(Role), 3, 3)
+    assert loaded[:4] == (1, sorted(Role), 3, 3)
+    assert loaded[4] == [
+        ("Amina", "consent_release", "ar", 1, "archived"),
+        ("James", "consent_release", "en", 1, "archived"),
+        ("María José", "case_plan", "es", 1, "archived"),
+        ("María José", "case_plan", "es", 2, "archived"),
+        ("María José", "client_rights", "es", 1, "archived"),
+    ]
+    assert loaded[5] == 5 and count(ArchiveSupersession) == 1  # plan v1 by v2
+    assert [end.reason for end in db.session.execute(select(ReleaseEnd)).scalars()] == ["revoked"]
     assert {case.client_id for case in db.session.execute(select(Case)).scalars()} == set(
         db.session.execute(select(Client.id)).scalars()
     )
@@ -259,3 +278,5 @@ def test_demo_loads_one_agency_once(app):
     assert second.exit_code == 0, second.output
     assert contents() == loaded
     assert second.stdout == first.stdout
+    verified = run(app, "verify")
+    assert verified.exit_code == 0, verified.output

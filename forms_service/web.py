@@ -119,8 +119,8 @@ def init_app(app: Flask) -> None:
     def too_many(exc):
         return error_page(429, _l("Too many attempts"), _l("Wait a minute, then try again."))
 
-    # Browsers ask for /favicon.ico whatever the page links; it is a static file like any other
-    # (so the kiosk serves it too).
+    # Pages link the SVG icon; a browser that cannot show it asks for /favicon.ico, a static
+    # file like any other (so the kiosk serves it too).
     app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
 
     from .formatting import date_time, long_date

@@ -17,7 +17,7 @@ def test_every_page_links_an_icon_that_is_served_even_on_the_tablet(
     post(client, f"/documents/{document.id}/kiosk/{document.signers[0].id}")
     kiosk = client.get("/kiosk").get_data(as_text=True)
     icons = re.findall(r'<link rel="icon" href="([^"]+)"', kiosk)
-    assert "/favicon.ico" in icons
+    assert icons == ["/static/favicon.svg"]
     for href in icons:
         with client.get(href) as response:
             assert response.status_code == 200, href  # not sent back to the kiosk

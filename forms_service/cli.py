@@ -20,7 +20,13 @@ from .forms import form_types, get_form_type
 from .rendering.convert import ConversionError, ConverterMissing
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def create_command_app():
+    """The app of one command: the converters it starts end with it, on error and Ctrl-C too
+    (a `worker` keeps its own warm for as long as it runs)."""
+    return create_app({"CONVERTERS_END_WITH_PROCESS": True})
+
+
+@click.group(cls=FlaskGroup, create_app=create_command_app, add_version_option=False)
 def main():
     """forms-service: case-management forms, signed, rendered and archived."""
 

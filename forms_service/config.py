@@ -62,7 +62,11 @@ class Config:
     CONVERTERS = int(os.environ.get("FORMS_CONVERTERS", str(os.cpu_count() or 2)))
     # A converter whose LibreOffice processes grow past this is replaced after its document.
     CONVERTER_MAX_RSS_MB = int(os.environ.get("FORMS_CONVERTER_MAX_RSS_MB", "1024"))
+    # Converter i prefers ports base+2i and base+2i+1 and takes the next free pair if taken.
     CONVERTER_BASE_PORT = int(os.environ.get("FORMS_CONVERTER_BASE_PORT", "2003"))
+    # The web service keeps its converters warm for all its workers (gunicorn stops them when it
+    # stops); a `forms-service` command's converters end with it (cli.py turns this on).
+    CONVERTERS_END_WITH_PROCESS = False
     SEAL_PKCS12 = os.environ.get("FORMS_SEAL_PKCS12")  # an agency's own (CA-issued) seal
     SEAL_PASSPHRASE = os.environ.get("FORMS_SEAL_PASSPHRASE")
     CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))

@@ -4,6 +4,10 @@ commands an operator types, on both databases where they touch one."""
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -21,6 +25,7 @@ from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.workflows.models import ReleaseEnd
 from tests.conftest import archive_consent, blob_path
+from tests.rendering.test_pool import free_base_port, gone
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +112,36 @@ def test_the_example_payload_renders_to_docx_and_pdf(bare_app, tmp_path):
     )
     assert "Riverbend Community Clinic" in text
     assert "Maria Núñez" in text
+
+
+@pytest.mark.soffice
+def test_two_instances_on_one_machine_render_at_once_and_leave_no_converter_running(
+    bare_app, tmp_path
+):
+    data = str(write_json(tmp_path / "consent.json", example(bare_app)))
+    command = [str(Path(sys.executable).with_name("forms-service")), "render", "consent_release"]
+    base = free_base_port(4)  # both prefer the same ports
+    instances = [tmp_path / "first", tmp_path / "second"]
+    renders = [
+        subprocess.Popen(  # noqa: S603
+            [*command, "--data", data, "--out", str(instance / "out")],
+            env={
+                **os.environ,
+                "FORMS_INSTANCE": str(instance),
+                "FORMS_CONVERTER_BASE_PORT": str(base),
+                "FORMS_CONVERTERS": "1",
+            },
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for instance in instances
+    ]
+
+    for instance, render in zip(instances, renders, strict=True):
+        _, errors = render.communicate(timeout=120)
+        assert render.returncode == 0, errors.decode()
+        assert (instance / "out/consent_release-en.pdf").read_bytes().startswith(b"%PDF")
+        assert gone(instance)  # no converter, nor its launcher
 
 
 def render_invalid(app, tmp_path, payload):

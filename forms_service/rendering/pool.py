@@ -1,13 +1,21 @@
 """DOCX -> PDF with a pool of warm LibreOffice converters (unoserver): a cold `soffice` pays its
 start-up on every document (about 1 s), a warm one only the conversion (0.1-0.2 s for a form).
 
-Every process that builds a pool on the same work directory shares the same converters (think
-gunicorn workers): slot i has a fixed pair of ports and its own profile under `slot-i/`, and
+Every process that builds a pool on the same work directory (one per instance) shares the same
+converters (think gunicorn workers): slot i has its own profile under `slot-i/`, and
 `fcntl.flock` files there give one conversion at a time per converter (`job.lock`) and one
-starter per converter (`start.lock`). A converter is started on first use and outlives the
-process that started it; the pidfile holds its process group, which `shutdown()` ends.
+starter per converter (`start.lock`). A converter is started on first use; `server.pid` holds
+its process group and its port. It outlives the process that started it (the web service's
+workers share it; gunicorn's `on_exit` calls `shutdown()`), unless the pool was built with
+`end_with_process` (a one-shot command's): then it ends when that process ends, however it ends.
+
+Ports: slot i prefers base+2i and base+2i+1 and takes the next free pair when another program or
+another instance's converter holds them. A pair is reserved machine-wide by an abstract unix
+socket named for it, bound before the probe and handed to the converter, so two pools starting at
+once never take the same pair and the reservation ends with the converter, even a killed one.
 """
 
+import atexit
 import fcntl
 import http.client
 import json
@@ -43,12 +51,8 @@ STOP_GRACE = 5.0
 RSS_CHECK_EVERY = 50
 CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
 
-# Started through this, the server is nobody's child: no zombie is left in a web worker, and
-# the server survives it. Its own session makes its pid the process group of it and soffice.
-_DETACH = (
-    "import subprocess, sys; "
-    "print(subprocess.Popen(sys.argv[1:], stdout=sys.stderr, start_new_session=True).pid)"
-)
+LAUNCHER = Path(__file__).with_name("launcher.py")
+PORT_PAIRS = 100  # pairs tried from a slot's own: room for many instances on one machine
 
 
 class _ConverterFailed(Exception):
@@ -59,6 +63,7 @@ class _ConverterFailed(Exception):
 class SlotStats:
     slot: int
     server_pid: int | None
+    port: int | None  # its XML-RPC port (LibreOffice's own is the next one)
     soffice_pids: list[int]
     rss_bytes: int  # of the soffice processes (oosplash and soffice.bin)
 
@@ -127,23 +132,54 @@ def _port_taken(port: int) -> bool:
         return False
 
 
+def _reserve_ports(first: int) -> tuple[int, socket.socket]:
+    """The first pair of ports from `first` that no converter on this machine has reserved and
+    no program listens on, with its reservation: an abstract unix socket, which (like the ports)
+    is one per machine, and which the kernel frees with its last holder."""
+    last = min(first + 2 * PORT_PAIRS, 65535)
+    for port in range(first, last, 2):
+        reservation = socket.socket(socket.AF_UNIX)
+        try:
+            reservation.bind(f"\0forms-service-converter-ports-{port}")
+        except OSError:  # another instance's converter has them, or is starting on them
+            reservation.close()
+            continue
+        if not (_port_taken(port) or _port_taken(port + 1)):
+            return port, reservation
+        reservation.close()
+    raise ConversionError(
+        f"No free pair of ports from {first} to {last} on 127.0.0.1 for a LibreOffice "
+        "converter: give the converter pool another base port."
+    )
+
+
 class _Slot:
     def __init__(self, work_dir: Path, index: int, base_port: int):
         self.index = index
         self.dir = work_dir / f"slot-{index}"
         self.profile = self.dir / "profile"
-        self.port = base_port + 2 * index
-        self.uno_port = self.port + 1
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.first_port = base_port + 2 * index
 
     def path(self, name: str) -> Path:
         return self.dir / name
 
-    def pid(self) -> int | None:
+    def server(self) -> tuple[int | None, int | None]:
+        """The server's pid and port as its starter recorded them (an older pidfile has no
+        port: that converter is replaced)."""
         try:
-            return int(self.path("server.pid").read_text())
+            pid, *port = map(int, self.path("server.pid").read_text().split())
         except (OSError, ValueError):
-            return None
+            return None, None
+        return pid, port[0] if port else None
+
+    def pid(self) -> int | None:
+        return self.server()[0]
+
+    def record(self, pid: int, port: int) -> None:
+        """Written whole (other processes read it without a lock)."""
+        part = self.path("server.pid.new")
+        part.write_text(f"{pid} {port}\n")
+        part.replace(self.path("server.pid"))
 
     def owns(self, pid: int) -> bool:
         """Whether pid is a live process of this slot (a pid can be reused once it is gone)."""
@@ -158,7 +194,8 @@ class _Slot:
 class ConverterPool:
     """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe.
     `timeout` bounds the wait for each conversion; `size` defaults to one converter per core;
-    a converter whose processes have grown past `max_rss` bytes is replaced after its job."""
+    a converter whose processes have grown past `max_rss` bytes is replaced after its job;
+    with `end_with_process` the converters this pool starts end when its process does."""
 
     def __init__(
         self,
@@ -168,16 +205,21 @@ class ConverterPool:
         timeout: float = 30.0,
         soffice: str = "soffice",
         max_rss: int | None = None,
+        end_with_process: bool = False,
     ):
         self.work_dir = Path(work_dir).resolve()
         self.timeout = timeout
         self.soffice = soffice
         self.max_rss = max_rss
         self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
-        self._ready: dict[int, int] = {}  # slot -> server pid this process has seen answer
+        self.end_with_process = end_with_process
+        self._ready: dict[int, tuple[int, int]] = {}  # slot -> (pid, port) seen answering
+        self._started: dict[int, int] = {}  # slot -> server pid this process started
         self._jobs: dict[int, int] = {}  # slot -> conversions done by this process
         self._turn = 0
         self._turn_lock = threading.Lock()
+        if end_with_process:  # on error and Ctrl-C too; a kill is the launcher's to handle
+            atexit.register(self.stop_started)
 
     def check(self) -> str:
         path = shutil.which(self.soffice)
@@ -224,13 +266,27 @@ class ConverterPool:
             if slot.path("server.pid").exists():  # a slot never started has nothing to stop
                 self._stop(slot, grace=STOP_GRACE)
 
+    def stop_started(self) -> None:
+        """Stop the converters this process started and that still run, each once its
+        current job is done (another process of the instance may be using it)."""
+        while self._started:
+            index, pid = self._started.popitem()
+            slot = self._slots[index]
+            with _acquire(slot.path("job.lock")), _acquire(slot.path("start.lock")):
+                if slot.pid() == pid:
+                    self._kill(slot, grace=STOP_GRACE)
+
     def stats(self) -> list[SlotStats]:
         result = []
         for slot in self._slots:
-            server, processes = slot.pid(), slot.processes()
+            (server, port), processes = slot.server(), slot.processes()
             soffice = sorted(p for p in processes if p != server)
             alive = server if server in processes else None
-            result.append(SlotStats(slot.index, alive, soffice, sum(map(_rss, soffice))))
+            result.append(
+                SlotStats(
+                    slot.index, alive, port if alive else None, soffice, sum(map(_rss, soffice))
+                )
+            )
         return result
 
     def _claim(self) -> tuple[_Slot, IO]:
@@ -249,9 +305,9 @@ class ConverterPool:
     def _convert(self, slot: _Slot, docx: bytes) -> bytes:
         """One attempt. unoserver's own UnoClient is not used: it has no timeout, and it retries
         a refused connection for 40 s."""
-        self._ensure_running(slot)
+        port = self._ensure_running(slot)
         try:
-            with self._proxy(slot, self.timeout) as proxy:
+            with self._proxy(port, self.timeout) as proxy:
                 # inpath, indata, outpath, convert_to, filtername, filter_options,
                 # update_index (off, like `soffice --convert-to`), infiltername, password
                 result = proxy.convert(
@@ -270,7 +326,7 @@ class ConverterPool:
                 f"did not convert the document within {self.timeout:g} s"
             ) from None
         except xmlrpc.client.Fault as fault:
-            if self._answers(slot):  # a live converter refused this document
+            if self._answers(port):  # a live converter refused this document
                 raise ConversionError(
                     f"LibreOffice could not convert the document: {fault.faultString}"
                 ) from None
@@ -279,61 +335,63 @@ class ConverterPool:
             raise _ConverterFailed(f"stopped during the conversion ({error!r})") from None
         return result.data
 
-    def _ensure_running(self, slot: _Slot) -> None:
-        pid = slot.pid()
-        if pid is not None and self._ready.get(slot.index) == pid and slot.owns(pid):
-            return
+    def _ensure_running(self, slot: _Slot) -> int:
+        """The port of slot's converter, started unless it runs and answers (whoever started
+        it: a converter left by a killed process of this instance is used, or replaced)."""
+        server = slot.server()
+        if self._ready.get(slot.index) == server and slot.owns(server[0]):
+            return server[1]
         with _acquire(slot.path("start.lock")):
-            pid = slot.pid()
-            if pid is None or not slot.owns(pid) or not self._answers(slot):
-                pid = self._start(slot)
-            self._ready[slot.index] = pid
+            pid, port = server = slot.server()
+            if pid is None or port is None or not slot.owns(pid) or not self._answers(port):
+                server = self._start(slot)
+            self._ready[slot.index] = server
+            return server[1]
 
-    def _start(self, slot: _Slot) -> int:
-        """Start slot's server and wait until it answers; with the start lock held."""
+    def _start(self, slot: _Slot) -> tuple[int, int]:
+        """Start slot's server on a free pair of ports and wait until it answers; with the
+        start lock held."""
         binary = self.check()
         self._kill(slot)  # what is left of a dead or silent converter
-        deadline = time.monotonic() + STOP_GRACE
-        while _port_taken(slot.port) or _port_taken(slot.uno_port):  # a killed one's close late
-            if time.monotonic() > deadline:
-                raise ConversionError(
-                    f"Port {slot.port} or {slot.uno_port} of 127.0.0.1 is used by another "
-                    "program: give the converter pool another base port."
-                )
-            time.sleep(0.05)
         # unoserver's temporary copies of documents: a killed converter leaves them behind
         shutil.rmtree(slot.path("tmp"), ignore_errors=True)
         slot.path("tmp").mkdir()
         log = slot.path("server.log")
         if log.exists():
             log.replace(slot.path("server.log.1"))  # keeps the last crash's story
+        port, reservation = _reserve_ports(slot.first_port)
         command = [
             *(sys.executable, "-m", "unoserver.server", "--executable", binary),
-            *("--interface", "127.0.0.1", "--port", str(slot.port)),
-            *("--uno-interface", "127.0.0.1", "--uno-port", str(slot.uno_port)),
+            *("--interface", "127.0.0.1", "--port", str(port)),
+            *("--uno-interface", "127.0.0.1", "--uno-port", str(port + 1)),
             *("--user-installation", str(slot.profile), "--temp-dir", str(slot.path("tmp"))),
         ]
+        launcher = [sys.executable, str(LAUNCHER), "--keep-fd", str(reservation.fileno())]
+        if self.end_with_process:
+            launcher += ["--owner", str(os.getpid())]
         path = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), UNO_PATH]))
-        with log.open("wb") as output:
+        with log.open("wb") as output, reservation:
             spawned = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
-                [sys.executable, "-c", _DETACH, *command],
+                [*launcher, "--", *command],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=output,
                 env={**os.environ, "PYTHONPATH": path},
+                pass_fds=(reservation.fileno(),),
                 check=True,
             )
         pid = int(spawned.stdout)
-        slot.path("server.pid").write_text(f"{pid}\n")
+        slot.record(pid, port)
+        self._started[slot.index] = pid
         deadline = time.monotonic() + START_TIMEOUT
-        while not self._answers(slot):
+        while not self._answers(port):
             if not slot.owns(pid) or time.monotonic() > deadline:
                 self._kill(slot)
                 raise ConversionError(
-                    f"The LibreOffice converter on port {slot.port} did not start: see {log}."
+                    f"The LibreOffice converter on port {port} did not start: see {log}."
                 )
             time.sleep(0.1)
-        return pid
+        return pid, port
 
     def _stop(self, slot: _Slot, grace: float = 0.0) -> None:
         with _acquire(slot.path("start.lock")):
@@ -360,14 +418,16 @@ class ConverterPool:
         while _group(pgid) and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def _answers(self, slot: _Slot) -> bool:
+    def _answers(self, port: int) -> bool:
         try:
-            with self._proxy(slot, PING_TIMEOUT) as proxy:
+            with self._proxy(port, PING_TIMEOUT) as proxy:
                 proxy.info()
         except (OSError, http.client.HTTPException, xmlrpc.client.Error):
             return False
         return True
 
     @staticmethod
-    def _proxy(slot: _Slot, timeout: float) -> xmlrpc.client.ServerProxy:
-        return xmlrpc.client.ServerProxy(slot.url, transport=_Transport(timeout), allow_none=True)
+    def _proxy(port: int, timeout: float) -> xmlrpc.client.ServerProxy:
+        return xmlrpc.client.ServerProxy(
+            f"http://127.0.0.1:{port}", transport=_Transport(timeout), allow_none=True
+        )

@@ -85,6 +85,7 @@ def converter() -> ConverterPool | SofficeConverter:
                 timeout=cfg["CONVERT_TIMEOUT"],
                 soffice=cfg["SOFFICE"],
                 max_rss=cfg["CONVERTER_MAX_RSS_MB"] * 2**20,
+                end_with_process=cfg["CONVERTERS_END_WITH_PROCESS"],
             )
     return ext["forms_converter"]
 

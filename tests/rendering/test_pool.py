@@ -5,9 +5,13 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 
 import docx
@@ -87,9 +91,34 @@ def work_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("converters")
 
 
+def port_free(port: int) -> bool:
+    """Nothing listens on it (a closed connection may linger in TIME_WAIT)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def gone(work_dir: Path, seconds: float = 10.0) -> bool:
+    """Whether every process naming work_dir has ended (a launcher exits just after its
+    converter, so it is given a moment)."""
+    deadline = time.monotonic() + seconds
+    while processes_under(work_dir) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not processes_under(work_dir)
+
+
 @pytest.fixture(scope="module")
 def base_port():
-    return free_base_port(4)
+    """The module's pool prefers base and base+2, but another program listens on base."""
+    base = free_base_port(6)
+    with socket.socket() as other_program:
+        other_program.bind(("127.0.0.1", base))
+        other_program.listen()
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +126,13 @@ def pool(work_dir, base_port):
     pool = ConverterPool(work_dir, size=2, base_port=base_port)
     yield pool
     pool.shutdown()
+
+
+def test_a_port_taken_by_another_program_is_skipped(pool, base_port):
+    warm_up(pool, 2)
+
+    # slot 0 skips the other program's pair, and slot 1 the pair slot 0 took
+    assert sorted(slot.port for slot in pool.stats()) == [base_port + 2, base_port + 4]
 
 
 def test_a_conversion_returns_pdf_a_2b(pool):
@@ -217,3 +253,60 @@ def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_p
         assert frugal.convert(CONSENT.read_bytes()).startswith(b"%PDF")  # on a fresh one
     finally:
         frugal.shutdown()
+
+
+# A one-shot process (a `forms-service` command) whose converter ends with it.
+ONE_SHOT = """
+import sys, time
+from pathlib import Path
+from forms_service.rendering.pool import ConverterPool
+
+pool = ConverterPool(Path(sys.argv[1]), size=1, base_port=int(sys.argv[2]), end_with_process=True)
+pool.convert(Path(sys.argv[3]).read_bytes())
+print(pool.stats()[0].port, flush=True)
+time.sleep(120)
+"""
+
+
+@contextmanager
+def one_shot_converting(work_dir: Path, base: int) -> Iterator[tuple[subprocess.Popen, int]]:
+    """A process that has converted a document with its own converter, and the converter's
+    port; it waits for the test to end it."""
+    with subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", ONE_SHOT, str(work_dir), str(base), str(CONSENT)],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        try:
+            port = int(process.stdout.readline())
+            # itself, and its launcher, server, oosplash and soffice.bin
+            assert len(processes_under(work_dir) - {process.pid}) == 4
+            yield process, port
+        finally:
+            process.kill()
+
+
+def test_ctrl_c_of_a_one_shot_process_stops_its_converter(tmp_path):
+    work_dir = tmp_path / "converters"
+    with one_shot_converting(work_dir, free_base_port(2)) as (process, port):
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
+
+    assert gone(work_dir)
+    assert port_free(port) and port_free(port + 1)
+    assert not list(work_dir.glob("slot-*/server.pid"))
+
+
+def test_a_one_shot_process_killed_leaves_no_converter_and_blocks_no_render(tmp_path):
+    work_dir, base = tmp_path / "converters", free_base_port(2)
+    with one_shot_converting(work_dir, base) as (process, port):
+        process.kill()
+        process.wait(30)
+
+    assert gone(work_dir)  # its launcher ended the converter
+    assert port_free(port) and port_free(port + 1)
+    after = ConverterPool(work_dir, size=1, base_port=base)  # its pidfile is left behind
+    try:
+        assert after.convert(CONSENT.read_bytes()).startswith(b"%PDF")
+    finally:
+        after.shutdown()

@@ -157,6 +157,7 @@ class Form:
         values = value if isinstance(value, list | tuple) else [value]
         values = ["y" if v is True else str(v) for v in values if v is not None and v is not False]
         if first.kind in GROUPED:
+            values = [v for v in values if v != ""]  # "" (JSON for "none chosen") ticks nothing
             offered = {c.value for c in controls}
             unknown = [v for v in values if v not in offered]
             if unknown:

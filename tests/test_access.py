@@ -138,7 +138,7 @@ def _holdings(world, manager, case) -> Holdings:
     db.session.add(hold)
     link, _, _ = create_link(actor, signing, signing.signers[0], "code")
     termination = record_conference(actor, case, date.today(), "Client, staff", "Notes")
-    grievance = file_grievance(actor, case, get_form_type("grievance").example(), date.today())
+    grievance = file_grievance(actor, case, get_form_type("grievance").example())
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -267,7 +267,7 @@ ROUTES = [
     Route("workflows.notice", "GET", FILL, 200, TERMINATION),
     Route("workflows.notice", "POST", FILL, 400, TERMINATION),
     Route("workflows.appeal", "GET", FILL, 200, TERMINATION),
-    Route("workflows.appeal", "POST", FILL, 400, TERMINATION),
+    Route("workflows.appeal", "POST", FILL, 409, TERMINATION),  # 409: no notice yet
     Route("workflows.decision", "GET", FILL, 200, TERMINATION),
     Route("workflows.decision", "POST", FILL, 409, TERMINATION),  # 409: no appeal yet
     Route("workflows.file_grievance", "GET", FILL, 200, CASE),

@@ -4,11 +4,17 @@ from wtforms import SelectField, StringField
 from wtforms.validators import Length
 
 from ..i18n import language_name
+from .service import INTERPRETER
 
 
 class LanguageForm(FlaskForm):
     """The language a form is written and signed in: one its template offers, or English read
-    by an interpreter (vital documents in a language without a template are refused)."""
+    by an interpreter (vital documents in a language without a template are refused).
+
+    Its inputs are prefixed (`document-language`, ...) because it shares a page with the form
+    it belongs to, and a form type may have fields of its own named `language` (the language
+    of an appeal hearing, of the answer to a grievance). The page's own form carries the CSRF
+    token."""
 
     language = SelectField(_l("Language of the form"))
     interpreter_name = StringField(
@@ -19,19 +25,25 @@ class LanguageForm(FlaskForm):
     )
 
     @classmethod
-    def offering(cls, languages: list[str], preferred: str, **kwargs) -> "LanguageForm":
-        form = cls(**kwargs)
+    def offering(
+        cls, languages: list[str], preferred: str, document=None, **kwargs
+    ) -> "LanguageForm":
+        """The form for a new document (in `preferred` when offered), or pre-filled from a
+        `document`'s language and interpreter."""
+        if document is not None:
+            interpreter = document.data.get(INTERPRETER) or {}
+            kwargs.setdefault("interpreter_name", interpreter.get("name"))
+            kwargs.setdefault("interpreter_language", interpreter.get("language"))
+            preferred = document.language
+        form = cls(prefix="document", meta={"csrf": False}, **kwargs)
         form.language.choices = [(code, language_name(code)) for code in languages]
         if not form.language.data or form.language.data not in languages:
             form.language.data = preferred if preferred in languages else "en"
         return form
 
     def chosen(self) -> dict:
-        """start_document's language and interpreter arguments."""
+        """start_document's (and update_draft's) language and interpreter arguments."""
         name = (self.interpreter_name.data or "").strip()
-        interpreter = (
-            {"name": name, "language": (self.interpreter_language.data or "").strip()}
-            if name
-            else None
-        )
+        language = (self.interpreter_language.data or "").strip()
+        interpreter = {"name": name, "language": language} if name or language else None
         return {"language": self.language.data, "interpreter": interpreter}

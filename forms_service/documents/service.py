@@ -86,16 +86,30 @@ def get_document(actor: Actor, document_id: str, audit_view: bool = True) -> Doc
     return document
 
 
-def update_draft(actor: Actor, document: Document, data: dict) -> Document:
+def update_draft(
+    actor: Actor,
+    document: Document,
+    data: dict,
+    language: str | None = None,
+    interpreter: dict | None = None,
+) -> Document:
+    """A draft's new content, in `language` (default: the one it has) and read by
+    `interpreter` (default: none), so a draft refused for its language can be put right."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
         raise RuleViolation(
             gettext("This form was sent for signature; it can no longer be changed.")
         )
-    kept = {INTERPRETER: document.data[INTERPRETER]} if INTERPRETER in document.data else {}
-    document.data = {**data, **kept}
-    audit.record(actor, "document.update", document)
+    document.data = {**data, INTERPRETER: _interpreter(interpreter)} if interpreter else data
+    document.language = language or document.language
+    audit.record(
+        actor,
+        "document.update",
+        document,
+        language=document.language,
+        interpreter=bool(interpreter),
+    )
     return document
 
 
@@ -174,16 +188,18 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
 
 
 def _interpreter(given: dict) -> dict:
+    """An interpreter has a name and a language; the error names the part that is missing
+    (`interpreter_name`, `interpreter_language`), as the language form calls them."""
     name = " ".join(str(given.get("name") or "").split())
     language = " ".join(str(given.get("language") or "").split())
-    if not name or not language or len(name) > 200 or len(language) > 100:
-        raise InvalidInput(
-            {
-                INTERPRETER: [
-                    gettext("Give the interpreter's name and the language they interpret into.")
-                ]
-            }
-        )
+    message = [gettext("Give the interpreter's name and the language they interpret into.")]
+    errors = {}
+    if not name or len(name) > 200:
+        errors["interpreter_name"] = message
+    if not language or len(language) > 100:
+        errors["interpreter_language"] = message
+    if errors:
+        raise InvalidInput(errors)
     return {"name": name, "language": language}
 
 

@@ -11,7 +11,7 @@ from ..forms import get_form_type
 from ..rendering.jobs import render_for_paper
 from ..rendering.service import template_store
 from ..signing.remote import active_links
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
 from . import service
@@ -43,6 +43,25 @@ def _save_and_maybe_send(form, document):
     return redirect(url_for("documents.show", document_id=document.id))
 
 
+def _language_form(form_type, case, document=None) -> LanguageForm:
+    return LanguageForm.offering(
+        template_store().current(form_type.name).languages,
+        case.client.preferred_language,
+        document,
+    )
+
+
+def _form_page(form, form_type, case, document, language):
+    return render_template(
+        "documents/edit.html",
+        form=form,
+        form_type=form_type,
+        case=case,
+        document=document,
+        language_form=language,
+    ), (400 if request.method == "POST" else 200)  # a POST that comes back was refused
+
+
 @bp.route("/cases/<case_id>/forms/<form_type>/new", methods=["GET", "POST"])
 @login_required
 def new(case_id, form_type):
@@ -53,20 +72,17 @@ def new(case_id, form_type):
         return redirect(url_for("cases.show", case_id=case.id))
     require_open(case)
     form = ft.form_class()
-    language = LanguageForm.offering(
-        template_store().current(ft.name).languages, case.client.preferred_language
-    )
+    language = _language_form(ft, case)
     if form.validate_on_submit() and language.validate_on_submit():
-        document = service.start_document(actor, case, ft.name, form.to_data(), **language.chosen())
-        return _save_and_maybe_send(form, document)
-    return render_template(
-        "documents/edit.html",
-        form=form,
-        form_type=ft,
-        case=case,
-        document=None,
-        language_form=language,
-    ), (400 if form.errors or language.errors else 200)
+        try:
+            document = service.start_document(
+                actor, case, ft.name, form.to_data(), **language.chosen()
+            )
+        except InvalidInput as exc:
+            show_errors(language, exc.errors)
+        else:
+            return _save_and_maybe_send(form, document)
+    return _form_page(form, ft, case, None, language)
 
 
 @bp.route("/documents/<document_id>/edit", methods=["GET", "POST"])
@@ -78,19 +94,22 @@ def edit(document_id):
     if document.status != DocumentStatus.DRAFT:
         flash(gettext("This form was sent for signature; it can no longer be changed."))
         return redirect(url_for("documents.show", document_id=document.id))
+    language = _language_form(ft, document.case, document)
     if request.method == "POST":
         form = ft.form_class()
-        if form.validate_on_submit():
-            service.update_draft(actor, document, form.to_data())
-            return _save_and_maybe_send(form, document)
+        if form.validate_on_submit() and language.validate_on_submit():
+            try:
+                service.update_draft(actor, document, form.to_data(), **language.chosen())
+            except InvalidInput as exc:
+                show_errors(language, exc.errors)
+            else:
+                return _save_and_maybe_send(form, document)
     else:
         form = ft.form_class.from_data(document.data)
         if request.args.get("check"):
             for name, messages in ft.missing_elements(document.data).items():
                 form[name].errors = messages
-    return render_template(
-        "documents/edit.html", form=form, form_type=ft, case=document.case, document=document
-    ), (400 if request.method == "POST" else 200)
+    return _form_page(form, ft, document.case, document, language)
 
 
 @bp.route("/documents/<document_id>")

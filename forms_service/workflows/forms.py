@@ -16,10 +16,6 @@ class ReviewerForm(FlaskForm):
     reviewer = SelectField(_l("Who reviews an appeal (independent of you and your supervisor)"))
 
 
-class FiledOnForm(FlaskForm):
-    filed_on = DateField(_l("Received on"), [DataRequired(_l("Give the date it was received."))])
-
-
 class RevocationForm(FlaskForm):
     received_at = DateTimeLocalField(
         _l("When the agency received the revocation"),

@@ -11,8 +11,10 @@ from ..audit import service as audit
 from ..cases.models import Case
 from ..cases.service import require_open
 from ..documents import service as documents
-from ..errors import RuleViolation
+from ..documents.models import Document
+from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
+from ..i18n import CLIENT_LANGUAGES, language_name
 from .models import Grievance
 
 
@@ -26,12 +28,16 @@ def _next_number(agency_id, year: int) -> str:
 
 
 def file_grievance(
-    actor: Actor, case: Case, data: dict, filed_on: date, helped: bool = True, **language
+    actor: Actor, case: Case, data: dict, helped: bool = True, **language
 ) -> Grievance:
-    """Record a grievance; staff who write it down for the client are named as helpers."""
+    """Record a grievance received on its `filed_on`; staff who write it down for the client
+    are named as helpers."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     require_open(case)
+    if not data.get("filed_on"):
+        raise InvalidInput({"filed_on": [gettext("Give the date the grievance was received.")]})
+    filed_on = date.fromisoformat(str(data["filed_on"]))
     agency = case.client.agency
     grievance = Grievance(
         agency_id=case.agency_id,
@@ -86,6 +92,24 @@ def respond(actor: Actor, grievance: Grievance, data: dict, **language):
     grievance.status = "responded"
     audit.record(actor, "grievance.respond", grievance, response=document.reference)
     return document
+
+
+def answer_asked(grievance: Grievance) -> dict:
+    """What the client asked for the answer: the language as typed on the grievance, its
+    code when it names one the client may read ("Spanish", "español" or "es"; else None),
+    and whether they need an interpreter."""
+    data = db.session.get(Document, grievance.grievance_id).data
+    typed = (data.get("language") or "").strip()
+    code = next(
+        (
+            code
+            for code in CLIENT_LANGUAGES
+            if typed.casefold()
+            in {n.casefold() for n in (code, language_name(code, "en"), language_name(code, code))}
+        ),
+        None,
+    )
+    return {"language": typed, "code": code, "interpreter": bool(data.get("interpreter"))}
 
 
 def open_grievances(actor: Actor) -> list[Grievance]:

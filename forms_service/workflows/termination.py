@@ -157,11 +157,14 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     return notice
 
 
-def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: date, **language):
-    """The client's appeal, filed by them or for them, on time."""
+def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
+    """The client's appeal, filed by them or for them, on time (its `received_on`)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
     _step(termination, NOTICE, gettext("An appeal can only follow a termination notice."))
+    if not data.get("received_on"):
+        raise InvalidInput({"received_on": [gettext("Give the date the appeal was received.")]})
+    filed_on = date.fromisoformat(str(data["received_on"]))
     if filed_on > termination.appeal_deadline:
         raise RuleViolation(
             gettext(
@@ -172,7 +175,6 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, filed_on: da
     data = {
         **data,
         "termination_reference": termination.notice.reference,
-        "received_on": filed_on.isoformat(),
     }
     appeal = documents.start_document(actor, termination.case, "appeal", data, **language)
     documents.send_for_signature(actor, appeal)

@@ -13,10 +13,10 @@ from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
 from ..rendering.service import template_store
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import consent, grievance, plans, termination
 from .due import whats_due
-from .forms import CloseForm, ConferenceForm, FiledOnForm, ReviewerForm, RevocationForm
+from .forms import CloseForm, ConferenceForm, ReviewerForm, RevocationForm
 
 bp = Blueprint("workflows", __name__)
 
@@ -28,10 +28,9 @@ def due():
 
 
 def _errors_onto(forms, exc: InvalidInput):
+    """Each error on the form that has its field; one that none has, at the top of the first."""
     for name, messages in exc.errors.items():
-        for form in forms:
-            if name in form:
-                form[name].errors = messages
+        show_errors(next((f for f in forms if name in f), forms[0]), {name: messages})
 
 
 def _step_page(
@@ -51,12 +50,14 @@ def _step_page(
     ), status
 
 
-def _document_step(title, case, form_type_name, extra, run, note=""):
-    """A step that writes a form type's document: its fields plus the step's own."""
+def _document_step(title, case, form_type_name, extra, run, note="", preferred=None):
+    """A step that writes a form type's document: its fields plus the step's own; the
+    document is in `preferred` (default: the client's language) when its template offers it."""
     form_type = get_form_type(form_type_name)
     data_form = form_type.form_class()
     language = LanguageForm.offering(
-        template_store().current(form_type.name).languages, case.client.preferred_language
+        template_store().current(form_type.name).languages,
+        preferred or case.client.preferred_language,
     )
     forms = [f for f in (extra, data_form, language) if f is not None]
     if request.method == "POST" and all(f.validate_on_submit() for f in forms):
@@ -138,15 +139,12 @@ def notice(termination_id):
 def appeal(termination_id):
     actor = current_actor()
     t = termination.get(actor, termination_id)
-    extra = FiledOnForm()
     return _document_step(
         gettext("Appeal (filed by or for the client)"),
         t.case,
         "appeal",
-        extra,
-        lambda data, **chosen: termination.file_appeal(
-            actor, t, data, extra.filed_on.data, **chosen
-        ),
+        None,
+        lambda data, **chosen: termination.file_appeal(actor, t, data, **chosen),
     )
 
 
@@ -170,13 +168,12 @@ def file_grievance(case_id):
     actor = current_actor()
     case = get_case(actor, case_id)
     require_open(case)
-    extra = FiledOnForm()
 
     def run(data, **chosen):
-        filed = grievance.file_grievance(actor, case, data, extra.filed_on.data, **chosen)
+        filed = grievance.file_grievance(actor, case, data, **chosen)
         return get_document(actor, filed.grievance_id, audit_view=False)
 
-    return _document_step(gettext("Grievance"), case, "grievance", extra, run)
+    return _document_step(gettext("Grievance"), case, "grievance", None, run)
 
 
 @bp.route("/grievances/<grievance_id>/respond", methods=["GET", "POST"])
@@ -184,12 +181,24 @@ def file_grievance(case_id):
 def respond(grievance_id):
     actor = current_actor()
     g = grievance.get(actor, grievance_id)
+    asked = grievance.answer_asked(g)
+    if asked["interpreter"]:
+        note = gettext(
+            "The client asked for the answer in %(language)s, with an interpreter.",
+            language=asked["language"],
+        )
+    else:
+        note = gettext(
+            "The client asked for the answer in %(language)s.", language=asked["language"]
+        )
     return _document_step(
         gettext("Response to grievance %(number)s", number=g.number),
         g.case,
         "grievance_response",
         None,
         lambda data, **chosen: grievance.respond(actor, g, data, **chosen),
+        note=note if asked["language"] else "",
+        preferred=asked["code"],
     )
 
 

@@ -1,50 +1,48 @@
 """The draft pages: a saved draft opens again with its values, and a draft with blank required
-elements is marked, element by element, before it may go out for signature."""
+elements is marked, element by element, before it may go out for signature. Every test
+submits the page as it renders (tests/pages.py)."""
 
 import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from forms_service.audit.models import AuditEvent
 from forms_service.documents.models import Document
 from forms_service.documents.service import send_for_signature, sign, start_document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.workflows import grievance as grievances
-from tests.conftest import CONSENT, ink_payload, login, post
+from tests.conftest import CONSENT, ink_payload, login
 from tests.pages import open_page
 
 
-def form_fields(data):
-    return {k: v for k, v in data.items() if v not in (False, "")}
+def new_form(client, world, form_type="consent_release"):
+    return open_page(client, f"/cases/{world.case.id}/forms/{form_type}/new").form()
+
+
+def only_document() -> Document:
+    return db.session.execute(select(Document)).scalar_one()
 
 
 def test_a_saved_draft_opens_again_with_its_values(client, world):
     login(client, world.case_manager)
     end = (date.today() + timedelta(days=90)).isoformat()
-    response = post(
-        client,
-        f"/cases/{world.case.id}/forms/consent_release/new",
-        {**form_fields(CONSENT), "end_date": end, "action": "save"},
-    )
-    assert response.status_code == 302
-    document = db.session.execute(select(Document)).scalar_one()
-    page = client.get(f"/documents/{document.id}/edit")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert f'value="{end}"' in html and "St. Patrick Center" in html
+    form = new_form(client, world).fill(CONSENT)
+    form["end_date"] = end
+    assert form.submit("save").status_code == 302
+    again = open_page(client, f"/documents/{only_document().id}/edit").form()
+    assert again["end_date"] == end and again["recipient_name"] == "St. Patrick Center"
+    assert again["categories"] == ["housing", "income"]
 
 
 def test_sending_a_draft_with_blank_elements_marks_each_one(client, world):
     login(client, world.case_manager)
-    response = post(
-        client,
-        f"/cases/{world.case.id}/forms/consent_release/new",
-        {"recipient_name": "St. Patrick Center", "action": "send"},
-    )
+    form = new_form(client, world)
+    form["recipient_name"] = "St. Patrick Center"
+    response = form.submit("send")
     assert response.status_code == 302 and "check=1" in response.headers["Location"]
-    document = db.session.execute(select(Document)).scalar_one()
-    assert document.status == "draft"
+    assert only_document().status == "draft"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     for message in [
         "Choose whether the recipient is an agency or a person.",
@@ -57,11 +55,9 @@ def test_sending_a_draft_with_blank_elements_marks_each_one(client, world):
 
 def test_a_too_long_value_is_named_and_nothing_is_saved(client, world):
     login(client, world.case_manager)
-    response = post(
-        client,
-        f"/cases/{world.case.id}/forms/consent_release/new",
-        {**form_fields(CONSENT), "recipient_name": "x" * 201, "action": "save"},
-    )
+    form = new_form(client, world).fill(CONSENT)
+    form["recipient_name"] = "x" * 201
+    response = form.submit("save")
     assert response.status_code == 400
     assert "Who receives the information (name) is too long" in response.get_data(as_text=True)
     assert db.session.execute(select(Document)).first() is None
@@ -73,41 +69,38 @@ def test_the_form_language_defaults_to_the_clients_and_offers_the_templates_lang
     world.client.preferred_language = "es"
     db.session.commit()
     login(client, world.case_manager)
-    page = client.get(f"/cases/{world.case.id}/forms/consent_release/new").get_data(as_text=True)
-    assert '<option selected value="es">Spanish</option>' in page
-    assert 'value="ar">Arabic</option>' in page
+    page = open_page(client, f"/cases/{world.case.id}/forms/consent_release/new")
+    assert page.form()["document-language"] == "es"
+    assert '<option selected value="es">Spanish</option>' in page.html
+    assert 'value="ar">Arabic</option>' in page.html
 
 
 def test_a_vital_form_without_the_clients_language_needs_an_interpreter(client, world):
-    from forms_service.forms import get_form_type
-
     world.client.preferred_language = "es"
     db.session.commit()
     login(client, world.case_manager)
-    data = form_fields(get_form_type("consent_revocation").example())
-    url = f"/cases/{world.case.id}/forms/consent_revocation/new"
-    refused = post(client, url, {**data, "language": "en", "action": "send"})
+    example = get_form_type("consent_revocation").example()
+    form = new_form(client, world, "consent_revocation").fill(example)
+    form["document-language"] = "en"
+    refused = form.submit("send")
     assert refused.status_code == 302, refused.get_data(as_text=True)[-3000:]
-    document = db.session.execute(select(Document)).scalar_one()
+    document = only_document()
     assert document.status == "draft"
     assert "interpreter" in client.get(refused.headers["Location"]).get_data(as_text=True)
-    with_interpreter = {
-        **data,
-        "language": "en",
-        "interpreter_name": "Rosa Díaz",
-        "interpreter_language": "Spanish",
-        "action": "send",
-    }
-    assert post(client, url, with_interpreter).status_code == 302
+
+    form = new_form(client, world, "consent_revocation").fill(example)
+    form["document-language"] = "en"
+    form["document-interpreter_name"] = "Rosa Díaz"
+    form["document-interpreter_language"] = "Spanish"
+    assert form.submit("send").status_code == 302
     sent = db.session.execute(select(Document).where(Document.id != document.id)).scalar_one()
     assert sent.status == "signing" and sent.data["interpreted_by"]["name"] == "Rosa Díaz"
 
 
 def test_a_staff_signer_signs_first_and_countersigns_after_another(client, world):
     actor = world.actor(world.case_manager)
-    filed = grievances.file_grievance(
-        actor, world.case, get_form_type("grievance").example(), date(2026, 11, 2)
-    )
+    example = get_form_type("grievance").example()
+    filed = grievances.file_grievance(actor, world.case, {**example, "filed_on": "2026-11-02"})
     response = grievances.respond(actor, filed, get_form_type("grievance_response").example())
     consent = start_document(actor, world.case, "consent_release", CONSENT)
     send_for_signature(actor, consent)
@@ -128,3 +121,69 @@ def test_a_staff_signer_signs_first_and_countersigns_after_another(client, world
 
     assert sign_link(consent, world.case_manager) == ["Countersign"]  # after the client
     assert sign_link(response, world.supervisor) == ["Sign"]  # its only signer
+
+
+def test_an_interpreter_without_a_language_is_named_on_the_page_not_an_error(client, world):
+    login(client, world.case_manager)
+    form = new_form(client, world).fill(CONSENT)
+    form["document-interpreter_name"] = "Rosa Díaz"
+    response = form.submit("save")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="document-interpreter_language-errors"' in page
+    assert "Give the interpreter&#39;s name and the language they interpret into." in page
+    assert db.session.execute(select(Document)).first() is None
+
+
+def test_the_edit_page_offers_the_drafts_language_and_interpreter(client, world):
+    login(client, world.case_manager)
+    form = new_form(client, world).fill(CONSENT)
+    form["document-language"] = "en"
+    form["document-interpreter_name"] = "Minh Tran"
+    form["document-interpreter_language"] = "Vietnamese"
+    assert form.submit("save").status_code == 302
+    again = open_page(client, f"/documents/{only_document().id}/edit").form()
+    assert again["document-language"] == "en"
+    assert again["document-interpreter_name"] == "Minh Tran"
+    assert again["document-interpreter_language"] == "Vietnamese"
+
+
+def test_a_draft_refused_for_its_language_is_put_right_on_its_edit_page(client, world):
+    """17 of the 20 languages a client may read have no template: the draft refused for lack
+    of an interpreter is saved, and its edit page names the interpreter and sends it."""
+    world.client.preferred_language = "vi"
+    db.session.commit()
+    login(client, world.case_manager)
+    example = get_form_type("consent_revocation").example()
+    refused = new_form(client, world, "consent_revocation").fill(example).submit("send")
+    document = only_document()
+    assert refused.status_code == 302 and document.status == "draft"
+
+    form = open_page(client, f"/documents/{document.id}/edit").form()
+    assert form["document-language"] == "en"  # offered: no Vietnamese template
+    form["document-interpreter_name"] = "Minh Tran"
+    form["document-interpreter_language"] = "Vietnamese"
+    sent = form.submit("send")
+
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/{document.id}")
+    db.session.expire_all()
+    document = db.session.get(Document, document.id)
+    assert document.status == "signing" and document.language == "en"
+    assert document.data["interpreted_by"] == {"name": "Minh Tran", "language": "Vietnamese"}
+    update = db.session.execute(
+        select(AuditEvent).where(
+            AuditEvent.action == "document.update", AuditEvent.object_id == str(document.id)
+        )
+    ).scalar_one()
+    assert update.details == {"language": "en", "interpreter": True}
+
+
+def test_a_draft_changes_its_language_on_its_edit_page(client, world):
+    login(client, world.case_manager)
+    form = new_form(client, world).fill(CONSENT)
+    assert form.submit("save").status_code == 302
+    form = open_page(client, f"/documents/{only_document().id}/edit").form()
+    form["document-language"] = "ar"
+    assert form.submit("save").status_code == 302
+    db.session.expire_all()
+    assert only_document().language == "ar"

@@ -87,7 +87,9 @@ def test_a_final_decision_before_an_appeal_is_refused(world, conference):
 
 def test_an_appeal_needs_a_notice_first(world, conference):
     with pytest.raises(RuleViolation, match="follow a termination notice"):
-        terminations.file_appeal(world.actor(world.case_manager), conference, {}, date.today())
+        terminations.file_appeal(
+            world.actor(world.case_manager), conference, {"received_on": date.today()}
+        )
 
 
 @pytest.mark.soffice
@@ -101,7 +103,7 @@ def test_a_notice_names_the_reviewer_and_sets_the_appeal_window(world, conferenc
     assert conference.status == terminations.NOTICE and notice.status == "signing"
     late = conference.appeal_deadline + timedelta(days=1)
     with pytest.raises(RuleViolation, match="appeal window closed"):
-        terminations.file_appeal(world.actor(world.case_manager), conference, {}, late)
+        terminations.file_appeal(world.actor(world.case_manager), conference, {"received_on": late})
 
 
 def test_termination_never_bars_re_enrolment(world, conference):

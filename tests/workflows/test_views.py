@@ -1,10 +1,13 @@
-"""The workflow pages, as a case manager walks them."""
+"""The workflow pages, as a case manager walks them: each test submits the page as it renders
+(tests/pages.py), typing only what a person would."""
 
+import io
+import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
@@ -13,20 +16,22 @@ from forms_service.documents import service as documents
 from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
-from forms_service.forms.base import _flatten
-from forms_service.rendering.jobs import run_job
+from forms_service.rendering.jobs import render_input, run_job
+from forms_service.rendering.service import render_docx, template_store
 from forms_service.workflows import consent
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.models import Grievance, Termination
-from tests.conftest import PASSWORD, csrf_token, login, sign_consent
+from tests.conftest import PASSWORD, login, sign_consent
 from tests.pages import open_page
 
 
-def form_post(client, url, payload: dict):
-    data = MultiDict({"csrf_token": csrf_token(client)})
-    for key, value in payload.items():
-        _flatten(data, key, value)
-    return client.post(url, data=data)
+def docx_text(document: Document) -> str:
+    """The words of the document's filled DOCX (in-process; no PDF conversion)."""
+    store = template_store()
+    version = store.current(document.form_type)
+    docx = render_docx(store.load(version, document.language), render_input(document), version)
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    return " ".join(re.sub(r"<[^>]+>", " ", xml).split())
 
 
 def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, world):
@@ -34,22 +39,20 @@ def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, w
     db.session.commit()
     login(client, world.case_manager)
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    response = form_post(
-        client,
-        f"/cases/{world.case.id}/termination",
-        {"on": yesterday, "attendees": "Client, Sam, Dana", "notes": "Considered everything."},
-    )
-    assert response.status_code == 302
+    form = open_page(client, f"/cases/{world.case.id}/termination").form()
+    form["on"] = yesterday
+    form["attendees"] = "Client, Sam, Dana"
+    form["notes"] = "Considered everything."
+    assert form.submit().status_code == 302
     termination = db.session.execute(select(Termination)).scalar_one()
-    page = client.get(f"/terminations/{termination.id}/notice").get_data(as_text=True)
-    assert "Jo Director" in page
-    assert "Dana Whitfield (Supervisor)" not in page  # approved it: not independent
-    data = get_form_type("termination_notice").example()
-    response = form_post(
-        client,
-        f"/terminations/{termination.id}/notice",
-        {**data, "reviewer": str(director.id)},
-    )
+    page = open_page(client, f"/terminations/{termination.id}/notice")
+    assert "Jo Director" in page.html
+    assert "Dana Whitfield (Supervisor)" not in page.html  # approved it: not independent
+    notice = get_form_type("termination_notice").example()
+    # the page offers two empty rows for referrals: a person types two
+    form = page.form().fill({**notice, "referrals": notice["referrals"][:2]})
+    form["reviewer"] = str(director.id)
+    response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
     termination = db.session.get(Termination, termination.id)
@@ -60,24 +63,82 @@ def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, w
 
 def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
     login(client, world.case_manager)
-    data = get_form_type("grievance").example()
-    response = form_post(
-        client,
-        f"/cases/{world.case.id}/grievances/new",
-        {**data, "filed_on": date.today().isoformat()},
-    )
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    form.fill(get_form_type("grievance").example())
+    form["filed_on"] = date.today().isoformat()
+    response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     grievance = db.session.execute(select(Grievance)).scalar_one()
     assert grievance.number == f"G-{date.today().year}-0001"
+    assert grievance.filed_on == date.today()
     assert grievance.response_due == date.today() + timedelta(days=10)
     assert f"Grievance {grievance.number}" in client.get("/due").get_data(as_text=True)
 
 
+def test_a_grievance_without_its_received_date_names_the_field(client, world):
+    login(client, world.case_manager)
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    form.fill(get_form_type("grievance").example())
+    form["filed_on"] = ""
+    response = form.submit()
+    assert response.status_code == 400
+    assert 'id="filed_on-errors"' in response.get_data(as_text=True)
+    assert db.session.execute(select(Grievance)).first() is None
+
+
+def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_response(client, world):
+    """Typed under "Language for our answer", it is printed on the grievance (not the
+    language of the form), and the response is offered in it."""
+    login(client, world.case_manager)
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    form.fill(get_form_type("grievance").example())
+    form["language"] = "Spanish"
+    form["document-language"] = "en"
+    assert form.submit().status_code == 302
+    grievance = db.session.execute(select(Grievance)).scalar_one()
+    filed = db.session.get(Document, grievance.grievance_id)
+    assert (filed.language, filed.data["language"]) == ("en", "Spanish")
+    assert "Language Spanish , with an interpreter" in docx_text(filed)
+
+    page = open_page(client, f"/grievances/{grievance.id}/respond")
+    assert "The client asked for the answer in Spanish, with an interpreter." in page.html
+    form = page.form()
+    assert form["document-language"] == "es"
+    form.fill(get_form_type("grievance_response").example())
+    assert form.submit().status_code == 302
+    db.session.expire_all()
+    response = db.session.get(Document, db.session.get(Grievance, grievance.id).response_id)
+    assert response.language == "es" and response.status == "signing"
+
+
+def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
+    actor = world.actor(world.case_manager)
+    t = terminations.record_conference(actor, world.case, date.today(), "Client, staff", "Notes")
+    director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
+    notice = get_form_type("termination_notice").example()
+    terminations.issue_notice(actor, t, notice, director)
+    db.session.commit()
+    login(client, world.case_manager)
+    form = open_page(client, f"/terminations/{t.id}/appeal").form()
+    form.fill(get_form_type("appeal").example())
+    form["received_on"] = date.today().isoformat()
+    form["language"] = "Vietnamese"
+    form["interpreter"] = True
+    response = form.submit()
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    t = db.session.get(Termination, t.id)
+    assert t.status == "appealed" and t.appeal_filed_on == date.today()
+    appeal = db.session.get(Document, t.appeal_id)
+    assert appeal.data["language"] == "Vietnamese" and appeal.language == "en"
+    assert "Language Vietnamese , with an interpreter" in docx_text(appeal)
+
+
 def test_a_case_cannot_close_without_a_signed_discharge_plan(client, world):
     login(client, world.case_manager)
-    response = form_post(
-        client, f"/cases/{world.case.id}/close", {"closed_on": date.today().isoformat()}
-    )
+    form = open_page(client, f"/cases/{world.case.id}").form(action="/close")
+    form["closed_on"] = date.today().isoformat()
+    response = form.submit()
     assert response.status_code == 409
     assert "discharge plan is signed" in response.get_data(as_text=True)
     assert db.session.execute(select(Document)).first() is None
@@ -107,9 +168,9 @@ def test_closing_a_case_takes_the_discharge_plan_and_ends_its_releases(
     assert run_job(last.id)
 
     login(client, world.case_manager)
-    response = form_post(
-        client, f"/cases/{world.case.id}/close", {"closed_on": date.today().isoformat()}
-    )
+    form = open_page(client, f"/cases/{world.case.id}").form(action="/close")
+    form["closed_on"] = date.today().isoformat()
+    response = form.submit()
     assert response.status_code == 302
     db.session.expire_all()
     case = db.session.get(Case, world.case.id)

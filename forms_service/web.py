@@ -19,8 +19,9 @@ from .i18n import N_, bdi, language_name
 
 
 def current_actor() -> Actor:
+    """The signed-in person as a User row, not Flask-Login's proxy (services store it)."""
     return Actor(
-        current_user if current_user.is_authenticated else None,
+        current_user._get_current_object() if current_user.is_authenticated else None,
         request.remote_addr,
         request.user_agent.string,
     )

@@ -8,7 +8,8 @@ from forms_service.accounts.settings import update_agency_settings
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, PermissionDenied
 from forms_service.extensions import db
-from tests.conftest import login, post
+from tests.conftest import login
+from tests.pages import open_page
 
 SETTINGS = {
     "name": "Gateway Housing Services",
@@ -64,14 +65,18 @@ def test_the_settings_page_saves_and_shows_errors_by_field(client, world):
     assert client.get("/agency/settings").status_code == 403
     admin = client.application.test_client()  # another browser
     login(admin, world.admin)
-    page = admin.get("/agency/settings").get_data(as_text=True)
-    assert 'value="1200 Market St"' in page and 'name="file_english_copy"' in page
-    form = {k: v for k, v in SETTINGS.items() if k != "file_english_copy"}
-    bad = post(admin, "/agency/settings", {**form, "plan_review_days": "45"})
+    page = open_page(admin, "/agency/settings")
+    form = page.form()
+    assert form["address"] == "1200 Market St" and "file_english_copy" in form
+    form["plan_review_days"] = "45"
+    bad = form.submit()
     assert bad.status_code == 400
     assert "Days between case plan reviews: a whole number from 1 to 30." in bad.get_data(
         as_text=True
     )
-    assert post(admin, "/agency/settings", form).status_code == 302
+    form = open_page(admin, "/agency/settings").form()
+    for name, value in SETTINGS.items():
+        form[name] = value
+    assert form.submit().status_code == 302
     db.session.refresh(world.agency)
     assert (world.agency.appeal_days, world.agency.file_english_copy) == (21, False)

@@ -11,7 +11,8 @@ from forms_service.accounts.service import authenticate
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, PermissionDenied
 from forms_service.extensions import db
-from tests.conftest import PASSWORD, login, post
+from tests.conftest import PASSWORD, login
+from tests.pages import open_page, submit
 
 NEW_PASSWORD = "a-long-first-password"
 
@@ -104,30 +105,24 @@ def test_the_staff_pages_add_and_change_a_member(client, world):
     login(client, world.admin)
     page = client.get("/agency/staff").get_data(as_text=True)
     assert "Sam Okafor" in page and "Lee Park" not in page  # only the own agency's staff
-    added = post(
+    added = submit(
         client,
         "/agency/staff",
-        {
-            "name": "Noor Aziz",
-            "email": "noor@a.example",
-            "role": "records",
-            "supervisor_id": "",
-            "password": NEW_PASSWORD,
-        },
+        name="Noor Aziz",
+        email="noor@a.example",
+        role="records",
+        password=NEW_PASSWORD,
     )
     assert added.status_code == 302
-    bad = post(
-        client, "/agency/staff", {"name": "", "email": "nope", "role": "records", "password": "x"}
-    )
+    bad = submit(client, "/agency/staff", name="", email="nope", role="records", password="x")
     assert bad.status_code == 400 and "Give an e-mail address" in bad.get_data(as_text=True)
     member = f"/agency/staff/{world.records.id}"
-    assert 'name="active"' in client.get(member).get_data(as_text=True)
-    changed = post(
-        client,
-        member,
-        {"role": "records", "supervisor_id": "", "new_password": "another-long-password"},
-    )
+    form = open_page(client, member).form()
+    assert form["active"] == "y"
+    form["active"] = False  # "May sign in" unticked
+    form["new_password"] = "another-long-password"
+    changed = form.submit()
     assert changed.status_code == 302
     db.session.refresh(world.records)
-    assert not world.records.active  # "May sign in" left unticked
+    assert not world.records.active
     assert client.get(f"/agency/staff/{world.other_records.id}").status_code == 404

@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from forms_service.accounts.service import verify_secret
 from forms_service.archive.models import AccessLog
 from forms_service.documents.models import Document, Signer
 from forms_service.documents.service import send_for_signature, start_document
@@ -22,6 +23,7 @@ from tests.conftest import (
     login,
     post,
 )
+from tests.pages import open_page, submit
 from tests.test_access import file_record
 
 FAILED = "The e-mail or password is not right."
@@ -92,7 +94,8 @@ def _arrange_signing(client, world, consent_document):
     document = consent_document()
     signer = document.signers[0]
     login(client, world.case_manager)
-    post(client, f"/documents/{document.id}/kiosk/{signer.id}")  # the tablet is handed over
+    # the tablet is handed over
+    open_page(client, f"/documents/{document.id}").form(f"/kiosk/{signer.id}").submit()
     data = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": document.content_sha256}
 
     def status():
@@ -249,7 +252,7 @@ def _archived_pdf(client, world):
     record = file_record(_consent(world))
     db.session.commit()
     login(client, world.records)
-    return post(client, f"/archive/{record.id}/open", {"kind": "pdf", "purpose": "audit"})
+    return submit(client, f"/archive/{record.id}", "pdf", action="/open", purpose="audit")
 
 
 def _consent(world):
@@ -322,3 +325,13 @@ def test_error_pages_are_the_friendly_ones_never_a_stack_trace(
     assert "Back to the start page" in html
     for leak in ("Traceback", "werkzeug", "sqlalchemy", "forms_service", 'File "'):
         assert leak not in html
+
+
+def test_staff_set_their_kiosk_pin_on_its_page(client, world):
+    login(client, world.case_manager)
+    easy = submit(client, "/account/pin", pin="1234")
+    assert easy.status_code == 400
+    assert "Choose a PIN that is harder to guess." in easy.get_data(as_text=True)
+    assert submit(client, "/account/pin", pin="4817").status_code == 302
+    db.session.refresh(world.case_manager)
+    assert verify_secret(world.case_manager.pin_hash, "4817")

@@ -21,7 +21,8 @@ from forms_service.rendering.queue import sweep
 from forms_service.rendering.service import seal_certificate_path
 from signatures.seal import check_seal
 from tests.archive.conftest import upload
-from tests.conftest import archive_consent, blob_path, login, post
+from tests.conftest import archive_consent, blob_path, login
+from tests.pages import submit
 
 pytestmark = pytest.mark.soffice
 
@@ -157,7 +158,7 @@ def test_records_staff_open_the_english_copy_from_the_record_page(client, world,
     login(client, world.records)
     page = client.get(f"/archive/{record.id}").get_data(as_text=True)
     assert "Spanish" in page and "Open the English copy (PDF)" in page
-    response = post(client, f"/archive/{record.id}/open", {"kind": "copy_pdf", "purpose": "audit"})
+    response = submit(client, f"/archive/{record.id}", "copy_pdf", action="/open", purpose="audit")
     assert response.status_code == 200
     assert response.data == blob_store().get(copy.pdf_sha256)
     assert f'filename="{record.reference}-en.pdf"' in response.headers["Content-Disposition"]

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from forms_service.archive.models import AccessLog, LegalHold
 from forms_service.archive.versions import supersede
 from forms_service.extensions import db
-from tests.conftest import CONSENT, login, post
+from tests.conftest import CONSENT, login
+from tests.pages import submit
 
 
 def test_search_lists_matches_with_status_and_pages_through_them(client, world, make_record):
@@ -45,10 +46,11 @@ def test_invalid_criteria_are_explained_in_words(client, world):
 def test_a_quick_look_shows_each_page_and_is_logged_with_its_purpose(client, world, make_record):
     record = make_record(pages=2)
     login(client, world.case_manager)
-    refused = post(client, f"/archive/{record.id}/preview", {})
+    page = f"/archive/{record.id}"
+    refused = submit(client, page, action="/preview")  # no purpose chosen
     assert refused.status_code == 400
     assert db.session.execute(select(AccessLog)).first() is None
-    response = post(client, f"/archive/{record.id}/preview", {"preview-purpose": "client_copy"})
+    response = submit(client, page, action="/preview", **{"preview-purpose": "client_copy"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert len(re.findall(r'src="data:image/png;base64,iVBORw0KGgo', html)) == 2
@@ -74,11 +76,13 @@ def test_the_versions_page_shows_the_history_and_what_changed(client, world, mak
 def test_an_export_downloads_a_zip_and_a_partner_must_be_named(client, world, make_record):
     record = make_record()
     login(client, world.records)
-    url = f"/archive/{record.id}/export"
-    unnamed = post(client, url, {"export-recipient": "partner", "export-purpose": "continuity"})
+    page, export = f"/archive/{record.id}", "/export"
+    typed = {"export-recipient": "partner", "export-purpose": "continuity"}
+    unnamed = submit(client, page, action=export, **typed)
     assert unnamed.status_code == 400
     assert "Name the partner agency." in unnamed.get_data(as_text=True)
-    response = post(client, url, {"export-recipient": "client", "export-purpose": "client_request"})
+    typed = {"export-recipient": "client", "export-purpose": "client_request"}
+    response = submit(client, page, action=export, **typed)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert names == [f"documents/{record.reference}-v1.pdf", "manifest.json"]
@@ -87,19 +91,20 @@ def test_an_export_downloads_a_zip_and_a_partner_must_be_named(client, world, ma
 def test_records_staff_place_and_lift_a_legal_hold_with_a_reason(client, world, make_record):
     record = make_record()
     login(client, world.records)
-    missing = post(client, f"/archive/{record.id}/hold", {"hold-scope": "case"})
+    page = f"/archive/{record.id}"
+    missing = submit(client, page, action="/hold", **{"hold-scope": "case"})
     assert missing.status_code == 400
     assert "Give the reason for the hold." in missing.get_data(as_text=True)
-    placed = post(
-        client, f"/archive/{record.id}/hold", {"hold-scope": "case", "hold-reason": "Subpoena"}
-    )
+    typed = {"hold-scope": "case", "hold-reason": "Subpoena"}
+    placed = submit(client, page, action="/hold", **typed)
     assert placed.status_code == 302
     hold = db.session.execute(select(LegalHold)).scalar_one()
     assert "Subpoena" in client.get("/archive/holds").get_data(as_text=True)
-    unexplained = post(client, f"/archive/holds/{hold.id}/lift", {})
+    lift = f"/archive/holds/{hold.id}/lift"
+    unexplained = submit(client, "/archive/holds", action=lift)
     assert unexplained.status_code == 400
     assert "Give the reason for lifting it." in unexplained.get_data(as_text=True)
-    assert post(client, f"/archive/holds/{hold.id}/lift", {"reason": "Settled"}).status_code == 302
+    assert submit(client, "/archive/holds", action=lift, reason="Settled").status_code == 302
     db.session.expire_all()
     assert db.session.get(LegalHold, hold.id).lift_reason == "Settled"
     assert "No active legal holds." in client.get("/archive/holds").get_data(as_text=True)

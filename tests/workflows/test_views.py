@@ -4,7 +4,7 @@
 import io
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -201,8 +201,39 @@ def test_an_appeal_is_still_owed_after_the_case_closes(client, world):
     appeal = open_page(client, f"/terminations/{t.id}/appeal").form()
     for name in ("filed_by", "grounds", "requested_outcome", "heard_how", "how_to_reach"):
         appeal[name] = get_form_type("appeal").example()[name]
-    appeal["filed_on"] = today.isoformat()
+    appeal["received_on"] = today.isoformat()
     response = appeal.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     db.session.expire_all()
     assert db.session.get(Termination, t.id).status == terminations.APPEALED
+
+
+def test_the_reviewer_writes_the_final_decision_on_its_page(client, world):
+    actor = world.actor(world.case_manager)
+    t = terminations.record_conference(actor, world.case, date.today(), "Client, staff", "Notes")
+    director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
+    terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
+    appeal = {**get_form_type("appeal").example(), "received_on": date.today().isoformat()}
+    terminations.file_appeal(actor, t, appeal)
+    db.session.commit()
+    login(client, director)
+    form = open_page(client, f"/terminations/{t.id}/decision").form()
+    form.fill(get_form_type("final_decision").example())
+    response = form.submit()
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    db.session.expire_all()
+    t = db.session.get(Termination, t.id)
+    assert t.status == "decided" and db.session.get(Document, t.decision_id).status == "signing"
+
+
+@pytest.mark.soffice
+def test_a_revocation_is_recorded_from_the_release_page(client, world, consent_document):
+    release, job = sign_consent(world, consent_document)
+    assert run_job(job.id)
+    login(client, world.case_manager)
+    form = open_page(client, f"/documents/{release.id}").form(action="/revoke")
+    form["received_at"] = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    form["note"] = "Handed in at the front desk"
+    assert form.submit().status_code == 302
+    db.session.expire_all()
+    assert consent.release_status(db.session.get(Document, release.id)).state == "revoked"

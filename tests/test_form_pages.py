@@ -1,0 +1,129 @@
+"""Every staff form page, walked as it renders: no two inputs of one form share a name
+(checkbox and radio groups aside), so what a person types in one field is never sent as, or
+overwritten by, another's. The pages come from the app's URL rules, and every rule that takes
+a POST must be reached by a form on one of them, so a new form page cannot be left out."""
+
+import uuid
+from dataclasses import asdict
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from forms_service.archive.models import ArchiveRecord
+from forms_service.database import utcnow
+from forms_service.documents.models import Document, DocumentStatus
+from forms_service.documents.service import start_document
+from forms_service.extensions import db
+from forms_service.forms import form_types, get_form_type
+from forms_service.workflows.plans import PLAN
+from tests.conftest import login
+from tests.pages import duplicate_names, open_page
+from tests.test_access import PUBLIC_ENDPOINTS, _holdings
+
+# The client's own pages (the tablet in kiosk mode and the one-time link on their phone):
+# tests/signing walks them, with the tablet handed over or the link opened.
+CLIENT_PAGES = {
+    "signing.sign",
+    "signing.kiosk_sign",
+    "signing.kiosk_decline",
+    "signing.kiosk_language",
+    "signing.kiosk_paper",
+    "signing.kiosk_still_here",
+    "signing.kiosk_unlock",
+} | {e for e in PUBLIC_ENDPOINTS if e.startswith("remote.")}
+FREE_STANDING = [t.name for t in form_types() if not t.workflow_step]
+
+
+def _signed(document: Document) -> None:
+    """Filed, as far as the pages can tell (the state that shows a release's revocation and
+    a plan's review)."""
+    document.status = DocumentStatus.ARCHIVED
+    document.completed_at = utcnow()
+
+
+@pytest.fixture
+def walk(world, client):
+    """The URL of every page an admin (who may use them all) can open, with the objects that
+    make each page show its forms: a draft of every free-standing form type, a filed release
+    and a signed case plan."""
+    held = _holdings(world, world.case_manager, world.case)
+    actor = world.actor(world.case_manager)
+    drafts = [
+        start_document(actor, world.case, name, get_form_type(name).example())
+        for name in (*FREE_STANDING, PLAN)
+    ]
+    _signed(drafts.pop())
+    release = db.session.get(ArchiveRecord, uuid.UUID(held.record_id)).document
+    _signed(release)
+    db.session.commit()
+    values = asdict(held)  # URL argument -> id (Holdings names them alike)
+    adapter = client.application.url_map.bind("localhost")
+    urls = []
+    for rule in client.application.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in CLIENT_PAGES | {"static"}:
+            continue
+        if rule.endpoint == "documents.new":
+            urls += [
+                adapter.build(rule.endpoint, {"case_id": held.case_id, "form_type": t})
+                for t in FREE_STANDING
+            ]
+        elif rule.endpoint == "documents.show":  # one being signed, one filed
+            urls += [
+                adapter.build(rule.endpoint, {"document_id": d})
+                for d in (held.document_id, release.id)
+            ]
+        elif rule.endpoint == "documents.edit":
+            urls += [adapter.build(rule.endpoint, {"document_id": d.id}) for d in drafts]
+        else:
+            urls.append(adapter.build(rule.endpoint, {a: values[a] for a in rule.arguments}))
+    return urls
+
+
+def test_no_two_inputs_of_a_staff_form_share_a_name(client, world, walk):
+    adapter = client.application.url_map.bind("localhost")
+    shared, posted_to, without_form = [], set(), []
+    pages = [open_page(client, "/login")]
+    login(client, world.admin)
+    for url in walk:
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue  # a redirect, or a file (the paper PDF)
+        pages.append(open_page(client, url))
+    for page in pages:
+        shared += [(page.url, name) for _, name in duplicate_names(page.html)]
+        own = False
+        for form in page.forms:
+            if (form["attrs"].get("method") or "get").lower() != "post":
+                continue
+            action = urlsplit(form["attrs"].get("action") or page.url).path
+            endpoint, _ = adapter.match(action, method="POST")
+            posted_to.add(endpoint)
+            own = own or action == urlsplit(page.url).path
+        try:
+            adapter.match(urlsplit(page.url).path, method="POST")
+        except (MethodNotAllowed, NotFound):
+            continue
+        if not own:
+            without_form.append(page.url)
+
+    assert not shared, f"inputs that share a name: {shared}"
+    assert not without_form, f"pages that take a POST but show no form for it: {without_form}"
+    posts = {
+        rule.endpoint
+        for rule in client.application.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint not in CLIENT_PAGES
+    }
+    assert not posts - posted_to, f"no walked page has a form for: {sorted(posts - posted_to)}"
+
+
+def test_the_walk_opens_a_new_and_an_edit_page_of_every_free_standing_form(walk):
+    """The control for the walk: each form type's pages are in it."""
+    paths = [urlsplit(url).path for url in walk]
+    drafts = db.session.execute(
+        select(Document.id, Document.form_type).where(Document.status == DocumentStatus.DRAFT)
+    ).all()
+    for name in FREE_STANDING:
+        assert any(p.endswith(f"/forms/{name}/new") for p in paths), name
+        assert any(f"/documents/{i}/edit" in paths for i, t in drafts if t == name), name

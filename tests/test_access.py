@@ -232,6 +232,8 @@ ROUTES = [
     Route("documents.edit", "POST", FILL, 302, DRAFT, _consent_form(action="save")),
     Route("documents.show", "GET", FILL, 200, DOCUMENT),
     Route("documents.paper", "GET", FILL, 409, DOCUMENT),  # 409: nobody asked for paper
+    Route("documents.render_status", "GET", FILL, 200, DOCUMENT),
+    Route("documents.retry_render", "POST", FILL, 409, DOCUMENT),  # 409: no render gave up
     # The client signer signs in the kiosk: their staff-signing page sends staff back.
     Route("signing.sign", "GET", FILL, 302, SIGNER),
     Route("signing.sign", "POST", FILL, 302, SIGNER, SIGNATURE),

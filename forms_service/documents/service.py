@@ -24,7 +24,7 @@ from ..extensions import db
 from ..forms import get_form_type
 from ..forms.registry import People, Person
 from ..i18n import language_name
-from ..rendering.models import RenderJob
+from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import template_store
 from .models import Document, DocumentStatus, Signer, SignerStatus
 
@@ -417,6 +417,25 @@ def choose_paper(actor: Actor, document: Document, signer: Signer) -> Document:
     document.status = DocumentStatus.PAPER
     audit.record(actor, "document.paper_requested", document, signer=signer.name)
     return document
+
+
+def render_job(actor: Actor, document: Document) -> RenderJob | None:
+    """The job that renders and files a signed document (None before the last signature)."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    return db.session.scalar(select(RenderJob).where(RenderJob.document_id == document.id))
+
+
+def retry_render(actor: Actor, document: Document) -> RenderJob:
+    """One more try at a render that gave up, as `render-pending --retry-failed` does; the
+    caller hands the job to the queue once this is committed."""
+    job = render_job(actor, document)
+    if job is None or job.status != RenderStatus.FAILED:
+        raise RuleViolation(gettext("This document is not waiting for another try at rendering."))
+    job.status = RenderStatus.PENDING
+    audit.record(actor, "document.render_retry", document, attempts=job.attempts)
+    db.session.flush()
+    return job
 
 
 def _close_pending_signer(actor: Actor, document: Document, signer: Signer) -> None:

@@ -5,10 +5,13 @@ from flask_login import login_required
 from ..archive.service import record_for_document
 from ..audit import service as audit
 from ..cases.service import get_case, require_open
+from ..database import after_commit
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
 from ..rendering.jobs import render_for_paper
+from ..rendering.models import RenderStatus
+from ..rendering.queue import enqueue
 from ..rendering.service import template_store
 from ..signing.remote import active_links
 from ..web import current_actor, show_errors
@@ -124,13 +127,46 @@ def show(document_id):
         form_type=form_type,
         next_signer=service.next_signer(document),
         statuses=DocumentStatus,
-        record=record_for_document(actor, document),
+        **_rendering(actor, document),
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
         changes=plans.changes(document),
         remote_links=active_links(actor, document),
         **form_type.page_context(document.data),
     )
+
+
+@bp.route("/documents/<document_id>/render-status")
+@login_required
+def render_status(document_id):
+    """The document page's rendering part, which that page asks for while it waits."""
+    actor = current_actor()
+    document = service.get_document(actor, document_id)
+    return render_template(
+        "documents/_render_status.html",
+        document=document,
+        statuses=DocumentStatus,
+        **_rendering(actor, document),
+    )
+
+
+def _rendering(actor, document) -> dict:
+    return {
+        "job": service.render_job(actor, document),
+        "render_statuses": RenderStatus,
+        "record": record_for_document(actor, document),
+    }
+
+
+@bp.route("/documents/<document_id>/render", methods=["POST"])
+@login_required
+def retry_render(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    job = service.retry_render(actor, document)
+    after_commit(lambda: enqueue(job.id))
+    flash(gettext("Rendering again. This page shows when it is done."))
+    return redirect(url_for("documents.show", document_id=document.id))
 
 
 @bp.route("/documents/<document_id>/paper.pdf")

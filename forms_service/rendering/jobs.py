@@ -22,7 +22,7 @@ from ..formatting import date_time
 from ..forms import get_form_type
 from ..i18n import N_, language_name
 from ..workflows import consent
-from .models import RenderJob
+from .models import RenderJob, RenderStatus
 from .service import RenderInput, SignerInfo, render, template_store
 
 MAX_ATTEMPTS = 3
@@ -170,7 +170,7 @@ def run_job(job_id: uuid.UUID) -> bool:
     job = db.session.execute(
         select(RenderJob).where(RenderJob.id == job_id).with_for_update()
     ).scalar_one_or_none()
-    if job is None or job.status == "done":
+    if job is None or job.status == RenderStatus.DONE:
         db.session.rollback()
         return job is not None
     document = job.document
@@ -183,18 +183,18 @@ def run_job(job_id: uuid.UUID) -> bool:
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)
-        if job.status == "done":  # another runner filed it meanwhile (SQLite has no row lock)
+        if job.status == RenderStatus.DONE:  # another runner filed it (SQLite has no row lock)
             return True
         job.attempts += 1
         job.error = str(exc)[:2000]
-        job.status = "failed" if job.attempts >= MAX_ATTEMPTS else "pending"
+        job.status = RenderStatus.FAILED if job.attempts >= MAX_ATTEMPTS else RenderStatus.PENDING
         audit.record(
             SYSTEM, "document.render_failed", job.document, error=job.error, attempt=job.attempts
         )
         db.session.commit()
         return False
     job.attempts += 1
-    job.status = "done"
+    job.status = RenderStatus.DONE
     job.error = None
     job.finished_at = record.archived_at
     document.status = DocumentStatus.ARCHIVED
@@ -238,7 +238,7 @@ def run_pending(retry_failed: bool = False) -> tuple[int, int]:
     """Run every job still pending (after a crash or a failed conversion), with
     `retry_failed` those that gave up too, then file the English copies still missing:
     (done, failed)."""
-    statuses = ("pending", "failed") if retry_failed else ("pending",)
+    statuses = [RenderStatus.PENDING, *([RenderStatus.FAILED] if retry_failed else [])]
     ids = (
         db.session.execute(
             select(RenderJob.id)

@@ -20,7 +20,7 @@ from ..archive.copies import records_missing_copy
 from ..database import utcnow
 from ..extensions import db
 from .jobs import file_english_copy, run_job
-from .models import RenderJob
+from .models import RenderJob, RenderStatus
 
 
 class AppTask(Task):
@@ -83,7 +83,8 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     ids = (
         db.session.execute(
             select(RenderJob.id).where(
-                RenderJob.status == "pending", RenderJob.created_at <= utcnow() - older_than
+                RenderJob.status == RenderStatus.PENDING,
+                RenderJob.created_at <= utcnow() - older_than,
             )
         )
         .scalars()

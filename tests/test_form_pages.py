@@ -17,6 +17,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.documents.service import start_document
 from forms_service.extensions import db
 from forms_service.forms import form_types, get_form_type
+from forms_service.rendering.models import RenderJob, RenderStatus
 from forms_service.workflows.plans import PLAN
 from tests.conftest import login
 from tests.pages import duplicate_names, open_page
@@ -46,8 +47,8 @@ def _signed(document: Document) -> None:
 @pytest.fixture
 def walk(world, client):
     """The URL of every page an admin (who may use them all) can open, with the objects that
-    make each page show its forms: a draft of every free-standing form type, a filed release
-    and a signed case plan."""
+    make each page show its forms: a draft of every free-standing form type, a filed release,
+    a signed case plan and a signed consent whose render gave up."""
     held = _holdings(world, world.case_manager, world.case)
     actor = world.actor(world.case_manager)
     drafts = [
@@ -57,6 +58,10 @@ def walk(world, client):
     _signed(drafts.pop())
     release = db.session.get(ArchiveRecord, uuid.UUID(held.record_id)).document
     _signed(release)
+    consent = get_form_type("consent_release")
+    gave_up = start_document(actor, world.case, consent.name, consent.example())
+    gave_up.status = DocumentStatus.SIGNED
+    db.session.add(RenderJob(document=gave_up, status=RenderStatus.FAILED, attempts=3))
     db.session.commit()
     values = asdict(held)  # URL argument -> id (Holdings names them alike)
     adapter = client.application.url_map.bind("localhost")
@@ -69,10 +74,10 @@ def walk(world, client):
                 adapter.build(rule.endpoint, {"case_id": held.case_id, "form_type": t})
                 for t in FREE_STANDING
             ]
-        elif rule.endpoint == "documents.show":  # one being signed, one filed
+        elif rule.endpoint == "documents.show":  # being signed, filed, its render gave up
             urls += [
                 adapter.build(rule.endpoint, {"document_id": d})
-                for d in (held.document_id, release.id)
+                for d in (held.document_id, release.id, gave_up.id)
             ]
         elif rule.endpoint == "documents.edit":
             urls += [adapter.build(rule.endpoint, {"document_id": d.id}) for d in drafts]

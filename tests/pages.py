@@ -83,9 +83,12 @@ class _Parser(HTMLParser):
         elif tag == "select":
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
-            # a browser drops the one newline that follows <textarea>
-            if self._textarea.value.startswith("\n"):
-                self._textarea.value = self._textarea.value[1:]
+            # a browser drops the one newline ("\n" or "\r\n", as WTForms writes) that
+            # follows <textarea>
+            value = self._textarea.value
+            self._textarea.value = (
+                value[2:] if value.startswith("\r\n") else value.removeprefix("\n")
+            )
             self._textarea = None
 
 

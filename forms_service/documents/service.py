@@ -390,21 +390,18 @@ def sign(actor: Actor, document: Document, signer: Signer, **given) -> RenderJob
 
 
 def decline(actor: Actor, document: Document, signer: Signer, reason: str) -> Document:
-    """The signer chose not to sign; the reason is kept and the document stops there."""
+    """The signer chose not to sign. A client does not owe a reason: one given is kept, a
+    blank one is recorded as none given (None); the document stops there."""
     _close_pending_signer(actor, document, signer)
     reason = " ".join(reason.split())
-    if not reason:
-        raise InvalidInput(
-            {"reason": [gettext("Say why, in a few words (for example: want to think).")]}
-        )
     if len(reason) > 1000:
         raise InvalidInput(
             {"reason": [gettext("The reason is too long: at most 1,000 characters.")]}
         )
     signer.status = SignerStatus.DECLINED
-    signer.declined_reason = reason
+    signer.declined_reason = reason or None
     document.status = DocumentStatus.DECLINED
-    audit.record(actor, "document.decline", document, signer=signer.name, reason=reason)
+    audit.record(actor, "document.decline", document, signer=signer.name, reason=reason or None)
     return document
 
 

@@ -2,7 +2,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 
@@ -17,7 +17,12 @@ class SignForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = TextAreaField(_l("Why not? (a few words are enough)"), [Length(max=1000)])
+    reason = TextAreaField(_l("Why not? (optional: you do not have to say)"), [Length(max=1000)])
+
+
+class PaperForm(FlaskForm):
+    # Sent by the "Yes" of "Sign on paper instead?": one tap on "I want paper instead" only asks.
+    confirm = SubmitField()
 
 
 class UnlockForm(FlaskForm):

@@ -30,7 +30,7 @@ from ..rendering.queue import enqueue
 from ..web import current_actor, show_errors
 from . import kiosk as kiosks
 from . import remote_views
-from .forms import DeclineForm, SignForm, UnlockForm
+from .forms import DeclineForm, PaperForm, SignForm, UnlockForm
 
 bp = Blueprint("signing", __name__)
 KIOSK_ENDPOINTS = {
@@ -162,7 +162,7 @@ def _kiosk_actor(kiosk) -> Actor:
     return Actor(kiosks.staff_of(kiosk), request.remote_addr, request.user_agent.string)
 
 
-def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200):
+def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200, **extra):
     if expired:
         return render_template(
             "signing/kiosk_locked.html", unlock=unlock or UnlockForm(), expired=True
@@ -184,7 +184,9 @@ def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200
         on_tablet=True,
         decline=decline or DeclineForm(),
         unlock=unlock or UnlockForm(),
+        paper=PaperForm(),
         timeout=current_app.config["KIOSK_TIMEOUT"],
+        **extra,
     )
 
 
@@ -239,15 +241,21 @@ def kiosk_decline(kiosk, document, signer):
             service.decline(_kiosk_actor(kiosk), document, signer, form.reason.data or "")
             return redirect(url_for("signing.kiosk"))
         except InvalidInput as exc:
-            form.reason.errors = exc.errors["reason"]
+            show_errors(form, exc.errors)
     return _kiosk_page(kiosk, False, decline=form, status=400)
 
 
 @bp.route("/kiosk/paper", methods=["POST"])
 @_live_kiosk
 def kiosk_paper(kiosk, document, signer):
-    if UnlockForm().validate_on_submit():  # only the CSRF token is checked here
-        service.choose_paper(_kiosk_actor(kiosk), document, signer)
+    """Paper once the signer answered "Yes" to "Sign on paper instead?"; a tap that did not
+    answer it (a browser without the dialog) shows the question."""
+    form = PaperForm()
+    if not form.validate_on_submit():  # the CSRF token
+        return redirect(url_for("signing.kiosk"))
+    if not form.confirm.data:
+        return _kiosk_page(kiosk, False, ask_paper=True)
+    service.choose_paper(_kiosk_actor(kiosk), document, signer)
     return redirect(url_for("signing.kiosk"))
 
 

@@ -7,11 +7,12 @@ from sqlalchemy import select
 from forms_service.accounts.service import hash_password
 from forms_service.audit.models import AuditEvent
 from forms_service.documents import service as documents
-from forms_service.documents.models import DocumentStatus, SignerStatus
+from forms_service.documents.models import Document, DocumentStatus, SignerStatus
 from forms_service.errors import InvalidInput, PermissionDenied, RuleViolation
 from forms_service.extensions import db
 from forms_service.signing import kiosk
-from tests.conftest import PASSWORD, login, post
+from tests.conftest import PASSWORD, ink_payload, login, post
+from tests.pages import Page, open_page, submit
 
 
 def test_only_a_pending_client_signer_gets_the_tablet(world, consent_document):
@@ -63,11 +64,91 @@ def test_a_weak_or_malformed_pin_is_refused(world, pin):
 def test_declining_records_the_reason_and_stops_the_document(world, consent_document):
     document = consent_document()
     with pytest.raises(InvalidInput):
-        documents.decline(world.actor(world.case_manager), document, document.signers[0], "  ")
+        documents.decline(
+            world.actor(world.case_manager), document, document.signers[0], "x" * 1001
+        )
     documents.decline(world.actor(world.case_manager), document, document.signers[0], "Later")
     assert document.status == DocumentStatus.DECLINED
     assert document.signers[0].status == SignerStatus.DECLINED
     assert document.signers[0].declined_reason == "Later"
+
+
+def _hand_over(client, world, document):
+    """The case manager hands the tablet over from the document page; the kiosk page."""
+    login(client, world.case_manager)
+    submit(client, f"/documents/{document.id}", action=f"/kiosk/{document.signers[0].id}")
+    return open_page(client, "/kiosk")
+
+
+def test_a_client_may_decline_without_giving_a_reason(client, world, consent_document):
+    document = consent_document()
+    form = _hand_over(client, world, document).form(action="/kiosk/decline")
+    assert form["reason"] == ""
+    assert form.submit().location.endswith("/kiosk")
+    assert "You chose not to sign" in open_page(client, "/kiosk").html
+    db.session.expire_all()
+    signer = db.session.get(Document, document.id).signers[0]
+    assert signer.status == SignerStatus.DECLINED and signer.declined_reason is None
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.decline"))
+    assert "reason" not in event.one().details  # none given
+    submit(client, "/kiosk", action="/kiosk/unlock", secret=PASSWORD)
+    staff_page = open_page(client, f"/documents/{document.id}").html
+    assert "María José Núñez chose not to sign and gave no reason." in staff_page
+
+
+def test_a_refused_decline_shows_its_error_at_the_decline_form(client, world, consent_document):
+    document = consent_document()
+    form = _hand_over(client, world, document).form(action="/kiosk/decline")
+    form["reason"] = "x" * 1001
+    refused = Page(client, "/kiosk/decline", form.submit())
+    assert refused.response.status_code == 400
+    assert refused.html.count('class="error-summary" role="alert"') == 1
+    decline = refused.html[refused.html.index('<details id="decline" open>') :]
+    assert decline.index('class="error-summary"') < decline.index("</details>")
+    assert '<textarea aria-describedby="reason-errors" aria-invalid="true"' in decline
+    assert "<title>Error: Sign: Consent to Release Information" in refused.html
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).signers[0].status == SignerStatus.PENDING
+
+
+def test_one_tap_on_paper_only_asks_and_yes_chooses_paper(client, world, consent_document):
+    document = consent_document()
+    page = _hand_over(client, world, document)
+    assert '<dialog class="dialog" id="paper-confirm"' in page.html
+    asked = Page(client, "/kiosk/paper", page.form(action="/kiosk/paper").submit())
+    assert asked.response.status_code == 200
+    assert "Sign on paper instead?" in asked.html and 'tabindex="-1" open>' in asked.html
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).signers[0].status == SignerStatus.PENDING
+
+    assert asked.form(action="/kiosk/paper").submit("yes").location.endswith("/kiosk")
+    assert "You will sign on paper" in open_page(client, "/kiosk").html
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).signers[0].status == SignerStatus.PAPER
+
+
+def test_a_refused_signature_comes_back_with_its_ink_and_errors_tied_to_their_fields(
+    client, world, consent_document
+):
+    document = consent_document()
+    form = _hand_over(client, world, document).form(action="/kiosk/sign")
+    ink = ink_payload()
+    form["ink"] = ink  # drawn, but "I agree to sign electronically" is not ticked
+    refused = Page(client, "/kiosk/sign", form.submit())
+    assert refused.response.status_code == 400
+    assert refused.html.count('class="error-summary" role="alert" tabindex="-1"') == 1
+    assert "<title>Error: Sign: Consent to Release Information" in refused.html
+    assert refused.form(action="/kiosk/sign")["ink"] == ink  # pad.js draws it again
+    assert (
+        '<input aria-describedby="esign_accepted-errors" aria-invalid="true" id="esign_accepted"'
+        in refused.html
+    )
+    assert 'id="esign_accepted-errors"' in refused.html
+    again = refused.form(action="/kiosk/sign")
+    again["esign_accepted"] = True
+    assert again.submit().location.endswith("/kiosk")
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).signers[0].signature_kind == "drawn"
 
 
 def test_a_typed_name_signs_only_with_its_attestation(world, consent_document):
@@ -106,7 +187,7 @@ def test_paper_instead_gives_a_printable_form(client, world, consent_document):
     document = consent_document()
     login(client, world.case_manager)
     post(client, f"/documents/{document.id}/kiosk/{document.signers[0].id}")
-    assert post(client, "/kiosk/paper").headers["Location"].endswith("/kiosk")
+    assert submit(client, "/kiosk", "yes", action="/kiosk/paper").location.endswith("/kiosk")
     assert "You will sign on paper" in client.get("/kiosk").get_data(as_text=True)
     post(client, "/kiosk/unlock", {"secret": PASSWORD})
     pdf = client.get(f"/documents/{document.id}/paper.pdf")

@@ -160,6 +160,19 @@ def test_five_wrong_answers_lock_the_link(phone, world, make_link):
     assert _reasons(document) == ["locked"]
 
 
+def test_a_wrong_answer_is_announced_first_and_tied_to_the_field(phone, make_link):
+    _, link, token, _ = make_link()
+    form = open_page(phone, f"/s/{token}").form(index=1)  # after the language switch
+    form["answer"] = "1985-04-03"
+    wrong = form.submit().get_data(as_text=True)
+    assert "<title>Error: Sign a document" in wrong
+    assert wrong.index('class="error-summary" role="alert"') < wrong.index('name="answer"')
+    assert '<a href="#answer">Your date of birth</a>' in wrong
+    assert 'aria-describedby="answer-errors" aria-invalid="true"' in wrong
+    assert 'id="answer-errors"' in wrong
+    assert "signing/focus.js" in wrong
+
+
 def test_an_answer_that_is_not_a_date_says_what_to_type_and_costs_no_try(phone, make_link):
     _, link, token, _ = make_link()
     response = _answer(phone, token, "March")
@@ -244,7 +257,7 @@ def test_the_link_reveals_nothing_before_the_identity_answer(
 
     for response in (phone.get(f"/s/{token}"), _answer(phone, token, "1999-01-01")):
         html = response.get_data(as_text=True)
-        assert "<title>Sign a document" in html
+        assert re.search(r"<title>(Error: )?Sign a document ·", html)
         for secret in secrets:
             assert secret not in html, secret
         assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == [

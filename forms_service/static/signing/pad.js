@@ -40,9 +40,31 @@
     this.scale = 1; // model px -> CSS px
     this.offsetY = 0;
     this.listen();
+    this.restore();
     this.resize();
     this.sync();
   }
+
+  // Ink already in the input when the page opens (sent back by the server with a refused
+  // submit, or kept by the browser) is drawn again: a signature is never thrown away, and
+  // what is sent is always what is shown.
+  Pad.prototype.restore = function () {
+    var saved = null;
+    try {
+      saved = this.input && this.input.value ? JSON.parse(this.input.value) : null;
+    } catch (err) {
+      saved = null; // not ink this page wrote: start with an empty pad
+    }
+    if (!saved || saved.v !== 1 || !saved.width || !saved.height || !Array.isArray(saved.strokes)) {
+      return;
+    }
+    this.model = { w: saved.width, h: saved.height };
+    this.strokes = saved.strokes.map(function (stroke) {
+      return stroke.map(function (pt) {
+        return { x: pt[0], y: pt[1], t: pt[2], p: pt[3] };
+      });
+    });
+  };
 
   Pad.prototype.listen = function () {
     var pad = this;
@@ -292,11 +314,11 @@
     });
   };
 
-  // Input value, has-ink class and submit button, without telling anyone (used at start-up,
-  // also to drop a value the browser restored into the hidden input).
+  // Input value, has-ink class and submit button, without telling anyone (used at start-up).
   Pad.prototype.sync = function () {
     var hasInk = this.strokes.length > 0;
-    if (this.input) this.input.value = hasInk ? this.payload() : '';
+    // A pad not shown yet has no size: restored ink stays in the input as it came.
+    if (this.input && (this.size.w || !hasInk)) this.input.value = hasInk ? this.payload() : '';
     this.root.classList.toggle('has-ink', hasInk);
     if (this.submit) this.submit.disabled = !hasInk;
   };

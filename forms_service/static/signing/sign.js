@@ -1,8 +1,10 @@
-/* The signing form: Sign is enabled once there is ink, or a typed name with its attestation;
-   a check-before-you-sign step (WCAG 3.3.4); a signature sent while offline stays on the page
-   and is sent again when the connection returns; in the kiosk, a warning before the screen
-   closes with a button for more time (WCAG 2.2.1). No library, no outside address. What it
-   says comes from the form's data-msg-* attributes, in the page's language. */
+/* The signing form: Sign is enabled once the e-signature agreement is ticked and there is
+   ink, or a typed name with its attestation (until then a note says so); a check-before-you-
+   sign step (WCAG 3.3.4); a signature sent while offline stays on the page and is sent again
+   when the connection returns. In the kiosk: "I want paper instead" asks once in a dialog, and
+   a warning before the screen closes, with a button for more time (WCAG 2.2.1), that never
+   takes the focus. No library, no outside address. What it says comes from the page, in the
+   page's language. */
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -14,13 +16,19 @@
   var ink = form.querySelector('input[name=ink]');
   var typedName = form.querySelector('input[name=typed_name]');
   var typedAttested = form.querySelector('input[name=typed_attested]');
+  var agreed = form.querySelector('input[name=esign_accepted]');
+  var needs = document.getElementById('sign-needs');
 
   function ready() {
     var typed = typedName && typedName.value.trim() && typedAttested && typedAttested.checked;
-    return Boolean((ink && ink.value) || typed);
+    return Boolean(agreed.checked && ((ink && ink.value) || typed));
   }
-  function refresh() { submit.disabled = !ready(); }
-  [ink, typedName, typedAttested].forEach(function (el) {
+  function refresh() {
+    submit.disabled = !ready();
+    needs.hidden = !submit.disabled;
+    submit.setAttribute('aria-describedby', submit.disabled ? 'sign-needs sign-note' : 'sign-note');
+  }
+  [ink, typedName, typedAttested, agreed].forEach(function (el) {
     if (el) { el.addEventListener('input', refresh); el.addEventListener('change', refresh); }
   });
   refresh();
@@ -66,35 +74,65 @@
   window.addEventListener('online', function () { if (pending) send(); });
   setInterval(function () { if (pending && navigator.onLine !== false) send(); }, 10000);
 
-  // Kiosk: warn 30 s before the screen closes; any touch or key, or the button, keeps it open.
+  // Kiosk: "I want paper instead" asks first; without <dialog> the server asks instead.
+  var paper = document.getElementById('paper-confirm');
+  if (paper && paper.showModal) {
+    var paperOpen = document.getElementById('paper-open');
+    paperOpen.addEventListener('click', function (event) {
+      event.preventDefault();
+      paper.showModal();
+    });
+    document.getElementById('paper-back').addEventListener('click', function () { paper.close(); });
+    paper.addEventListener('close', function () { paperOpen.focus(); });
+    if (paper.open) { paper.close(); paper.showModal(); }  // the server asked: make it modal
+  }
+
+  // Kiosk: warn 30 s before the screen closes, without taking the focus (it would swallow a
+  // keystroke); a live region announces it. A touch, a key, scrolling, or reading (the focus
+  // moving) is activity, and so is the button. The server hears of activity at most every
+  // `every` ms, and the closing is counted from the last it heard.
   var warning = document.getElementById('timeout-warning');
+  var announce = document.getElementById('timeout-announce');
+  var moreTime = document.getElementById('more-time');
   var stillHere = script && script.getAttribute('data-still-here');
   if (!warning || !stillHere) return;
   var timeout = Number(warning.getAttribute('data-timeout')) * 1000;
-  var lastPing = Date.now(), lastActivity = Date.now();
+  var every = Math.min(60000, timeout / 3);
+  var lastPing = Date.now(), lastActivity = Date.now(), resume = null;
   var token = form.querySelector('input[name=csrf_token]').value;
   function ping() {
     lastPing = Date.now();
     var body = new FormData(); body.append('csrf_token', token);
     return fetch(stillHere, { method: 'POST', body: body, credentials: 'same-origin' });
   }
-  function activity() {
-    lastActivity = Date.now();
+  function hideWarning() {
     warning.hidden = true;
-    if (Date.now() - lastPing > Math.min(60000, timeout / 3)) ping();
+    announce.textContent = '';
   }
-  ['pointerdown', 'keydown'].forEach(function (type) {
-    document.addEventListener(type, activity, { passive: true });
+  function activity(event) {
+    if (warning.contains(event.target)) return;  // reaching the button must not hide it
+    lastActivity = Date.now();
+    hideWarning();
+    if (lastActivity - lastPing > every) ping();
+  }
+  ['pointerdown', 'keydown', 'scroll', 'wheel', 'focusin'].forEach(function (type) {
+    document.addEventListener(type, activity, { capture: true, passive: true });
   });
-  document.getElementById('more-time').addEventListener('click', function () {
-    ping().then(function () { lastActivity = Date.now(); warning.hidden = true; });
+  moreTime.addEventListener('click', function () {
+    ping().then(function () {
+      lastActivity = Date.now();
+      hideWarning();
+      if (resume && document.contains(resume)) resume.focus();  // back to where they were
+    });
   });
   setInterval(function () {
+    if (lastActivity > lastPing && Date.now() - lastPing > every) ping();
     var idle = Date.now() - Math.max(lastActivity, lastPing);
     if (idle > timeout) { location.reload(); return; }
     if (idle > timeout - 30000 && warning.hidden) {
+      resume = document.activeElement;
       warning.hidden = false;
-      document.getElementById('more-time').focus();
+      announce.textContent = warning.getAttribute('data-announce');
     }
   }, 1000);
 })();

@@ -2,11 +2,11 @@
 with its owner, leaves it: the server is nobody's child (no zombie in a web worker) and
 outlives whoever started it.
 
-`python launcher.py [--owner PID] [--keep-fd FD] -- COMMAND...` is run by path, so it imports
-nothing of the app. `--keep-fd` hands the server the socket that reserves its ports, which it
-holds for as long as it lives. With `--owner` the launcher stays, as the server's parent, until
-the owner or the server ends; if the owner ends first, however it ends (a one-shot command
-killed with SIGKILL included), it ends the server's process group.
+`python launcher.py [--owner PID] [--keep-fd FD]... -- COMMAND...` is run by path, so it
+imports nothing of the app. `--keep-fd` hands the server a socket that reserves one of its
+ports, which it holds for as long as it lives. With `--owner` the launcher stays, as the
+server's parent, until the owner or the server ends; if the owner ends first, however it ends
+(a one-shot command killed with SIGKILL included), it ends the server's process group.
 """
 
 import argparse
@@ -39,10 +39,10 @@ def end_with(owner: int, server: subprocess.Popen) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--owner", type=int)
-    parser.add_argument("--keep-fd", type=int)
+    parser.add_argument("--keep-fd", type=int, action="append", default=[])
     parser.add_argument("command", nargs="+")
     args = parser.parse_args()
-    keep = (args.keep_fd,) if args.keep_fd is not None else ()
+    keep = args.keep_fd
     # Opened while the owner certainly lives (it waits for this process); raises if it is gone.
     owner = os.pidfd_open(args.owner) if args.owner else None
     if owner is not None:

@@ -10,9 +10,9 @@ workers share it; gunicorn's `on_exit` calls `shutdown()`), unless the pool was 
 `end_with_process` (a one-shot command's): then it ends when that process ends, however it ends.
 
 Ports: slot i prefers base+2i and base+2i+1 and takes the next free pair when another program or
-another instance's converter holds them. A pair is reserved machine-wide by an abstract unix
+another instance's converter holds them. Each port is reserved machine-wide by an abstract unix
 socket named for it, bound before the probe and handed to the converter, so two pools starting at
-once never take the same pair and the reservation ends with the converter, even a killed one.
+once never take the same port and the reservation ends with the converter, even a killed one.
 """
 
 import atexit
@@ -132,21 +132,30 @@ def _port_taken(port: int) -> bool:
         return False
 
 
-def _reserve_ports(first: int) -> tuple[int, socket.socket]:
-    """The first pair of ports from `first` that no converter on this machine has reserved and
-    no program listens on, with its reservation: an abstract unix socket, which (like the ports)
-    is one per machine, and which the kernel frees with its last holder."""
+def _reserve(port: int) -> socket.socket | None:
+    """The reservation of a port that no converter on this machine holds and no program listens
+    on: an abstract unix socket, which (like the port) is one per machine, and which the kernel
+    frees with its last holder."""
+    reservation = socket.socket(socket.AF_UNIX)
+    try:
+        reservation.bind(f"\0forms-service-converter-port-{port}")
+    except OSError:  # another instance's converter has it, or is starting on it
+        reservation.close()
+        return None
+    if _port_taken(port):
+        reservation.close()
+        return None
+    return reservation
+
+
+def _reserve_ports(first: int) -> tuple[int, list[socket.socket]]:
+    """The first pair of ports from `first` that can be reserved, with their reservations."""
     last = min(first + 2 * PORT_PAIRS, 65535)
     for port in range(first, last, 2):
-        reservation = socket.socket(socket.AF_UNIX)
-        try:
-            reservation.bind(f"\0forms-service-converter-ports-{port}")
-        except OSError:  # another instance's converter has them, or is starting on them
+        if reservation := _reserve(port):
+            if second := _reserve(port + 1):
+                return port, [reservation, second]
             reservation.close()
-            continue
-        if not (_port_taken(port) or _port_taken(port + 1)):
-            return port, reservation
-        reservation.close()
     raise ConversionError(
         f"No free pair of ports from {first} to {last} on 127.0.0.1 for a LibreOffice "
         "converter: give the converter pool another base port."
@@ -359,25 +368,26 @@ class ConverterPool:
         log = slot.path("server.log")
         if log.exists():
             log.replace(slot.path("server.log.1"))  # keeps the last crash's story
-        port, reservation = _reserve_ports(slot.first_port)
+        port, reservations = _reserve_ports(slot.first_port)
+        fds = [reservation.fileno() for reservation in reservations]
         command = [
             *(sys.executable, "-m", "unoserver.server", "--executable", binary),
             *("--interface", "127.0.0.1", "--port", str(port)),
             *("--uno-interface", "127.0.0.1", "--uno-port", str(port + 1)),
             *("--user-installation", str(slot.profile), "--temp-dir", str(slot.path("tmp"))),
         ]
-        launcher = [sys.executable, str(LAUNCHER), "--keep-fd", str(reservation.fileno())]
+        launcher = [sys.executable, str(LAUNCHER), *(f"--keep-fd={fd}" for fd in fds)]
         if self.end_with_process:
             launcher += ["--owner", str(os.getpid())]
         path = os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), UNO_PATH]))
-        with log.open("wb") as output, reservation:
+        with log.open("wb") as output, reservations[0], reservations[1]:
             spawned = subprocess.run(  # noqa: S603 (fixed arguments, no shell)
                 [*launcher, "--", *command],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=output,
                 env={**os.environ, "PYTHONPATH": path},
-                pass_fds=(reservation.fileno(),),
+                pass_fds=fds,
                 check=True,
             )
         pid = int(spawned.stdout)

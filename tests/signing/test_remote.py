@@ -442,7 +442,14 @@ def test_an_empty_signature_is_refused_in_words_and_keeps_the_link(phone, make_l
     _answer(phone, token, "1985-03-04")
     response = _sign(phone, token, document, ink="")
     assert response.status_code == 400
-    assert "Please check these items" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert '<div class="error-summary" role="alert" tabindex="-1">' in html
+    assert "<title>Error: Sign: Consent to Release Information" in html
+    assert (
+        '<a href="#ink">Signature</a>' in html
+        and '<section aria-labelledby="pad-title" id="ink">' in html
+    )
+    assert 'aria-describedby="ink-errors"' in html and 'id="ink-errors"' in html
     assert _sign(phone, token, document).status_code == 302  # the link still works
 
 

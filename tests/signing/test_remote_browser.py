@@ -161,3 +161,22 @@ def test_a_reload_after_a_refused_signature_shows_the_links_page_in_the_clients_
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.locator("#sign-form").count() == 1
     Shots(page)("remote-06-reloaded-after-a-refusal")
+
+
+def test_a_wrong_identity_answer_is_focused_announced_and_named_in_the_title(
+    live_server,  # noqa: F811
+    browser,  # noqa: F811
+    make_link,  # noqa: F811
+):
+    _, _, token, _ = make_link()
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(f"{live_server}/s/{token}")
+    page.fill("#answer", "1985-04-03")
+    page.locator("main button[type=submit]").tap()
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith("Error: Sign a document")
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "alert"
+    assert page.locator("#answer").get_attribute("aria-invalid") == "true"
+    assert page.locator("#answer-errors").is_visible()
+    _fits_the_phone(page)
+    Shots(page)("remote-07-wrong-answer")

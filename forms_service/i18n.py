@@ -5,6 +5,7 @@ the browser's Accept-Language among the staff languages."""
 from babel import Locale
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, refresh
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from .extensions import babel
@@ -70,3 +71,14 @@ def bdi(value) -> Markup:
     cannot reorder the sentence around it (an English name in an Arabic sentence, and the
     reverse); escaped like any value."""
     return Markup("<bdi>{}</bdi>").format(value) if value not in (None, "") else Markup("")
+
+
+@pass_context
+def typed(context, value) -> Markup:
+    """A value of the document on the page, typed by staff in the document's language:
+    isolated as `bdi` does, and where the page speaks another language marked with the
+    document's, so a screen reader reads it with that language's voice (WCAG 3.1.2)."""
+    language = getattr(context.get("document"), "language", None)
+    if value in (None, "") or not language or language == str(get_locale() or "en"):
+        return bdi(value)
+    return Markup('<bdi lang="{}" dir="auto">{}</bdi>').format(language, value)

@@ -15,7 +15,7 @@ from signatures import parse_ink, render_svg
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
 from .extensions import db, login_manager
-from .i18n import N_, bdi, language_name
+from .i18n import N_, bdi, language_name, typed
 
 
 def current_actor() -> Actor:
@@ -130,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_date)
     app.add_template_filter(signature_svg)
     app.add_template_filter(bdi)
+    app.add_template_filter(typed)
     app.add_template_filter(date_time)
     app.add_template_filter(language_name)
     app.add_template_filter(lambda name: _(get_form_type(name).title), "form_title")

@@ -18,6 +18,7 @@ from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.service import RenderInput, render_docx, template_store
 from tests.conftest import CONSENT, login, post
+from tests.pages import submit
 
 
 def _kiosk(client, world, language):
@@ -54,6 +55,18 @@ def test_the_client_picks_another_language_on_the_kiosk_and_stays_in_it(client, 
     post(client, "/kiosk/language", {"language": "xx"})  # not offered: nothing changes
     assert '<html lang="es"' in client.get("/kiosk").get_data(as_text=True)
     assert client.get("/cases").headers["Location"].endswith("/kiosk")  # still in the kiosk
+
+
+def test_text_typed_in_english_is_marked_english_when_the_kiosk_speaks_spanish(client, world):
+    _kiosk(client, world, "en")
+    english = client.get("/kiosk").get_data(as_text=True)
+    assert f"<bdi>{CONSENT['purpose']}</bdi>" in english  # the page's own language
+
+    submit(client, "/kiosk", button="es", action="/kiosk/language")
+
+    spanish = client.get("/kiosk").get_data(as_text=True)
+    assert f'<bdi lang="en" dir="auto">{CONSENT["purpose"]}</bdi>' in spanish
+    assert f'<bdi lang="en" dir="auto">{CONSENT["recipient_name"]}</bdi>' in spanish
 
 
 def test_staff_pages_follow_the_browser_among_english_and_spanish(client, world):

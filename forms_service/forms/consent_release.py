@@ -11,7 +11,7 @@ from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaFi
 from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
-from ..i18n import N_, bdi
+from ..i18n import N_
 from .base import BaseForm, MultiCheckboxField, Text, choices, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
@@ -138,7 +138,7 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
 
 def end_text(data: dict, isolate=str) -> str:
     """When the consent ends, as the rest of "This consent ends …", in the current language;
-    `isolate` wraps the typed event (`bdi` on a page)."""
+    `isolate` wraps the typed event (the `typed` filter on a page)."""
     on = long_date(data.get("end_date"))
     event = isolate(data["end_event"]) if data.get("end_event") else ""
     if on and event:
@@ -229,8 +229,8 @@ register(
         page_context=lambda data: {
             "categories": CATEGORIES,
             "recipient_types": RECIPIENT_TYPES,
-            # trusted words and dates around the escaped, isolated event
-            "end_text": Markup(end_text(data, isolate=bdi)),  # noqa: S704
+            # trusted words and dates around the escaped event, isolated by the page's `isolate`
+            "end_text": lambda isolate: Markup(end_text(data, isolate=isolate)),  # noqa: S704
         },
         summary=summary,
     )

@@ -10,6 +10,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 from flask import render_template
 from flask_babel import force_locale
+from wtforms import FormField, StringField, TextAreaField
 
 from forms_service.forms import form_types, get_form_type
 
@@ -32,9 +33,11 @@ def english_sentences(page_template: str) -> list[str]:
     ]
 
 
-def page(form_type, data: dict, language: str) -> str:
+def page(form_type, data: dict, language: str, typed_in: str | None = None) -> str:
+    """The page in `language`, of a document typed in `typed_in` (unknown by default)."""
     document = SimpleNamespace(
         data=data,
+        language=typed_in,
         reference="CR-TEST0001",
         client=SimpleNamespace(full_name=HOSTILE),
         agency=SimpleNamespace(name="Gateway Housing Services", phone="(314) 555-0100"),
@@ -76,3 +79,41 @@ def test_a_typed_end_event_is_isolated_and_escaped_inside_the_translated_sentenc
         arabic = page(form_type, data, "ar")
     assert f"<bdi>{html.escape(HOSTILE, quote=False)}</bdi>" in arabic.replace("&#39;", "'")
     assert "<b>Ana" not in arabic
+
+
+def _marked(form, data: dict, marks: list) -> dict:
+    """The data with every value a person types (text fields, in repeated rows too) replaced
+    by a mark of its own; choices, dates and numbers are left as they are."""
+    marked = dict(data)
+    for name, field in form._fields.items():
+        if name not in data or not data[name]:
+            continue
+        if isinstance(field, StringField | TextAreaField):
+            marks.append(f"TYPED{len(marks)}X")
+            marked[name] = marks[-1]
+        elif (
+            hasattr(field, "entries") and field.entries and isinstance(field.entries[0], FormField)
+        ):
+            marked[name] = [
+                _marked(entry.form, row, marks)
+                for entry, row in zip(field.entries, data[name], strict=False)
+            ]
+    return marked
+
+
+@pytest.mark.parametrize("name", [t.name for t in form_types()])
+def test_text_typed_in_the_documents_language_is_marked_with_it_on_a_page_in_another(
+    bare_app, name
+):
+    """A screen reader reads an English purpose on a Spanish page with an English voice."""
+    form_type = get_form_type(name)
+    data, marks = form_type.example(), []
+    with bare_app.test_request_context():
+        data = _marked(form_type.form_class.from_data(data), data, marks)
+        spanish = page(form_type, data, "es", typed_in="en")
+        english = page(form_type, data, "en", typed_in="en")
+    shown = [mark for mark in marks if mark in spanish]
+    assert len(shown) >= 3, f"only {shown} of {marks} shown: choose other example values"
+    for mark in shown:
+        assert spanish.count(mark) == spanish.count(f'<bdi lang="en" dir="auto">{mark}</bdi>')
+    assert "lang=" not in english  # the page speaks the document's language: nothing to mark

@@ -89,8 +89,8 @@
 
   // Kiosk: warn 30 s before the screen closes, without taking the focus (it would swallow a
   // keystroke); a live region announces it. A touch, a key, scrolling, or reading (the focus
-  // moving) is activity, and so is the button. The server hears of activity at most every
-  // `every` ms, and the closing is counted from the last it heard.
+  // moving) is activity, and so is the button. The server hears of activity within `every`
+  // ms, so it never closes the kiosk before this page has warned.
   var warning = document.getElementById('timeout-warning');
   var announce = document.getElementById('timeout-announce');
   var moreTime = document.getElementById('more-time');

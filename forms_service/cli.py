@@ -288,3 +288,96 @@ def export(client_id, email, recipient, purpose, explanation, on, out):
     Path(out).write_bytes(result.data)
     db.session.commit()
     click.echo(f"{out}: {len(result.records)} document(s)")
+
+
+@main.group()
+def templates():
+    """Check, add and list the Word templates of the forms (form_templates/)."""
+
+
+def _template_file(form_type_name: str, path: str):
+    """The form type and the file's bytes, or exit 2 naming what is wrong."""
+    try:
+        form_type = get_form_type(form_type_name)
+    except NotFound as exc:
+        _fail([f"{exc}. Known: {', '.join(t.name for t in form_types())}"])
+    try:
+        return form_type, Path(path).read_bytes()
+    except OSError as exc:
+        _fail([f"{path}: cannot read it: {exc.strerror}"])
+
+
+def _checked(form_type, template: bytes, lang: str, path: str):
+    from .rendering.template_check import check_template
+
+    checked = check_template(form_type, template, lang)
+    if checked.problems:
+        _fail([f"{path}: {problem}" for problem in checked.problems])
+    return checked
+
+
+@templates.command("check")
+@click.argument("form_type_name", metavar="FORM_TYPE")
+@click.argument("path", metavar="FILE.docx")
+@click.option("--lang", default="en", show_default=True, help="The template's language.")
+@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False), help="Write the example here.")
+@with_appcontext
+def check_template_file(form_type_name, path, lang, pdf_out):
+    """Check FILE.docx as FORM_TYPE's template: exit 0 when it is fine, 2 with one line per
+    problem. The form's example is rendered in it and converted to PDF."""
+    form_type, template = _template_file(form_type_name, path)
+    checked = _checked(form_type, template, lang, path)
+    if pdf_out:
+        Path(pdf_out).write_bytes(checked.pdf)
+    click.echo(f"{path}: fine as the {lang} template of {form_type.name}")
+
+
+@templates.command("add")
+@click.argument("form_type_name", metavar="FORM_TYPE")
+@click.argument("path", metavar="FILE.docx")
+@click.option("--lang", required=True, help="The template's language.")
+@click.option("--note", default="", help="What changed, for the manifest.")
+@click.option("--by", "added_by", default=None, help="Who adds it (default: the OS user).")
+@click.option("--activate", is_flag=True, help="New documents use it from now on.")
+@with_appcontext
+def add_template(form_type_name, path, lang, note, added_by, activate):
+    """Check FILE.docx and store it as FORM_TYPE's next template version (a draft unless
+    --activate); prints the version number. No version is ever overwritten."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from .rendering.service import template_store
+
+    form_type, template = _template_file(form_type_name, path)
+    _checked(form_type, template, lang, path)
+    version = template_store().add(
+        form_type.name,
+        lang,
+        template,
+        added_by=added_by or getpass.getuser(),
+        added_at=datetime.now(UTC),
+        note=note,
+        activate=activate,
+    )
+    click.echo(version.number)
+
+
+@templates.command("list")
+@click.argument("form_type_name", metavar="[FORM_TYPE]", required=False)
+@with_appcontext
+def list_templates(form_type_name):
+    """Every template: type, version, language, status, sha256, who added it, when, note."""
+    from .rendering.service import template_store
+
+    store = template_store()
+    names = [form_type_name] if form_type_name else store.form_types()
+    try:
+        versions = [v for name in names for v in store.versions(name)]
+    except NotFound as exc:
+        _fail([str(exc)])
+    for v in versions:
+        added = f"{v.added_by} {v.added_at.isoformat(timespec='seconds')}" if v.added_at else ""
+        for lang in v.languages:
+            note = " ".join(v.note.split())
+            row = [v.form_type, f"v{v.number}", lang, v.status, v.files[lang], added, note]
+            click.echo("  ".join(row).rstrip())

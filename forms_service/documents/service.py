@@ -161,8 +161,8 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
     if missing:
         raise InvalidInput(missing)
     store = template_store()
-    version = store.current(document.form_type)
-    _check_language(document, form_type, version.languages)
+    _check_language(document, form_type, store.languages(document.form_type))
+    version = store.current(document.form_type, language=document.language)
     template = store.load(version, document.language)
     document.template_version = version.number
     document.template_sha256 = hashlib.sha256(template).hexdigest()

@@ -48,7 +48,7 @@ def _save_and_maybe_send(form, document):
 
 def _language_form(form_type, case, document=None) -> LanguageForm:
     return LanguageForm.offering(
-        template_store().current(form_type.name).languages,
+        template_store().languages(form_type.name),
         case.client.preferred_language,
         document,
     )

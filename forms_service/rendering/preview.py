@@ -91,13 +91,14 @@ def validate_payload(form_type: FormType, payload) -> list[tuple[str, str]]:
     return errors
 
 
-def render_to(form_type: FormType, payload: dict, out_dir: Path, language: str) -> list[Path]:
+def example_input(form_type: FormType, payload: dict, language: str) -> RenderInput:
+    """A valid payload (`validate_payload`) as the renderer's input, signed by no one yet."""
     data = form_type.form_class.from_payload(payload["form"])
     data.validate()
     client = payload["client"]
     client_name = f"{client['first_name']} {client['last_name']}"
     dob = client.get("date_of_birth")
-    inp = RenderInput(
+    return RenderInput(
         form_type=form_type.name,
         language=language,
         reference=f"{form_type.prefix}-PREVIEW",
@@ -114,7 +115,10 @@ def render_to(form_type: FormType, payload: dict, out_dir: Path, language: str) 
             for spec in form_type.signers(data.to_data(), preview_people(client_name))
         ],
     )
-    rendered = render(inp)
+
+
+def render_to(form_type: FormType, payload: dict, out_dir: Path, language: str) -> list[Path]:
+    rendered = render(example_input(form_type, payload, language))
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"{form_type.name}-{language}"
     paths = [stem.with_suffix(".docx"), stem.with_suffix(".pdf")]

@@ -184,6 +184,15 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
     return {**common, **form_type.context(inp.data, common)}
 
 
+def template_environment(language: str) -> SandboxedEnvironment:
+    """The Jinja environment every template renders in (and `templates check` checks with).
+    Autoescape makes every value text: `<b>` or `{{ x }}` typed by a user comes out literally.
+    StrictUndefined: a template asking for a value the context lacks fails loudly instead of
+    printing a blank into a legal document."""
+    rtl = {"finalize": isolated} if language in RIGHT_TO_LEFT else {}
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, **rtl)
+
+
 def render_docx(
     template: bytes,
     inp: RenderInput,
@@ -193,13 +202,8 @@ def render_docx(
     """The filled DOCX with its metadata and, for a signed document, its audit certificate,
     built on the open document and saved once."""
     tpl = DocxTemplate(io.BytesIO(template))
-    # Autoescape makes every value text: `<b>` or `{{ x }}` typed by a user comes out literally.
-    # StrictUndefined: a template asking for a value the context lacks fails loudly instead of
-    # printing a blank into a legal document.
-    rtl = {"finalize": isolated} if inp.language in RIGHT_TO_LEFT else {}
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, **rtl)
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
-        tpl.render(build_context(tpl, inp, version), jinja_env=env)
+        tpl.render(build_context(tpl, inp, version), jinja_env=template_environment(inp.language))
     interpreter = inp.data.get("interpreted_by")
     if interpreter:  # an English form read to the client in their language (vital documents)
         with force_locale(inp.language):
@@ -240,7 +244,7 @@ def render(
     """Render with `version` (a document's pinned one) or the current template. A signed
     document also gets its audit certificate pages and the agency's PAdES seal."""
     store = template_store()
-    version = version or store.current(inp.form_type)
+    version = version or store.current(inp.form_type, language=inp.language)
     template = store.load(version, inp.language)
     docx = render_docx(template, inp, version, certificate)
     pdf = converter().convert(docx)

@@ -56,7 +56,7 @@ def _document_step(title, case, form_type_name, extra, run, note="", preferred=N
     form_type = get_form_type(form_type_name)
     data_form = form_type.form_class()
     language = LanguageForm.offering(
-        template_store().current(form_type.name).languages,
+        template_store().languages(form_type.name),
         preferred or case.client.preferred_language,
     )
     forms = [f for f in (extra, data_form, language) if f is not None]

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import tomllib
 import zipfile
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -38,6 +37,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches, Pt, RGBColor
 
+from forms_service.rendering.templates import TemplateStore, TemplateVersion, manifest_text
 from signatures import bidi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -798,31 +798,16 @@ def normalize_zip(data: bytes) -> bytes:
 
 def write_manifest(spec: Template, sha256: str) -> None:
     """Write/refresh manifest.toml; other versions already listed are kept as they are."""
-    manifest = spec.out_dir / "manifest.toml"
-    versions: list[dict] = []
-    if manifest.exists():
-        versions = tomllib.loads(manifest.read_text(encoding="utf-8")).get("versions", [])
-    files = next((v["files"] for v in versions if v.get("number") == spec.version), {})
-    versions = [v for v in versions if v.get("number") != spec.version]
-    versions.append(
-        {
-            "number": spec.version,
-            "effective": spec.effective,
-            "files": {**files, spec.language: sha256},
-        }
+    store = TemplateStore(spec.out_dir.parent)
+    versions = store.versions(spec.form_type) if (spec.out_dir / "manifest.toml").exists() else []
+    built = next(
+        (v for v in versions if v.number == spec.version),
+        TemplateVersion(spec.form_type, spec.version, dt.date.fromisoformat(spec.effective), {}),
     )
-    versions.sort(key=lambda v: v["number"])
-    lines = [f'form_type = "{spec.form_type}"', f'title = "{spec.title}"']
-    for v in versions:
-        lines += [
-            "",
-            "[[versions]]",
-            f"number = {int(v['number'])}",
-            f'effective = "{v["effective"]}"',
-            "[versions.files]",
-        ]
-        lines += [f'{lang} = "{digest}"' for lang, digest in sorted(v["files"].items())]
-    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    versions = [v for v in versions if v.number != spec.version]
+    versions.append(replace(built, files={**built.files, spec.language: sha256}))
+    manifest = spec.out_dir / "manifest.toml"
+    manifest.write_text(manifest_text(spec.form_type, spec.title, versions), encoding="utf-8")
 
 
 def main(

@@ -157,14 +157,13 @@ def set_preferred_language(actor: Actor, case_id: str, language: str) -> Client:
 
 
 def require_open(case: Case) -> None:
-    """New work (a form, a grievance, a termination, a plan update) needs an open case; what
-    a closed case still owes the client (an appeal, its decision, a grievance's answer) does
-    not ask this."""
+    """New work (a form, a termination, a plan update) needs an open case; what a closed case
+    still owes the client (an appeal, its decision, a grievance about the exit or anything
+    else, and its answer) does not ask this."""
     if not case.is_open:
         raise RuleViolation(
             gettext(
-                "Case %(case)s was closed on %(date)s: it takes no new forms, grievances or "
-                "terminations.",
+                "Case %(case)s was closed on %(date)s: it takes no new forms or terminations.",
                 case=case.number,
                 date=long_date(case.closed_on),
             )

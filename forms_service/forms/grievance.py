@@ -179,6 +179,7 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        continues_after_closing=True,
         workflow_step=True,
         name="grievance",
         title=N_("Grievance"),

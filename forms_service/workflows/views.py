@@ -167,7 +167,6 @@ def decision(termination_id):
 def file_grievance(case_id):
     actor = current_actor()
     case = get_case(actor, case_id)
-    require_open(case)
 
     def run(data, **chosen):
         filed = grievance.file_grievance(actor, case, data, **chosen)

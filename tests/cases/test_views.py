@@ -162,22 +162,18 @@ def test_intake_names_each_bad_field_and_refuses_the_same_person_twice(client, w
 def test_a_closed_case_offers_no_new_work_and_refuses_a_page_opened_before(client, world):
     login(client, world.case_manager)
     case_url = f"/cases/{world.case.id}"
-    starts = [
-        f"{case_url}/forms/consent_release/new",
-        f"{case_url}/grievances/new",
-        f"{case_url}/termination",
-    ]
+    starts = [f"{case_url}/forms/consent_release/new", f"{case_url}/termination"]
     assert all(start in open_page(client, case_url).html for start in starts)
     consent = open_page(client, starts[0]).form()
     consent.fill(get_form_type("consent_release").example())
-    conference = open_page(client, starts[2]).form()
+    conference = open_page(client, starts[1]).form()
     conference["on"] = "2026-11-19"
     conference["attendees"] = "The client, Sam Okafor"
     conference["notes"] = "Extenuating circumstances weighed."
 
     close(world.case)
     page = open_page(client, case_url).html
-    for start in [*starts, f"{case_url}/close", "Start a form", "Record a grievance"]:
+    for start in [*starts, f"{case_url}/close", "Start a form"]:
         assert start not in page
     for start in starts:
         refused = client.get(start)
@@ -187,7 +183,7 @@ def test_a_closed_case_offers_no_new_work_and_refuses_a_page_opened_before(clien
         )
     for response in (consent.submit("save"), conference.submit()):
         assert response.status_code == 409
-        assert "it takes no new forms, grievances" in response.get_data(as_text=True)
+        assert "it takes no new forms or terminations" in response.get_data(as_text=True)
     assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 0
     assert db.session.execute(select(func.count()).select_from(Termination)).scalar_one() == 0
 

@@ -7,6 +7,7 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from forms_service.accounts.models import Role
@@ -84,6 +85,23 @@ def test_a_grievance_without_its_received_date_names_the_field(client, world):
     assert response.status_code == 400
     assert 'id="filed_on-errors"' in response.get_data(as_text=True)
     assert db.session.execute(select(Grievance)).first() is None
+
+
+def test_a_former_client_may_grieve_after_the_case_closes(client, world):
+    """A grievance about the exit itself comes after closing; it is recorded and answered."""
+    world.case.status, world.case.closed_on = CaseStatus.CLOSED, date.today()
+    db.session.commit()
+    login(client, world.case_manager)
+    case_page = open_page(client, f"/cases/{world.case.id}").html
+    assert f"/cases/{world.case.id}/grievances/new" in case_page
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    form.fill(get_form_type("grievance").example())
+    form["filed_on"] = date.today().isoformat()
+    response = form.submit()
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    grievance = db.session.execute(select(Grievance)).scalar_one()
+    case_page = open_page(client, f"/cases/{world.case.id}").html
+    assert f"/grievances/{grievance.id}/respond" in case_page
 
 
 def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_response(client, world):
@@ -228,12 +246,16 @@ def test_the_reviewer_writes_the_final_decision_on_its_page(client, world):
 
 @pytest.mark.soffice
 def test_a_revocation_is_recorded_from_the_release_page(client, world, consent_document):
+    """Received two days after the release was signed (the clock is moved on, so the minute
+    typed is never before the signing, whatever the time of day)."""
     release, job = sign_consent(world, consent_document)
     assert run_job(job.id)
-    login(client, world.case_manager)
-    form = open_page(client, f"/documents/{release.id}").form(action="/revoke")
-    form["received_at"] = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
-    form["note"] = "Handed in at the front desk"
-    assert form.submit().status_code == 302
-    db.session.expire_all()
-    assert consent.release_status(db.session.get(Document, release.id)).state == "revoked"
+    later = datetime.now(UTC) + timedelta(days=2)
+    with time_machine.travel(later):
+        login(client, world.case_manager)
+        form = open_page(client, f"/documents/{release.id}").form(action="/revoke")
+        form["received_at"] = (later - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        form["note"] = "Handed in at the front desk"
+        assert form.submit().status_code == 302
+        db.session.expire_all()
+        assert consent.release_status(db.session.get(Document, release.id)).state == "revoked"

@@ -17,7 +17,7 @@ from .database import utcnow
 from .documents import service as documents
 from .documents.models import Document
 from .extensions import db
-from .forms import get_form_type
+from .forms import example_agency_settings, get_form_type
 from .rendering.jobs import run_job
 from .workflows import consent, plans
 
@@ -51,6 +51,8 @@ def load_demo() -> list[User]:
             ).scalars()
         )
     agency = create_agency(*AGENCY)
+    for setting, value in example_agency_settings().items():
+        setattr(agency, setting, value)
     users = {}
     for email, name, role in STAFF:
         supervisor = users.get(Role.SUPERVISOR) if role == Role.CASE_MANAGER else None

@@ -3,7 +3,7 @@ manager's user loader."""
 
 import uuid
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from signatures import parse_ink, render_svg
 
+from .accounts import settings
 from .accounts.service import Actor
 from .errors import NotFound, PermissionDenied, RuleViolation
 from .extensions import db, login_manager
@@ -35,6 +36,15 @@ def show_errors(form, errors: dict[str, list[str]]) -> None:
             form[name].errors = list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+def agency_settings_shown(actor: Actor, form_type) -> dict:
+    """A form's staff page shows the agency settings it prints (read-only) and, to an admin,
+    where to change them."""
+    return {
+        "from_settings": form_type.agency_values(actor.user.agency),
+        "settings_url": url_for("accounts.agency_settings") if settings.may_change(actor) else None,
+    }
 
 
 def signature_svg(signer) -> Markup:

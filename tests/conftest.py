@@ -26,6 +26,7 @@ from forms_service.cases.service import create_client, open_case
 from forms_service.documents import service as documents
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
+from forms_service.forms import example_agency_settings
 from forms_service.rendering.jobs import run_job
 
 PASSWORD = "correct horse battery staple"
@@ -188,6 +189,9 @@ class World:
         self.client = create_client(self.agency, "María José", "Núñez", date(1985, 3, 4), "en")
         self.case = open_case(self.client, self.case_manager, "Rapid Rehousing", date(2026, 10, 1))
         self.other_agency = create_agency("Riverside Outreach", "9 River Rd", "(555) 010-0200")
+        for agency in (self.agency, self.other_agency):  # what their forms print, as examples
+            for setting, value in example_agency_settings().items():
+                setattr(agency, setting, value)
         self.other_case_manager = create_user(
             self.other_agency, "cm@b.example", "Lee Park", Role.CASE_MANAGER, PASSWORD
         )

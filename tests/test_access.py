@@ -270,7 +270,7 @@ ROUTES = [
     Route("workflows.notice", "POST", FILL, 400, TERMINATION),
     Route("workflows.appeal", "GET", FILL, 200, TERMINATION),
     Route("workflows.appeal", "POST", FILL, 409, TERMINATION),  # 409: no notice yet
-    Route("workflows.decision", "GET", FILL, 200, TERMINATION),
+    Route("workflows.decision", "GET", FILL, 409, TERMINATION),  # 409: no appeal to decide
     Route("workflows.decision", "POST", FILL, 409, TERMINATION),  # 409: no appeal yet
     Route("workflows.file_grievance", "GET", FILL, 200, CASE),
     Route("workflows.file_grievance", "POST", FILL, 400, CASE),

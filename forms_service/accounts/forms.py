@@ -7,6 +7,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -28,6 +29,9 @@ class AgencySettingsForm(FlaskForm):
     name = StringField(LABELS["name"], [DataRequired()])
     address = StringField(LABELS["address"], [DataRequired()])
     phone = StringField(LABELS["phone"], [DataRequired()])
+    program_rules = TextAreaField(LABELS["program_rules"], [DataRequired()])
+    coc_contact = TextAreaField(LABELS["coc_contact"], [DataRequired()])
+    appeal_contact = StringField(LABELS["appeal_contact"], [DataRequired()])
     appeal_days = IntegerField(LABELS["appeal_days"], [InputRequired()])
     decision_days = IntegerField(LABELS["decision_days"], [InputRequired()])
     grievance_response_days = IntegerField(LABELS["grievance_response_days"], [InputRequired()])

@@ -2,7 +2,7 @@ import uuid
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, true
+from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import CreatedMixin, IdMixin, enum_column
@@ -43,6 +43,11 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     # File an English rendering beside a document signed in another language (for staff and
     # auditors who read English); the signed original stays the client's language version.
     file_english_copy: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Printed on the forms that need them, the same for every client (24 CFR 578.91(b)(1)):
+    # the program rules, the CoC Governance & Membership Committee contact, where appeals go.
+    program_rules: Mapped[str] = mapped_column(Text, default="", server_default="")
+    coc_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    appeal_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):

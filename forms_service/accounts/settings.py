@@ -1,17 +1,29 @@
 """An agency's own settings: its name and contact printed on every form, the day limits of
-its due-process rules (seed 000 leaves the numbers to agencies) and whether documents signed
-in another language get an English copy. Only an admin changes them, each change audited
-with what it was before; documents already signed keep what they said."""
+its due-process rules (the CoC's written standards leave the numbers to agencies), the texts
+that are the same for every client (program rules, the CoC committee and appeal contacts,
+24 CFR 578.91(b)(1)) and whether documents signed in another language get an English copy.
+Only an admin changes them, each change audited with what it was before; documents already
+signed keep what they said."""
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..audit import service as audit
 from ..errors import InvalidInput
+from ..forms.base import has_control_character
 from .models import Agency, Role
 from .service import Actor, require_role
 
-TEXT_SETTINGS = {"name": 200, "address": 300, "phone": 40}  # setting -> most characters
+# setting -> most characters
+TEXT_SETTINGS = {
+    "name": 200,
+    "address": 300,
+    "phone": 40,
+    "program_rules": 6000,
+    "coc_contact": 1000,
+    "appeal_contact": 300,
+}
+MULTILINE_SETTINGS = {"program_rules", "coc_contact"}
 # setting -> (fewest, most) days. A case plan is reviewed at least every 30 days (RULES.md);
 # a client gets at least a week to appeal; no answer may wait more than a season.
 DAY_SETTINGS = {
@@ -24,6 +36,9 @@ LABELS = {
     "name": _l("Agency name"),
     "address": _l("Address"),
     "phone": _l("Phone"),
+    "program_rules": _l("Program rules (one rule per line)"),
+    "coc_contact": _l("CoC Governance & Membership Committee contact"),
+    "appeal_contact": _l("Where a client sends or brings an appeal (person or office, address)"),
     "appeal_days": _l("Days a client has to appeal a termination"),
     "decision_days": _l("Days to decide an appeal"),
     "grievance_response_days": _l("Days to answer a grievance"),
@@ -42,6 +57,13 @@ def _checked(values: dict) -> dict:
             errors[name] = [
                 gettext(
                     "%(field)s can be at most %(most)s characters.", field=LABELS[name], most=most
+                )
+            ]
+        elif has_control_character(value, multiline=name in MULTILINE_SETTINGS):
+            errors[name] = [
+                gettext(
+                    "%(field)s contains a control character that cannot be printed.",
+                    field=LABELS[name],
                 )
             ]
         clean[name] = value
@@ -63,9 +85,16 @@ def _checked(values: dict) -> dict:
     return clean
 
 
+CHANGED_BY = (Role.ADMIN,)
+
+
+def may_change(actor: Actor) -> bool:
+    return actor.user is not None and actor.user.role in CHANGED_BY
+
+
 def update_agency_settings(actor: Actor, values: dict) -> Agency:
     """Apply the settings an admin submitted to their own agency."""
-    require_role(actor, (Role.ADMIN,))
+    require_role(actor, CHANGED_BY)
     agency = actor.user.agency
     changes = {}
     for name, value in _checked(values).items():

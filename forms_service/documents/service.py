@@ -59,12 +59,12 @@ def start_document(
         client_id=case.client_id,
         form_type=form_type.name,
         reference=_new_reference(form_type.prefix),
-        data=data,
+        data={**data, **form_type.agency_values(case.client.agency)},
         created_by_id=user.id,
         language=language or case.client.preferred_language,
     )
     if interpreter:
-        document.data = {**data, INTERPRETER: _interpreter(interpreter)}
+        document.data = {**document.data, INTERPRETER: _interpreter(interpreter)}
     db.session.add(document)
     db.session.flush()
     audit.record(actor, "document.create", document, form_type=form_type.name)
@@ -101,6 +101,8 @@ def update_draft(
         raise RuleViolation(
             gettext("This form was sent for signature; it can no longer be changed.")
         )
+    settings = get_form_type(document.form_type).agency_values(document.agency)
+    data = {**data, **settings}
     document.data = {**data, INTERPRETER: _interpreter(interpreter)} if interpreter else data
     document.language = language or document.language
     audit.record(

@@ -9,12 +9,13 @@ from ..database import after_commit
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
+from ..forms.base import adding_row
 from ..rendering.jobs import render_for_paper
 from ..rendering.models import RenderStatus
 from ..rendering.queue import enqueue
 from ..rendering.service import template_store
 from ..signing.remote import active_links
-from ..web import current_actor, show_errors
+from ..web import agency_settings_shown, current_actor, show_errors
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
 from . import service
@@ -55,6 +56,7 @@ def _language_form(form_type, case, document=None) -> LanguageForm:
 
 
 def _form_page(form, form_type, case, document, language):
+    refused = request.method == "POST" and not adding_row(form)  # a POST that comes back
     return render_template(
         "documents/edit.html",
         form=form,
@@ -62,7 +64,8 @@ def _form_page(form, form_type, case, document, language):
         case=case,
         document=document,
         language_form=language,
-    ), (400 if request.method == "POST" else 200)  # a POST that comes back was refused
+        **agency_settings_shown(current_actor(), form_type),
+    ), (400 if refused else 200)
 
 
 @bp.route("/cases/<case_id>/forms/<form_type>/new", methods=["GET", "POST"])
@@ -76,7 +79,7 @@ def new(case_id, form_type):
     require_open(case)
     form = ft.form_class()
     language = _language_form(ft, case)
-    if form.validate_on_submit() and language.validate_on_submit():
+    if not adding_row(form) and form.validate_on_submit() and language.validate_on_submit():
         try:
             document = service.start_document(
                 actor, case, ft.name, form.to_data(), **language.chosen()
@@ -100,7 +103,7 @@ def edit(document_id):
     language = _language_form(ft, document.case, document)
     if request.method == "POST":
         form = ft.form_class()
-        if form.validate_on_submit() and language.validate_on_submit():
+        if not adding_row(form) and form.validate_on_submit() and language.validate_on_submit():
             try:
                 service.update_draft(actor, document, form.to_data(), **language.chosen())
             except InvalidInput as exc:

@@ -12,4 +12,4 @@ from . import (
     grievance_response,  # noqa: F401
     termination_notice,  # noqa: F401
 )
-from .registry import FormType, form_types, get_form_type  # noqa: F401
+from .registry import FormType, example_agency_settings, form_types, get_form_type  # noqa: F401

@@ -20,6 +20,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+def has_control_character(value: str, multiline: bool = False) -> bool:
+    return bool((_CONTROL if multiline else _CONTROL_SINGLE_LINE).search(value))
+
+
 def strip(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -28,8 +32,7 @@ class Text:
     """Bounded plain text: any printable character is welcome and is kept literally."""
 
     def __init__(self, max_length: int, multiline: bool = False):
-        self.max_length = max_length
-        self.pattern = _CONTROL if multiline else _CONTROL_SINGLE_LINE
+        self.max_length, self.multiline = max_length, multiline
 
     def __call__(self, form, field):
         value = field.data or ""
@@ -42,7 +45,7 @@ class Text:
                     limit=format_number(self.max_length),
                 )
             )
-        if self.pattern.search(value):
+        if has_control_character(value, self.multiline):
             raise ValidationError(
                 gettext(
                     "%(field)s contains a control character that cannot be printed.",
@@ -80,22 +83,30 @@ def _as_json(value):
     return value
 
 
+ADD_ROW = "add_row"  # a group's "Add a row" button: its value is the group's name
+
+
 class Rows(FieldList):
     """A repeating group (FieldList of FormField) for staff to fill row by row.
 
-    The page always offers `spare` empty rows (up to `limit`); rows left entirely empty are
-    not data. More than `limit` filled rows is an error, never a silent cut. Errors read as
-    one list of sentences naming the row, so the error summary, the CLI and the API show them
-    as they show any other field's."""
+    The page always offers `spare` empty rows (up to `limit`), and one more each time its
+    "Add a row" button is pressed (the page comes back as typed, nothing saved, so it works on
+    any page); rows left entirely empty are not data. More than `limit` filled rows is an
+    error, never a silent cut. Errors read as one list of sentences naming the row, so the
+    error summary, the CLI and the API show them as they show any other field's."""
 
     def __init__(self, unbound_field, label=None, *, limit, row_label, spare=2, **kwargs):
         super().__init__(unbound_field, label, **kwargs)
         self.limit, self.row_label, self.spare = limit, row_label, spare
+        self.adding = False
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         super().process(formdata, data, extra_filters)
-        filled = sum(not _blank(entry.data) for entry in self.entries)
-        while len(self.entries) < min(self.limit, filled + self.spare):
+        self.adding = formdata is not None and formdata.get(ADD_ROW) == self.name
+        wanted = sum(not _blank(entry.data) for entry in self.entries) + self.spare
+        if self.adding:
+            wanted = len(self.entries) + 1
+        while len(self.entries) < min(self.limit, wanted):
             self.append_entry()
 
     @property
@@ -127,6 +138,11 @@ class Rows(FieldList):
             )
         self.errors = messages
         return not messages
+
+
+def adding_row(form) -> bool:
+    """Whether the page was posted to add a row to a repeating group, not to be saved."""
+    return any(isinstance(field, Rows) and field.adding for field in form)
 
 
 def leaf_fields(form):

@@ -11,9 +11,8 @@ from wtforms.validators import NumberRange, Optional
 
 from ..i18n import N_
 from .base import BaseForm, Missing, Text, multiline, strip
-from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
+from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
-from .termination_notice import DEFAULT_APPEAL_DAYS
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
@@ -22,14 +21,13 @@ CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 class ClientRightsForm(BaseForm):
     program_name = StringField(_l("Program"), [Text(200)], filters=[strip])
     program_rules = TextAreaField(
-        _l("Program rules (agency text, one rule per line)"),
+        _l("Program rules (agency setting, one rule per line)"),
         [Text(6000, multiline=True)],
         filters=[strip],
     )
     appeal_days = IntegerField(
         _l("Days a client has to appeal a termination (agency setting)"),
         validators=[Optional(), NumberRange(1, 90)],
-        default=DEFAULT_APPEAL_DAYS,
     )
     grievance_days = IntegerField(
         _l("Days the agency takes to answer a grievance (agency setting)"),
@@ -54,14 +52,19 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     24 CFR 578.91(b)(1))."""
     missing = Missing()
     missing.require(data, "program_name", gettext("Name the program."))
-    missing.require(data, "program_rules", gettext("Give the program rules in writing."))
+    missing.require(
+        data,
+        "program_rules",
+        gettext(
+            "The agency settings have no program rules yet: an admin adds them under Agency "
+            "settings."
+        ),
+    )
     missing.require(data, "appeal_days", gettext("Give the number of days a client has to appeal."))
     missing.require(
         data, "grievance_days", gettext("Give the number of days to answer a grievance.")
     )
-    missing.require(
-        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
-    )
+    missing.require(data, "coc_contact", gettext(NO_COC_CONTACT))
     missing.require(
         data, "explained_in", gettext("Record the language the rights were explained in.")
     )
@@ -105,7 +108,7 @@ def example() -> dict:
             "Pay your share of the rent on time once you have a lease.\n"
             "Keep your unit safe and clean, and let staff in for a monthly home visit."
         ),
-        "appeal_days": DEFAULT_APPEAL_DAYS,
+        "appeal_days": 14,
         "grievance_days": 10,
         "coc_contact": EXAMPLE_COC_CONTACT,
         "explained_in": "English",
@@ -127,5 +130,11 @@ register(
         page_template="forms/client_rights.html",
         page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
         summary=lambda data: data.get("program_name") or "",
+        agency_settings=(
+            ("program_rules", "program_rules"),
+            ("appeal_days", "appeal_days"),
+            ("grievance_days", "grievance_response_days"),
+            ("coc_contact", "coc_contact"),
+        ),
     )
 )

@@ -62,13 +62,6 @@ class FinalDecisionForm(BaseForm):
         )
     )
 
-    def validate_hearing_date(self, field):
-        received = self.appeal_received_on.data
-        if field.data and received and field.data < received:
-            raise ValidationError(
-                gettext("The objections cannot be heard before the appeal arrived.")
-            )
-
     def validate_decision_date(self, field):
         if field.data and self.hearing_date.data and field.data < self.hearing_date.data:
             raise ValidationError(gettext("The decision comes after the objections are heard."))
@@ -88,6 +81,12 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
         "hearing_date",
         gettext("The objections must be heard first: give the date they were."),
     )
+    # The appeal's date comes from the termination's records, not from the page: compared here.
+    received, heard = data.get("appeal_received_on"), data.get("hearing_date")
+    if received and heard and heard < received:  # ISO dates compare as text
+        missing.add(
+            "hearing_date", gettext("The objections cannot be heard before the appeal arrived.")
+        )
     missing.require(data, "hearing_format", gettext("Say how the objections were heard."))
     if data.get("decision") not in DECISIONS:
         missing.add("decision", gettext("Choose upheld, reversed or modified."))
@@ -200,6 +199,13 @@ register(
         title=N_("Notice of Final Decision on Appeal"),
         prefix="FD",
         form_class=FinalDecisionForm,
+        workflow_fields=(
+            "termination_reference",
+            "appeal_received_on",
+            "reviewer_name",
+            "terminated_by",
+            "approved_by",
+        ),
         signer_roles=(REVIEWER,),
         missing_elements=missing_elements,
         context=context,

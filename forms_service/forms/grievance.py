@@ -53,7 +53,11 @@ def outside_routes() -> list[dict]:
     return routes
 
 
-# Agency-configurable; until agencies hold settings, staff confirm it on each form.
+# An agency setting; forms print it from there (the example is for previews).
+NO_COC_CONTACT = N_(
+    "The agency settings have no CoC Governance & Membership Committee contact yet: an admin "
+    "adds it under Agency settings."
+)
 EXAMPLE_COC_CONTACT = (
     "City of St. Louis Continuum of Care, Governance & Membership Committee, "
     "c/o Department of Human Services, Homeless Services Division, 1520 Market Street, "
@@ -118,9 +122,7 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     missing.require(data, "what_happened", gettext("Write down what happened."))
     missing.require(data, "response_due", gettext("Give the date the agency answers by."))
     missing.require(data, "language", gettext("Record the language for the answer."))
-    missing.require(
-        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
-    )
+    missing.require(data, "coc_contact", gettext(NO_COC_CONTACT))
     return missing
 
 
@@ -193,5 +195,6 @@ register(
         page_template="forms/grievance.html",
         page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
         summary=summary,
+        agency_settings=(("coc_contact", "coc_contact"),),
     )
 )

@@ -12,7 +12,7 @@ from wtforms.validators import Optional, ValidationError
 from ..formatting import long_date
 from ..i18n import N_
 from .base import BaseForm, Missing, Text, choices, multiline, strip
-from .grievance import EXAMPLE_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
+from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 RESPONDER = SignerRole("responder", N_("Responding staff member"), staff=True)
@@ -67,9 +67,7 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     missing.require(
         data, "actions", gettext("Say what will be done (or that nothing will, and why).")
     )
-    missing.require(
-        data, "coc_contact", gettext("Give the CoC Governance & Membership Committee contact.")
-    )
+    missing.require(data, "coc_contact", gettext(NO_COC_CONTACT))
     return missing
 
 
@@ -141,5 +139,6 @@ register(
         page_template="forms/grievance_response.html",
         page_context=lambda data: {"outcomes": OUTCOMES, "outside_routes": OUTSIDE_ROUTES},
         summary=summary,
+        agency_settings=(("coc_contact", "coc_contact"),),
     )
 )

@@ -65,6 +65,16 @@ class FormType:
     # A vital document (language access, 72 FR 2732): the client reads and signs it in their
     # language, or in English with an interpreter who attests to it; never silently English.
     vital: bool = False
+    # (data field, Agency setting) pairs: printed from the agency's settings, never typed per
+    # client. The service copies them when a document is started or its draft saved, so a
+    # document keeps what it was sent with.
+    agency_settings: tuple[tuple[str, str], ...] = ()
+    # Filled by its workflow step from the workflow's records (the case conference, the
+    # supervisor chain, the reviewer chosen), shown on the step's page, never typed there.
+    workflow_fields: tuple[str, ...] = ()
+
+    def agency_values(self, agency) -> dict:
+        return {name: getattr(agency, setting) for name, setting in self.agency_settings}
 
 
 _REGISTRY: dict[str, FormType] = {}
@@ -86,3 +96,12 @@ def get_form_type(name: str) -> FormType:
 
 def form_types() -> list[FormType]:
     return sorted(_REGISTRY.values(), key=lambda t: t.name)
+
+
+def example_agency_settings() -> dict:
+    """The agency settings the examples print (Agency column -> value), for a demo agency."""
+    return {
+        setting: form_type.example()[name]
+        for form_type in form_types()
+        for name, setting in form_type.agency_settings
+    }

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional
 
 from ..errors import RuleViolation
 from ..formatting import long_date
@@ -26,7 +26,6 @@ from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 SUPERVISOR = SignerRole("supervisor", N_("Supervisor who approved"), staff=True)
-DEFAULT_APPEAL_DAYS = 10
 
 
 class ReferralForm(Form):
@@ -63,7 +62,6 @@ class TerminationNoticeForm(BaseForm):
     appeal_days = IntegerField(
         _l("Days the client has to appeal (agency setting)"),
         validators=[Optional(), NumberRange(1, 90)],
-        default=DEFAULT_APPEAL_DAYS,
     )
     appeal_contact = StringField(
         _l("Where the client sends or brings an appeal (person or office, address)"),
@@ -94,23 +92,12 @@ class TerminationNoticeForm(BaseForm):
         filters=[strip],
     )
 
-    def validate_case_conference_date(self, field):
-        if field.data and self.notice_date.data and field.data > self.notice_date.data:
-            raise ValidationError(gettext("The case conference must come before the notice."))
-
-    def validate_last_day(self, field):
-        if field.data and self.notice_date.data and field.data < self.notice_date.data:
-            raise ValidationError(
-                gettext("The last day of services cannot be before the notice date.")
-            )
-
 
 def appeal_deadline(data: dict) -> date | None:
     """The last day an appeal is on time: the agency's appeal window from the notice date."""
-    if not data.get("notice_date"):
+    if not data.get("notice_date") or not data.get("appeal_days"):
         return None
-    days = data.get("appeal_days") or DEFAULT_APPEAL_DAYS
-    return date.fromisoformat(data["notice_date"]) + timedelta(days=days)
+    return date.fromisoformat(data["notice_date"]) + timedelta(days=data["appeal_days"])
 
 
 def requires_paper(data: dict) -> bool:
@@ -142,11 +129,27 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
         gettext("Say which extenuating circumstances were considered (24 CFR 578.91(c))."),
     )
     missing.require(data, "last_day", gettext("Give the last day of services."))
+    # The notice and conference dates come from the workflow, not the page: compared here.
+    notice_date = data.get("notice_date")
+    conference, last_day = data.get("case_conference_date"), data.get("last_day")
+    if notice_date and conference and conference > notice_date:  # ISO dates compare as text
+        missing.add(
+            "case_conference_date", gettext("The case conference must come before the notice.")
+        )
+    if notice_date and last_day and last_day < notice_date:
+        missing.add(
+            "last_day", gettext("The last day of services cannot be before the notice date.")
+        )
     missing.require(
         data, "appeal_days", gettext("Give the number of days the client has to appeal.")
     )
     missing.require(
-        data, "appeal_contact", gettext("Say where the client sends or brings an appeal.")
+        data,
+        "appeal_contact",
+        gettext(
+            "The agency settings do not say where a client sends an appeal yet: an admin adds "
+            "it under Agency settings."
+        ),
     )
     missing.require(data, "reviewer_name", gettext("Name the person who reviews an appeal."))
     reviewer = (data.get("reviewer_name") or "").casefold()
@@ -250,7 +253,7 @@ def example() -> dict:
         ),
         "last_day": (today + timedelta(days=14)).isoformat(),
         "services_continue": True,
-        "appeal_days": DEFAULT_APPEAL_DAYS,
+        "appeal_days": 14,
         "appeal_contact": "Program Director, Gateway Housing Services, 1200 Market St, Room 210",
         "reviewer_name": "Jordan Ellis",
         "reviewer_title": "Program Director",
@@ -303,5 +306,13 @@ register(
         page_template="forms/termination_notice.html",
         page_context=lambda data: {"appeal_deadline": long_date(appeal_deadline(data))},
         summary=summary,
+        agency_settings=(("appeal_days", "appeal_days"), ("appeal_contact", "appeal_contact")),
+        workflow_fields=(
+            "notice_date",
+            "case_conference_date",
+            "case_conference_attendees",
+            "reviewer_name",
+            "approved_by",
+        ),
     )
 )

@@ -120,6 +120,17 @@ def _step(termination: Termination, expected: str, message: str) -> None:
         raise RuleViolation(message)
 
 
+def notice_facts(termination: Termination, today: date) -> dict:
+    """What a notice takes from the termination's records, never retyped: its date, the case
+    conference held before it (578.91(c)) and the supervisor who approved it (the chain)."""
+    return {
+        "notice_date": today.isoformat(),
+        "case_conference_date": termination.conference_on.isoformat(),
+        "case_conference_attendees": termination.conference_attendees,
+        "approved_by": termination.approver.name if termination.approver else "",
+    }
+
+
 def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User, **language):
     """The written notice, naming the reviewer who will hear an appeal. The appeal window is
     the agency's setting, counted from the notice date."""
@@ -131,13 +142,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
         raise RuleViolation(" ".join(problems))
     agency = termination.case.client.agency
     notice_date = date.today()
-    data = {
-        **data,
-        "notice_date": notice_date.isoformat(),
-        "case_conference_date": termination.conference_on.isoformat(),
-        "appeal_days": agency.appeal_days,
-        "reviewer_name": reviewer.name,
-    }
+    data = {**data, **notice_facts(termination, notice_date), "reviewer_name": reviewer.name}
     notice = documents.start_document(
         actor, termination.case, "termination_notice", data, **language
     )
@@ -187,26 +192,33 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
     return appeal
 
 
+def decision_facts(termination: Termination, reviewer: User) -> dict:
+    """What a final decision takes from the termination's records, never retyped: which
+    notice and appeal it decides, who reviewed, and who made and approved the termination.
+    Only after an appeal, and only for the reviewer named in the notice."""
+    _step(termination, APPEALED, gettext("A final decision comes after an appeal has been filed."))
+    if reviewer.id != termination.reviewer_id:
+        raise PermissionDenied(
+            gettext("Only the independent reviewer named in the notice decides.")
+        )
+    return {
+        "termination_reference": termination.notice.reference,
+        "appeal_received_on": termination.appeal_filed_on.isoformat(),
+        "reviewer_name": reviewer.name,
+        "terminated_by": termination.terminator.name,
+        "approved_by": termination.approver.name if termination.approver else "",
+    }
+
+
 def issue_decision(actor: Actor, termination: Termination, data: dict, **language):
     """The written final decision, by the independent reviewer only, after an appeal."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
-    _step(termination, APPEALED, gettext("A final decision comes after an appeal has been filed."))
-    if user.id != termination.reviewer_id:
-        raise PermissionDenied(
-            gettext("Only the independent reviewer named in the notice decides.")
-        )
+    facts = decision_facts(termination, user)
     problems = reviewer_conflicts(termination, user)
     if problems:  # the chain may have changed since the notice
         raise RuleViolation(" ".join(problems))
-    data = {
-        **data,
-        "termination_reference": termination.notice.reference,
-        "appeal_received_on": termination.appeal_filed_on.isoformat(),
-        "reviewer_name": user.name,
-        "terminated_by": termination.terminator.name,
-        "approved_by": termination.approver.name if termination.approver else "",
-    }
+    data = {**data, **facts}
     decision = documents.start_document(actor, termination.case, "final_decision", data, **language)
     documents.send_for_signature(actor, decision, reviewer=user)
     termination.decision_id = decision.id

@@ -1,7 +1,7 @@
 """The workflow pages: thin steps that bind a form, call the workflow service, and go back to
 the case."""
 
-from datetime import UTC
+from datetime import UTC, date
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -12,8 +12,9 @@ from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
+from ..forms.base import adding_row
 from ..rendering.service import template_store
-from ..web import current_actor, show_errors
+from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
 from .due import whats_due
 from .forms import CloseForm, ConferenceForm, ReviewerForm, RevocationForm
@@ -33,26 +34,24 @@ def _errors_onto(forms, exc: InvalidInput):
         show_errors(next((f for f in forms if name in f), forms[0]), {name: messages})
 
 
-def _step_page(
-    title, case, extra, data_form=None, form_type=None, language_form=None, status=200, note=""
-):
-    forms = [f for f in (extra, data_form, language_form) if f is not None]
+def _step_page(title, case, extra, status=200, note="", **document_part):
+    parts = (extra, document_part.get("form"), document_part.get("language_form"))
     return render_template(
         "workflows/step.html",
         title=title,
         case=case,
-        forms=forms,
+        forms=[f for f in parts if f is not None],
         extra=extra,
-        form=data_form,
-        form_type=form_type,
         note=note,
-        language_form=language_form,
+        **document_part,
     ), status
 
 
-def _document_step(title, case, form_type_name, extra, run, note="", preferred=None):
+def _document_step(title, case, form_type_name, extra, run, note="", preferred=None, recorded=None):
     """A step that writes a form type's document: its fields plus the step's own; the
-    document is in `preferred` (default: the client's language) when its template offers it."""
+    document is in `preferred` (default: the client's language) when its template offers it.
+    What it takes from the workflow's records (`recorded`: field -> value) is shown, not typed."""
+    actor = current_actor()
     form_type = get_form_type(form_type_name)
     data_form = form_type.form_class()
     language = LanguageForm.offering(
@@ -60,7 +59,8 @@ def _document_step(title, case, form_type_name, extra, run, note="", preferred=N
         preferred or case.client.preferred_language,
     )
     forms = [f for f in (extra, data_form, language) if f is not None]
-    if request.method == "POST" and all(f.validate_on_submit() for f in forms):
+    posted = request.method == "POST" and not adding_row(data_form)
+    if posted and all(f.validate_on_submit() for f in forms):
         try:
             document = run(data_form.to_data(), **language.chosen())
         except InvalidInput as exc:
@@ -74,8 +74,18 @@ def _document_step(title, case, form_type_name, extra, run, note="", preferred=N
                 )
             )
             return redirect(url_for("documents.show", document_id=document.id))
-    status = 400 if request.method == "POST" else 200
-    return _step_page(title, case, extra, data_form, form_type, language, status, note)
+    return _step_page(
+        title,
+        case,
+        extra,
+        400 if posted else 200,
+        note,
+        form=data_form,
+        form_type=form_type,
+        language_form=language,
+        recorded=recorded,
+        **agency_settings_shown(actor, form_type),
+    )
 
 
 @bp.route("/cases/<case_id>/termination", methods=["GET", "POST"])
@@ -131,6 +141,7 @@ def notice(termination_id):
             "The reviewer list leaves out you, whoever approves the termination, and anyone who "
             "reports to either of you."
         ),
+        recorded=termination.notice_facts(t, date.today()),
     )
 
 
@@ -159,6 +170,7 @@ def decision(termination_id):
         "final_decision",
         None,
         lambda data, **chosen: termination.issue_decision(actor, t, data, **chosen),
+        recorded=termination.decision_facts(t, actor.user),
     )
 
 

@@ -42,11 +42,11 @@ def test_final_decision_comes_after_the_objections_are_heard():
 
 def test_objections_cannot_be_heard_before_the_appeal_arrived():
     today = date.today()
-    errors = errors_of(
+    found = missing(
         appeal_received_on=(today - timedelta(days=1)).isoformat(),
         hearing_date=(today - timedelta(days=3)).isoformat(),
     )
-    assert "before the appeal arrived" in errors["hearing_date"][0]
+    assert "before the appeal arrived" in found["hearing_date"][0]
 
 
 def test_final_decision_states_the_decision_its_reasons_and_effective_date():

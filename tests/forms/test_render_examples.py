@@ -71,7 +71,7 @@ KEY_TEXT = {
         "We will refer you to another provider",
         "mandated reporters",
         "duty to warn",
-        "You have 10 days to appeal",
+        "You have 14 days to appeal",
         "we answer in writing within 10 days",
         "Governance & Membership Committee",
     ],
@@ -175,7 +175,8 @@ def test_signer_page_shows_every_typed_value_as_text(name, bare_app):
 
 
 @pytest.mark.parametrize("name", TYPES)
-def test_staff_form_offers_every_field_of_the_example(name, bare_app):
+def test_staff_form_offers_every_field_but_those_never_typed(name, bare_app):
+    """Agency settings and what a workflow takes from its records are shown, never typed."""
     form_type = get_form_type(name)
     data = form_type.form_class.from_payload(form_type.example()).to_data()
     with bare_app.test_request_context():
@@ -183,6 +184,8 @@ def test_staff_form_offers_every_field_of_the_example(name, bare_app):
         html = render_template_string(
             '{% include "forms/" ~ name ~ "_fields.html" %}', form=form, name=name
         )
+    never_typed = {name for name, _ in form_type.agency_settings} | set(form_type.workflow_fields)
     for field in leaf_fields(form):
         if field.type != "CSRFTokenField":
-            assert f'name="{field.name}"' in html, field.name
+            offered = f'name="{field.name}"' in html
+            assert offered == (field.name not in never_typed), field.name

@@ -5,6 +5,7 @@ a POST must be reached by a form on one of them, so a new form page cannot be le
 
 import uuid
 from dataclasses import asdict
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,6 +19,7 @@ from forms_service.documents.service import start_document
 from forms_service.extensions import db
 from forms_service.forms import form_types, get_form_type
 from forms_service.rendering.models import RenderJob, RenderStatus
+from forms_service.workflows import termination as terminations
 from forms_service.workflows.plans import PLAN
 from tests.conftest import login
 from tests.pages import duplicate_names, open_page
@@ -62,6 +64,11 @@ def walk(world, client):
     gave_up = start_document(actor, world.case, consent.name, consent.example())
     gave_up.status = DocumentStatus.SIGNED
     db.session.add(RenderJob(document=gave_up, status=RenderStatus.FAILED, attempts=3))
+    # A final decision is written by the reviewer the notice named, once an appeal is filed.
+    appealed = terminations.record_conference(actor, world.case, date.today(), "All", "Weighed.")
+    notice = get_form_type("termination_notice").example()
+    terminations.issue_notice(actor, appealed, notice, world.admin)
+    terminations.file_appeal(actor, appealed, get_form_type("appeal").example())
     db.session.commit()
     values = asdict(held)  # URL argument -> id (Holdings names them alike)
     adapter = client.application.url_map.bind("localhost")
@@ -81,6 +88,8 @@ def walk(world, client):
             ]
         elif rule.endpoint == "documents.edit":
             urls += [adapter.build(rule.endpoint, {"document_id": d.id}) for d in drafts]
+        elif rule.endpoint == "workflows.decision":
+            urls.append(adapter.build(rule.endpoint, {"termination_id": appealed.id}))
         else:
             urls.append(adapter.build(rule.endpoint, {a: values[a] for a in rule.arguments}))
     return urls

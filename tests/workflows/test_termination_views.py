@@ -153,7 +153,7 @@ def test_the_final_decision_takes_the_notice_appeal_and_chain_from_the_records(
 ):
     actor = world.actor(world.case_manager)
     terminations.issue_notice(actor, conference, typed_part(NOTICE), director)
-    terminations.file_appeal(actor, conference, get_form_type("appeal").example(), date.today())
+    terminations.file_appeal(actor, conference, get_form_type("appeal").example())
     db.session.commit()
     reviewer = client.application.test_client()
     login(reviewer, director)

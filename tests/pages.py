@@ -251,3 +251,10 @@ def submit(client, url: str, button: str | None = None, action=None, **typed):
     for name, value in typed.items():
         form[name] = value
     return form.submit(button)
+
+
+def typed_part(form_type) -> dict:
+    """A form type's example as staff type it on its page: without what the page shows but
+    never takes (the agency's settings, what its workflow fills from its records)."""
+    never = {name for name, _ in form_type.agency_settings} | set(form_type.workflow_fields)
+    return {k: v for k, v in form_type.example().items() if k not in never}

@@ -11,14 +11,10 @@ from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from tests.conftest import login
-from tests.pages import open_page
+from tests.pages import open_page, typed_part
 
 RIGHTS = get_form_type("client_rights")
 SETTINGS = {name for name, _ in RIGHTS.agency_settings}
-
-
-def typed_part() -> dict:
-    return {k: v for k, v in RIGHTS.example().items() if k not in SETTINGS}
 
 
 def new_rights_page(client, world):
@@ -39,7 +35,7 @@ def test_client_rights_prints_the_agency_appeal_days_and_texts_not_retyped_ones(
     assert not SETTINGS & form.names()
     assert str(escape(world.agency.coc_contact)) in page.html
     assert "/agency/settings" not in page.html.split('id="from-settings"')[1]  # not an admin
-    response = form.fill(typed_part()).submit("send")
+    response = form.fill(typed_part(RIGHTS)).submit("send")
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     document = db.session.execute(select(Document)).scalar_one()
     assert document.data["appeal_days"] == world.agency.appeal_days == 14
@@ -56,15 +52,15 @@ def test_an_admin_sees_where_to_change_the_settings_a_form_prints(client, world)
 
 def test_a_settings_change_reaches_new_forms_and_drafts_not_documents_sent(world):
     actor = world.actor(world.case_manager)
-    sent = documents.start_document(actor, world.case, "client_rights", typed_part())
+    sent = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
     documents.send_for_signature(actor, sent)
-    draft = documents.start_document(actor, world.case, "client_rights", typed_part())
+    draft = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
     before, rules = world.agency.program_rules, "No smoking indoors.\nQuiet hours from 10 pm."
     update_agency_settings(
         world.actor(world.admin), settings_of(world.agency, appeal_days=21, program_rules=rules)
     )
-    documents.update_draft(actor, draft, typed_part())
-    new = documents.start_document(actor, world.case, "client_rights", typed_part())
+    documents.update_draft(actor, draft, typed_part(RIGHTS))
+    new = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
     assert (sent.data["appeal_days"], sent.data["program_rules"]) == (14, before)
     assert (draft.data["appeal_days"], draft.data["program_rules"]) == (21, rules)
     assert (new.data["appeal_days"], new.data["program_rules"]) == (21, rules)
@@ -73,7 +69,7 @@ def test_a_settings_change_reaches_new_forms_and_drafts_not_documents_sent(world
 def test_a_form_sent_before_the_agency_wrote_its_rules_says_who_adds_them(world):
     world.agency.program_rules = ""
     actor = world.actor(world.case_manager)
-    draft = documents.start_document(actor, world.case, "client_rights", typed_part())
+    draft = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
     assert "an admin adds them under Agency settings" in " ".join(
         RIGHTS.missing_elements(draft.data)["program_rules"]
     )

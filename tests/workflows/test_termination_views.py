@@ -14,17 +14,11 @@ from forms_service.forms import get_form_type
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.models import Termination
 from tests.conftest import PASSWORD, login
-from tests.pages import Page, open_page, submit
+from tests.pages import Page, open_page, submit, typed_part
 
 NOTICE = get_form_type("termination_notice")
 DECISION = get_form_type("final_decision")
 ATTENDEES = "María José Núñez, Sam Okafor, Dana Whitfield, Ray Brooks (peer support)"
-
-
-def typed_part(form_type) -> dict:
-    """The example without what staff never type on the step's page."""
-    never = {name for name, _ in form_type.agency_settings} | set(form_type.workflow_fields)
-    return {k: v for k, v in form_type.example().items() if k not in never}
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from forms_service.workflows import consent
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.models import Grievance, Termination
 from tests.conftest import PASSWORD, login, sign_consent
-from tests.pages import open_page
+from tests.pages import open_page, typed_part
 
 
 def docx_text(document: Document) -> str:
@@ -49,7 +49,7 @@ def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, w
     page = open_page(client, f"/terminations/{termination.id}/notice")
     assert "Jo Director" in page.html
     assert "Dana Whitfield (Supervisor)" not in page.html  # approved it: not independent
-    notice = get_form_type("termination_notice").example()
+    notice = typed_part(get_form_type("termination_notice"))
     # the page offers two empty rows for referrals: a person types two
     form = page.form().fill({**notice, "referrals": notice["referrals"][:2]})
     form["reviewer"] = str(director.id)
@@ -65,7 +65,7 @@ def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, w
 def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
-    form.fill(get_form_type("grievance").example())
+    form.fill(typed_part(get_form_type("grievance")))
     form["filed_on"] = date.today().isoformat()
     response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
@@ -79,7 +79,7 @@ def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
 def test_a_grievance_without_its_received_date_names_the_field(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
-    form.fill(get_form_type("grievance").example())
+    form.fill(typed_part(get_form_type("grievance")))
     form["filed_on"] = ""
     response = form.submit()
     assert response.status_code == 400
@@ -109,7 +109,7 @@ def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_respons
     language of the form), and the response is offered in it."""
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
-    form.fill(get_form_type("grievance").example())
+    form.fill(typed_part(get_form_type("grievance")))
     form["language"] = "Spanish"
     form["document-language"] = "en"
     assert form.submit().status_code == 302
@@ -122,7 +122,7 @@ def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_respons
     assert "The client asked for the answer in Spanish, with an interpreter." in page.html
     form = page.form()
     assert form["document-language"] == "es"
-    form.fill(get_form_type("grievance_response").example())
+    form.fill(typed_part(get_form_type("grievance_response")))
     assert form.submit().status_code == 302
     db.session.expire_all()
     response = db.session.get(Document, db.session.get(Grievance, grievance.id).response_id)
@@ -138,7 +138,7 @@ def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
     db.session.commit()
     login(client, world.case_manager)
     form = open_page(client, f"/terminations/{t.id}/appeal").form()
-    form.fill(get_form_type("appeal").example())
+    form.fill(typed_part(get_form_type("appeal")))
     form["received_on"] = date.today().isoformat()
     form["language"] = "Vietnamese"
     form["interpreter"] = True
@@ -231,12 +231,14 @@ def test_the_reviewer_writes_the_final_decision_on_its_page(client, world):
     t = terminations.record_conference(actor, world.case, date.today(), "Client, staff", "Notes")
     director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
     terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
-    appeal = {**get_form_type("appeal").example(), "received_on": date.today().isoformat()}
-    terminations.file_appeal(actor, t, appeal)
+    received = get_form_type("final_decision").example()["appeal_received_on"]  # before hearing
+    terminations.file_appeal(
+        actor, t, {**get_form_type("appeal").example(), "received_on": received}
+    )
     db.session.commit()
     login(client, director)
     form = open_page(client, f"/terminations/{t.id}/decision").form()
-    form.fill(get_form_type("final_decision").example())
+    form.fill(typed_part(get_form_type("final_decision")))
     response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()

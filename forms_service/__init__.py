@@ -28,11 +28,17 @@ def create_app(config: dict | None = None) -> Flask:
     folder.mkdir(parents=True, exist_ok=True)
 
     from . import database, i18n, web
+    from .archive.fulltext import declared_by_models
     from .extensions import csrf, db, limiter, login_manager, migrate
     from .rendering import queue
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        include_name=declared_by_models,
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

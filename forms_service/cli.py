@@ -164,6 +164,22 @@ def worker(concurrency):
     )
 
 
+@main.command("index-text")
+@click.option("--limit", type=int, default=None, help="At most this many records.")
+@with_appcontext
+def index_text(limit):
+    """Index the words of records filed before search inside documents existed (new records
+    are indexed as they are filed); scans without a text layer are read by OCR."""
+    from .archive.fulltext import index_filed
+
+    done, failed = index_filed(limit)
+    db.session.commit()
+    click.echo(f"indexed {done}, failed {len(failed)}")
+    for line in failed:
+        click.echo(line, err=True)
+    sys.exit(1 if failed else 0)
+
+
 @main.command("stop-converters")
 @with_appcontext
 def stop_converters():

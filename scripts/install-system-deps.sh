@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the service needs: LibreOffice (DOCX -> PDF), fonts
-# (Latin, Arabic), poppler (pdftoppm/pdftotext for checks) and, with --browser, chromium for
+# (Latin, Arabic), poppler (pdftoppm/pdftotext for checks), ocrmypdf with Tesseract's English,
+# Spanish and Arabic packs (the text of paper scans, for search) and, with --browser, chromium for
 # the browser tests. As root it runs apt-get; otherwise it says what to install.
 set -euo pipefail
-pkgs=(python3-venv libreoffice-writer-nogui python3-uno fonts-dejavu fonts-noto-core fonts-liberation2 poppler-utils)
+pkgs=(python3-venv libreoffice-writer-nogui python3-uno fonts-dejavu fonts-noto-core fonts-liberation2 poppler-utils
+  ocrmypdf tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-ara)
 if [[ "${1:-}" == "--browser" ]]; then
   pkgs+=(chromium)
 fi

@@ -2,7 +2,15 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import form_types
@@ -19,6 +27,8 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Client name"), [Length(max=200)])
+    reference = StringField(_l("Document number"), [Length(max=20)])
+    text = StringField(_l("Words in the document"), [Length(max=200)])
     client_id = StringField(_l("Client id"), [Length(max=40)])
     case_number = StringField(_l("Case number"), [Length(max=30)])
     form_type = SelectField(_l("Form"), default="")
@@ -31,6 +41,7 @@ class SearchForm(FlaskForm):
         default="",
     )
     in_force_on = DateField(_l("In force on"), validators=[Optional()])
+    on_hold = BooleanField(_l("On legal hold only"))
     sort = SelectField(
         _l("Order"),
         choices=choices({k: _l(label) for k, (label, _) in SORTS.items()}),

@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -36,6 +36,8 @@ class ArchiveRecord(IdMixin, db.Model):
         Index("ix_archive_record_agency_signed", "agency_id", "signed_at"),
         Index("ix_archive_record_agency_form_signed", "agency_id", "form_type", "signed_at"),
         Index("ix_archive_record_agency_case_number", "agency_id", "case_number"),
+        _trigram_index("ix_archive_record_case_number_trgm", "case_number"),
+        Index("ix_archive_record_agency_reference", "agency_id", "reference"),
         # The records an English copy is made for, by filing time: the copies' outbox query
         # reads these only, not the whole archive.
         Index(
@@ -71,6 +73,21 @@ class ArchiveRecord(IdMixin, db.Model):
     record_sha256: Mapped[str | None] = mapped_column(String(64))
 
     document: Mapped[Document] = relationship()
+
+
+class ArchiveText(db.Model):
+    """The words of a filed record (its field values and its PDF's text, or the OCR of a scan),
+    lower case without accents, for search inside documents. Derived from the record and
+    written with it; its full-text index lives beside it in the database: a `terms` tsvector
+    column with a GIN index on PostgreSQL, the FTS5 table `archive_text_fts` on SQLite (see
+    `archive.fulltext`)."""
+
+    __tablename__ = "archive_text"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("archive_record.id"), primary_key=True)
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"))
+    body: Mapped[str] = mapped_column(Text)
+    ocr: Mapped[bool] = mapped_column(default=False)  # the text was read from a scan's images
 
 
 class ArchiveCopy(IdMixin, db.Model):

@@ -1,6 +1,7 @@
-"""Finding archived documents: by client name (partial, case- and accent-insensitive, and
-typo-tolerant on PostgreSQL through pg_trgm), client, case, form type, dates, status, signer
-and "in force on a date"; paginated and sortable, within the actor's agency only."""
+"""Finding archived documents: by client name (partial, case- and accent-insensitive, "Last,
+First" too, and typo-tolerant on PostgreSQL through pg_trgm), document number, words inside
+the document, client, part of a case number, form type, dates, status, signer, "in force on a
+date" and "on legal hold"; paginated and sortable, within the actor's agency only."""
 
 import math
 import uuid
@@ -9,16 +10,17 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 
 from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
 from ..audit import service as audit
-from ..cases.service import normalise_name
+from ..cases.service import escaped, name_matches
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import N_
+from . import fulltext
 from . import status as record_status
-from .models import ArchiveRecord
+from .models import ArchiveRecord, LegalHold
 
 SORTS = {  # labels translated where shown
     "newest": (N_("Newest signed first"), (ArchiveRecord.signed_at.desc(),)),
@@ -33,14 +35,17 @@ COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them
 @dataclass(frozen=True)
 class Criteria:
     name: str = ""
+    reference: str = ""
+    text: str = ""  # words inside the document
     client_id: str = ""
-    case_number: str = ""
+    case_number: str = ""  # or part of one
     form_type: str = ""
     signed_from: date | None = None
     signed_to: date | None = None
     status: str = ""
     signer: str = ""
     in_force_on: date | None = None
+    on_hold: bool = False
     sort: str = "newest"
     page: int = 1
 
@@ -50,7 +55,9 @@ class Criteria:
         return {
             f.name: str(getattr(self, f.name))
             for f in fields(self)
-            if f.name not in ignored and str(getattr(self, f.name) or "").strip()
+            if f.name not in ignored
+            and str(getattr(self, f.name) or "").strip()
+            and getattr(self, f.name) is not False
         }
 
 
@@ -68,20 +75,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(min(self.total, COUNT_LIMIT) / PER_PAGE))
-
-
-def _escaped(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _matches(column, text: str, fuzzy: bool):
-    """Every typed word is part of the column's text; on PostgreSQL a word may also be a
-    near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6)."""
-    conditions = []
-    for word in normalise_name(text).split():
-        like = column.like(f"%{_escaped(word)}%", escape="\\")
-        conditions.append(or_(like, column.op("%>")(word)) if fuzzy else like)
-    return conditions
 
 
 def validate(criteria: Criteria) -> uuid.UUID | None:
@@ -108,17 +101,38 @@ def validate(criteria: Criteria) -> uuid.UUID | None:
     return client_id
 
 
-def build_query(agency_id: uuid.UUID, criteria: Criteria, fuzzy: bool) -> Select:
-    """The records matching `criteria` in one agency, in the chosen order (unpaginated)."""
+def _on_hold():
+    """A hold not yet lifted covers the record: on its client, or on its case."""
+    record = ArchiveRecord
+    return exists().where(
+        LegalHold.agency_id == record.agency_id,
+        LegalHold.client_id == record.client_id,
+        LegalHold.lifted_at.is_(None),
+        or_(LegalHold.case_id.is_(None), LegalHold.case_id == record.case_id),
+    )
+
+
+def build_query(agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str) -> Select:
+    """The records matching `criteria` in one agency, in the chosen order (unpaginated);
+    `widened`, a case number is found by part and a name despite a typo (PostgreSQL)."""
     client_id = validate(criteria)
     record = ArchiveRecord
+    fuzzy = widened and dialect == "postgresql"
     where = [record.agency_id == agency_id]
-    where += _matches(record.search_name, criteria.name, fuzzy)
-    where += _matches(record.signer_names, criteria.signer, fuzzy)
+    where += name_matches(record.search_name, criteria.name, fuzzy)
+    where += name_matches(record.signer_names, criteria.signer, fuzzy)
+    if criteria.reference.strip():
+        where.append(record.reference == criteria.reference.strip().upper())
+    inside = fulltext.matches(agency_id, criteria.text, dialect)
+    if inside is not None:
+        where.append(inside)
     if client_id:
         where.append(record.client_id == client_id)
-    if criteria.case_number.strip():
-        where.append(record.case_number == criteria.case_number.strip().upper())
+    number = criteria.case_number.strip().upper()
+    if number and widened:
+        where.append(record.case_number.like(f"%{escaped(number)}%", escape="\\"))
+    elif number:
+        where.append(record.case_number == number)
     if criteria.form_type:
         where.append(record.form_type == criteria.form_type)
     if criteria.signed_from:
@@ -130,6 +144,8 @@ def build_query(agency_id: uuid.UUID, criteria: Criteria, fuzzy: bool) -> Select
         where.append(record_status.condition(criteria.status))
     if criteria.in_force_on:
         where.append(record_status.in_force(criteria.in_force_on))
+    if criteria.on_hold:
+        where.append(_on_hold())
     order = SORTS[criteria.sort][1]
     return select(record).where(*where).order_by(*order, record.id)
 
@@ -141,14 +157,16 @@ def capped_count(query: Select) -> Select:
 
 
 def find(
-    execute: Callable, agency_id: uuid.UUID, criteria: Criteria, typo_tolerant: bool
+    execute: Callable, agency_id: uuid.UUID, criteria: Criteria, dialect: str
 ) -> tuple[list[ArchiveRecord], int]:
-    """One page of matches and their capped count. A name or signer is first matched as typed
-    (what staff mean nearly always, and fast); only when that finds nothing do near misses
-    count ("nunes" finds "Núñez")."""
+    """One page of matches and their capped count. A name, signer or case number is first
+    matched as typed (what staff mean nearly always, and fast); only when that finds nothing
+    does part of a case number count, and on PostgreSQL near misses of a name ("nunes"
+    finds "Núñez")."""
     names = criteria.name.strip() or criteria.signer.strip()
-    for fuzzy in (False, True) if typo_tolerant and names else (typo_tolerant,):
-        query = build_query(agency_id, criteria, fuzzy)
+    widens = criteria.case_number.strip() or (names and dialect == "postgresql")
+    for widened in (False, True) if widens else (False,):
+        query = build_query(agency_id, criteria, widened, dialect)
         total = execute(capped_count(query)).scalar_one()
         if total:
             page = query.limit(PER_PAGE).offset((criteria.page - 1) * PER_PAGE)
@@ -160,11 +178,11 @@ def search(actor: Actor, criteria: Criteria) -> Page:
     """One page of the actor's agency's records matching `criteria`; no criteria, no
     records (the page asks for some)."""
     user = require_role(actor, ARCHIVE_ROLES)
-    fuzzy = db.session.get_bind().dialect.name == "postgresql"
     validate(criteria)
     given = criteria.given()
     if not given:
         return Page([], {}, 0, 1)
-    records, total = find(db.session.execute, user.agency_id, criteria, fuzzy)
+    dialect = db.session.get_bind().dialect.name
+    records, total = find(db.session.execute, user.agency_id, criteria, dialect)
     audit.record(actor, "archive.search", criteria=given, results=total)
     return Page(records, record_status.statuses([r.id for r in records]), total, criteria.page)

@@ -28,6 +28,7 @@ from ..extensions import db
 from ..formatting import date_time
 from ..i18n import N_
 from ..rendering.service import Rendered, seal_certificate_path
+from . import fulltext
 from .models import AccessLog, ArchiveCopy, ArchiveDisposal, ArchiveRecord
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
 
@@ -147,6 +148,7 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
     record.record_sha256 = record_hash(record)
     db.session.add(record)
     db.session.flush()
+    fulltext.index_record(record, document.data, rendered.pdf)
     return record
 
 

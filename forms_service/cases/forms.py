@@ -1,7 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Optional
+
+from ..forms.base import choices
+from .service import CASE_FILTERS
 
 
 class IntakeForm(FlaskForm):
@@ -12,3 +15,20 @@ class IntakeForm(FlaskForm):
     date_of_birth = DateField(_l("Date of birth (if known)"), validators=[Optional()])
     language = SelectField(_l("Language the client reads"), validate_choice=False)
     program = StringField(_l("Program"))
+
+
+class CaseSearchForm(FlaskForm):
+    """Finding a case: a GET form (bookmarkable, no CSRF: it changes nothing); the rules are
+    `cases.service.find_cases`'s."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name, date of birth or case number"))
+    mine = BooleanField(_l("My cases only"))
+    status = SelectField(
+        _l("Cases"),
+        choices=choices(CASE_FILTERS),
+        default="",
+        validate_choice=False,
+    )

@@ -4,7 +4,7 @@ import unicodedata
 from datetime import UTC, date, datetime, time
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from ..accounts.models import Agency, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -16,7 +16,7 @@ from ..extensions import db
 from ..formatting import long_date
 from ..forms.discharge_plan import EXIT_REASONS
 from ..forms.hmis_destinations import BY_CODE
-from ..i18n import CLIENT_LANGUAGES
+from ..i18n import CLIENT_LANGUAGES, N_
 from ..workflows.consent import end_releases_of_case
 from .models import Case, CaseStatus, Client
 
@@ -25,6 +25,22 @@ def normalise_name(name: str) -> str:
     """Lower case without accents, so "José Núñez" is found as "jose nunez"."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def escaped(text: str) -> str:
+    """`text` taken literally inside a LIKE pattern (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def name_matches(column, text: str, fuzzy: bool) -> list:
+    """The conditions for a typed name on a normalised name column: every word, in any order
+    and without the comma of "López, Ana", is part of it; on PostgreSQL (`fuzzy`) a word may
+    also be a near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6)."""
+    conditions = []
+    for word in normalise_name(text.replace(",", " ")).split():
+        like = column.like(f"%{escaped(word)}%", escape="\\")
+        conditions.append(or_(like, column.op("%>")(word)) if fuzzy else like)
+    return conditions
 
 
 def create_client(
@@ -121,16 +137,62 @@ def register_client(
     return case
 
 
-def list_cases(actor: Actor) -> list[Case]:
+CASE_FILTERS = {  # labels translated where shown
+    "": N_("Open and closed"),
+    CaseStatus.OPEN: N_("Open cases"),
+    CaseStatus.CLOSED: N_("Closed cases"),
+}
+DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%m/%d/%Y")  # as typed in the US, and ISO
+
+
+def _date_typed(text: str) -> date | None:
+    for layout in DATE_OF_BIRTH_FORMATS:
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    return None
+
+
+def find_cases(actor: Actor, text: str = "", mine: bool = False, status: str = "") -> list[Case]:
+    """The agency's cases, open first: all of them, or those whose client's name (as the
+    archive matches it: any order, case and accents ignored, near misses on PostgreSQL only
+    when nothing matches as typed), date of birth (2026-01-31 or 01/31/2026) or case number
+    (or part of one) is `text`; only the actor's own when `mine`; open or closed by
+    `status`. A search by text is audited (who looked for whom)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
-    return list(
-        db.session.execute(
-            select(Case)
-            .join(Client)
-            .where(Case.agency_id == user.agency_id)
-            .order_by(Case.status.desc(), Client.last_name, Client.first_name)
-        ).scalars()
-    )
+    if status not in CASE_FILTERS:
+        raise InvalidInput({"status": [gettext("Choose open or closed cases from the list.")]})
+    text = " ".join(text.split())
+    if len(text) > 200:
+        raise InvalidInput({"q": [gettext("At most %(most)s characters.", most=200)]})
+    where = [Case.agency_id == user.agency_id]
+    if mine:
+        where.append(Case.case_manager_id == user.id)
+    if status:
+        where.append(Case.status == status)
+    born = _date_typed(text)
+    typo_tolerant = bool(text) and not born and db.session.get_bind().dialect.name == "postgresql"
+    for fuzzy in (False, True) if typo_tolerant else (False,):
+        found = list(where)
+        if born:
+            found.append(Client.date_of_birth == born)
+        elif text:
+            number = Case.number.like(f"%{escaped(text.upper())}%", escape="\\")
+            found.append(or_(number, and_(*name_matches(Client.search_name, text, fuzzy))))
+        cases = list(
+            db.session.execute(
+                select(Case)
+                .join(Client)
+                .where(*found)
+                .order_by(Case.status.desc(), Client.last_name, Client.first_name, Case.number)
+            ).scalars()
+        )
+        if cases:
+            break
+    if text:
+        audit.record(actor, "case.search", text=text, mine=mine, status=status, results=len(cases))
+    return cases
 
 
 def get_case(actor: Actor, case_id: str) -> Case:

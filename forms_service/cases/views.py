@@ -11,7 +11,7 @@ from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
-from .forms import IntakeForm
+from .forms import CaseSearchForm, IntakeForm
 
 bp = Blueprint("cases", __name__)
 # Started from their workflow step on the case page, never as a free-standing form.
@@ -35,7 +35,19 @@ def home():
 @bp.route("/cases")
 @login_required
 def index():
-    return render_template("cases/index.html", cases=service.list_cases(current_actor()))
+    """Every case of the agency, or those found by the search box and filters."""
+    form = CaseSearchForm(request.args)
+    try:
+        cases = service.find_cases(
+            current_actor(), form.q.data or "", form.mine.data, form.status.data or ""
+        )
+    except InvalidInput as exc:
+        show_errors(form, exc.errors)
+        cases = []
+    searched = bool((form.q.data or "").strip() or form.mine.data or form.status.data)
+    return render_template(
+        "cases/index.html", cases=cases, form=form, searched=searched
+    ), 400 if form.errors else 200
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

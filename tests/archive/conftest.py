@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pypdfium2
 import pytest
 
+from forms_service.archive.fulltext import index_record
 from forms_service.archive.models import ArchiveRecord
 from forms_service.archive.service import blob_store, record_hash
 from forms_service.cases.models import Case
@@ -86,6 +87,7 @@ def make_record(world):
         )
         record.record_sha256 = record_hash(record)
         db.session.add(record)
+        index_record(record, document.data)  # its blank PDF has no words to read
         db.session.commit()
         return record
 

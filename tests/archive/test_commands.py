@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from forms_service.accounts.service import SYSTEM
 from forms_service.archive import retention
-from forms_service.archive.models import ArchiveDisposal
+from forms_service.archive.models import ArchiveDisposal, ArchiveText
 from forms_service.archive.retention import place_hold
+from forms_service.archive.search import Criteria, search
 from forms_service.extensions import db
 from tests.archive.conftest import close
 from tests.conftest import blob_path
@@ -87,3 +88,17 @@ def test_a_disposal_cut_short_is_named_by_verify_and_finished_by_the_next_run(
     assert not blob_path(record.pdf_sha256).exists()
     assert not blob_path(record.docx_sha256).exists()
     assert run(app, "verify").exit_code == 0
+
+
+def test_index_text_indexes_records_filed_before_search_inside_documents(app, world, make_record):
+    record = make_record()
+    db.session.execute(sa.delete(ArchiveText))  # as filed before the index existed
+    db.session.commit()
+    staff, words = world.actor(world.records), Criteria(text="St. Patrick Center")
+    assert search(staff, words).records == []
+
+    result = run(app, "index-text")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "indexed 1, failed 0"
+    assert search(staff, words).records == [record]
+    assert run(app, "index-text").stdout.splitlines()[-1] == "indexed 0, failed 0"

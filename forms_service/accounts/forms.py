@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -37,6 +38,8 @@ class AgencySettingsForm(FlaskForm):
     grievance_response_days = IntegerField(LABELS["grievance_response_days"], [InputRequired()])
     plan_review_days = IntegerField(LABELS["plan_review_days"], [InputRequired()])
     file_english_copy = BooleanField(LABELS["file_english_copy"])
+    logo = FileField(LABELS["logo"])
+    remove_logo = BooleanField(LABELS["remove_logo"])
 
 
 class StaffForm(FlaskForm):

@@ -48,6 +48,8 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     program_rules: Mapped[str] = mapped_column(Text, default="", server_default="")
     coc_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
     appeal_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The agency's logo (PNG or JPEG) in the blob store, printed at the top of its forms.
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):

@@ -5,6 +5,9 @@ that are the same for every client (program rules, the CoC committee and appeal 
 Only an admin changes them, each change audited with what it was before; documents already
 signed keep what they said."""
 
+import io
+from pathlib import PurePath
+
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +16,10 @@ from ..errors import InvalidInput
 from ..forms.base import has_control_character
 from .models import Agency, Role
 from .service import Actor, require_role
+
+LOGO_MOST_KB = 256  # a logo printed 0.6 in high; anything bigger only slows every render
+LOGO_MOST_PIXELS = 3000  # on either side
+LOGO_FORMATS = {"PNG": {".png"}, "JPEG": {".jpg", ".jpeg"}}  # what the file is -> its names
 
 # setting -> most characters
 TEXT_SETTINGS = {
@@ -44,6 +51,8 @@ LABELS = {
     "grievance_response_days": _l("Days to answer a grievance"),
     "plan_review_days": _l("Days between case plan reviews"),
     "file_english_copy": _l("File an English copy of documents signed in another language"),
+    "logo": _l("Logo (PNG or JPEG)"),
+    "remove_logo": _l("Remove the logo"),
 }
 
 
@@ -80,9 +89,35 @@ def _checked(values: dict) -> dict:
             ]
         clean[name] = value
     clean["file_english_copy"] = bool(values.get("file_english_copy"))
+    if values.get("logo"):
+        problem = logo_problem(*values["logo"])
+        if problem:
+            errors["logo"] = [problem]
     if errors:
         raise InvalidInput(errors)
     return clean
+
+
+def logo_problem(filename: str, content: bytes) -> str | None:
+    """Why a file cannot be the logo, or None: it must be a PNG or JPEG image (read from its
+    bytes, not taken from its name), named as what it is, and small enough to print."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(content) > LOGO_MOST_KB * 1024:
+        return gettext("The logo can be at most %(most)s KB.", most=LOGO_MOST_KB)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind, size = image.format, image.size
+            image.verify()
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        kind, size = None, (0, 0)
+    if PurePath(filename.lower()).suffix not in LOGO_FORMATS.get(kind, ()):
+        return gettext("The logo must be a PNG or JPEG image, and its file name must say which.")
+    if max(size) > LOGO_MOST_PIXELS:
+        return gettext(
+            "The logo can be at most %(most)s pixels wide and high.", most=LOGO_MOST_PIXELS
+        )
+    return None
 
 
 CHANGED_BY = (Role.ADMIN,)
@@ -96,8 +131,15 @@ def update_agency_settings(actor: Actor, values: dict) -> Agency:
     """Apply the settings an admin submitted to their own agency."""
     require_role(actor, CHANGED_BY)
     agency = actor.user.agency
+    clean = _checked(values)
+    if values.get("logo"):
+        from ..archive.service import blob_store
+
+        clean["logo_sha256"] = blob_store().put(values["logo"][1])
+    elif values.get("remove_logo"):
+        clean["logo_sha256"] = None
     changes = {}
-    for name, value in _checked(values).items():
+    for name, value in clean.items():
         if getattr(agency, name) != value:
             changes[name] = {"from": getattr(agency, name), "to": value}
             setattr(agency, name, value)

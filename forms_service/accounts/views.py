@@ -75,13 +75,24 @@ def agency_settings():
     form = AgencySettingsForm(obj=actor.user.agency)
     if form.validate_on_submit():
         try:
-            settings.update_agency_settings(actor, form.data)
+            upload = form.logo.data
+            logo = None
+            if upload:  # a large upload is spooled to a temporary file: read it and close it
+                with upload.stream:
+                    logo = (upload.filename or "", upload.read())
+            settings.update_agency_settings(actor, {**form.data, "logo": logo})
         except InvalidInput as exc:
             show_errors(form, exc.errors)
         else:
             flash(gettext("The agency's settings are saved."))
             return redirect(url_for("accounts.agency_settings"))
-    return render_template("accounts/agency.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "accounts/agency.html",
+        form=form,
+        agency=actor.user.agency,
+        logo_most_kb=settings.LOGO_MOST_KB,
+        logo_most_pixels=settings.LOGO_MOST_PIXELS,
+    ), 400 if form.errors else 200
 
 
 def _staff_choices(actor, form) -> None:

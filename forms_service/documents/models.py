@@ -37,6 +37,8 @@ class Document(IdMixin, CreatedMixin, db.Model):
     template_version: Mapped[int | None]
     template_sha256: Mapped[str | None] = mapped_column(String(64))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The agency's logo when the document was sent: it prints that one, whatever comes later.
+    logo_sha256: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("document.id"))
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))

@@ -131,6 +131,8 @@ def content_hash(document: Document) -> str:
         "case": document.case.number,
         "data": document.data,
     }
+    if document.logo_sha256:  # only then: the hashes of documents sent without one stand
+        body["logo"] = document.logo_sha256
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -168,6 +170,7 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
     template = store.load(version, document.language)
     document.template_version = version.number
     document.template_sha256 = hashlib.sha256(template).hexdigest()
+    document.logo_sha256 = document.agency.logo_sha256
     document.content_sha256 = content_hash(document)
     document.status = DocumentStatus.SIGNING
     document.sent_at = utcnow()

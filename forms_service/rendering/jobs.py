@@ -44,6 +44,9 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
         client_date_of_birth=client.date_of_birth,
         case_number=document.case.number,
         data=document.data,
+        agency_logo=archive.blob_store().get(document.logo_sha256)
+        if document.logo_sha256
+        else None,
         signers=[
             SignerInfo(s.role_label, s.name, date_time(s.signed_at, language), s.signature_png)
             for s in document.signers

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from docx.shared import Mm
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Inches, Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -54,6 +55,7 @@ class RenderInput:
     signers: list[SignerInfo] = field(default_factory=list)
     # An English copy of a document signed in another language: its first line says so.
     copy_note: str = ""
+    agency_logo: bytes | None = None  # PNG or JPEG, printed at the top of the first page
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,22 @@ def template_environment(language: str) -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, **rtl)
 
 
+LOGO_HEIGHT, LOGO_MOST_WIDTH = Inches(0.6), Inches(3)
+
+
+def add_logo(docx, logo: bytes, right_to_left: bool) -> None:
+    """The agency's logo as the first line of the body, at its start side (right in a
+    right-to-left document), at most 0.6 in high and 3 in wide."""
+    with Image.open(io.BytesIO(logo)) as image:
+        width, height = image.size
+    size = {"height": LOGO_HEIGHT}
+    if LOGO_HEIGHT * width / height > LOGO_MOST_WIDTH:
+        size = {"width": LOGO_MOST_WIDTH}
+    line = docx.paragraphs[0].insert_paragraph_before()
+    line.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right_to_left else WD_ALIGN_PARAGRAPH.LEFT
+    line.add_run().add_picture(io.BytesIO(logo), **size)
+
+
 def render_docx(
     template: bytes,
     inp: RenderInput,
@@ -215,6 +233,8 @@ def render_docx(
                 client=inp.client_name,
             )
         tpl.docx.add_paragraph(attestation)
+    if inp.agency_logo:
+        add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
     title = get_form_type(inp.form_type).title

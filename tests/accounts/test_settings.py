@@ -1,10 +1,17 @@
 """Agency settings: only an admin changes them, within the rules' limits, each change audited
 with what it was before."""
 
+import hashlib
+import io
+import os
+
 import pytest
+from PIL import Image
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from forms_service.accounts.settings import update_agency_settings
+from forms_service.archive.service import blob_store
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, PermissionDenied
 from forms_service.extensions import db
@@ -96,3 +103,56 @@ def test_the_settings_page_saves_and_shows_errors_by_field(client, world):
     db.session.refresh(world.agency)
     assert (world.agency.appeal_days, world.agency.file_english_copy) == (21, False)
     assert world.agency.appeal_contact == "Program Director, Room 210 & “Appeals”"
+
+
+def image(kind="PNG", size=(120, 40), color="navy") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, kind)
+    return out.getvalue()
+
+
+def upload_logo(admin, filename: str, content: bytes):
+    """The settings page as it renders, with a file chosen for its logo."""
+    form = open_page(admin, "/agency/settings").form()
+    data = MultiDict([(name, v) for name, values in form.values.items() for v in values])
+    data.add("logo", (io.BytesIO(content), filename))
+    return admin.post("/agency/settings", data=data, content_type="multipart/form-data")
+
+
+def test_an_admin_uploads_a_logo_audited_with_the_one_before(client, world):
+    login(client, world.admin)
+    first, second = image(), image("JPEG", color="teal")
+    assert upload_logo(client, "logo.png", first).status_code == 302
+    assert upload_logo(client, "Gateway logo.JPG", second).status_code == 302
+    db.session.refresh(world.agency)
+    shas = [hashlib.sha256(logo).hexdigest() for logo in (first, second)]
+    assert world.agency.logo_sha256 == shas[1]
+    assert blob_store().get(shas[1]) == second
+    events = select(AuditEvent).where(AuditEvent.action == "agency.settings")
+    last = db.session.execute(events.order_by(AuditEvent.id.desc())).scalars().first()
+    assert last.details["changes"] == {"logo_sha256": {"from": shas[0], "to": shas[1]}}
+    form = open_page(client, "/agency/settings").form()
+    form["remove_logo"] = True
+    assert form.submit().status_code == 302
+    db.session.refresh(world.agency)
+    assert world.agency.logo_sha256 is None
+
+
+def test_a_logo_that_is_not_the_image_its_name_says_is_refused_naming_the_field(client, world):
+    login(client, world.admin)
+    noise = Image.frombytes("RGB", (300, 300), os.urandom(300 * 300 * 3))  # over 256 KB
+    big = io.BytesIO()
+    noise.save(big, "PNG")
+    refused = {
+        "logo.png": image("JPEG"),  # a JPEG named as a PNG
+        "logo.jpg": b"%PDF-1.7 a document, not a picture",
+        "logo.gif": image("GIF"),
+        "wide.png": image(size=(3001, 10)),
+        "heavy.png": big.getvalue(),
+    }
+    for filename, content in refused.items():
+        response = upload_logo(client, filename, content)
+        assert response.status_code == 400, filename
+        assert 'href="#logo">Logo (PNG or JPEG)</a>' in response.get_data(as_text=True), filename
+    db.session.refresh(world.agency)
+    assert world.agency.logo_sha256 is None

@@ -2,7 +2,12 @@
 committee and appeal contacts) comes from the settings, never retyped per client; a document
 keeps what it was sent with (24 CFR 578.91(b)(1))."""
 
+import hashlib
+import io
+
+from docx import Document as DocxDocument
 from markupsafe import escape
+from PIL import Image
 from sqlalchemy import select
 
 from forms_service.accounts.settings import update_agency_settings
@@ -10,6 +15,8 @@ from forms_service.documents import service as documents
 from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
+from forms_service.rendering.jobs import render_input
+from forms_service.rendering.service import render_docx, template_store
 from tests.conftest import login
 from tests.pages import open_page, typed_part
 
@@ -73,3 +80,26 @@ def test_a_form_sent_before_the_agency_wrote_its_rules_says_who_adds_them(world)
     assert "an admin adds them under Agency settings" in " ".join(
         RIGHTS.missing_elements(draft.data)["program_rules"]
     )
+
+
+def test_the_logo_prints_at_the_top_of_documents_sent_after_it_only(world):
+    actor = world.actor(world.case_manager)
+    before = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
+    documents.send_for_signature(actor, before)
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 100), "navy").save(logo, "PNG")
+    update_agency_settings(
+        world.actor(world.admin),
+        {**settings_of(world.agency), "logo": ("logo.png", logo.getvalue())},
+    )
+    after = documents.start_document(actor, world.case, "client_rights", typed_part(RIGHTS))
+    documents.send_for_signature(actor, after)
+    assert before.logo_sha256 is None
+    assert after.logo_sha256 == hashlib.sha256(logo.getvalue()).hexdigest()
+    store = template_store()
+    version = store.current("client_rights")
+    for document, pictures in ((before, 0), (after, 1)):
+        docx = render_docx(store.load(version, "en"), render_input(document), version)
+        body = DocxDocument(io.BytesIO(docx))
+        first = body.paragraphs[0]._p.xml
+        assert first.count("<pic:pic") == pictures, document.reference

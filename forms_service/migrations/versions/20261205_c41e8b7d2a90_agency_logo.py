@@ -1,7 +1,7 @@
 """agency logo, and the logo each document was sent with
 
 Revision ID: c41e8b7d2a90
-Revises: a7d3c9e2f184
+Revises: e2b9f7a41c65
 Create Date: 2026-12-05 08:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c41e8b7d2a90"
-down_revision = "a7d3c9e2f184"
+down_revision = "e2b9f7a41c65"
 branch_labels = None
 depends_on = None
 

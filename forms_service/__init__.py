@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .archive.views import bp as archive_bp
     from .cases.views import bp as cases_bp
     from .documents.views import bp as documents_bp
+    from .programs.views import bp as programs_bp
     from .signing.remote_views import bp as remote_bp
     from .signing.views import bp as signing_bp
     from .workflows.views import bp as workflows_bp
@@ -63,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
         remote_bp,
         archive_bp,
         workflows_bp,
+        programs_bp,
     ):
         app.register_blueprint(blueprint)
     return app

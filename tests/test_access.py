@@ -22,6 +22,7 @@ from forms_service.documents.models import Document, Signer, SignerStatus
 from forms_service.documents.service import send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
+from forms_service.programs.models import Grant
 from forms_service.signing.remote import create_link
 from forms_service.workflows.grievance import file_grievance
 from forms_service.workflows.termination import record_conference
@@ -62,6 +63,7 @@ class Holdings:
     termination_id: str  # a termination whose case conference is recorded
     grievance_id: str  # an open grievance
     user_id: str  # a staff member (the case manager)
+    grant_id: str  # a grant of the agency's programs
     form_type: str = "consent_release"
 
     @property
@@ -77,6 +79,7 @@ class Holdings:
             self.termination_id,
             self.grievance_id,
             self.user_id,
+            self.grant_id,
         }
 
 
@@ -139,6 +142,14 @@ def _holdings(world, manager, case) -> Holdings:
     link, _, _ = create_link(actor, signing, signing.signers[0], "code")
     termination = record_conference(actor, case, date.today(), "Client, staff", "Notes")
     grievance = file_grievance(actor, case, get_form_type("grievance").example())
+    grant = Grant(
+        agency_id=case.agency_id,
+        program=case.program,
+        number="CA0001L9T002401",
+        funder="coc",
+        starts_on=date(2024, 7, 1),
+    )
+    db.session.add(grant)
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -154,6 +165,7 @@ def _holdings(world, manager, case) -> Holdings:
         termination_id=str(termination.id),
         grievance_id=str(grievance.id),
         user_id=str(manager.id),
+        grant_id=str(grant.id),
     )
 
 
@@ -211,6 +223,7 @@ LINK = {"document_id": "document_id", "link_id": "link_id"}
 TERMINATION = {"termination_id": "termination_id"}
 GRIEVANCE = {"grievance_id": "grievance_id"}
 STAFF_MEMBER = {"user_id": "user_id"}
+GRANT = {"grant_id": "grant_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
@@ -226,6 +239,16 @@ ROUTES = [
         {"role": "case_manager", "supervisor_id": "", "active": "y"},
     ),
     Route("cases.language", "POST", FILL, 302, CASE, {"language": "es"}),
+    Route("programs.grant", "GET", ADMIN, 200, GRANT),
+    Route(
+        "programs.grant",
+        "POST",
+        ADMIN,
+        302,
+        GRANT,
+        {"program": "Shelter", "number": "ESG-24-018", "funder": "esg", "starts_on": "2024-07-01"},
+    ),
+    Route("programs.link", "POST", FILL, 302, CASE, {"grant_id": Held("grant_id")}),
     Route("documents.new", "GET", FILL, 200, NEW),
     Route("documents.new", "POST", FILL, 302, NEW, _consent_form(action="save")),
     Route("documents.edit", "GET", FILL, 200, DRAFT),
@@ -448,6 +471,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "termination_id": own.termination_id,
         "grievance_id": own.grievance_id,
         "user_id": own.user_id,
+        "grant_id": own.grant_id,
         "form_type": own.form_type,
     }
     adapter = client.application.url_map.bind("localhost")

@@ -1,12 +1,17 @@
 """Retention and legal hold. Each record's disposal date is the longest rule that applies
-(RULES.md "Case records and notes"): the agency's schedule for its form type (default 7
-years after case closure, never under 5: 24 CFR 578.103(c), HMIS standards), and a form
-type's own legal minimum (releases: 6 years after signature or after they end, whichever is
-later, 45 CFR 164.530(j)). A record of an open case is never due. An active legal hold on
-the client or the case stops disposal until it is lifted (2 CFR 200.334)."""
+(RULES.md "Case records and notes"):
+- the agency's schedule for its form type (default 7 years after case closure, never under 5;
+  HMIS privacy standards);
+- 5 years after the latest closeout of the grants that served its case (24 CFR 578.103(c),
+  576.500(y)); never while one of them is open;
+- a release of information: 6 years from its creation or from when it was last in effect,
+  whichever is later (45 CFR 164.530(j)).
+A record of an open case is never due. An active legal hold on the client or the case stops
+disposal until it is lifted (2 CFR 200.334)."""
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,12 +25,17 @@ from ..cases.models import Case
 from ..database import utcnow
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
-from ..forms import form_types
+from ..forms import form_types, get_form_type
+from ..programs.models import CaseGrant, Funder, Grant
+from ..workflows.models import ReleaseEnd
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
 from .service import blob_store
 
 DEFAULT_YEARS = 7
 MINIMUM_YEARS = 5
+GRANT_YEARS = 5
+RELEASE_YEARS = 6
+GRANT_RULES = {Funder.COC: "24 CFR 578.103(c)", Funder.ESG: "24 CFR 576.500(y)"}
 
 
 def add_years(day: date, years: int) -> date:
@@ -33,18 +43,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-def _release_minimum(record: ArchiveRecord) -> tuple[date, str]:
-    end = record.document.data.get("end_date")
-    last_effective = max(record.signed_at.date(), date.fromisoformat(end) if end else date.min)
-    return add_years(last_effective, 6), "release: 6 years after signature or end (164.530(j))"
-
-
-# A form type's own legal minimum, on top of the agency's schedule.
-LEGAL_MINIMUMS: dict[str, Callable[[ArchiveRecord], tuple[date, str]]] = {
-    "consent_release": _release_minimum,
-}
 
 
 @dataclass(frozen=True)
@@ -55,11 +53,57 @@ class Due:
     hold: LegalHold | None  # an active hold that stops its disposal
 
 
-def disposal_date(record: ArchiveRecord, closed_on: date, years: int) -> tuple[date, str]:
-    """The latest of the rules that apply, and which rule that is."""
+def grant_rule(grants: list[Grant]) -> tuple[date | None, str]:
+    """5 years after the latest closeout of the grants that served the case; None (never
+    due) while one of them is open."""
+    still_open = [g for g in grants if g.closeout_on is None]
+    if still_open:
+        return None, f"grant {still_open[0].number} is open (no closeout date)"
+    last = max(grants, key=lambda g: g.closeout_on)
+    citation = GRANT_RULES.get(last.funder, "grant closeout")
+    return (
+        add_years(last.closeout_on, GRANT_YEARS),
+        f"{GRANT_YEARS} years after closeout of grant {last.number} on {last.closeout_on} "
+        f"({citation})",
+    )
+
+
+def release_rule(record: ArchiveRecord, closed_on: date) -> tuple[date, str]:
+    """6 years from creation or from the day the release was last in effect, whichever is
+    later: it stops at the earliest of its revocation, end date, end event and case closure."""
+    ends = [(closed_on, "case closure")]
+    if end_date := record.document.data.get("end_date"):
+        ends.append((date.fromisoformat(end_date), "end date"))
+    end = db.session.execute(
+        select(ReleaseEnd).where(ReleaseEnd.release_id == record.document_id)
+    ).scalar_one_or_none()
+    if end is not None:
+        ends.append((end.effective_at.date(), end.reason.replace("_", " ")))
+    last_in_effect, why = min(ends)
+    created = record.signed_at.date()
+    if created >= last_in_effect:
+        return add_years(created, RELEASE_YEARS), (
+            f"release: {RELEASE_YEARS} years from its creation on {created} (45 CFR 164.530(j))"
+        )
+    return add_years(last_in_effect, RELEASE_YEARS), (
+        f"release: {RELEASE_YEARS} years from when it was last in effect, {last_in_effect} "
+        f"({why}) (45 CFR 164.530(j))"
+    )
+
+
+def disposal_date(
+    record: ArchiveRecord, closed_on: date, years: int, grants: list[Grant]
+) -> tuple[date | None, str]:
+    """The latest of the rules that apply, and which rule that is; None while a grant that
+    served the case is open."""
     rules = [(add_years(closed_on, years), f"agency schedule: {years} years after case closure")]
-    if record.form_type in LEGAL_MINIMUMS:
-        rules.append(LEGAL_MINIMUMS[record.form_type](record))
+    if grants:
+        due_on, rule = grant_rule(grants)
+        if due_on is None:
+            return None, rule
+        rules.append((due_on, rule))
+    if get_form_type(record.form_type).release_of_information:
+        rules.append(release_rule(record, closed_on))
     return max(rules, key=lambda rule: rule[0])
 
 
@@ -68,6 +112,15 @@ def _schedules() -> dict[tuple[uuid.UUID, str], int]:
         (s.agency_id, s.form_type): s.years_after_closure
         for s in db.session.execute(select(RetentionSchedule)).scalars()
     }
+
+
+def _grants_by_case() -> dict[uuid.UUID, list[Grant]]:
+    grants = defaultdict(list)
+    for case_id, grant in db.session.execute(
+        select(CaseGrant.case_id, Grant).join(Grant, Grant.id == CaseGrant.grant_id)
+    ):
+        grants[case_id].append(grant)
+    return grants
 
 
 def _active_hold(record: ArchiveRecord) -> LegalHold | None:
@@ -90,6 +143,7 @@ def due_for_disposal(on: date) -> Iterator[Due]:
     """Every record whose disposal date is on or before `on` and that still has its files,
     streaming, held ones included (with their hold)."""
     schedules = _schedules()
+    grants = _grants_by_case()
     rows = db.session.execute(
         select(ArchiveRecord, Case.closed_on)
         .join(Case, Case.id == ArchiveRecord.case_id)
@@ -100,8 +154,8 @@ def due_for_disposal(on: date) -> Iterator[Due]:
     )
     for record, closed_on in rows:
         years = schedules.get((record.agency_id, record.form_type), DEFAULT_YEARS)
-        due_on, rule = disposal_date(record, closed_on, years)
-        if due_on <= on:
+        due_on, rule = disposal_date(record, closed_on, years, grants[record.case_id])
+        if due_on is not None and due_on <= on:
             yield Due(record, due_on, rule, _active_hold(record))
 
 

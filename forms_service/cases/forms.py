@@ -15,6 +15,8 @@ class IntakeForm(FlaskForm):
     date_of_birth = DateField(_l("Date of birth (if known)"), validators=[Optional()])
     language = SelectField(_l("Language the client reads"), validate_choice=False)
     program = StringField(_l("Program"))
+    # The page offers the agency's open grants; a value it did not offer is refused here.
+    grant_id = SelectField(_l("Grant that serves this case (if known)"), default="")
 
 
 class CaseSearchForm(FlaskForm):

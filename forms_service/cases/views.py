@@ -1,12 +1,15 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..accounts.models import Role
 from ..documents.service import documents_for_case
 from ..errors import InvalidInput
 from ..forms import form_types
 from ..i18n import CLIENT_LANGUAGES, language_name
+from ..programs import service as programs
+from ..programs.forms import LinkGrantForm
 from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
@@ -56,6 +59,11 @@ def new():
     """Intake: register a client and open their first case."""
     form = IntakeForm(language="en")
     form.language.choices = [(code, language_name(code)) for code in CLIENT_LANGUAGES]
+    form.grant_id.choices = [SelectChoice("", gettext("Not known yet"))] + [
+        SelectChoice(str(g.id), g.label)
+        for g in programs.list_grants(current_actor())
+        if g.closeout_on is None
+    ]
     if form.validate_on_submit():
         try:
             case = service.register_client(
@@ -69,6 +77,8 @@ def new():
         except InvalidInput as exc:
             show_errors(form, exc.errors)
         else:
+            if form.grant_id.data:
+                programs.link_grant(current_actor(), str(case.id), form.grant_id.data)
             flash(
                 gettext(
                     "%(name)s is registered: case %(case)s.",
@@ -86,6 +96,11 @@ def show(case_id):
     actor = current_actor()
     case = service.get_case(actor, case_id)
     terminations = termination.for_case(actor, case)
+    grants = programs.grants_of_case(case)
+    grant_form = LinkGrantForm()
+    grant_form.grant_id.choices = [
+        SelectChoice(str(g.id), g.label) for g in programs.list_grants(actor) if g not in grants
+    ]
     return render_template(
         "cases/show.html",
         case=case,
@@ -98,6 +113,8 @@ def show(case_id):
         close_form=CloseForm(),
         current_plan=plans.current_plan(case),
         conference_form=ConferenceForm(),
+        grants=grants,
+        grant_form=grant_form,
         client_languages={code: language_name(code) for code in CLIENT_LANGUAGES},
     )
 

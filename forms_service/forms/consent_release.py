@@ -216,6 +216,7 @@ def summary(data: dict) -> str:
 register(
     FormType(
         vital=True,
+        release_of_information=True,
         name="consent_release",
         title=N_("Consent to Release Information"),
         prefix="CR",

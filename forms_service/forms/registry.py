@@ -72,6 +72,9 @@ class FormType:
     # Filled by its workflow step from the workflow's records (the case conference, the
     # supervisor chain, the reviewer chosen), shown on the step's page, never typed there.
     workflow_fields: tuple[str, ...] = ()
+    # A release of information (45 CFR 164.508): kept 6 years from its creation or from when it
+    # was last in effect, whichever is later (164.530(j)).
+    release_of_information: bool = False
 
     def agency_values(self, agency) -> dict:
         return {name: getattr(agency, setting) for name, setting in self.agency_settings}

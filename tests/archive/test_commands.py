@@ -12,6 +12,7 @@ from forms_service.archive.models import ArchiveDisposal, ArchiveText
 from forms_service.archive.retention import place_hold
 from forms_service.archive.search import Criteria, search
 from forms_service.extensions import db
+from forms_service.programs import service as programs
 from tests.archive.conftest import close
 from tests.conftest import blob_path
 from tests.test_cli import cli_environment, count, run  # noqa: F401 (cli_environment: autouse)
@@ -40,6 +41,27 @@ def test_retention_lists_what_is_due_and_disposes_of_it_keeping_held_records(
     assert disposed.stdout.splitlines()[-1] == "1 disposed of (2 files destroyed), 1 held"
     assert not blob_path(due.pdf_sha256).exists() and blob_path(held.pdf_sha256).exists()
     assert count(ArchiveDisposal) == 1
+
+
+def test_a_dry_run_names_the_grant_closeout_that_set_each_date(app, world, make_record):
+    record = make_record(form_type="case_plan")
+    close(world.case, date(2026, 6, 30))
+    grant = programs.save_grant(
+        world.actor(world.admin), None, "Shelter", "ESG-24-018", "esg", date(2024, 7, 1), None
+    )
+    programs.link_grant(world.actor(world.case_manager), str(world.case.id), str(grant.id))
+    db.session.commit()
+    kept = run(app, "retention", "--dry-run", "--on", "2040-01-01")
+    assert kept.stdout.splitlines() == ["0 due for disposal, 0 held (2040-01-01; dry run)"]
+
+    grant.closeout_on = date(2030, 3, 31)
+    db.session.commit()
+    dry = run(app, "retention", "--dry-run", "--on", "2040-01-01")
+    line = next(line for line in dry.stdout.splitlines() if record.reference in line)
+    assert line.startswith("2035-03-31 ")
+    assert line.endswith(
+        ": 5 years after closeout of grant ESG-24-018 on 2030-03-31 (24 CFR 576.500(y))"
+    )
 
 
 def test_export_writes_the_clients_record_and_refuses_a_stranger(app, world, make_record, tmp_path):

@@ -13,7 +13,11 @@ class ConferenceForm(FlaskForm):
 
 
 class ReviewerForm(FlaskForm):
-    reviewer = SelectField(_l("Who reviews an appeal (independent of you and your supervisor)"))
+    # Nothing preselected: the reviewer is a choice someone makes, once (578.91(b)).
+    reviewer = SelectField(
+        _l("Who reviews an appeal (independent of you and your supervisor)"),
+        [DataRequired(_l("Choose who reviews an appeal."))],
+    )
 
 
 class RevocationForm(FlaskForm):

@@ -12,7 +12,7 @@ from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
-from ..forms.base import adding_row
+from ..forms.base import NOT_CHOSEN, adding_row
 from ..rendering.service import template_store
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
@@ -120,7 +120,7 @@ def notice(termination_id):
     t = termination.get(actor, termination_id)
     require_open(t.case)
     extra = ReviewerForm()
-    extra.reviewer.choices = [
+    extra.reviewer.choices = [NOT_CHOSEN] + [
         (str(u.id), gettext("%(name)s (%(role)s)", name=u.name, role=gettext(u.role.label)))
         for u in termination.eligible_reviewers(actor, t)
     ]

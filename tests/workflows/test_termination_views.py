@@ -76,6 +76,10 @@ def test_the_notice_carries_over_the_case_conference_just_recorded(
 def test_the_reviewer_is_chosen_once_from_the_eligible_staff(client, world, conference, director):
     form = open_page(client, f"/terminations/{conference.id}/notice").form()
     assert "reviewer_name" not in form
+    assert form["reviewer"] == ""  # nobody preselected
+    refused = notice_form(client, conference, director)
+    refused["reviewer"] = ""
+    assert "Choose who reviews an appeal." in refused.submit().get_data(as_text=True)
     with pytest.raises(ValueError):  # approved the termination: not offered
         form["reviewer"] = str(world.supervisor.id)
     assert notice_form(client, conference, director).submit().status_code == 302

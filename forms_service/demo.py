@@ -1,7 +1,8 @@
-"""Demo data: one agency, one person per staff role, three clients with open cases, and a
-records tour already filed through the real services (signed with ink on the tablet, rendered
-by the converters, sealed and archived): a client rights form and a case plan updated to
-version 2 in Spanish, a revoked consent in English, a consent in Arabic."""
+"""Demo data: one agency, one person per staff role, three clients with open cases, each
+linked to its program's open grant, and a records tour already filed through the real
+services (signed with ink on the tablet, rendered by the converters, sealed and archived): a
+client rights form and a case plan updated to version 2 in Spanish, a revoked consent in
+English, a consent in Arabic."""
 
 import json
 import math
@@ -18,6 +19,8 @@ from .documents import service as documents
 from .documents.models import Document
 from .extensions import db
 from .forms import example_agency_settings, get_form_type
+from .programs import service as programs
+from .programs.models import Funder
 from .rendering.jobs import run_job
 from .workflows import consent, plans
 
@@ -34,6 +37,13 @@ CLIENTS = [
     ("James", "Carter", date(1972, 11, 19), "en", "Permanent Supportive Housing"),
     ("Amina", "Haddad", date(1994, 6, 2), "ar", "Emergency Shelter"),
 ]
+
+# One grant per program, open (funds not all spent yet): the records they served are kept.
+GRANTS = {
+    "Rapid Rehousing": ("MO0123L7E012405", Funder.COC),
+    "Permanent Supportive Housing": ("MO0456L7E012405", Funder.COC),
+    "Emergency Shelter": ("ESG-25-MO-031", Funder.ESG),
+}
 
 
 class RenderFailed(Exception):
@@ -66,7 +76,15 @@ def load_demo() -> list[User]:
         )
         for first, last, dob, language, program in CLIENTS
     ]
-    _file_tour(Actor(users[Role.CASE_MANAGER], "127.0.0.1", "forms-service demo"), cases)
+    admin = Actor(users[Role.ADMIN], "127.0.0.1", "forms-service demo")
+    manager = Actor(users[Role.CASE_MANAGER], "127.0.0.1", "forms-service demo")
+    for case in cases:
+        number, funder = GRANTS[case.program]
+        grant = programs.save_grant(
+            admin, None, case.program, number, funder, date(2025, 7, 1), None
+        )
+        programs.link_grant(manager, str(case.id), str(grant.id))
+    _file_tour(manager, cases)
     return sorted(users.values(), key=lambda u: u.email)
 
 

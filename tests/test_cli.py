@@ -23,6 +23,7 @@ from forms_service.cases.models import Case, Client
 from forms_service.cli import main
 from forms_service.documents.models import Document
 from forms_service.extensions import db
+from forms_service.programs.models import CaseGrant, Grant
 from forms_service.workflows.models import ReleaseEnd
 from tests.conftest import archive_consent, blob_path
 from tests.rendering.test_pool import free_base_port, gone
@@ -308,6 +309,7 @@ def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(a
     assert {case.client_id for case in db.session.execute(select(Case)).scalars()} == set(
         db.session.execute(select(Client.id)).scalars()
     )
+    assert count(CaseGrant) == 3 and count(Grant, Grant.closeout_on.is_(None)) == 3
 
     second = run(app, "demo")
     assert second.exit_code == 0, second.output

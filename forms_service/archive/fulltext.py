@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pypdfium2
 from flask import current_app
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table
+from sqlalchemy import ColumnElement, column, delete, func, literal_column, select, table
 
 from ..cases.service import normalise_name
 from ..errors import RuleViolation
@@ -96,6 +96,12 @@ def index_record(record: ArchiveRecord, data: dict, pdf: bytes | None = None) ->
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def forget(record_ids: list) -> None:
+    """Drop the words of disposed records: what a document said goes with its files."""
+    if record_ids:
+        db.session.execute(delete(ArchiveText).where(ArchiveText.record_id.in_(record_ids)))
 
 
 def index_filed(limit: int | None = None) -> tuple[int, list[str]]:

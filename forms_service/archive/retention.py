@@ -28,6 +28,7 @@ from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..programs.models import CaseGrant, Funder, Grant
 from ..workflows.models import ReleaseEnd
+from . import fulltext
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
 from .service import blob_store
 
@@ -175,6 +176,7 @@ def dispose(actor: Actor, due: list[Due]) -> list[str]:
             actor, "archive.dispose", item.record, due_on=item.due_on.isoformat(), rule=item.rule
         )
         disposed.append(item.record)
+    fulltext.forget([r.id for r in disposed])
     db.session.flush()
     return files_of_disposed([r.id for r in disposed]) if disposed else []
 

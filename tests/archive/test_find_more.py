@@ -119,3 +119,14 @@ def test_on_legal_hold_finds_only_the_records_a_hold_covers(client, world, conse
     response = search_page(client, on_hold="y")
     assert found_references(response) == []
     assert "No archived documents match." in response.get_data(as_text=True)
+
+
+def test_a_disposed_record_is_no_longer_found_by_its_words(world, make_record):
+    record = make_record(form_type="case_plan", data={"goal": "Move into the Maple Street flat"})
+    kept = make_record(case=world.other_case, form_type="case_plan", data={"goal": "Maple"})
+    world.case.status, world.case.closed_on = "closed", date(2026, 6, 30)
+    staff = world.actor(world.admin)
+    retention.dispose(staff, list(retention.due_for_disposal(date(2034, 1, 1))))
+    db.session.commit()
+    assert db.session.execute(select(ArchiveText.record_id)).scalars().all() == [kept.id]
+    assert search(staff, Criteria(text="maple street")).records == []

@@ -2,7 +2,7 @@
 part of a case number
 
 Revision ID: a7d3e5f19c20
-Revises: a7d3c9e2f184
+Revises: 5d2c7e91a3b4
 Create Date: 2026-12-05 08:30:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7d3e5f19c20"
-down_revision = "a7d3c9e2f184"
+down_revision = "5d2c7e91a3b4"
 branch_labels = None
 depends_on = None
 

@@ -27,6 +27,7 @@ from ..i18n import language_name
 from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import template_store
 from .models import Document, DocumentStatus, Signer, SignerStatus
+from .typed_language import language_doubts
 
 INTERPRETER = "interpreted_by"  # in a document's data: who read an English form to the client
 IN_PERSON_TABLET = "in_person_tablet"
@@ -152,9 +153,38 @@ def people_of(document: Document, reviewer: User | None = None) -> People:
     )
 
 
-def send_for_signature(actor: Actor, document: Document, reviewer: User | None = None) -> Document:
+class TypedLanguageDoubt(RuleViolation):
+    """What staff typed seems not to be in the document's language: `doubts` maps each field
+    to the language it reads as."""
+
+    def __init__(self, doubts: dict[str, str]):
+        self.doubts = doubts
+        super().__init__(
+            gettext("What you typed seems not to be in the language of the form; check it.")
+        )
+
+
+def typed_language_doubts(document: Document) -> dict[str, str]:
+    """The typed core elements of a vital document that read as another language than the
+    document's (field -> that language): a Spanish consent printing "…o cuando I move into
+    permanent housing…" fails the client it is written for (72 FR 2732)."""
+    form_type = get_form_type(document.form_type)
+    if not form_type.vital:
+        return {}
+    texts = {name: document.data.get(name) or "" for name in form_type.typed_core_fields}
+    return language_doubts(document.language, texts)
+
+
+def send_for_signature(
+    actor: Actor,
+    document: Document,
+    reviewer: User | None = None,
+    ask_about_typed_language: bool = False,
+) -> Document:
     """Freeze the content, pin the template and create one signer per required role.
-    A form with a required element blank cannot be sent (45 CFR 164.508(b)(2))."""
+    A form with a required element blank cannot be sent (45 CFR 164.508(b)(2)). With
+    `ask_about_typed_language`, typed text that seems to be in another language stops it
+    (TypedLanguageDoubt) so that staff check it; sent anyway, the doubts are audited."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
@@ -166,6 +196,9 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
         raise InvalidInput(missing)
     store = template_store()
     _check_language(document, form_type, store.languages(document.form_type))
+    doubts = typed_language_doubts(document)
+    if doubts and ask_about_typed_language:
+        raise TypedLanguageDoubt(doubts)
     version = store.current(document.form_type, language=document.language)
     template = store.load(version, document.language)
     document.template_version = version.number
@@ -188,7 +221,13 @@ def send_for_signature(actor: Actor, document: Document, reviewer: User | None =
             )
         )
     db.session.flush()
-    audit.record(actor, "document.send", document, content_sha256=document.content_sha256)
+    audit.record(
+        actor,
+        "document.send",
+        document,
+        content_sha256=document.content_sha256,
+        **({"typed_language_doubts": doubts} if doubts else {}),
+    )
     return document
 
 

@@ -25,21 +25,30 @@ from .models import DocumentStatus
 bp = Blueprint("documents", __name__)
 
 
+SEND_ANYWAY = "send-anyway"  # the button of the language check: staff checked what they typed
+
+
 def _save_and_maybe_send(form, document):
     """After saving: send for signature when asked. A draft that cannot go yet (blank required
-    elements, a language the client does not read) is kept and goes back to its edit page
-    with the reason; the attempt is undone to a savepoint, never the draft."""
-    if request.form.get("action") != "send":
+    elements, a language the client does not read, typed text to check) is kept and goes back
+    to its edit page with the reason; the attempt is undone to a savepoint, never the draft."""
+    action = request.form.get("action")
+    if action not in ("send", SEND_ANYWAY):
         flash(gettext("Draft saved."))
         return redirect(url_for("documents.edit", document_id=document.id))
     try:
         with db.session.begin_nested():
-            service.send_for_signature(current_actor(), document)
+            service.send_for_signature(
+                current_actor(), document, ask_about_typed_language=action == "send"
+            )
     except InvalidInput:
         flash(
             gettext("Draft saved. Fill in the items marked below before sending it for signature.")
         )
         return redirect(url_for("documents.edit", document_id=document.id, check=1))
+    except service.TypedLanguageDoubt:
+        flash(gettext("Draft saved, not sent yet: check the language of what you typed."))
+        return redirect(url_for("documents.edit", document_id=document.id, check="language"))
     except RuleViolation as exc:
         flash(gettext("Draft saved, not sent: %(reason)s", reason=str(exc)))
         return redirect(url_for("documents.edit", document_id=document.id))
@@ -55,7 +64,7 @@ def _language_form(form_type, case, document=None) -> LanguageForm:
     )
 
 
-def _form_page(form, form_type, case, document, language):
+def _form_page(form, form_type, case, document, language, language_doubts=None):
     refused = request.method == "POST" and not adding_row(form)  # a POST that comes back
     return render_template(
         "documents/edit.html",
@@ -64,6 +73,8 @@ def _form_page(form, form_type, case, document, language):
         case=case,
         document=document,
         language_form=language,
+        language_doubts=language_doubts or {},
+        send_anyway=SEND_ANYWAY,
         **agency_settings_shown(current_actor(), form_type),
     ), (400 if refused else 200)
 
@@ -112,6 +123,9 @@ def edit(document_id):
                 return _save_and_maybe_send(form, document)
     else:
         form = ft.form_class.from_data(document.data)
+        if request.args.get("check") == "language":
+            doubts = service.typed_language_doubts(document)
+            return _form_page(form, ft, document.case, document, language, doubts)
         if request.args.get("check"):
             for name, messages in ft.missing_elements(document.data).items():
                 form[name].errors = messages

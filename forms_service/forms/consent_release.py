@@ -46,6 +46,17 @@ CATEGORIES = {
     ),
 }
 SUD_CATEGORIES = {"substance_use", "sud_counseling_notes"}
+COUNSELING_NOTES = "sud_counseling_notes"
+# The only grounds on which HIPAA lets treatment, payment, enrolment or eligibility depend on
+# signing an authorization (45 CFR 164.508(b)(4)).
+CONDITIONING_GROUNDS = {
+    "research": N_("Research-related treatment (treatment that is part of a research study)"),
+    "health_plan": N_("Enrolment in a health plan, or eligibility for its benefits"),
+    "third_party": N_(
+        "Health care given only to create information for someone else "
+        "(for example, an exam a program or employer asked for)"
+    ),
+}
 RECIPIENT_TYPES = {"agency": N_("Agency"), "person": N_("Person")}
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
@@ -78,8 +89,15 @@ class ConsentReleaseForm(BaseForm):
     end_date = DateField(_l("Ends on (date)"), validators=[Optional()])
     end_event = StringField(_l("Or ends when (event)"), [Text(300)], filters=[strip])
     conditioned = BooleanField(_l("Services depend on signing this form (rare)"))
+    conditioning_basis = RadioField(
+        _l("The ground the law allows for it (45 CFR 164.508(b)(4))"),
+        choices=choices(CONDITIONING_GROUNDS),
+        validators=[Optional()],
+    )
     conditioning_explanation = TextAreaField(
-        _l("Why services depend on signing"), [Text(1000, multiline=True)], filters=[strip]
+        _l("What depends on signing, and what happens if the client does not sign"),
+        [Text(1000, multiline=True)],
+        filters=[strip],
     )
     representative_signs = BooleanField(_l("A legal representative signs for the client"))
     representative_name = StringField(_l("Representative's name"), [Text(200)], filters=[strip])
@@ -98,7 +116,8 @@ class ConsentReleaseForm(BaseForm):
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
     """A release with any required element blank is invalid (45 CFR 164.508(b)(2)); so is one
-    that mixes SUD counseling notes with other records (42 CFR 2.31(b))."""
+    that mixes SUD counseling notes with anything else (42 CFR 2.31(b)), and one that makes
+    services depend on signing on a ground HIPAA does not allow (45 CFR 164.508(b)(4))."""
     missing: dict[str, list[str]] = {}
 
     def need(field: str, message: str) -> None:
@@ -111,20 +130,32 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     categories = data.get("categories") or []
     if not categories and not data.get("other_information"):
         need("categories", gettext("Tick at least one kind of information."))
-    if "sud_counseling_notes" in categories and len(categories) > 1:
-        need(
-            "categories",
-            gettext(
-                "Substance use counseling notes need a consent of their own: "
-                "untick the other kinds of information or make a separate consent."
-            ),
+    if COUNSELING_NOTES in categories and (len(categories) > 1 or data.get("other_information")):
+        alone = gettext(
+            "Substance use counseling notes need a consent of their own (42 CFR 2.31(b)): "
+            "untick the other kinds of information and leave “Other information” blank, "
+            "or make a separate consent for the notes."
         )
+        need("categories", alone)
+        if data.get("other_information"):
+            need("other_information", alone)
     if not data.get("purpose"):
         need("purpose", gettext("Say why the information is shared."))
     if not data.get("end_date") and not data.get("end_event"):
         need("end_date", gettext("Give an end date or an end event."))
-    if data.get("conditioned") and not data.get("conditioning_explanation"):
-        need("conditioning_explanation", gettext("Explain why services depend on signing."))
+    if data.get("conditioned"):
+        if data.get("conditioning_basis") not in CONDITIONING_GROUNDS:
+            need(
+                "conditioning_basis",
+                gettext(
+                    "Services may depend on signing only for research-related treatment, "
+                    "health plan enrolment or eligibility, or health care that only creates "
+                    "information for someone else. Choose one, or untick “Services depend on "
+                    "signing this form”."
+                ),
+            )
+        if not data.get("conditioning_explanation"):
+            need("conditioning_explanation", gettext("Explain what depends on signing."))
     if data.get("representative_signs"):
         if not data.get("representative_name"):
             need("representative_name", gettext("Name the legal representative who signs."))
@@ -152,6 +183,7 @@ def end_text(data: dict, isolate=str) -> str:
 
 def context(data: dict, common: dict) -> dict:
     categories = data.get("categories") or []
+    basis = data.get("conditioning_basis") if data.get("conditioned") else None
     agency = common["agency"]
     recipient_type = RECIPIENT_TYPES[data["recipient_type"]]
     return {
@@ -167,7 +199,9 @@ def context(data: dict, common: dict) -> dict:
             "purpose": Listing(data["purpose"]),
             "end_text": end_text(data),
             "includes_sud": bool(SUD_CATEGORIES & set(categories)),
+            "counseling_notes": COUNSELING_NOTES in categories,
             "conditioned": bool(data.get("conditioned")),
+            "conditioning_basis": gettext(CONDITIONING_GROUNDS[basis]) if basis else "",
             "conditioning_explanation": data.get("conditioning_explanation") or "",
             "representative_signs": bool(data.get("representative_signs")),
             "representative_name": data.get("representative_name") or "",
@@ -201,6 +235,7 @@ def example() -> dict:
         "end_date": (date.today() + timedelta(days=365)).isoformat(),
         "end_event": "I move into permanent housing",
         "conditioned": False,
+        "conditioning_basis": "",
         "conditioning_explanation": "",
         "representative_signs": False,
         "representative_name": "",
@@ -217,6 +252,7 @@ register(
     FormType(
         vital=True,
         release_of_information=True,
+        typed_core_fields=("other_information", "purpose", "end_event", "conditioning_explanation"),
         name="consent_release",
         title=N_("Consent to Release Information"),
         prefix="CR",
@@ -230,6 +266,7 @@ register(
         page_context=lambda data: {
             "categories": CATEGORIES,
             "recipient_types": RECIPIENT_TYPES,
+            "conditioning_grounds": CONDITIONING_GROUNDS,
             # trusted words and dates around the escaped event, isolated by the page's `isolate`
             "end_text": lambda isolate: Markup(end_text(data, isolate=isolate)),  # noqa: S704
         },

@@ -78,6 +78,9 @@ class FormType:
 
     def agency_values(self, agency) -> dict:
         return {name: getattr(agency, setting) for name, setting in self.agency_settings}
+    # The free-text core elements of a vital document, printed as typed: staff are asked to
+    # check them before sending when they read as another language than the document's.
+    typed_core_fields: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, FormType] = {}

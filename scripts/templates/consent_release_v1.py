@@ -66,7 +66,8 @@ PART2_NOTICE_END = (
 )
 
 
-def build_body(doc) -> None:
+def build_body(doc, version: int = 1) -> None:
+    """The body of version 1, or of a later `version` where it says what changed."""
     B = {"bold": True}
 
     # ---- title block
@@ -198,12 +199,22 @@ def build_body(doc) -> None:
     )
     tag(doc, "{%p else %}")
     para(doc, "What depends on signing", style="Heading 2")
-    para(
-        doc,
-        "One thing depends on whether you sign this form. Here is what it is, and what "
-        "happens if you do not sign:",
-        keep_next=True,
-    )
+    if version == 1:
+        para(
+            doc,
+            "One thing depends on whether you sign this form. Here is what it is, and what "
+            "happens if you do not sign:",
+            keep_next=True,
+        )
+    else:  # the ground HIPAA allows (45 CFR 164.508(b)(4)), then the staff's details
+        para(
+            doc,
+            "One thing depends on whether you sign this form. The law allows this only in a "
+            "few cases, and this is one of them:",
+            keep_next=True,
+        )
+        para(doc, (("{{ consent.conditioning_basis }}", B),), keep_next=True)
+        para(doc, "What it is, and what happens if you do not sign:", keep_next=True)
     para(doc, ("{{ consent.conditioning_explanation }}",), style="Client Words")
     para(doc, "If you have questions about this, ask your case manager before you sign.")
     tag(doc, "{%p endif %}")
@@ -247,12 +258,24 @@ def build_body(doc) -> None:
         "that consent.",
         style="List Bullet",
     )
+    if version > 1:  # a consent for counseling notes is their separate consent (2.31(b))
+        tag(doc, "{%p if consent.counseling_notes %}")
+        para(
+            doc,
+            "This form is the separate consent that substance use counseling notes need "
+            "(42 CFR 2.31(b)). It allows sharing of your counseling notes with the receiver "
+            "in section 3, and it covers nothing else.",
+            style="List Bullet",
+        )
+        tag(doc, "{%p else %}")
     para(
         doc,
         "This form does not allow sharing of substance use counseling notes. Sharing "
         "them needs a separate consent.",
         style="List Bullet",
     )
+    if version > 1:
+        tag(doc, "{%p endif %}")
     para(
         doc,
         "You can cancel this consent in writing at any time (see section 7). Canceling "

@@ -297,3 +297,21 @@ TERMINATION_NOTICE = {
 def for_template(specific: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """A template's words per language: the shared ones and its own."""
     return {language: {**COMMON[language], **words} for language, words in specific.items()}
+
+
+# Version 2 of the consent: version 1's words (kept, they are pinned) and what changed.
+CONSENT_RELEASE_V2 = {
+    "es": {
+        **CONSENT_RELEASE["es"],
+        ". Saying no will not be held against you.": ". Si dice que no, eso no se usará en su contra.",
+        "One thing depends on whether you sign this form. The law allows this only in a few cases, and this is one of them:": "Hay algo que depende de que usted firme este formulario. La ley lo permite solo en pocos casos, y este es uno de ellos:",
+        "What it is, and what happens if you do not sign:": "Qué es y qué pasa si no firma:",
+        "This form is the separate consent that substance use counseling notes need (42 CFR 2.31(b)). It allows sharing of your counseling notes with the receiver in section 3, and it covers nothing else.": "Este formulario es el consentimiento aparte que necesitan las notas de consejería sobre consumo de sustancias (42 CFR 2.31(b)). Permite compartir sus notas de consejería con quien aparece en la sección 3, y no cubre nada más.",
+    },
+    "ar": {
+        **CONSENT_RELEASE["ar"],
+        "One thing depends on whether you sign this form. The law allows this only in a few cases, and this is one of them:": "هناك أمر واحد يعتمد على توقيعك لهذا النموذج. ولا يسمح القانون بذلك إلا في حالات قليلة، وهذه إحداها:",
+        "What it is, and what happens if you do not sign:": "ما هو هذا الأمر، وماذا يحدث إذا لم توقّع:",
+        "This form is the separate consent that substance use counseling notes need (42 CFR 2.31(b)). It allows sharing of your counseling notes with the receiver in section 3, and it covers nothing else.": "هذا النموذج هو الموافقة المنفصلة التي تحتاج إليها ملاحظات الإرشاد الخاصة بتعاطي المواد (42 CFR 2.31(b)). وهو يسمح بمشاركة ملاحظات الإرشاد الخاصة بك مع المتلقي المذكور في القسم 3، ولا يشمل أي شيء آخر.",
+    },
+}

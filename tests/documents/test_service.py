@@ -9,6 +9,7 @@ from forms_service.documents.models import DocumentStatus
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering.models import RenderJob
+from forms_service.rendering.service import template_store
 from tests.conftest import ink_payload
 
 
@@ -33,7 +34,9 @@ def test_release_with_a_blank_element_cannot_be_sent_for_signature(world, consen
 def test_sending_freezes_the_content_and_pins_the_template(world, consent_document):
     document = consent_document()
     assert document.status == DocumentStatus.SIGNING
-    assert document.template_version == 1 and len(document.template_sha256) == 64
+    current = template_store().current("consent_release", language=document.language)
+    pinned = (document.template_version, document.template_sha256)
+    assert pinned == (current.number, current.files[document.language])
     assert document.content_sha256 == service.content_hash(document)
     with pytest.raises(RuleViolation, match="can no longer be changed"):
         service.update_draft(world.actor(world.case_manager), document, {})

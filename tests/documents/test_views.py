@@ -223,3 +223,55 @@ def test_every_free_standing_form_goes_out_for_signature_from_its_page(client, w
 
 def filled(data: dict) -> dict:
     return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+SPANISH = {
+    **CONSENT,
+    "purpose": "Para solicitar una vivienda de apoyo permanente.",
+    "end_event": "me mude a una vivienda permanente",
+}
+
+
+def spanish_consent_form(client, world, data):
+    world.client.preferred_language = "es"
+    db.session.commit()
+    login(client, world.case_manager)
+    page = open_page(client, f"/cases/{world.case.id}/forms/consent_release/new")
+    assert "Write it in Spanish, the language of the form" in page.html
+    return page.form().fill(data)
+
+
+def test_a_spanish_consent_typed_in_english_is_checked_before_it_is_sent(client, world):
+    response = spanish_consent_form(client, world, CONSENT).submit("send")
+    assert response.status_code == 302 and "check=language" in response.headers["Location"]
+    assert only_document().status == "draft"
+
+    check = open_page(client, response.headers["Location"])
+    assert "Check the language before sending" in check.html
+    assert '<a href="#purpose">Why it is shared (purpose)</a>: English' in check.html
+    assert '<a href="#end_event">Or ends when (event)</a>: English' in check.html
+
+    assert check.form().submit("send-anyway").status_code == 302
+    document = only_document()
+    assert document.status == "signing"
+    sent = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "document.send")
+    ).scalar_one()
+    assert sent.details["typed_language_doubts"] == {"purpose": "en", "end_event": "en"}
+
+
+def test_a_spanish_consent_typed_in_spanish_is_sent_at_once(client, world):
+    response = spanish_consent_form(client, world, SPANISH).submit("send")
+    assert response.status_code == 302 and "check" not in response.headers["Location"]
+    assert only_document().status == "signing"
+
+
+def test_the_language_check_offers_the_interpreter_path(client, world):
+    response = spanish_consent_form(client, world, CONSENT).submit("send")
+    form = open_page(client, response.headers["Location"]).form()
+    form["document-language"] = "en"
+    form["document-interpreter_name"] = "Rosa Díaz"
+    form["document-interpreter_language"] = "Spanish"
+    assert form.submit("send").status_code == 302
+    document = only_document()
+    assert (document.status, document.language) == ("signing", "en")

@@ -1,13 +1,20 @@
 """The rules of a consent to release information (45 CFR 164.508; 42 CFR Part 2)."""
 
+import io
 import uuid
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
+from docx import Document as Docx
+from docx.oxml.ns import qn
+from flask import render_template
 
 from forms_service.forms import get_form_type
 from forms_service.forms.consent_release import missing_elements
 from forms_service.forms.registry import People, Person
+from forms_service.rendering import preview
+from forms_service.rendering.service import render_docx, template_store
 from tests.conftest import CONSENT
 
 FORM = get_form_type("consent_release")
@@ -104,3 +111,93 @@ def test_a_legal_representative_signs_in_the_clients_place():
     first = FORM.signers(data, PEOPLE)[0]
     assert (first.person.name, first.label) == ("Ann Lee", "Legal representative of the client")
     assert first.person.user_id is None  # signs on the tablet
+
+
+def printed(data: dict, language: str = "en") -> str:
+    """The text of the consent as version 2 of its template prints `data` (DOCX, no PDF)."""
+    store = template_store()
+    version = store.version("consent_release", 2)
+    payload = {**preview.example_payload(FORM), "form": data}
+    assert preview.validate_payload(FORM, payload) == []
+    docx = render_docx(
+        store.load(version, language), preview.example_input(FORM, payload, language), version
+    )
+    body = Docx(io.BytesIO(docx)).element.body
+    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
+
+
+NOTES_ONLY = {**FORM.example(), "categories": ["sud_counseling_notes"]}
+
+
+def test_a_counseling_notes_consent_says_it_covers_them_and_nothing_else():
+    text = printed(NOTES_ONLY)
+    assert "This form is the separate consent that substance use counseling notes need" in text
+    assert "it covers nothing else" in text
+    assert "does not allow sharing of substance use counseling notes" not in text
+    treatment = printed({**NOTES_ONLY, "categories": ["substance_use"]})
+    assert "This form does not allow sharing of substance use counseling notes" in treatment
+    assert "separate consent that substance use counseling notes need" not in treatment
+
+
+def test_a_counseling_notes_consent_says_so_in_spanish_and_arabic():
+    assert "Este formulario es el consentimiento aparte que necesitan" in printed(NOTES_ONLY, "es")
+    assert "هذا النموذج هو الموافقة المنفصلة" in printed(NOTES_ONLY, "ar")
+
+
+def test_counseling_notes_cannot_be_combined_with_other_information_either():
+    missing = missing_elements({**CONSENT, "categories": ["sud_counseling_notes"]})
+    assert missing == {}
+    mixed = {**CONSENT, "categories": ["sud_counseling_notes"], "other_information": "Rent"}
+    missing = missing_elements(mixed)
+    assert set(missing) == {"categories", "other_information"}
+    assert "need a consent of their own (42 CFR 2.31(b))" in missing["other_information"][0]
+
+
+def test_the_signer_reads_that_a_counseling_notes_consent_covers_them(bare_app):
+    with bare_app.test_request_context():
+        page = signer_page(NOTES_ONLY)
+    assert "it allows sharing them, and it covers nothing else" in page
+    assert "does not allow sharing of substance use counseling notes" not in page
+
+
+CONDITIONED = {
+    **CONSENT,
+    "conditioned": True,
+    "conditioning_explanation": "The study's treatment is given only to people who sign.",
+}
+
+
+def test_services_may_depend_on_signing_only_on_a_ground_hipaa_allows():
+    missing = missing_elements(CONDITIONED)
+    assert list(missing) == ["conditioning_basis"]
+    assert "only for research-related treatment" in missing["conditioning_basis"][0]
+    assert missing_elements({**CONDITIONED, "conditioning_basis": "research"}) == {}
+    assert "conditioning_basis" in errors_of({**CONDITIONED, "conditioning_basis": "rent"})
+
+
+def test_the_ground_for_conditioning_is_printed_with_the_details(bare_app):
+    data = {**FORM.example(), **CONDITIONED, "conditioning_basis": "health_plan"}
+    text = printed(data)
+    assert "The law allows this only in a few cases, and this is one of them:" in text
+    assert "Enrolment in a health plan, or eligibility for its benefits" in text
+    assert "The study's treatment is given only to people who sign." in text
+    with bare_app.test_request_context():
+        assert "Enrolment in a health plan" in signer_page(data)
+
+
+def test_the_spanish_consent_says_that_saying_no_is_not_held_against_the_client():
+    text = printed(FORM.example(), "es")
+    assert "Si dice que no, eso no se usará en su contra." in text
+    assert "no no" not in text
+
+
+def signer_page(data: dict) -> str:
+    document = SimpleNamespace(
+        data=data,
+        reference="CR-TEST",
+        client=SimpleNamespace(full_name="Maria Lopez"),
+        agency=SimpleNamespace(**preview.EXAMPLE_AGENCY),
+    )
+    return render_template(
+        FORM.page_template, document=document, form_type=FORM, **FORM.page_context(data)
+    )

@@ -104,11 +104,12 @@ def test_a_template_changed_outside_the_manifest_is_refused(bare_app, tmp_path):
 
     root = tmp_path / "form_templates"
     shutil.copytree(bare_app.config["TEMPLATES_DIR"], root)
-    (root / "consent_release" / "1" / "en.docx").write_bytes(b"tampered")
     bare_app.config["TEMPLATES_DIR"] = str(root)
     store = template_store()
+    current = store.current("consent_release")
+    store.path(current, "en").write_bytes(b"tampered")
     with pytest.raises(RuleViolation, match="does not match the sha256"):
-        store.load(store.current("consent_release"), "en")
+        store.load(current, "en")
 
 
 def test_a_language_without_a_template_is_refused_clearly(bare_app):

@@ -230,7 +230,9 @@ def test_add_stores_a_draft_version_and_list_shows_it_beside_the_unchanged_first
 ):
     path = tmp_path / "consent-december.docx"
     path.write_bytes(with_paragraphs(NEW_WORDING))
-    v1_lines = run(bare_app, "templates", "list", "consent_release").stdout.splitlines()
+    shipped_lines = run(bare_app, "templates", "list", "consent_release").stdout.splitlines()
+    shipped = SHIPPED.versions("consent_release")
+    number = shipped[-1].number + 1
     note = 'Our letterhead; "plain" words\nsecond line'
     result = run(
         bare_app,
@@ -246,38 +248,45 @@ def test_add_stores_a_draft_version_and_list_shows_it_beside_the_unchanged_first
         "alex.moreno",
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == "2\n"
-    v2 = store.version("consent_release", 2)
-    assert (v2.status, v2.added_by, v2.note, v2.languages) == ("draft", "alex.moreno", note, ["en"])
-    assert store.load(v2, "en") == path.read_bytes()
-    assert store.version("consent_release", 1) == SHIPPED.version("consent_release", 1)
-    assert store.current("consent_release").number == 1  # a draft is not used
+    assert result.stdout == f"{number}\n"
+    added = store.version("consent_release", number)
+    assert (added.status, added.added_by, added.note, added.languages) == (
+        "draft",
+        "alex.moreno",
+        note,
+        ["en"],
+    )
+    assert store.load(added, "en") == path.read_bytes()
+    assert store.versions("consent_release")[:-1] == shipped
+    # a draft is not used
+    assert store.current("consent_release") == SHIPPED.current("consent_release")
 
     lines = run(bare_app, "templates", "list", "consent_release").stdout.splitlines()
-    assert lines[:3] == v1_lines
+    assert lines[:-1] == shipped_lines
     assert lines[0].split()[:4] == ["consent_release", "v1", "ar", "active"]
-    assert lines[3].startswith(f"consent_release  v2  en  draft  {v2.files['en']}  alex.moreno ")
-    assert lines[3].endswith('Our letterhead; "plain" words second line')
-    assert len(lines) == 4
+    assert lines[-1].startswith(
+        f"consent_release  v{number}  en  draft  {added.files['en']}  alex.moreno "
+    )
+    assert lines[-1].endswith('Our letterhead; "plain" words second line')
 
 
 @pytest.mark.soffice
 def test_an_activated_version_is_the_current_one_in_its_language_only(bare_app, store, tmp_path):
     path = tmp_path / "consent-december.docx"
     path.write_bytes(with_paragraphs(NEW_WORDING))
+    number = SHIPPED.versions("consent_release")[-1].number + 1
     args = ("templates", "add", "consent_release", str(path), "--lang", "en", "--activate")
-    assert run(bare_app, *args).stdout == "2\n"
-    assert store.current("consent_release", language="en").number == 2
-    assert store.current("consent_release", language="es").number == 1
+    assert run(bare_app, *args).stdout == f"{number}\n"
+    assert store.current("consent_release", language="en").number == number
+    spanish = SHIPPED.current("consent_release", language="es")
+    assert store.current("consent_release", language="es") == spanish
     assert store.languages("consent_release") == ["ar", "en", "es"]
-    assert run(bare_app, *args).stdout == "3\n"  # the same file again: a new version, v2 kept
-    assert store.version("consent_release", 2).files == store.version("consent_release", 3).files
-    assert sorted(p.name for p in (store.root / "consent_release").iterdir()) == [
-        "1",
-        "2",
-        "3",
-        "manifest.toml",
-    ]
+    # the same file again: a new version, the one before kept
+    assert run(bare_app, *args).stdout == f"{number + 1}\n"
+    again = store.version("consent_release", number + 1)
+    assert store.version("consent_release", number).files == again.files
+    folders = sorted(p.name for p in (store.root / "consent_release").iterdir())
+    assert folders == sorted([*(str(n) for n in range(1, number + 2)), "manifest.toml"])
 
 
 @pytest.mark.soffice
@@ -288,7 +297,8 @@ def test_a_document_sent_before_a_new_version_is_activated_keeps_its_pinned_vers
     shutil.copytree(REPO_ROOT / "form_templates", root)
     current_app.config["TEMPLATES_DIR"] = str(root)
     sent_before = consent_document()
-    assert sent_before.template_version == 1
+    pinned = sent_before.template_version
+    assert pinned == SHIPPED.current("consent_release", language="en").number
     template_store().add(
         "consent_release",
         "en",
@@ -302,8 +312,8 @@ def test_a_document_sent_before_a_new_version_is_activated_keeps_its_pinned_vers
     old = db.session.execute(
         select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
     ).scalar_one()
-    assert old.template_version == 1
+    assert old.template_version == pinned
     assert NEW_WORDING not in pdf_text(blob_path(old.pdf_sha256).read_bytes())
     new = archive_consent(world, consent_document)
-    assert new.template_version == 2
+    assert new.template_version == SHIPPED.versions("consent_release")[-1].number + 1
     assert NEW_WORDING in " ".join(pdf_text(blob_path(new.pdf_sha256).read_bytes()).split())

@@ -77,7 +77,8 @@ def test_consent_goes_from_the_form_to_the_archive(client, world):
     document = db.session.get(Document, document.id)
     assert document.status == "archived"
     record = db.session.execute(select(ArchiveRecord)).scalar_one()
-    assert record.template_version == 1 and len(record.template_sha256) == 64
+    pinned = (record.template_version, record.template_sha256)
+    assert pinned == (document.template_version, document.template_sha256)
     assert record.content_sha256 == document.content_sha256
     assert [s["name"] for s in record.signers] == ["María José Núñez", "Sam Okafor"]
     assert post(client, "/logout").status_code == 302

@@ -75,12 +75,12 @@ class FormType:
     # A release of information (45 CFR 164.508): kept 6 years from its creation or from when it
     # was last in effect, whichever is later (164.530(j)).
     release_of_information: bool = False
-
-    def agency_values(self, agency) -> dict:
-        return {name: getattr(agency, setting) for name, setting in self.agency_settings}
     # The free-text core elements of a vital document, printed as typed: staff are asked to
     # check them before sending when they read as another language than the document's.
     typed_core_fields: tuple[str, ...] = ()
+
+    def agency_values(self, agency) -> dict:
+        return {name: getattr(agency, setting) for name, setting in self.agency_settings}
 
 
 _REGISTRY: dict[str, FormType] = {}

@@ -252,7 +252,13 @@ register(
     FormType(
         vital=True,
         release_of_information=True,
-        typed_core_fields=("other_information", "purpose", "end_event", "conditioning_explanation"),
+        typed_core_fields=(
+            "other_information",
+            "purpose",
+            "end_event",
+            "conditioning_explanation",
+            "representative_authority",
+        ),
         name="consent_release",
         title=N_("Consent to Release Information"),
         prefix="CR",

@@ -260,6 +260,18 @@ def test_a_spanish_consent_typed_in_english_is_checked_before_it_is_sent(client,
     assert sent.details["typed_language_doubts"] == {"purpose": "en", "end_event": "en"}
 
 
+def test_a_representatives_authority_typed_in_english_is_checked_too(client, world):
+    form = spanish_consent_form(client, world, SPANISH)
+    form["representative_signs"] = "y"
+    form["representative_name"] = "Ana Pérez"
+    form["representative_authority"] = "Guardian appointed by the court in 2024"
+    response = form.submit("send")
+    assert "check=language" in response.headers["Location"]
+    check = open_page(client, response.headers["Location"])
+    authority = "Representative's authority (e.g. court-appointed guardian)"
+    assert f'<a href="#representative_authority">{authority}</a>: English' in check.html
+
+
 def test_a_spanish_consent_typed_in_spanish_is_sent_at_once(client, world):
     response = spanish_consent_form(client, world, SPANISH).submit("send")
     assert response.status_code == 302 and "check" not in response.headers["Location"]

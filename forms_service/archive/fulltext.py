@@ -5,6 +5,7 @@ indexes them as a tsvector with the 'simple' configuration (no stemming: English
 Arabic words match as typed) in a GIN index that leads with the agency; SQLite in an FTS5
 table. Both are made by the migration: the models cannot declare them."""
 
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -12,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2
-from flask import current_app
 from sqlalchemy import ColumnElement, column, delete, func, literal_column, select, table
 
 from ..cases.service import normalise_name
@@ -27,6 +27,8 @@ TERMS_INDEX = "ix_archive_text_terms"
 # an agency's letterhead and form titles are in it).
 OCR_LANGUAGES = {"en": "eng", "es": "spa", "ar": "ara"}
 OCR_TIMEOUT = 300  # seconds for one scan; a longer one is left for `forms-service index-text`
+
+log = logging.getLogger(__name__)
 
 
 def declared_by_models(name, type_, parent_names) -> bool:
@@ -77,7 +79,7 @@ def ocr_text(pdf: bytes, language: str) -> str:
                 *("--sidecar", str(sidecar), str(scan), str(Path(folder) / "out.pdf")),
             ],
             check=True,
-            timeout=current_app.config.get("OCR_TIMEOUT", OCR_TIMEOUT),
+            timeout=OCR_TIMEOUT,
             stdin=subprocess.DEVNULL,
             capture_output=True,
         )
@@ -96,6 +98,17 @@ def index_record(record: ArchiveRecord, data: dict, pdf: bytes | None = None) ->
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def index_filed_record(record: ArchiveRecord, data: dict, pdf: bytes) -> ArchiveText | None:
+    """`index_record` as a record is filed: a scan OCR cannot read (no ocrmypdf, a timeout)
+    never stops its filing; it is left unindexed for `forms-service index-text`."""
+    try:
+        with db.session.begin_nested():
+            return index_record(record, data, pdf)
+    except (OSError, subprocess.SubprocessError):
+        log.warning("%s filed without its words: OCR failed", record.reference, exc_info=True)
+        return None
 
 
 def forget(record_ids: list) -> None:

@@ -148,7 +148,7 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
     record.record_sha256 = record_hash(record)
     db.session.add(record)
     db.session.flush()
-    fulltext.index_record(record, document.data, rendered.pdf)
+    fulltext.index_filed_record(record, document.data, rendered.pdf)
     return record
 
 

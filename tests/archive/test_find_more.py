@@ -10,12 +10,13 @@ from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from forms_service.archive import retention
-from forms_service.archive.fulltext import index_record
+from forms_service.archive.fulltext import index_filed_record, index_record
 from forms_service.archive.models import ArchiveText
 from forms_service.archive.search import Criteria, search
 from forms_service.audit.models import AuditEvent
 from forms_service.cases.service import create_client, open_case
 from forms_service.extensions import db
+from tests.archive.conftest import tiny_pdf
 from tests.conftest import CONSENT, login
 from tests.pages import open_page
 
@@ -126,7 +127,18 @@ def test_a_disposed_record_is_no_longer_found_by_its_words(world, make_record):
     kept = make_record(case=world.other_case, form_type="case_plan", data={"goal": "Maple"})
     world.case.status, world.case.closed_on = "closed", date(2026, 6, 30)
     staff = world.actor(world.admin)
+    assert search(staff, Criteria(text="maple street")).records == [record]
     retention.dispose(staff, list(retention.due_for_disposal(date(2034, 1, 1))))
     db.session.commit()
     assert db.session.execute(select(ArchiveText.record_id)).scalars().all() == [kept.id]
     assert search(staff, Criteria(text="maple street")).records == []
+
+
+def test_a_scan_ocr_cannot_read_is_filed_unindexed_for_index_text(world, make_record, monkeypatch):
+    record = make_record(data={})
+    db.session.delete(db.session.get(ArchiveText, record.id))
+    db.session.flush()
+    monkeypatch.setenv("PATH", "/nonexistent")  # no ocrmypdf
+    assert index_filed_record(record, {}, tiny_pdf(1, "blank scan")) is None
+    db.session.commit()
+    assert db.session.get(ArchiveText, record.id) is None

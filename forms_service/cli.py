@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from . import create_app, keys
 from .archive.service import PURPOSES
+from .clock import DEFAULT_TIME_ZONE, time_zone_error
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
@@ -31,10 +32,29 @@ def main():
     """forms-service: case-management forms, signed, rendered and archived."""
 
 
+def _time_zone(ctx, param, value):
+    """An IANA time zone name, checked as the settings page checks it."""
+    if value is not None and (error := time_zone_error(value)):
+        raise click.BadParameter(error)
+    return value
+
+
+TIME_ZONE = click.option(
+    "--time-zone",
+    callback=_time_zone,
+    help=f"The agency's IANA time zone, e.g. America/New_York (default {DEFAULT_TIME_ZONE}).",
+)
+
+
 @main.command()
+@TIME_ZONE
 @with_appcontext
-def init():
-    """Create or upgrade the database and the agency seal key in the instance folder."""
+def init(time_zone):
+    """Create or upgrade the database and the agency seal key in the instance folder; with
+    --time-zone, set the clock of the instance's agencies (an instance serves one, as a rule)."""
+    from .accounts.models import Agency
+    from .accounts.service import SYSTEM
+    from .accounts.settings import set_time_zone
     from .rendering.service import converter
 
     try:
@@ -44,6 +64,11 @@ def init():
         sys.exit(1)
     upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     key_path = keys.ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))
+    if time_zone:
+        for agency in db.session.execute(db.select(Agency)).scalars():
+            set_time_zone(SYSTEM, agency, time_zone)
+            click.echo(f"Time zone of {agency.name}: {time_zone}")
+        db.session.commit()
     click.echo(f"Instance: {current_app.instance_path}")
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"Seal key: {key_path}")
@@ -51,14 +76,16 @@ def init():
 
 
 @main.command()
+@TIME_ZONE
 @with_appcontext
-def demo():
+def demo(time_zone):
     """Load the demo agency, its staff, three clients with open cases and a few signed, filed
-    documents for the records tour (safe to repeat: a second run adds nothing)."""
+    documents for the records tour (safe to repeat: a second run adds nothing but the time
+    zone, when one is given)."""
     from .demo import DEMO_PASSWORD, RenderFailed, load_demo
 
     try:
-        users = load_demo()
+        users = load_demo(time_zone)
     except RenderFailed as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -11,9 +11,11 @@ from datetime import date
 from sqlalchemy import select
 
 from .accounts.models import Agency, Role, User
-from .accounts.service import Actor, create_agency, create_user
+from .accounts.service import SYSTEM, Actor, create_agency, create_user
+from .accounts.settings import set_time_zone
 from .cases.models import Case
 from .cases.service import create_client, open_case
+from .clock import DEFAULT_TIME_ZONE
 from .database import utcnow
 from .documents import service as documents
 from .documents.models import Document
@@ -50,17 +52,19 @@ class RenderFailed(Exception):
     """A demo document could not be rendered and filed (its job stays queued for a retry)."""
 
 
-def load_demo() -> list[User]:
-    """Create the demo data unless the agency is there already (then nothing is added);
-    return the demo staff."""
+def load_demo(time_zone: str | None = None) -> list[User]:
+    """Create the demo data unless the agency is there already (then nothing is added but
+    `time_zone`); return the demo staff. The agency keeps St. Louis time unless given one."""
     existing = db.session.execute(select(Agency).where(Agency.name == AGENCY[0])).scalar()
     if existing is not None:
+        if time_zone:
+            set_time_zone(SYSTEM, existing, time_zone)
         return list(
             db.session.execute(
                 select(User).where(User.agency_id == existing.id).order_by(User.email)
             ).scalars()
         )
-    agency = create_agency(*AGENCY)
+    agency = create_agency(*AGENCY, time_zone or DEFAULT_TIME_ZONE)
     for setting, value in example_agency_settings().items():
         setattr(agency, setting, value)
     users = {}

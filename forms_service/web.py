@@ -134,7 +134,7 @@ def init_app(app: Flask) -> None:
     # file like any other (so the kiosk serves it too).
     app.add_url_rule("/favicon.ico", endpoint="static", defaults={"filename": "favicon.ico"})
 
-    from .formatting import date_time, long_date
+    from .formatting import date_time, long_date, page_time_zone
     from .forms import get_form_type
 
     app.add_template_filter(long_date)
@@ -142,6 +142,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(bdi)
     app.add_template_filter(typed)
     app.add_template_filter(date_time)
+    app.add_template_global(page_time_zone)
     app.add_template_filter(language_name)
     app.add_template_filter(lambda name: _(get_form_type(name).title), "form_title")
     app.add_template_filter(lambda name, data: get_form_type(name).summary(data), "form_summary")

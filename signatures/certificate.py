@@ -68,7 +68,7 @@ class SignatureEvidence:
     name: str
     role: str
     method: str  # e.g. "In person on a tablet", "One-time link", "Staff sign-in"
-    signed_at: str  # formatted server time, UTC
+    signed_at: str  # formatted in the agency's time zone, the zone named
     ip: str
     user_agent: str
     identity_check: str
@@ -180,7 +180,7 @@ def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEviden
         [
             (t(N_("Role")), s.role, False),
             (t(N_("Method")), s.method, False),
-            (t(N_("Signed at (server time)")), s.signed_at, False),
+            (t(N_("Signed at")), s.signed_at, False),
             (t(N_("IP address")), s.ip, False),
             (t(N_("Device (user agent)")), s.user_agent, False),
             (t(N_("Identity check")), s.identity_check, False),

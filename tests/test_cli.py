@@ -273,6 +273,27 @@ def test_init_twice_is_safe_and_keeps_the_seal_key(app):
     assert sorted(versions) == sorted(heads)
 
 
+def test_init_sets_the_agencys_time_zone_and_refuses_an_unknown_one(app, world):
+    refused = run(app, "init", "--time-zone", "America/St_Louis")
+    assert refused.exit_code == 2 and "--time-zone" in refused.output
+    assert "“America/St_Louis” is not a time zone name" in refused.output
+    assert run(app, "demo", "--time-zone", "CST").exit_code == 2
+    done = run(app, "init", "--time-zone", "America/Denver")
+    assert done.exit_code == 0, done.output
+    assert "Time zone of Gateway Housing Services: America/Denver" in done.stdout
+    db.session.expire_all()
+    assert world.agency.time_zone == "America/Denver"
+    event = (
+        db.session.execute(select(AuditEvent).where(AuditEvent.action == "agency.settings"))
+        .scalars()
+        .first()
+    )
+    assert event.details["changes"]["time_zone"] == {
+        "from": "America/Chicago",
+        "to": "America/Denver",
+    }
+
+
 @pytest.mark.soffice
 def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(app):
     first = run(app, "demo")
@@ -317,3 +338,8 @@ def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(a
     assert second.stdout == first.stdout
     verified = run(app, "verify")
     assert verified.exit_code == 0, verified.output
+    assert db.session.execute(select(Agency.time_zone)).scalar_one() == "America/Chicago"
+    moved = run(app, "demo", "--time-zone", "America/New_York")
+    assert moved.exit_code == 0, moved.output
+    db.session.expire_all()
+    assert db.session.execute(select(Agency.time_zone)).scalar_one() == "America/New_York"

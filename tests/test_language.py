@@ -122,7 +122,7 @@ def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):
         ("termination_notice", "ar", ["حقك في الطعن", "التوقيعات", "ديسمبر"]),
         ("final_decision", "es", ["Aviso de decisión final sobre la apelación", "en persona"]),
         ("final_decision", "ar", ["القرار بشأن طعنك", "من اتخذ القرار", "ديسمبر"]),
-        ("consent_revocation", "es", ["Cancelación del consentimiento", "a las"]),
+        ("consent_revocation", "es", ["Cancelación del consentimiento", "10:00 hora"]),
         ("consent_revocation", "ar", ["الموافقة التي تلغيها", "بكلماتك", "نوفمبر"]),
         ("grievance_response", "es", ["Respuesta a la queja", "Oficina de Derechos Civiles"]),
         ("grievance_response", "ar", ["رقم الشكوى", "قرارنا"]),

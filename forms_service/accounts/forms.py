@@ -6,12 +6,14 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from ..clock import time_zones
 from .settings import LABELS
 
 
@@ -40,6 +42,11 @@ class AgencySettingsForm(FlaskForm):
     file_english_copy = BooleanField(LABELS["file_english_copy"])
     logo = FileField(LABELS["logo"])
     remove_logo = BooleanField(LABELS["remove_logo"])
+    time_zone = SelectField(
+        LABELS["time_zone"],
+        choices=[SelectChoice(z, z) for z in time_zones()],
+        validate_choice=False,
+    )
 
 
 class StaffForm(FlaskForm):

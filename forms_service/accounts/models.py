@@ -5,6 +5,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import DEFAULT_TIME_ZONE
 from ..database import CreatedMixin, IdMixin, enum_column
 from ..extensions import db
 from ..i18n import N_
@@ -50,6 +51,11 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     appeal_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The agency's logo (PNG or JPEG) in the blob store, printed at the top of its forms.
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The agency's clock (an IANA name): the times it shows and prints, its "today", and how
+    # the times its staff type are read (`forms_service.clock`).
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
 
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):

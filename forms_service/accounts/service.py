@@ -9,7 +9,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext
 from sqlalchemy import func, select
 
-from ..errors import NotFound, PermissionDenied
+from ..clock import DEFAULT_TIME_ZONE, time_zone_error
+from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
 from .models import Agency, Role, User
 
@@ -71,8 +72,12 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_agency(name: str, address: str, phone: str) -> Agency:
-    agency = Agency(name=name, address=address, phone=phone)
+def create_agency(
+    name: str, address: str, phone: str, time_zone: str = DEFAULT_TIME_ZONE
+) -> Agency:
+    if error := time_zone_error(time_zone):
+        raise InvalidInput({"time_zone": [error]})
+    agency = Agency(name=name, address=address, phone=phone, time_zone=time_zone)
     db.session.add(agency)
     db.session.flush()
     return agency

@@ -1,9 +1,9 @@
 """An agency's own settings: its name and contact printed on every form, the day limits of
 its due-process rules (the CoC's written standards leave the numbers to agencies), the texts
 that are the same for every client (program rules, the CoC committee and appeal contacts,
-24 CFR 578.91(b)(1)) and whether documents signed in another language get an English copy.
-Only an admin changes them, each change audited with what it was before; documents already
-signed keep what they said."""
+24 CFR 578.91(b)(1)), whether documents signed in another language get an English copy, and
+its time zone. Only an admin changes them, each change audited with what it was before;
+documents already signed keep what they said."""
 
 import io
 from pathlib import PurePath
@@ -12,6 +12,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from ..audit import service as audit
+from ..clock import time_zone_error
 from ..errors import InvalidInput
 from ..forms.base import has_control_character
 from .models import Agency, Role
@@ -53,6 +54,7 @@ LABELS = {
     "file_english_copy": _l("File an English copy of documents signed in another language"),
     "logo": _l("Logo (PNG or JPEG)"),
     "remove_logo": _l("Remove the logo"),
+    "time_zone": _l("Time zone"),
 }
 
 
@@ -93,6 +95,9 @@ def _checked(values: dict) -> dict:
         problem = logo_problem(*values["logo"])
         if problem:
             errors["logo"] = [problem]
+    clean["time_zone"] = (values.get("time_zone") or "").strip()
+    if error := time_zone_error(clean["time_zone"]):
+        errors["time_zone"] = [error]
     if errors:
         raise InvalidInput(errors)
     return clean
@@ -125,6 +130,18 @@ CHANGED_BY = (Role.ADMIN,)
 
 def may_change(actor: Actor) -> bool:
     return actor.user is not None and actor.user.role in CHANGED_BY
+
+
+def set_time_zone(actor: Actor, agency: Agency, name: str) -> Agency:
+    """The agency's clock set by an operator (`forms-service init|demo --time-zone`), audited
+    as a change on the settings page is."""
+    if error := time_zone_error(name):
+        raise InvalidInput({"time_zone": [error]})
+    if agency.time_zone != name:
+        changes = {"time_zone": {"from": agency.time_zone, "to": name}}
+        agency.time_zone = name
+        audit.record(actor, "agency.settings", agency, changes=changes)
+    return agency
 
 
 def update_agency_settings(actor: Actor, values: dict) -> Agency:

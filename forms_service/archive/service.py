@@ -136,7 +136,7 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
             {
                 "role": s.role_label,
                 "name": s.name,
-                "signed_at": date_time(s.signed_at),
+                "signed_at": date_time(s.signed_at, zone=document.agency.time_zone),
                 "method": s.method,
             }
             for s in document.signers

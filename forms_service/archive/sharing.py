@@ -5,10 +5,11 @@ necessary). Whether a release is still active (not revoked, ended, expired or cl
 its case) is the consent workflow's call (`workflows.consent.release_status`); the archive adds
 that a superseded or disposed-of release no longer counts."""
 
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from .. import clock
 from ..cases.service import normalise_name
 from ..extensions import db
 from ..workflows.consent import release_status
@@ -36,7 +37,7 @@ def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
         )
     ).scalars()
     wanted = normalise_name(recipient)
-    end_of_day = datetime.combine(on, time.max, tzinfo=UTC)
+    end_of_day = datetime.combine(on, time.max, tzinfo=clock.zone(record.document.agency))
     for release in releases:
         data = release.document.data
         if normalise_name(data.get("recipient_name") or "") != wanted:

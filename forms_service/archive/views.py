@@ -1,6 +1,5 @@
 import base64
 import uuid
-from datetime import date
 
 from flask import (
     Blueprint,
@@ -15,8 +14,10 @@ from flask import (
 from flask_babel import gettext
 from flask_login import login_required
 
+from .. import clock
 from ..errors import InvalidInput
 from ..extensions import limiter
+from ..formatting import show_times_of
 from ..forms import get_form_type
 from ..web import current_actor, show_errors
 from . import copies, retention, service, versions
@@ -174,7 +175,7 @@ def export(record_id):
                 actor,
                 str(record.client_id),
                 recipient,
-                date.today(),
+                clock.today(record.document.agency),
                 form.purpose.data,
                 form.explanation.data,
             )
@@ -239,6 +240,8 @@ def verify():
     result = None
     if form.validate_on_submit():
         result = service.identify_pdf(current_actor(), form.pdf.data.read())
+        if result.record is not None:
+            show_times_of(result.record.document.agency)
     return render_template("archive/verify.html", form=form, result=result), (
         400 if form.errors else 200
     )

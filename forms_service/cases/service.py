@@ -1,11 +1,12 @@
 """Clients and their cases, seen only by staff of the client's agency."""
 
 import unicodedata
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from flask_babel import gettext
 from sqlalchemy import and_, func, or_, select
 
+from .. import clock
 from ..accounts.models import Agency, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
@@ -104,7 +105,7 @@ def register_client(
             errors[field] = [gettext("This is required.")]
         elif len(value) > most or any(ord(c) < 0x20 for c in value):
             errors[field] = [gettext("At most %(most)s characters, on one line.", most=most)]
-    if date_of_birth and not date(1900, 1, 1) <= date_of_birth <= date.today():
+    if date_of_birth and not date(1900, 1, 1) <= date_of_birth <= clock.today(user.agency):
         errors["date_of_birth"] = [gettext("Give a date of birth between 1900 and today.")]
     if language not in CLIENT_LANGUAGES:
         errors["language"] = [gettext("Choose a language from the list.")]
@@ -132,7 +133,7 @@ def register_client(
     if errors:
         raise InvalidInput(errors)
     client = create_client(user.agency, first_name, last_name, date_of_birth, language)
-    case = open_case(client, user, program, date.today())
+    case = open_case(client, user, program, clock.today(user.agency))
     audit.record(actor, "client.register", client, case=case.number)
     return case
 
@@ -273,7 +274,10 @@ def close_case(actor: Actor, case: Case, on: date) -> Case:
     case.closed_on = on
     case.exit_reason = plan.data.get("exit_reason")
     case.destination_code = int(plan.data["destination"]) if plan.data.get("destination") else None
-    at = datetime.combine(on, time.max, tzinfo=UTC) if on < date.today() else utcnow()
+    agency = case.client.agency  # a day closed in the past ends at its last moment there
+    at = (
+        datetime.combine(on, time.max, clock.zone(agency)) if on < clock.today(agency) else utcnow()
+    )
     ended = end_releases_of_case(actor, case, at)
     audit.record(
         actor,

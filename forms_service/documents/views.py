@@ -88,7 +88,7 @@ def new(case_id, form_type):
     if ft.workflow_step:  # written from its step on the case page, with the workflow's data
         return redirect(url_for("cases.show", case_id=case.id))
     require_open(case)
-    form = ft.form_class()
+    form = ft.form_class(agency=case.client.agency)
     language = _language_form(ft, case)
     if not adding_row(form) and form.validate_on_submit() and language.validate_on_submit():
         try:
@@ -113,7 +113,7 @@ def edit(document_id):
         return redirect(url_for("documents.show", document_id=document.id))
     language = _language_form(ft, document.case, document)
     if request.method == "POST":
-        form = ft.form_class()
+        form = ft.form_class(agency=document.agency)
         if not adding_row(form) and form.validate_on_submit() and language.validate_on_submit():
             try:
                 service.update_draft(actor, document, form.to_data(), **language.chosen())
@@ -122,7 +122,7 @@ def edit(document_id):
             else:
                 return _save_and_maybe_send(form, document)
     else:
-        form = ft.form_class.from_data(document.data)
+        form = ft.form_class.from_data(document.data, agency=document.agency)
         if request.args.get("check") == "language":
             doubts = service.typed_language_doubts(document)
             return _form_page(form, ft, document.case, document, language, doubts)

@@ -12,6 +12,8 @@ from wtforms import DateField, DateTimeLocalField, FieldList, SelectChoice, Sele
 from wtforms.utils import unset_value
 from wtforms.validators import ValidationError
 
+from .. import clock
+from ..database import utcnow
 from ..formatting import number as format_number
 
 # C0/C1 control characters cannot be stored in a Word document (XML 1.0) and have no business
@@ -55,15 +57,23 @@ class Text:
 
 
 class NotInFuture:
-    """A date (or date and time) that has already happened: a meeting held, a request received."""
+    """A date (or date and time) that has already happened: a meeting held, a request received,
+    by the clock of the agency filling the form."""
 
     def __call__(self, form, field):
         value = field.data
-        now = datetime.now() if isinstance(value, datetime) else date.today()
-        if value and value > now:
+        now = agency_now(form)
+        if value and value > (now if isinstance(value, datetime) else now.date()):
             raise ValidationError(
                 gettext("%(field)s cannot be in the future.", field=field.label.text)
             )
+
+
+def agency_now(form) -> datetime:
+    """What the clock of the agency filling `form` reads now, as staff would type it (no zone);
+    UTC's for a form no agency fills (an example rendered from the command line)."""
+    agency = getattr(form, "agency", None)
+    return (clock.now(agency) if agency else utcnow()).replace(tzinfo=None)
 
 
 def _blank(value) -> bool:
@@ -170,7 +180,11 @@ def _flatten(formdata: MultiDict, key: str, value) -> None:
 
 class BaseForm(FlaskForm):
     """Form data in and out as JSON-ready dicts, so the web, the CLI and the API share one
-    validation path."""
+    validation path. `agency` is whose clock decides "today" and "not in the future"."""
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
 
     def to_data(self) -> dict:
         return {

@@ -12,7 +12,7 @@ from wtforms.validators import Optional, ValidationError
 
 from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, MultiCheckboxField, Text, choices, strip
+from .base import BaseForm, MultiCheckboxField, Text, agency_now, choices, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
 # Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
@@ -108,9 +108,10 @@ class ConsentReleaseForm(BaseForm):
     )
 
     def validate_end_date(self, field):
-        if field.data and field.data <= date.today():
+        today = agency_now(self).date()
+        if field.data and field.data <= today:
             raise ValidationError(gettext("The end date must be after today."))
-        if field.data and field.data > date.today() + timedelta(days=366 * 10):
+        if field.data and field.data > today + timedelta(days=366 * 10):
             raise ValidationError(gettext("The end date must be within 10 years."))
 
 

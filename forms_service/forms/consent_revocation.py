@@ -2,14 +2,15 @@
 agency receives the client's written request; signed by the client, or recorded by staff from
 the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..formatting import long_date
+from ..formatting import date_time, long_date, page_time_zone
 from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
@@ -61,11 +62,12 @@ class ConsentRevocationForm(BaseForm):
     )
 
 
-def received_text(data: dict) -> str:
-    received = datetime.fromisoformat(data["received_at"])
-    return gettext(
-        "%(date)s at %(time)s", date=long_date(received.date()), time=f"{received:%H:%M}"
-    )
+def received_text(data: dict, zone: str | None = None) -> str:
+    """The time staff typed, a clock reading in the agency's zone (the page's, unless named),
+    printed with that zone named; an hour the clocks repeat reads as its first (fold=0)."""
+    zone = zone or page_time_zone()
+    received = datetime.fromisoformat(data["received_at"]).replace(tzinfo=ZoneInfo(zone))
+    return date_time(received, zone=zone)
 
 
 def missing_elements(data: dict) -> dict[str, list[str]]:
@@ -103,7 +105,7 @@ def context(data: dict, common: dict) -> dict:
             "release_reference": data["release_reference"],
             "recipient_name": data["recipient_name"],
             "release_signed_on": long_date(data.get("release_signed_on")),
-            "received_at": received_text(data),
+            "received_at": received_text(data, common["agency"]["time_zone"]),
             "staff_record": staff_record,
             "request_method": gettext(method) if staff_record and method else "",
             "request_details": data.get("request_details") or "",
@@ -119,12 +121,13 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    now = datetime.now().replace(second=0, microsecond=0)
+    # yesterday at 10:00: already past on every agency's clock, and never in a skipped hour
+    yesterday = date.today() - timedelta(days=1)
     return {
         "release_reference": "CR-2026-000123",
         "recipient_name": "St. Patrick Center",
-        "release_signed_on": (now - timedelta(days=60)).date().isoformat(),
-        "received_at": (now - timedelta(hours=1)).isoformat(),
+        "release_signed_on": (yesterday - timedelta(days=59)).isoformat(),
+        "received_at": datetime.combine(yesterday, time(10)).isoformat(),
         "signed_by": "client",
         "request_method": "",
         "request_details": "",

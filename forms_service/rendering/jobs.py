@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 
+from .. import clock
 from ..accounts.service import SYSTEM, Actor
 from ..archive import copies, versions
 from ..archive import service as archive
@@ -31,12 +32,12 @@ MAX_ATTEMPTS = 3
 def render_input(document: Document, language: str | None = None) -> RenderInput:
     """The document's values for its template, in its own language unless one is named."""
     agency, client = document.agency, document.client
-    language = language or document.language
+    language, zone = language or document.language, agency.time_zone
     return RenderInput(
         form_type=document.form_type,
         language=language,
         reference=document.reference,
-        created_on=document.created_at.date(),
+        created_on=clock.day_of(document.created_at, agency),
         agency_name=agency.name,
         agency_address=agency.address,
         agency_phone=agency.phone,
@@ -47,8 +48,11 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
         agency_logo=archive.blob_store().get(document.logo_sha256)
         if document.logo_sha256
         else None,
+        agency_time_zone=zone,
         signers=[
-            SignerInfo(s.role_label, s.name, date_time(s.signed_at, language), s.signature_png)
+            SignerInfo(
+                s.role_label, s.name, date_time(s.signed_at, language, zone), s.signature_png
+            )
             for s in document.signers
         ],
     )
@@ -72,13 +76,14 @@ def _method(signer) -> str:
 
 def certificate_data(document: Document, language: str | None = None) -> CertificateData:
     """The evidence of every signature and the document's event trail, as plain values, in
-    the document's language (or `language`); what was recorded (names, devices, how the
-    identity was checked, event codes) stays as recorded."""
+    the document's language (or `language`) and its agency's time zone; what was recorded
+    (names, devices, how the identity was checked, event codes) stays as recorded."""
     with force_locale(language or document.language):
         return _certificate_data(document)
 
 
 def _certificate_data(document: Document) -> CertificateData:
+    zone = document.agency.time_zone
     return CertificateData(
         document_id=document.reference,
         title=gettext(get_form_type(document.form_type).title),
@@ -93,7 +98,7 @@ def _certificate_data(document: Document) -> CertificateData:
                 name=s.name,
                 role=gettext(s.role_label),
                 method=_method(s),
-                signed_at=date_time(s.signed_at),
+                signed_at=date_time(s.signed_at, zone=zone),
                 ip=s.ip or "",
                 user_agent=s.user_agent or "",
                 identity_check=s.identity_check or "",
@@ -104,7 +109,7 @@ def _certificate_data(document: Document) -> CertificateData:
         ],
         events=[
             TrailEvent(
-                at=date_time(e.at),
+                at=date_time(e.at, zone=zone),
                 actor=e.actor,
                 action=e.action,
                 detail=", ".join(f"{k}: {e.details[k]}" for k in TRAIL_DETAILS if k in e.details),

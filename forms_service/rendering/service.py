@@ -20,6 +20,7 @@ from PIL import Image
 from signatures.certificate import CertificateData, append_certificate, set_metadata
 from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
 
+from ..clock import DEFAULT_TIME_ZONE
 from ..formatting import long_date
 from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
@@ -53,6 +54,7 @@ class RenderInput:
     case_number: str
     data: dict
     signers: list[SignerInfo] = field(default_factory=list)
+    agency_time_zone: str = DEFAULT_TIME_ZONE  # the times typed into the data are read in it
     # An English copy of a document signed in another language: its first line says so.
     copy_note: str = ""
     agency_logo: bytes | None = None  # PNG or JPEG, printed at the top of the first page
@@ -161,6 +163,7 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
             "name": inp.agency_name,
             "address": inp.agency_address,
             "phone": inp.agency_phone,
+            "time_zone": inp.agency_time_zone,
         },
         "document": {
             "id": inp.reference,

@@ -30,6 +30,7 @@ from ..database import after_commit
 from ..documents import service as documents
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db, limiter
+from ..formatting import show_times_of
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
@@ -78,8 +79,10 @@ def speak_to_the_signer():
 
 
 def _speak_to(link) -> None:
-    """Once the link is known: the language the signer picked, else the client's."""
+    """Once the link is known: the language the signer picked, else the client's; the times
+    of the agency that sent it."""
     client_language(session.get(CHOSEN_LANGUAGE) or link.signer.document.client.preferred_language)
+    show_times_of(link.signer.document.agency)
 
 
 def _visitor() -> tuple[str | None, str]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
@@ -53,7 +54,7 @@ def release_status(release: Document, at: datetime | None = None) -> ReleaseStat
         state = {"revoked": "revoked", "end_event": "ended", "case_closed": "case_closed"}
         return ReleaseStatus(state[end.reason], end.effective_at)
     end_date = release.data.get("end_date")
-    if end_date and date.fromisoformat(end_date) < at.date():
+    if end_date and date.fromisoformat(end_date) < clock.day_of(at, release.agency):
         return ReleaseStatus("expired", date.fromisoformat(end_date))
     return ReleaseStatus("active", release.completed_at)
 
@@ -131,16 +132,19 @@ def revoke(
     note: str = "",
 ) -> ReleaseEnd:
     """A revocation takes effect when the agency receives it; it does not undo disclosures
-    already made in reliance on the release (164.508(b)(5)). The recipient is to be told."""
+    already made in reliance on the release (164.508(b)(5)). The recipient is to be told.
+    `received_at` as staff typed it is a clock reading in the agency's zone
+    (`clock.from_local`); an aware time is taken as it is."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, release.id)
-    if _aware(received_at) > utcnow():
+    received = clock.from_local(received_at, release.agency, "received_at")
+    if received > utcnow():
         raise InvalidInput({"received_at": [gettext("The date received cannot be in the future.")]})
     return _end(
         actor,
         release,
         "revoked",
-        _aware(received_at),
+        received,
         revocation_id=revocation.id if revocation else None,
         note=note or f"Tell {release.data.get('recipient_name')} that the release was revoked.",
     )
@@ -205,7 +209,8 @@ def apply_revocation(document: Document) -> ReleaseEnd | None:
             f"{document.reference} names no consent of this client: "
             f"{document.data.get('release_reference')!r}."
         )
-    received = _aware(datetime.fromisoformat(document.data["received_at"]))
+    typed = datetime.fromisoformat(document.data["received_at"])
+    received = clock.from_local(typed, document.agency, "received_at")
     if not release_status(release, received).active:
         return None
     actor = Actor(document.created_by)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import func, select
 
+from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..cases.models import Case
@@ -61,7 +62,7 @@ def plan_review_due(case: Case) -> date:
 
 def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
-    today = today or date.today()
+    today = today or clock.today(user.agency)
     cases = _cases(user)
     ids = [c.id for c in cases]
     items = []

@@ -1,11 +1,12 @@
 """Case plan updates (seed 000: reviewed at least every 30 days): each update is a new signed
 version that supersedes the one before, never an edit of it."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..archive.versions import Change, field_changes
 from ..cases.models import Case
@@ -53,7 +54,7 @@ def start_update(actor: Actor, case: Case) -> Document:
     )
     if under_way is not None:
         return under_way
-    today = date.today()
+    today = clock.today(case.client.agency)
     data = {
         **current.data,
         "plan_date": today.isoformat(),

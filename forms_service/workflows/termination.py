@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from flask_babel import gettext
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
@@ -89,7 +90,7 @@ def record_conference(
     get_in_agency(actor, Case, case.id)
     require_open(case)
     errors = {}
-    if on > date.today():
+    if on > clock.today(case.client.agency):
         errors["on"] = [gettext("The conference date cannot be in the future.")]
     if not attendees.strip():
         errors["attendees"] = [gettext("Say who took part (the client and those involved).")]
@@ -141,7 +142,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     if problems:
         raise RuleViolation(" ".join(problems))
     agency = termination.case.client.agency
-    notice_date = date.today()
+    notice_date = clock.today(agency)
     data = {**data, **notice_facts(termination, notice_date), "reviewer_name": reviewer.name}
     notice = documents.start_document(
         actor, termination.case, "termination_notice", data, **language
@@ -230,7 +231,7 @@ def issue_decision(actor: Actor, termination: Termination, data: dict, **languag
 
 def due(termination: Termination, today: date | None = None) -> str | None:
     """What this termination is waiting for, in words, or None."""
-    today = today or date.today()
+    today = today or clock.today(termination.case.client.agency)
     if termination.status == NOTICE and today <= termination.appeal_deadline:
         return gettext(
             "appeal window open until %(date)s", date=long_date(termination.appeal_deadline)

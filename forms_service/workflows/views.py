@@ -1,12 +1,11 @@
 """The workflow pages: thin steps that bind a form, call the workflow service, and go back to
 the case."""
 
-from datetime import UTC, date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_required
 
+from .. import clock
 from ..cases.service import close_case, get_case, require_open
 from ..documents.forms import LanguageForm
 from ..documents.service import get_document
@@ -53,7 +52,7 @@ def _document_step(title, case, form_type_name, extra, run, note="", preferred=N
     What it takes from the workflow's records (`recorded`: field -> value) is shown, not typed."""
     actor = current_actor()
     form_type = get_form_type(form_type_name)
-    data_form = form_type.form_class()
+    data_form = form_type.form_class(agency=case.client.agency)
     language = LanguageForm.offering(
         template_store().languages(form_type.name),
         preferred or case.client.preferred_language,
@@ -141,7 +140,7 @@ def notice(termination_id):
             "The reviewer list leaves out you, whoever approves the termination, and anyone who "
             "reports to either of you."
         ),
-        recorded=termination.notice_facts(t, date.today()),
+        recorded=termination.notice_facts(t, clock.today(t.case.client.agency)),
     )
 
 
@@ -220,9 +219,8 @@ def revoke(document_id):
     release = get_document(actor, document_id, audit_view=False)
     form = RevocationForm()
     if form.validate_on_submit():
-        received = form.received_at.data.replace(tzinfo=UTC)
         try:
-            consent.revoke(actor, release, received, note=form.note.data or "")
+            consent.revoke(actor, release, form.received_at.data, note=form.note.data or "")
         except InvalidInput as exc:
             flash(" ".join(m for ms in exc.errors.values() for m in ms))
         else:

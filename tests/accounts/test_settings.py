@@ -31,6 +31,7 @@ SETTINGS = {
     "grievance_response_days": 10,
     "plan_review_days": 14,
     "file_english_copy": False,
+    "time_zone": "America/Chicago",
 }
 
 
@@ -156,3 +157,29 @@ def test_a_logo_that_is_not_the_image_its_name_says_is_refused_naming_the_field(
         assert 'href="#logo">Logo (PNG or JPEG)</a>' in response.get_data(as_text=True), filename
     db.session.refresh(world.agency)
     assert world.agency.logo_sha256 is None
+
+
+def test_an_admin_sets_the_agencys_time_zone_on_the_settings_page(client, world):
+    login(client, world.admin)
+    form = open_page(client, "/agency/settings").form()
+    assert form["time_zone"] == "America/Chicago"  # a new agency keeps St. Louis time
+    form["time_zone"] = "America/Los_Angeles"
+    assert form.submit().status_code == 302
+    db.session.refresh(world.agency)
+    assert world.agency.time_zone == "America/Los_Angeles"
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "agency.settings")
+    ).scalar_one()
+    assert event.details["changes"] == {
+        "time_zone": {"from": "America/Chicago", "to": "America/Los_Angeles"}
+    }
+
+
+def test_a_time_zone_that_is_not_an_iana_name_is_refused_naming_the_field(world):
+    for wrong in ("CST", "Central Time", "", "../../etc/passwd"):
+        with pytest.raises(InvalidInput) as error:
+            update_agency_settings(world.actor(world.admin), {**SETTINGS, "time_zone": wrong})
+        assert set(error.value.errors) == {"time_zone"}
+        assert "not a time zone name" in error.value.errors["time_zone"][0]
+    db.session.rollback()
+    assert world.agency.time_zone == "America/Chicago"

@@ -45,11 +45,11 @@ def test_revocation_records_when_the_agency_received_it():
     assert "cannot be in the future" in errors_of(received_at=in_an_hour)["received_at"][0]
 
 
-def test_received_time_is_kept_to_the_minute_and_printed():
+def test_received_time_is_kept_to_the_minute_and_printed_with_the_agencys_zone_named():
     data = FORM.form_class.from_payload({**REVOCATION, "received_at": "2026-11-20T09:05"}).to_data()
     assert data["received_at"] == "2026-11-20T09:05:00"
-    revocation = FORM.context(data, {})["revocation"]
-    assert revocation["received_at"] == "November 20, 2026 at 09:05"
+    revocation = FORM.context(data, {"agency": {"time_zone": "America/Chicago"}})["revocation"]
+    assert revocation["received_at"] == "November 20, 2026, 9:05\u00a0AM CST"
     form = FORM.form_class.from_data(data, meta={"csrf": False})
     assert form.received_at.data == datetime(2026, 11, 20, 9, 5)
 

@@ -2,10 +2,12 @@
 naming the recipient and the kind of information; revocation, expiry, the end event and case
 closure take effect at once; ended releases stay in the archive."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from forms_service import clock
 from forms_service.database import utcnow
 from forms_service.errors import InvalidInput, RuleViolation
 from forms_service.extensions import db
@@ -57,12 +59,16 @@ def test_a_revocation_cannot_be_dated_in_the_future(world, consent_document):
         consent.revoke(world.actor(world.case_manager), release, utcnow() + timedelta(days=2))
 
 
-def test_a_release_expires_after_its_end_date(world, consent_document):
-    end = date.today() + timedelta(days=10)
+def test_a_release_expires_after_its_end_date_in_the_agencys_day(world, consent_document):
+    """Through its end date as the agency's calendar has it: midnight UTC is still that
+    day in St. Louis; the agency's next midnight is not."""
+    end = clock.today(world.agency) + timedelta(days=10)
     release = active_release(world, consent_document, end_date=end.isoformat(), end_event="")
-    later = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    next_day = datetime.combine(end + timedelta(days=1), datetime.min.time())
     assert consent.release_status(release).active
-    assert consent.release_status(release, later).state == "expired"
+    assert consent.release_status(release, next_day.replace(tzinfo=UTC)).active
+    agencys_next_day = next_day.replace(tzinfo=ZoneInfo(world.agency.time_zone))
+    assert consent.release_status(release, agencys_next_day).state == "expired"
 
 
 def test_the_end_event_ends_the_release(world, consent_document):
@@ -83,13 +89,14 @@ def test_a_case_conference_list_has_only_housing_items_of_clients_who_allowed_it
 
 
 def test_a_signed_revocation_form_ends_the_release_it_names(world, consent_document):
-    from datetime import datetime
 
     from forms_service.documents import service as documents
     from forms_service.forms import get_form_type
 
     release = active_release(world, consent_document)
-    received = datetime.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    # typed as the agency's clock read two hours ago
+    now = clock.now(world.agency).replace(second=0, microsecond=0, tzinfo=None)
+    received = now - timedelta(hours=2)
     data = {
         **get_form_type("consent_revocation").example(),
         "release_reference": release.reference,
@@ -112,4 +119,4 @@ def test_a_signed_revocation_form_ends_the_release_it_names(world, consent_docum
     assert run_job(job.id)
     status = consent.release_status(release)
     assert status.state == "revoked"
-    assert status.since.replace(tzinfo=None) == received
+    assert clock.aware(status.since) == received.replace(tzinfo=clock.zone(world.agency))

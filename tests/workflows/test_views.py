@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.cases.models import Case, CaseStatus
@@ -246,18 +247,55 @@ def test_the_reviewer_writes_the_final_decision_on_its_page(client, world):
     assert t.status == "decided" and db.session.get(Document, t.decision_id).status == "signing"
 
 
+def text_of(html: str) -> str:
+    """A page's words as a reader sees them (no tags, one space between words)."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
 @pytest.mark.soffice
-def test_a_revocation_is_recorded_from_the_release_page(client, world, consent_document):
-    """Received two days after the release was signed (the clock is moved on, so the minute
-    typed is never before the signing, whatever the time of day)."""
-    release, job = sign_consent(world, consent_document)
-    assert run_job(job.id)
-    later = datetime.now(UTC) + timedelta(days=2)
-    with time_machine.travel(later):
+@pytest.mark.parametrize(
+    ("signed", "typed", "stored"),
+    [
+        (datetime(2026, 12, 1, 16, tzinfo=UTC), "2026-12-03T09:30", datetime(2026, 12, 3, 15, 30)),
+        (datetime(2027, 7, 1, 16, tzinfo=UTC), "2027-07-03T09:30", datetime(2027, 7, 3, 14, 30)),
+    ],
+    ids=["winter", "summer"],
+)
+def test_a_revocation_typed_in_st_louis_time_is_stored_in_utc(
+    client, world, consent_document, signed, typed, stored
+):
+    """09:30 on the agency's clock is 15:30 UTC in winter, 14:30 in summer; it is not refused
+    as "in the future" at 10:00 there, and the release page says since when, in St. Louis time."""
+    with time_machine.travel(signed):
+        release, job = sign_consent(world, consent_document)
+        assert run_job(job.id)
+    with time_machine.travel(stored.replace(tzinfo=UTC) + timedelta(minutes=30)):
         login(client, world.case_manager)
         form = open_page(client, f"/documents/{release.id}").form(action="/revoke")
-        form["received_at"] = (later - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+        form["received_at"] = typed
         form["note"] = "Handed in at the front desk"
         assert form.submit().status_code == 302
         db.session.expire_all()
-        assert consent.release_status(db.session.get(Document, release.id)).state == "revoked"
+        status = consent.release_status(db.session.get(Document, release.id))
+        assert status.state == "revoked"
+        assert clock.aware(status.since) == stored.replace(tzinfo=UTC)
+        page = text_of(open_page(client, f"/documents/{release.id}").html)
+        assert "9:30 AM C" in page and ("CST" if stored.month == 12 else "CDT") in page
+
+
+@pytest.mark.soffice
+def test_a_revocation_typed_in_the_hour_the_clocks_skip_is_refused_naming_it(
+    client, world, consent_document
+):
+    with time_machine.travel(datetime(2027, 3, 10, 16, tzinfo=UTC)):
+        release, job = sign_consent(world, consent_document)
+        assert run_job(job.id)
+    with time_machine.travel(datetime(2027, 3, 15, 16, tzinfo=UTC)):
+        login(client, world.case_manager)
+        form = open_page(client, f"/documents/{release.id}").form(action="/revoke")
+        form["received_at"] = "2027-03-14T02:30"
+        response = form.submit()
+        page = text_of(open_page(client, response.headers["Location"]).html)
+        assert "02:30 did not happen in America/Chicago" in page
+        db.session.expire_all()
+        assert consent.release_status(db.session.get(Document, release.id)).active

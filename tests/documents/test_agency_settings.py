@@ -31,7 +31,8 @@ def new_rights_page(client, world):
 def settings_of(agency, **changes) -> dict:
     names = ("name", "address", "phone", "program_rules", "coc_contact", "appeal_contact")
     days = ("appeal_days", "decision_days", "grievance_response_days", "plan_review_days")
-    values = {name: getattr(agency, name) for name in (*names, *days, "file_english_copy")}
+    others = ("file_english_copy", "time_zone")
+    values = {name: getattr(agency, name) for name in (*names, *days, *others)}
     return {**values, **changes}
 
 

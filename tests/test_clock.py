@@ -5,11 +5,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from werkzeug.datastructures import MultiDict
 
 from forms_service import clock
 from forms_service.accounts.service import create_agency
 from forms_service.errors import InvalidInput
 from forms_service.formatting import date_time
+from forms_service.forms import get_form_type
+from forms_service.workflows import termination as terminations
 
 ST_LOUIS = "America/Chicago"
 
@@ -99,3 +102,32 @@ def test_a_time_the_clocks_repeat_is_its_first_occurrence(world):
     time, fold=0), so a revocation never counts from later than it came."""
     received = clock.from_local(datetime(2027, 11, 7, 1, 30), world.agency, "received_at")
     assert received == datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+
+
+EVENING_IN_ST_LOUIS = datetime(2026, 12, 6, 1, 0, tzinfo=UTC)  # 7 p.m. on December 5 there
+
+
+def test_a_date_typed_into_a_form_is_not_in_the_future_by_the_agencys_calendar(world):
+    """At 7 p.m. in St. Louis, December 6 has begun on the server but not at the agency."""
+    form_class = get_form_type("appeal").form_class
+    with time_machine.travel(EVENING_IN_ST_LOUIS, tick=False):
+        for typed, refused in (("2026-12-05", False), ("2026-12-06", True)):
+            form = form_class(
+                formdata=MultiDict({"received_on": typed}),
+                meta={"csrf": False},
+                agency=world.agency,
+            )
+            form.validate()
+            assert bool(form.received_on.errors) is refused, typed
+
+
+def test_a_conference_tomorrow_in_st_louis_is_refused_though_the_server_has_reached_it(world):
+    def conference(on: date):
+        actor = world.actor(world.case_manager)
+        return terminations.record_conference(actor, world.case, on, "Client", "Notes")
+
+    with time_machine.travel(EVENING_IN_ST_LOUIS, tick=False):
+        with pytest.raises(InvalidInput) as error:
+            conference(date(2026, 12, 6))
+        assert set(error.value.errors) == {"on"} and "future" in error.value.errors["on"][0]
+        assert conference(date(2026, 12, 5)).conference_on == date(2026, 12, 5)

@@ -40,6 +40,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a PDF uploaded to the verification page
+    # The scan of a form signed on paper; under MAX_CONTENT_LENGTH, so the page names the limit
+    PAPER_SCAN_MAX_BYTES = int(os.environ.get("FORMS_PAPER_SCAN_MAX_MB", "20")) * 1024 * 1024
     VERIFY_RATE_LIMIT = os.environ.get("FORMS_VERIFY_RATE_LIMIT", "20 per minute")
     RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")

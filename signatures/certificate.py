@@ -40,6 +40,7 @@ HASH_NOTE = N_(
     "made from, and of each signature as drawn. Any change to them gives a different hash."
 )
 NO_IMAGE = N_("No drawn signature (signed without drawing)")
+ON_PAPER = N_("On the paper form: see its scan before this certificate")
 NO_EVENTS = N_("No events were recorded.")
 MISSING = "—"
 
@@ -74,6 +75,7 @@ class SignatureEvidence:
     identity_check: str
     ink_sha256: str
     signature_png: bytes | None
+    on_paper: bool = False  # signed on the paper form whose scan the PDF holds
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class CertificateData:
     events: list[TrailEvent]
     # Set on a rendering in another language than the signed original: says which it renders.
     copy_note: str = ""
+    # Set on a form signed on paper: says that the pages before are its scan, and who received it.
+    paper_note: str = ""
 
 
 def _xml_text(value: str) -> str:
@@ -122,8 +126,9 @@ def append_certificate(
     heading.paragraph_format.page_break_before = True
     _unnumbered(heading)  # the form's numbered sections end before the certificate
     doc.add_paragraph(t(INTRO))
-    if data.copy_note:
-        doc.add_paragraph(_xml_text(data.copy_note))
+    for note in (data.copy_note, data.paper_note):
+        if note:
+            doc.add_paragraph(_xml_text(note))
 
     _heading(doc, t(N_("Document")), 2)
     form = f"{data.title} ({data.form_type})" if data.form_type else data.title
@@ -198,7 +203,7 @@ def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEviden
     if s.signature_png:
         value.paragraphs[0].add_run().add_picture(io.BytesIO(s.signature_png), **_fit(s))
     else:
-        _write(value.paragraphs[0], t(NO_IMAGE))
+        _write(value.paragraphs[0], t(ON_PAPER if s.on_paper else NO_IMAGE))
 
 
 def _fit(s: SignatureEvidence) -> dict:

@@ -1,18 +1,21 @@
 """Submit a page the way a browser does: GET it, read its <form> (every input, hidden field,
 default, select and textarea, duplicates included), change only what a person would type,
 and post the result. A test cannot type into a field the page does not have, nor pick an
-option it does not offer."""
+option it does not offer. A file input takes (bytes, filename), as a browser sends a chosen
+file; one left empty is sent as a browser sends it (no file, no name)."""
 
+import io
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from forms_service.forms.base import _flatten
 
 GROUPED = {"checkbox", "radio"}  # inputs that share a name on purpose
-NOT_SENT = {"submit", "button", "reset", "image", "file"}
+NOT_SENT = {"submit", "button", "reset", "image"}
 
 
 @dataclass
@@ -120,12 +123,16 @@ class Form:
         self.client = client
         self.url = urljoin(page_url, spec["attrs"].get("action") or page_url)
         self.method = (spec["attrs"].get("method") or "get").lower()
+        self.multipart = spec["attrs"].get("enctype") == "multipart/form-data"
         self.controls: list[Control] = spec["controls"]
         self.values: dict[str, list[str]] = {}
+        self.files: dict[str, tuple[bytes, str]] = {}
         for c in self.controls:
             if c.disabled or c.kind in NOT_SENT or c.tag == "button":
                 continue
-            if c.kind in GROUPED:
+            if c.kind == "file":
+                self.files[c.name] = (b"", "")
+            elif c.kind in GROUPED:
                 self.values.setdefault(c.name, [])
                 if c.checked:
                     self.values[c.name].append(c.value)
@@ -150,6 +157,8 @@ class Form:
         return name in self.names()
 
     def __getitem__(self, name):
+        if name in self.files:
+            return self.files[name]
         values = self.values.get(name, [])
         return values[0] if len(values) == 1 else values
 
@@ -157,6 +166,10 @@ class Form:
         """Type into a field, pick an option, or tick exactly the given boxes of a group."""
         controls = self._controls(name)
         first = controls[0]
+        if first.kind == "file":
+            content, filename = value
+            self.files[name] = (bytes(content), str(filename))
+            return
         values = value if isinstance(value, list | tuple) else [value]
         values = ["y" if v is True else str(v) for v in values if v is not None and v is not False]
         if first.kind in GROUPED:
@@ -212,6 +225,14 @@ class Form:
             if not pressed:
                 raise KeyError(f"the form has no button with the value {button!r}")
             data.add(pressed[0].name, pressed[0].value)
+        if self.method == "post" and (self.multipart or self.files):
+            for name, (content, filename) in self.files.items():
+                data.add(name, FileStorage(io.BytesIO(content), filename, name))
+            # encoded here, in memory: the test client would spool a large body to a temporary
+            # file that it never closes
+            boundary, body = encode_multipart(data)
+            kwargs["content_type"] = f"multipart/form-data; boundary={boundary}"
+            return self.client.post(self.url, data=body, **kwargs)
         if self.method == "post":
             return self.client.post(self.url, data=data, **kwargs)
         return self.client.get(self.url, query_string=data, **kwargs)

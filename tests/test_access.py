@@ -257,6 +257,10 @@ ROUTES = [
     Route("documents.paper", "GET", FILL, 409, DOCUMENT),  # 409: nobody asked for paper
     Route("documents.render_status", "GET", FILL, 200, DOCUMENT),
     Route("documents.retry_render", "POST", FILL, 409, DOCUMENT),  # 409: no render gave up
+    Route("documents.void", "POST", FILL, 302, DOCUMENT, {"reason": "Sent by mistake"}),
+    Route("documents.delete", "POST", FILL, 302, DRAFT),
+    Route("documents.receive_paper", "GET", FILL, 302, DOCUMENT),  # 302: not signed on paper
+    Route("documents.receive_paper", "POST", FILL, 409, DOCUMENT),
     # The client signer signs in the kiosk: their staff-signing page sends staff back.
     Route("signing.sign", "GET", FILL, 302, SIGNER),
     Route("signing.sign", "POST", FILL, 302, SIGNER, SIGNATURE),

@@ -15,7 +15,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from forms_service.archive.models import ArchiveRecord
 from forms_service.database import utcnow
 from forms_service.documents.models import Document, DocumentStatus
-from forms_service.documents.service import start_document
+from forms_service.documents.service import choose_paper, send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import form_types, get_form_type
 from forms_service.rendering.models import RenderJob, RenderStatus
@@ -50,7 +50,7 @@ def _signed(document: Document) -> None:
 def walk(world, client):
     """The URL of every page an admin (who may use them all) can open, with the objects that
     make each page show its forms: a draft of every free-standing form type, a filed release,
-    a signed case plan and a signed consent whose render gave up."""
+    a signed case plan, a signed consent whose render gave up and one to be signed on paper."""
     held = _holdings(world, world.case_manager, world.case)
     actor = world.actor(world.case_manager)
     drafts = [
@@ -69,6 +69,10 @@ def walk(world, client):
     notice = get_form_type("termination_notice").example()
     terminations.issue_notice(actor, appealed, notice, world.admin)
     terminations.file_appeal(actor, appealed, get_form_type("appeal").example())
+    on_paper = send_for_signature(
+        actor, start_document(actor, world.case, consent.name, consent.example())
+    )
+    choose_paper(actor, on_paper, on_paper.signers[0])
     db.session.commit()
     values = asdict(held)  # URL argument -> id (Holdings names them alike)
     adapter = client.application.url_map.bind("localhost")
@@ -81,11 +85,13 @@ def walk(world, client):
                 adapter.build(rule.endpoint, {"case_id": held.case_id, "form_type": t})
                 for t in FREE_STANDING
             ]
-        elif rule.endpoint == "documents.show":  # being signed, filed, its render gave up
+        elif rule.endpoint == "documents.show":  # being signed, filed, render gave up, a draft
             urls += [
                 adapter.build(rule.endpoint, {"document_id": d})
-                for d in (held.document_id, release.id, gave_up.id)
+                for d in (held.document_id, release.id, gave_up.id, held.draft_id)
             ]
+        elif rule.endpoint == "documents.receive_paper":
+            urls.append(adapter.build(rule.endpoint, {"document_id": on_paper.id}))
         elif rule.endpoint == "documents.edit":
             urls += [adapter.build(rule.endpoint, {"document_id": d.id}) for d in drafts]
         elif rule.endpoint == "workflows.decision":

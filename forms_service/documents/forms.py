@@ -1,8 +1,11 @@
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import Length
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
+from ..clock import today
 from ..i18n import language_name
 from .service import INTERPRETER
 
@@ -47,3 +50,25 @@ class LanguageForm(FlaskForm):
         language = (self.interpreter_language.data or "").strip()
         interpreter = {"name": name, "language": language} if name or language else None
         return {"language": self.language.data, "interpreter": interpreter}
+
+
+class PaperReceivedForm(FlaskForm):
+    """The scan of a form signed on paper, and the attestation of whoever received it. The
+    service names what is missing or wrong, so the fields check nothing themselves."""
+
+    scan = FileField(_l("The scan of the signed paper form (PDF, JPEG or PNG)"))
+    received_on = DateField(_l("Received on"), [Optional()])
+    attested = BooleanField()
+
+    @classmethod
+    def about(cls, document) -> "PaperReceivedForm":
+        form = cls(received_on=today(document.agency))
+        form.attested.label.text = gettext(
+            "I received this signed paper form from %(client)s on the day given above.",
+            client=document.client.full_name,
+        )
+        return form
+
+
+class VoidForm(FlaskForm):
+    reason = TextAreaField(_l("Why is it voided?"))

@@ -18,6 +18,8 @@ class DocumentStatus(StrEnum):
     ARCHIVED = "archived"  # rendered and filed in the archive
     DECLINED = "declined"  # a signer chose not to sign
     PAPER = "paper"  # a signer asked for paper: signed outside this service
+    VOIDED = "voided"  # sent, then called off before it was signed; the reason is kept
+    DELETED = "deleted"  # a draft thrown away; the row stays, so its audit trail names it
 
 
 class Document(IdMixin, CreatedMixin, db.Model):
@@ -44,6 +46,9 @@ class Document(IdMixin, CreatedMixin, db.Model):
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The scan of a form signed on paper (a blob in the archive store), filed in its place.
+    paper_scan_sha256: Mapped[str | None] = mapped_column(String(64))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     agency: Mapped[Agency] = relationship()
     case: Mapped[Case] = relationship()
@@ -59,6 +64,7 @@ class SignerStatus(StrEnum):
     SIGNED = "signed"
     DECLINED = "declined"  # chose not to sign; the reason is recorded
     PAPER = "paper"  # asked to sign on paper instead (ESIGN: the right to a paper copy)
+    SIGNED_ON_PAPER = "signed_on_paper"  # the signed paper came back and staff attested to it
 
 
 class Signer(IdMixin, CreatedMixin, db.Model):

@@ -460,6 +460,45 @@ def choose_paper(actor: Actor, document: Document, signer: Signer) -> Document:
     return document
 
 
+# Sent and not signed by all: what a document can be voided from.
+VOIDABLE = (DocumentStatus.SIGNING, DocumentStatus.PAPER, DocumentStatus.DECLINED)
+
+
+def void(actor: Actor, document: Document, reason: str) -> Document:
+    """Call off a document sent for signature before every signature is in. Its tablet
+    handover and phone links stop working at once (both need a document being signed). A
+    signed or filed document is never voided: a change to it is a new version."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    if document.status not in VOIDABLE:
+        raise RuleViolation(
+            gettext("Only a document sent for signature and not yet signed can be voided.")
+        )
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > 1000:
+        raise InvalidInput(
+            {"reason": [gettext("Say why it is voided, in at most 1,000 characters.")]}
+        )
+    document.status = DocumentStatus.VOIDED
+    document.void_reason = reason
+    audit.record(actor, "document.void", document, reason=reason)
+    return document
+
+
+def delete_draft(actor: Actor, document: Document) -> Document:
+    """Throw a draft away. The row stays, marked deleted, with what it held: the audit events
+    that name it still lead to it, and its reference is never given to another."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    if document.status != DocumentStatus.DRAFT:
+        raise RuleViolation(
+            gettext("Only a draft can be deleted; a document sent for signature can be voided.")
+        )
+    document.status = DocumentStatus.DELETED
+    audit.record(actor, "document.delete", document)
+    return document
+
+
 def render_job(actor: Actor, document: Document) -> RenderJob | None:
     """The job that renders and files a signed document (None before the last signature)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
@@ -489,10 +528,13 @@ def _close_pending_signer(actor: Actor, document: Document, signer: Signer) -> N
 
 
 def documents_for_case(actor: Actor, case: Case) -> list[Document]:
+    """Newest first; deleted drafts stay out of the way (their own page still opens)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     return list(
         db.session.execute(
-            select(Document).where(Document.case_id == case.id).order_by(Document.created_at.desc())
+            select(Document)
+            .where(Document.case_id == case.id, Document.status != DocumentStatus.DELETED)
+            .order_by(Document.created_at.desc())
         ).scalars()
     )

@@ -18,8 +18,9 @@ from ..signing.remote import active_links
 from ..web import agency_settings_shown, current_actor, show_errors
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
+from . import paper as paper_service
 from . import service
-from .forms import LanguageForm
+from .forms import LanguageForm, PaperReceivedForm, VoidForm
 from .models import DocumentStatus
 
 bp = Blueprint("documents", __name__)
@@ -136,7 +137,10 @@ def edit(document_id):
 @login_required
 def show(document_id):
     actor = current_actor()
-    document = service.get_document(actor, document_id)
+    return _show_page(actor, service.get_document(actor, document_id))
+
+
+def _show_page(actor, document, void_form=None, status=200):
     form_type = get_form_type(document.form_type)
     return render_template(
         "documents/show.html",
@@ -144,12 +148,67 @@ def show(document_id):
         form_type=form_type,
         next_signer=service.next_signer(document),
         statuses=DocumentStatus,
+        voidable=document.status in service.VOIDABLE,
+        void_form=void_form or VoidForm(),
         **_rendering(actor, document),
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
         changes=plans.changes(document),
         remote_links=active_links(actor, document),
         **form_type.page_context(document.data),
+    ), status
+
+
+@bp.route("/documents/<document_id>/void", methods=["POST"])
+@login_required
+def void(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            service.void(actor, document, form.reason.data or "")
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            flash(gettext("Voided. Its tablet handover and signing links no longer work."))
+            return redirect(url_for("documents.show", document_id=document.id))
+    return _show_page(actor, document, void_form=form, status=400)
+
+
+@bp.route("/documents/<document_id>/delete", methods=["POST"])
+@login_required
+def delete(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    service.delete_draft(actor, document)
+    flash(gettext("Draft %(reference)s deleted.", reference=document.reference))
+    return redirect(url_for("cases.show", case_id=document.case_id))
+
+
+@bp.route("/documents/<document_id>/paper-received", methods=["GET", "POST"])
+@login_required
+def receive_paper(document_id):
+    """The scan of a form signed on paper, uploaded by the staff member who received it."""
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=request.method == "GET")
+    if request.method == "GET" and document.status != DocumentStatus.PAPER:
+        return redirect(url_for("documents.show", document_id=document.id))
+    form = PaperReceivedForm.about(document)
+    if form.validate_on_submit():
+        scan = form.scan.data.read() if form.scan.data else b""
+        try:
+            job = paper_service.receive_paper(
+                actor, document, scan, form.received_on.data, form.attested.data
+            )
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            after_commit(lambda: enqueue(job.id))
+            flash(gettext("The signed paper form is received; this page shows when it is filed."))
+            return redirect(url_for("documents.show", document_id=document.id))
+    return render_template("documents/paper_received.html", form=form, document=document), (
+        400 if request.method == "POST" else 200
     )
 
 

@@ -15,16 +15,16 @@ from ..archive import copies, versions
 from ..archive import service as archive
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
-from ..documents.models import Document, DocumentStatus
-from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, STAFF_SESSION
+from ..documents.models import Document, DocumentStatus, SignerStatus
+from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, PAPER, STAFF_SESSION
 from ..errors import RuleViolation
 from ..extensions import db
-from ..formatting import date_time
+from ..formatting import date_time, long_date
 from ..forms import get_form_type
 from ..i18n import N_, language_name
 from ..workflows import consent
 from .models import RenderJob, RenderStatus
-from .service import RenderInput, SignerInfo, render, template_store
+from .service import RenderInput, SignerInfo, render, render_paper_signed, template_store
 
 MAX_ATTEMPTS = 3
 
@@ -59,11 +59,15 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
 
 
 REVOCATION = "consent_revocation"
-TRAIL_DETAILS = ("signer", "role", "method", "form_type", "content_sha256")
+TRAIL_DETAILS = (
+    *("signer", "role", "method", "form_type", "content_sha256"),
+    *("received_by", "received_on"),  # a form signed on paper: who received it, when
+)
 METHODS = {
     IN_PERSON_TABLET: N_("In person on a tablet"),
     STAFF_SESSION: N_("Staff sign-in"),
     ONE_TIME_LINK: N_("One-time link on the signer's own device"),
+    PAPER: N_("On paper, received and attested by staff"),
 }
 
 
@@ -84,6 +88,7 @@ def certificate_data(document: Document, language: str | None = None) -> Certifi
 
 def _certificate_data(document: Document) -> CertificateData:
     zone = document.agency.time_zone
+    events = audit.events_for(str(document.id))
     return CertificateData(
         document_id=document.reference,
         title=gettext(get_form_type(document.form_type).title),
@@ -104,6 +109,7 @@ def _certificate_data(document: Document) -> CertificateData:
                 identity_check=s.identity_check or "",
                 ink_sha256=s.ink_sha256 or "",
                 signature_png=s.signature_png,
+                on_paper=s.status == SignerStatus.SIGNED_ON_PAPER,
             )
             for s in document.signers
         ],
@@ -114,8 +120,27 @@ def _certificate_data(document: Document) -> CertificateData:
                 action=e.action,
                 detail=", ".join(f"{k}: {e.details[k]}" for k in TRAIL_DETAILS if k in e.details),
             )
-            for e in audit.events_for(str(document.id))
+            for e in events
         ],
+        paper_note=_paper_note(document, events),
+    )
+
+
+def _paper_note(document: Document, events) -> str:
+    """For a form signed on paper: the pages before the certificate are its scan, and who
+    received it when, as they attested."""
+    received = next((e for e in reversed(events) if e.action == "document.paper_received"), None)
+    if received is None:
+        return ""
+    return gettext(
+        "Signed on paper. The pages before this certificate are the scan of the signed paper "
+        "form. %(staff)s received it from %(client)s on %(date)s and attested to it on "
+        "%(attested)s. SHA-256 of the scan: %(sha256)s.",
+        staff=received.details["received_by"],
+        client=document.client.full_name,
+        date=long_date(received.details["received_on"]),
+        attested=date_time(received.at, zone=document.agency.time_zone),
+        sha256=document.paper_scan_sha256,
     )
 
 
@@ -129,6 +154,14 @@ def render_signed(document: Document):
             f"The template of {document.reference} is not the one it was signed on."
         )
     return rendered
+
+
+def render_paper(document: Document):
+    """A form signed on paper: its scan and the certificate that says so, with the template
+    version pinned when it was sent (the one printed for signing)."""
+    version = template_store().version(document.form_type, document.template_version)
+    scan = archive.blob_store().get(document.paper_scan_sha256)
+    return render_paper_signed(render_input(document), version, certificate_data(document), scan)
 
 
 def render_english_copy(document: Document, record: ArchiveRecord):
@@ -146,6 +179,7 @@ def render_english_copy(document: Document, record: ArchiveRecord):
     certificate = replace(
         certificate_data(document, copies.COPY_LANGUAGE),
         copy_note=note,
+        paper_note="",  # a paper original's scan is not part of its English copy
         template_sha256=version.files.get(copies.COPY_LANGUAGE, ""),  # the English file's
     )
     return render(inp, version, certificate)
@@ -183,7 +217,7 @@ def run_job(job_id: uuid.UUID) -> bool:
         return job is not None
     document = job.document
     try:
-        rendered = render_signed(document)
+        rendered = (render_paper if document.paper_scan_sha256 else render_signed)(document)
         record = archive.file_document(document, rendered)
         _supersede_previous(document, record)
         if document.form_type == REVOCATION:

@@ -16,6 +16,7 @@ from flask_babel import force_locale, gettext
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from signatures.certificate import CertificateData, append_certificate, set_metadata
 from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
@@ -219,9 +220,12 @@ def render_docx(
     inp: RenderInput,
     version: TemplateVersion,
     certificate: CertificateData | None = None,
+    blank_pages: int = 0,
 ) -> bytes:
     """The filled DOCX with its metadata and, for a signed document, its audit certificate,
-    built on the open document and saved once."""
+    built on the open document and saved once. With `blank_pages`, the form's pages are
+    that many blank ones, for a paper original's scan to take their place: the certificate
+    after them keeps the form's header and numbers its pages as they are in the filed PDF."""
     tpl = DocxTemplate(io.BytesIO(template))
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
         tpl.render(build_context(tpl, inp, version), jinja_env=template_environment(inp.language))
@@ -240,6 +244,12 @@ def render_docx(
         add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
+    if blank_pages:
+        body = tpl.docx.element.body
+        for block in list(body)[:-1]:  # all but the closing section properties
+            body.remove(block)
+        for number in range(blank_pages):
+            tpl.docx.add_paragraph().paragraph_format.page_break_before = number > 0
     title = get_form_type(inp.form_type).title
     set_metadata(
         tpl.docx,
@@ -273,10 +283,37 @@ def render(
     pdf = converter().convert(docx)
     if certificate is not None:
         what = "English copy of signed document" if inp.copy_note else "Signed document"
-        pdf = seal_pdf(
-            pdf,
-            seal_signer(),
-            reason=f"{what} {inp.reference}, filed by {inp.agency_name}",
-            location=inp.agency_address,
-        )
+        pdf = _sealed(pdf, what, inp)
+    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())
+
+
+def _sealed(pdf: bytes, what: str, inp: RenderInput) -> bytes:
+    return seal_pdf(
+        pdf,
+        seal_signer(),
+        reason=f"{what} {inp.reference}, filed by {inp.agency_name}",
+        location=inp.agency_address,
+    )
+
+
+def render_paper_signed(
+    inp: RenderInput, version: TemplateVersion, certificate: CertificateData, scan: bytes
+) -> Rendered:
+    """A form signed on paper, for the archive: the scan as received, then the audit
+    certificate pages with the form's header and footer, sealed like the others. Its DOCX is
+    the form as printed for signing, with that certificate."""
+    template = template_store().load(version, inp.language)
+    scanned = PdfReader(io.BytesIO(scan))
+    count = len(scanned.pages)
+    placeholders = render_docx(template, inp, version, certificate, blank_pages=count)
+    whole = PdfReader(io.BytesIO(converter().convert(placeholders)))
+    writer = PdfWriter()
+    writer.append(scanned)
+    for page in whole.pages[count:]:
+        writer.add_page(page)
+    writer.add_metadata(dict(whole.metadata or {}))
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = _sealed(out.getvalue(), "Document signed on paper", inp)
+    docx = render_docx(template, inp, version, certificate)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())

@@ -131,7 +131,7 @@ def _refusal(link: RemoteLink, now: datetime) -> str | None:
         return "locked"
     document = link.signer.document
     if document.status != DocumentStatus.SIGNING or next_signer(document) is not link.signer:
-        return "not_waiting"  # signed on the tablet meanwhile, declined, or paper
+        return "not_waiting"  # signed on the tablet meanwhile, declined, paper or voided
     return None
 
 

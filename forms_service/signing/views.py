@@ -21,7 +21,7 @@ from ..accounts.service import Actor
 from ..audit import service as audit
 from ..database import after_commit
 from ..documents import service
-from ..documents.models import SignerStatus
+from ..documents.models import DocumentStatus, SignerStatus
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
@@ -168,7 +168,7 @@ def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200
             "signing/kiosk_locked.html", unlock=unlock or UnlockForm(), expired=True
         ), status
     document, signer = kiosks.current(kiosk)
-    if signer.status != SignerStatus.PENDING:
+    if signer.status != SignerStatus.PENDING or document.status != DocumentStatus.SIGNING:
         return render_template(
             "signing/kiosk_locked.html",
             unlock=unlock or UnlockForm(),

@@ -11,7 +11,8 @@ from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..cases.models import Case
-from ..documents.models import Document, DocumentStatus
+from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
+from ..documents.service import next_signer
 from ..extensions import db
 from . import termination as terminations
 from .models import Grievance, Termination
@@ -60,6 +61,45 @@ def plan_review_due(case: Case) -> date:
     return start + timedelta(days=case.client.agency.plan_review_days)
 
 
+# Sent and still owing something: a signature, a signed paper form back, or a way forward
+# after a signer declined (void it, or start again). Voided and deleted ones owe nothing.
+OWED = (DocumentStatus.SIGNING, DocumentStatus.PAPER, DocumentStatus.DECLINED)
+
+
+def _awaited(document: Document) -> str:
+    """Whose signature the document waits for, or why it is stuck."""
+    if document.status == DocumentStatus.SIGNING:
+        signer = next_signer(document)
+        return gettext(
+            "Waiting for the signature of %(name)s (%(role)s)",
+            name=signer.name,
+            role=gettext(signer.role_label),
+        )
+    stopped = next(s for s in document.signers if s.status == document.status)
+    if document.status == DocumentStatus.PAPER:
+        return gettext(
+            "Signing on paper: upload the signed form when %(name)s returns it", name=stopped.name
+        )
+    return gettext("%(name)s declined to sign: void it or start a new one", name=stopped.name)
+
+
+def waiting_for_signature(actor: Actor) -> list[Document]:
+    """The documents whose next signature is this staff member's own, oldest first."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    mine = db.session.execute(
+        select(Document)
+        .join(Signer, Signer.document_id == Document.id)
+        .where(
+            Document.agency_id == user.agency_id,
+            Document.status == DocumentStatus.SIGNING,
+            Signer.user_id == user.id,
+            Signer.status == SignerStatus.PENDING,
+        )
+        .order_by(Document.sent_at)
+    ).scalars()
+    return [d for d in mine.unique() if next_signer(d).user_id == user.id]
+
+
 def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     today = today or clock.today(user.agency)
@@ -71,12 +111,11 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
         if review <= today + timedelta(days=7):
             items.append(Due("plan", gettext("Case plan review"), case, review, review < today))
     unsigned = db.session.execute(
-        select(Document).where(Document.case_id.in_(ids), Document.status == DocumentStatus.SIGNING)
+        select(Document)
+        .where(Document.case_id.in_(ids), Document.status.in_(OWED))
+        .order_by(Document.sent_at)
     ).scalars()
-    for document in unsigned:
-        items.append(
-            Due("unsigned", gettext("Waiting for signatures"), document.case, None, False, document)
-        )
+    items += [Due(d.status, _awaited(d), d.case, None, False, d) for d in unsigned]
     for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
         waiting = terminations.due(t, today)
         if waiting:

@@ -15,7 +15,7 @@ from ..forms.base import NOT_CHOSEN, adding_row
 from ..rendering.service import template_store
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
-from .due import whats_due
+from .due import waiting_for_signature, whats_due
 from .forms import CloseForm, ConferenceForm, ReviewerForm, RevocationForm
 
 bp = Blueprint("workflows", __name__)
@@ -25,6 +25,15 @@ bp = Blueprint("workflows", __name__)
 @login_required
 def due():
     return render_template("workflows/due.html", items=whats_due(current_actor()))
+
+
+@bp.route("/waiting")
+@login_required
+def waiting():
+    """Waiting for my signature: the documents where this staff member signs next."""
+    return render_template(
+        "workflows/waiting.html", documents=waiting_for_signature(current_actor())
+    )
 
 
 def _errors_onto(forms, exc: InvalidInput):

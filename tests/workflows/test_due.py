@@ -1,12 +1,16 @@
 """What's due: overdue plan reviews reach the case manager and their supervisor, nobody else;
-unsigned documents and open grievances are listed."""
+documents waiting for a signature (whose), for a signed paper form or after a decline, and open
+grievances are listed; each staff member sees what waits for their own signature."""
 
 from datetime import date, timedelta
 
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
+from forms_service.documents import service as documents
+from forms_service.extensions import db
 from forms_service.workflows.due import plan_review_due, whats_due
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ink_payload, login
+from tests.pages import open_page
 
 
 def kinds(items, case):
@@ -42,3 +46,51 @@ def test_unsigned_documents_are_listed(world, consent_document):
     document = consent_document()
     items = whats_due(world.actor(world.case_manager), date.today())
     assert any(i.document is not None and i.document.id == document.id for i in items)
+
+
+def test_whats_due_names_whose_signature_is_awaited_and_lists_paper_and_declined(
+    client, world, consent_document
+):
+    waiting, on_paper, declined, voided = (consent_document() for _ in range(4))
+    draft = consent_document(send=False)
+    actor = world.actor(world.case_manager)
+    documents.choose_paper(actor, on_paper, on_paper.signers[0])
+    documents.decline(actor, declined, declined.signers[0], "")
+    documents.void(actor, voided, "Sent to the wrong client")
+    documents.delete_draft(actor, draft)
+    db.session.commit()
+    login(client, world.case_manager)
+
+    html = open_page(client, "/due").html
+
+    assert "Waiting for the signature of María José Núñez (Client)" in html
+    assert "Signing on paper: upload the signed form when María José Núñez returns it" in html
+    assert "María José Núñez declined to sign: void it or start a new one" in html
+    for document in (waiting, on_paper, declined):
+        assert document.reference in html
+    assert voided.reference not in html and draft.reference not in html
+
+
+def test_waiting_for_my_signature_lists_what_i_sign_next(client, world, consent_document):
+    document, not_yet = consent_document(), consent_document()
+    documents.sign(
+        world.actor(world.case_manager),
+        document,
+        document.signers[0],
+        ink_payload=ink_payload(),
+        shown_content_sha256=document.content_sha256,
+        esign_accepted=True,
+    )
+    db.session.commit()
+    login(client, world.case_manager)
+    due = open_page(client, "/due")
+    assert "Waiting for the signature of Sam Okafor (Case manager)" in due.html
+
+    html = open_page(client, "/waiting").html
+
+    assert 'href="/waiting"' in due.html
+    assert document.reference in html and not_yet.reference not in html
+    login(client, world.supervisor)
+    assert "Nothing is waiting for your signature." in open_page(client, "/waiting").html
+    login(client, world.records)
+    assert client.get("/waiting").status_code == 403

@@ -146,7 +146,10 @@ def _show_page(actor, document, void_form=None, status=200):
         "documents/show.html",
         document=document,
         form_type=form_type,
-        next_signer=service.next_signer(document),
+        # a voided document offers nobody a way to sign it
+        next_signer=None
+        if document.status == DocumentStatus.VOIDED
+        else service.next_signer(document),
         statuses=DocumentStatus,
         voidable=document.status in service.VOIDABLE,
         void_form=void_form or VoidForm(),

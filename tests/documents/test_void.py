@@ -44,6 +44,7 @@ def test_voiding_stops_the_tablet_and_the_phone_link_at_once(app, client, world,
     assert app.test_client().get(f"/s/{token}").status_code == 404
     page = open_page(desk, f"/documents/{document.id}")
     assert "Voided: “Wrong recipient: the client meant St. Louis Housing Authority.”" in page.html
+    assert "Hand the tablet" not in page.html and "Send a signing link" not in page.html
     assert "document.void" in _actions(document)
     assert document.reference not in open_page(desk, "/due").html
 

@@ -57,7 +57,7 @@ def plan_review_due(case: Case) -> date:
             Document.status == DocumentStatus.ARCHIVED,
         )
     )
-    start = last.date() if last else case.opened_on
+    start = clock.day_of(last, case.client.agency) if last else case.opened_on
     return start + timedelta(days=case.client.agency.plan_review_days)
 
 

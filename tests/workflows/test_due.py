@@ -2,12 +2,14 @@
 documents waiting for a signature (whose), for a signed paper form or after a decline, and open
 grievances are listed; each staff member sees what waits for their own signature."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.documents import service as documents
+from forms_service.documents.models import DocumentStatus
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
 from forms_service.workflows.due import plan_review_due, whats_due
 from tests.conftest import PASSWORD, ink_payload, login
 from tests.pages import open_page
@@ -21,6 +23,16 @@ def test_a_plan_review_is_due_thirty_days_after_the_case_opened(world):
     assert plan_review_due(world.case) == world.case.opened_on + timedelta(days=30)
     world.agency.plan_review_days = 14
     assert plan_review_due(world.case) == world.case.opened_on + timedelta(days=14)
+
+
+def test_a_plan_signed_in_the_evening_counts_from_the_agencys_day_not_the_servers(world):
+    actor = world.actor(world.case_manager)
+    example = get_form_type("case_plan").example()
+    plan = documents.start_document(actor, world.case, "case_plan", example)
+    plan.status = DocumentStatus.ARCHIVED
+    plan.completed_at = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # 8 p.m. December 5 in St. Louis
+    db.session.flush()
+    assert plan_review_due(world.case) == date(2026, 12, 5) + timedelta(days=30)
 
 
 def test_overdue_reviews_reach_the_case_manager_and_supervisor_only(world):

@@ -295,7 +295,7 @@ ROUTES = [
     Route("workflows.conference", "POST", FILL, 400, CASE),
     Route("workflows.notice", "GET", FILL, 200, TERMINATION),
     Route("workflows.notice", "POST", FILL, 400, TERMINATION),
-    Route("workflows.appeal", "GET", FILL, 200, TERMINATION),
+    Route("workflows.appeal", "GET", FILL, 409, TERMINATION),  # 409: no notice to appeal
     Route("workflows.appeal", "POST", FILL, 409, TERMINATION),  # 409: no notice yet
     Route("workflows.decision", "GET", FILL, 409, TERMINATION),  # 409: no appeal to decide
     Route("workflows.decision", "POST", FILL, 409, TERMINATION),  # 409: no appeal yet

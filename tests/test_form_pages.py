@@ -64,10 +64,15 @@ def walk(world, client):
     gave_up = start_document(actor, world.case, consent.name, consent.example())
     gave_up.status = DocumentStatus.SIGNED
     db.session.add(RenderJob(document=gave_up, status=RenderStatus.FAILED, attempts=3))
-    # A final decision is written by the reviewer the notice named, once an appeal is filed.
-    appealed = terminations.record_conference(actor, world.case, date.today(), "All", "Weighed.")
+    # An appeal follows a notice; a final decision is written by the reviewer the notice
+    # named, once an appeal is filed.
+    noticed, appealed = (
+        terminations.record_conference(actor, world.case, date.today(), "All", "Weighed.")
+        for _ in range(2)
+    )
     notice = get_form_type("termination_notice").example()
-    terminations.issue_notice(actor, appealed, notice, world.admin)
+    for t in (noticed, appealed):
+        terminations.issue_notice(actor, t, notice, world.admin)
     terminations.file_appeal(actor, appealed, get_form_type("appeal").example())
     on_paper = send_for_signature(
         actor, start_document(actor, world.case, consent.name, consent.example())
@@ -94,6 +99,8 @@ def walk(world, client):
             urls.append(adapter.build(rule.endpoint, {"document_id": on_paper.id}))
         elif rule.endpoint == "documents.edit":
             urls += [adapter.build(rule.endpoint, {"document_id": d.id}) for d in drafts]
+        elif rule.endpoint == "workflows.appeal":
+            urls.append(adapter.build(rule.endpoint, {"termination_id": noticed.id}))
         elif rule.endpoint == "workflows.decision":
             urls.append(adapter.build(rule.endpoint, {"termination_id": appealed.id}))
         else:

@@ -158,6 +158,7 @@ register(
         workflow_step=True,
         continues_after_closing=True,
         name="appeal",
+        workflow_fields=("termination_reference",),  # the notice appealed
         title=N_("Appeal of Termination"),
         prefix="AP",
         form_class=AppealForm,

@@ -196,5 +196,7 @@ register(
         page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
         summary=summary,
         agency_settings=(("coc_contact", "coc_contact"),),
+        # numbered and given its answer date when recorded (workflows/grievance.py)
+        workflow_fields=("grievance_number", "response_due"),
     )
 )

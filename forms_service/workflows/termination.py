@@ -167,7 +167,7 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
     """The client's appeal, filed by them or for them, on time (its `received_on`)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
-    _step(termination, NOTICE, gettext("An appeal can only follow a termination notice."))
+    facts = appeal_facts(termination)
     if not data.get("received_on"):
         raise InvalidInput({"received_on": [gettext("Give the date the appeal was received.")]})
     filed_on = date.fromisoformat(str(data["received_on"]))
@@ -178,11 +178,9 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
                 date=long_date(termination.appeal_deadline),
             )
         )
-    data = {
-        **data,
-        "termination_reference": termination.notice.reference,
-    }
-    appeal = documents.start_document(actor, termination.case, "appeal", data, **language)
+    appeal = documents.start_document(
+        actor, termination.case, "appeal", {**data, **facts}, **language
+    )
     documents.send_for_signature(actor, appeal)
     agency = termination.case.client.agency
     termination.appeal_id = appeal.id
@@ -191,6 +189,13 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
     termination.status = APPEALED
     audit.record(actor, "termination.appeal", termination, appeal=appeal.reference)
     return appeal
+
+
+def appeal_facts(termination: Termination) -> dict:
+    """What an appeal takes from the termination's records: the notice it appeals. Only
+    after a notice, and before a decision."""
+    _step(termination, NOTICE, gettext("An appeal can only follow a termination notice."))
+    return {"termination_reference": termination.notice.reference}
 
 
 def decision_facts(termination: Termination, reviewer: User) -> dict:

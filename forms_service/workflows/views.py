@@ -55,13 +55,19 @@ def _step_page(title, case, extra, status=200, note="", **document_part):
     ), status
 
 
-def _document_step(title, case, form_type_name, extra, run, note="", preferred=None, recorded=None):
+def _document_step(
+    title, case, form_type_name, extra, run, note="", preferred=None, recorded=None, start=None
+):
     """A step that writes a form type's document: its fields plus the step's own; the
     document is in `preferred` (default: the client's language) when its template offers it.
-    What it takes from the workflow's records (`recorded`: field -> value) is shown, not typed."""
+    What it takes from the workflow's records (`recorded`: field -> value) is shown, not typed;
+    `start` (field -> value) is what the empty page offers, e.g. today as the date received."""
     actor = current_actor()
     form_type = get_form_type(form_type_name)
     data_form = form_type.form_class(agency=case.client.agency)
+    if request.method == "GET":
+        for name, value in (start or {}).items():
+            data_form[name].data = value
     language = LanguageForm.offering(
         template_store().languages(form_type.name),
         preferred or case.client.preferred_language,
@@ -164,6 +170,8 @@ def appeal(termination_id):
         "appeal",
         None,
         lambda data, **chosen: termination.file_appeal(actor, t, data, **chosen),
+        recorded=termination.appeal_facts(t),
+        start={"received_on": clock.today(t.case.client.agency)},
     )
 
 
@@ -192,7 +200,14 @@ def file_grievance(case_id):
         filed = grievance.file_grievance(actor, case, data, **chosen)
         return get_document(actor, filed.grievance_id, audit_view=False)
 
-    return _document_step(gettext("Grievance"), case, "grievance", None, run)
+    return _document_step(
+        gettext("Grievance"),
+        case,
+        "grievance",
+        None,
+        run,
+        start={"filed_on": clock.today(case.client.agency)},
+    )
 
 
 @bp.route("/grievances/<grievance_id>/respond", methods=["GET", "POST"])

@@ -77,6 +77,15 @@ def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
     assert f"Grievance {grievance.number}" in client.get("/due").get_data(as_text=True)
 
 
+def test_a_grievance_page_offers_today_and_never_asks_what_recording_it_gives(client, world):
+    """The number and the answer date are given when it is recorded; received defaults to
+    today (staff change it for a letter that came earlier)."""
+    login(client, world.case_manager)
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    assert form["filed_on"] == clock.today(world.agency).isoformat()
+    assert "grievance_number" not in form and "response_due" not in form
+
+
 def test_a_grievance_without_its_received_date_names_the_field(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
@@ -205,7 +214,7 @@ def test_an_appeal_is_still_owed_after_the_case_closes(client, world):
     closed after the notice; no new termination starts on a closed case."""
     director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
     actor = world.actor(world.case_manager)
-    today = date.today()
+    today = clock.today(world.agency)
     t = terminations.record_conference(actor, world.case, today, "Client, Sam", "Weighed.")
     terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
     again = terminations.record_conference(actor, world.case, today, "Client, Sam", "Weighed.")
@@ -217,7 +226,10 @@ def test_an_appeal_is_still_owed_after_the_case_closes(client, world):
     assert f"/terminations/{t.id}/appeal" in page and "Record an appeal" in page
     assert f"/terminations/{again.id}/notice" not in page
     assert client.get(f"/terminations/{again.id}/notice").status_code == 409
-    appeal = open_page(client, f"/terminations/{t.id}/appeal").form()
+    appeal_page = open_page(client, f"/terminations/{t.id}/appeal")
+    assert t.notice.reference in appeal_page.html  # the notice appealed, shown, not typed
+    appeal = appeal_page.form()
+    assert "termination_reference" not in appeal and appeal["received_on"] == today.isoformat()
     for name in ("filed_by", "grounds", "requested_outcome", "heard_how", "how_to_reach"):
         appeal[name] = get_form_type("appeal").example()[name]
     appeal["received_on"] = today.isoformat()

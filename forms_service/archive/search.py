@@ -13,6 +13,7 @@ from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased
 
+from ..accounts.models import Agency
 from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
 from ..audit import service as audit
 from ..cases.service import escaped, name_matches
@@ -141,15 +142,16 @@ def build_query(agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect
         where.append(record.case_number == number)
     if criteria.form_type:
         where.append(record.form_type == criteria.form_type)
+    zone = db.session.get(Agency, agency_id).time_zone  # its days, not the server's
     if criteria.signed_from:
-        where.append(record.signed_at >= record_status.start_of(criteria.signed_from))
+        where.append(record.signed_at >= record_status.start_of(criteria.signed_from, zone))
     if criteria.signed_to:
         next_day = criteria.signed_to + timedelta(days=1)
-        where.append(record.signed_at < record_status.start_of(next_day))
+        where.append(record.signed_at < record_status.start_of(next_day, zone))
     if criteria.status:
-        where.append(record_status.condition(criteria.status))
+        where.append(record_status.condition(criteria.status, zone))
     if criteria.in_force_on:
-        where.append(record_status.in_force(criteria.in_force_on))
+        where.append(record_status.in_force(criteria.in_force_on, zone))
     if criteria.on_hold:
         where.append(_on_hold(agency_id))
     order = SORTS[criteria.sort][1]

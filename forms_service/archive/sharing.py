@@ -33,7 +33,7 @@ def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
             ArchiveRecord.agency_id == record.agency_id,
             ArchiveRecord.client_id == record.client_id,
             ArchiveRecord.form_type == RELEASE,
-            record_status.in_force(on),
+            record_status.in_force(on, record.document.agency.time_zone),
         )
     ).scalars()
     wanted = normalise_name(recipient)

@@ -2,9 +2,12 @@
 
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
 
+from ..accounts.models import Agency
+from ..database import utcnow
 from ..documents.models import Document
 from ..extensions import db
 from ..i18n import N_
@@ -21,8 +24,10 @@ STATUSES = {  # labels translated where shown
 }
 
 
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+def start_of(day: date, zone: str) -> datetime:
+    """The first moment of `day` on the agency's clock, in UTC as times are stored (SQLite
+    compares the stored text, which ignores a zone)."""
+    return datetime.combine(day, time.min, ZoneInfo(zone)).astimezone(UTC)
 
 
 def _superseded(before: datetime | None = None) -> ColumnElement[bool]:
@@ -40,9 +45,12 @@ def _disposed(before: datetime | None = None) -> ColumnElement[bool]:
     return exists().where(ArchiveDisposal.record_id == ArchiveRecord.id, *when)
 
 
-def ended_by_workflow(status: str, before: datetime | None = None) -> ColumnElement[bool]:
+def ended_by_workflow(
+    status: str, zone: str, before: datetime | None = None
+) -> ColumnElement[bool]:
     """Releases the consent lifecycle ended (before `before`, default now): "revoked", or
-    "expired" (its end date passed, its end event happened, or its case closed)."""
+    "expired" (its end date passed on the agency's calendar, in `zone`, its end event
+    happened, or its case closed)."""
     when = [ReleaseEnd.effective_at < before] if before else []
     if status == "revoked":
         return exists().where(
@@ -50,7 +58,7 @@ def ended_by_workflow(status: str, before: datetime | None = None) -> ColumnElem
             ReleaseEnd.reason == "revoked",
             *when,
         )
-    day = (before or datetime.now(UTC)).date().isoformat()
+    day = (before or utcnow()).astimezone(ZoneInfo(zone)).date().isoformat()
     end_date = Document.data["end_date"].as_string()
     return or_(
         exists().where(
@@ -67,36 +75,40 @@ def ended_by_workflow(status: str, before: datetime | None = None) -> ColumnElem
     )
 
 
-def condition(status: str) -> ColumnElement[bool]:
-    """SQL: the records that have `status` now."""
+def condition(status: str, zone: str) -> ColumnElement[bool]:
+    """SQL: the records that have `status` now, by the clock of their agency (in `zone`)."""
     if status == "superseded":
         return and_(_superseded(), not_(_disposed()))
     if status == "disposed":
         return _disposed()
     if status in ("revoked", "expired"):
-        return and_(ended_by_workflow(status), not_(_superseded()), not_(_disposed()))
-    return in_force(None)
+        return and_(ended_by_workflow(status, zone), not_(_superseded()), not_(_disposed()))
+    return in_force(None, zone)
 
 
-def in_force(on: date | None) -> ColumnElement[bool]:
-    """SQL: signed on or before `on`, and not superseded, disposed of, revoked or expired
-    before it (`None`: now)."""
-    before = start_of(on) if on else None
+def in_force(on: date | None, zone: str) -> ColumnElement[bool]:
+    """SQL: signed on or before the agency's day `on` (its clock in `zone`), and not
+    superseded, disposed of, revoked or expired before it (`None`: now)."""
+    before = start_of(on, zone) if on else None
     ended = [
         _superseded(before),
         _disposed(before),
-        ended_by_workflow("revoked", before),
-        ended_by_workflow("expired", before),
+        ended_by_workflow("revoked", zone, before),
+        ended_by_workflow("expired", zone, before),
     ]
-    signed = [ArchiveRecord.signed_at < start_of(on + timedelta(days=1))] if on else []
+    signed = [ArchiveRecord.signed_at < start_of(on + timedelta(days=1), zone)] if on else []
     return and_(*signed, *(not_(e) for e in ended))
 
 
 def statuses(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """The status of each record, in two queries for a page of results."""
+    """The status of each record of one agency (every caller lists one agency's), by its
+    clock, in a few queries for a page of results."""
     found = dict.fromkeys(ids, "active")
     if not ids:
         return found
+    zone = db.session.scalar(
+        select(Agency.time_zone).join(ArchiveRecord).where(ArchiveRecord.id == ids[0])
+    )
     for status, model in (("superseded", ArchiveSupersession), ("disposed", ArchiveDisposal)):
         for record_id in db.session.execute(
             select(model.record_id).where(model.record_id.in_(ids))
@@ -104,7 +116,7 @@ def statuses(ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
             found[record_id] = status
     for status in ("revoked", "expired"):
         for record_id in db.session.execute(
-            select(ArchiveRecord.id).where(ArchiveRecord.id.in_(ids), condition(status))
+            select(ArchiveRecord.id).where(ArchiveRecord.id.in_(ids), condition(status, zone))
         ).scalars():
             found[record_id] = status
     return found

@@ -190,3 +190,11 @@ def test_revoked_and_expired_releases_come_from_the_consent_lifecycle(world, mak
     }
     assert set(found(world, name="nunez", in_force_on=date(2026, 5, 1))) == {expired, kept}
     assert set(found(world, name="nunez", in_force_on=date(2026, 8, 1))) == {kept}
+
+
+def test_dates_are_the_agencys_days_an_evening_in_st_louis_is_not_the_next_day(world, make_record):
+    """Signed at 8 p.m. on December 5 in St. Louis (02:00 UTC on December 6)."""
+    evening = make_record(signed_at=datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
+    assert found(world, signed_from=date(2026, 12, 5), signed_to=date(2026, 12, 5)) == [evening]
+    assert found(world, signed_from=date(2026, 12, 6)) == []
+    assert found(world, name="nunez", in_force_on=date(2026, 12, 5)) == [evening]

@@ -12,9 +12,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from . import create_app, keys
+from . import clock, create_app, keys
 from .archive.service import PURPOSES
-from .clock import DEFAULT_TIME_ZONE, time_zone_error
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
@@ -34,7 +33,7 @@ def main():
 
 def _time_zone(ctx, param, value):
     """An IANA time zone name, checked as the settings page checks it."""
-    if value is not None and (error := time_zone_error(value)):
+    if value is not None and (error := clock.time_zone_error(value)):
         raise click.BadParameter(error)
     return value
 
@@ -42,7 +41,7 @@ def _time_zone(ctx, param, value):
 TIME_ZONE = click.option(
     "--time-zone",
     callback=_time_zone,
-    help=f"The agency's IANA time zone, e.g. America/New_York (default {DEFAULT_TIME_ZONE}).",
+    help=f"The agency's IANA time zone, e.g. America/New_York (default {clock.DEFAULT_TIME_ZONE}).",
 )
 
 
@@ -299,7 +298,9 @@ def retention(mode, on):
 )
 @click.option("--purpose", type=click.Choice(list(PURPOSES)), required=True)
 @click.option("--explanation", default="")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Releases as of (today).")
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Releases as of (the agency's today)."
+)
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
 @with_appcontext
 def export(client_id, email, recipient, purpose, explanation, on, out):
@@ -316,7 +317,7 @@ def export(client_id, email, recipient, purpose, explanation, on, out):
     ).scalar_one_or_none()
     if user is None or not user.active:
         _fail([f"No active user {email}."])
-    day = on.date() if on else date.today()
+    day = on.date() if on else clock.today(user.agency)
     try:
         result = export_client(Actor(user), client_id, recipient, day, purpose, explanation)
     except NotFound:

@@ -5,7 +5,7 @@ active release naming that recipient and that kind of information (seed 000; 004
 164.508). Every place that shares or exports asks `may_share`."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -35,22 +35,18 @@ class ReleaseStatus:
         return self.state == "active"
 
 
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 def release_status(release: Document, at: datetime | None = None) -> ReleaseStatus:
     """What a release allows at `at` (default: now). Revoked and expired releases stay in the
     archive; they just no longer authorise sharing."""
-    at = _aware(at or utcnow())
+    at = clock.aware(at or utcnow())
     if release.status != DocumentStatus.ARCHIVED or release.completed_at is None:
         return ReleaseStatus("not_signed")
-    if _aware(release.completed_at) > at:
+    if clock.aware(release.completed_at) > at:
         return ReleaseStatus("not_signed")
     end = db.session.execute(
         select(ReleaseEnd).where(ReleaseEnd.release_id == release.id)
     ).scalar_one_or_none()
-    if end is not None and _aware(end.effective_at) <= at:
+    if end is not None and clock.aware(end.effective_at) <= at:
         state = {"revoked": "revoked", "end_event": "ended", "case_closed": "case_closed"}
         return ReleaseStatus(state[end.reason], end.effective_at)
     end_date = release.data.get("end_date")
@@ -161,7 +157,7 @@ def record_end_event(actor: Actor, release: Document, happened_at: datetime) -> 
                 reference=release.reference,
             )
         )
-    return _end(actor, release, "end_event", _aware(happened_at))
+    return _end(actor, release, "end_event", clock.aware(happened_at))
 
 
 def end_releases_of_case(actor: Actor, case: Case, at: datetime) -> list[ReleaseEnd]:

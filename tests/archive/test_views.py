@@ -2,10 +2,12 @@
 document filed in this archive."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
+from forms_service.archive.service import blob_store
 from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
 from tests.archive.conftest import upload
@@ -46,3 +48,12 @@ def test_uploading_nothing_or_not_a_pdf_is_a_clear_error(client, world):
         content_type="multipart/form-data",
     )
     assert response.status_code == 400 and "Choose a PDF file." in response.get_data(as_text=True)
+
+
+def test_the_public_verify_page_shows_the_signing_time_in_the_agencys_zone(
+    client, world, make_record
+):
+    """Nobody is signed in: the time is the filing agency's (St. Louis), with its zone."""
+    record = make_record(signed_at=datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
+    page = upload(client, blob_store().get(record.pdf_sha256)).get_data(as_text=True)
+    assert "December 5, 2026, 8:00\u00a0PM CST" in page

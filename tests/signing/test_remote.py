@@ -17,6 +17,7 @@ from forms_service.documents import service as documents
 from forms_service.documents.models import Document, DocumentStatus, SignerStatus
 from forms_service.errors import NotFound, PermissionDenied, RuleViolation
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
 from forms_service.rendering.jobs import certificate_data
 from forms_service.signing import remote
 from forms_service.signing.models import RemoteLink
@@ -669,3 +670,18 @@ def test_error_pages_on_a_phone_link_speak_the_signers_language_with_no_way_into
             assert staff_way not in html, (status, staff_way)
     assert "recargue la página" in pages[400].get_data(as_text=True)
     assert f'href="/s/{token}"' in pages[405].get_data(as_text=True)  # back to the link
+
+
+def test_the_phone_shows_a_revocations_received_time_in_the_agencys_zone(phone, world, make_link):
+    """Nobody is signed in on the phone: the time staff typed is named as St. Louis time."""
+    data = {
+        **get_form_type("consent_revocation").example(),
+        "received_at": "2026-12-03T09:30:00",
+    }
+    actor = world.actor(world.case_manager)
+    revocation = documents.start_document(actor, world.case, "consent_revocation", data)
+    documents.send_for_signature(actor, revocation)
+    _, _, token, _ = make_link(document=revocation)
+    _answer(phone, token, "1985-03-04")
+    html = phone.get(f"/s/{token}").get_data(as_text=True)
+    assert "December 3, 2026, 9:30\u00a0AM CST" in html

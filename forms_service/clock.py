@@ -44,6 +44,12 @@ def today(agency) -> date:
     return now(agency).date()
 
 
+def example_today() -> date:
+    """ "Today" in an example payload, which no agency fills: a new agency's (St. Louis time),
+    so an example's "today" is never tomorrow on the clock that checks it, at any hour UTC."""
+    return utcnow().astimezone(ZoneInfo(DEFAULT_TIME_ZONE)).date()
+
+
 def aware(at: datetime) -> datetime:
     """A stored time as aware UTC (SQLite hands timestamps back without their zone)."""
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -11,7 +11,7 @@ from forms_service import clock
 from forms_service.accounts.service import create_agency
 from forms_service.errors import InvalidInput
 from forms_service.formatting import date_time
-from forms_service.forms import get_form_type
+from forms_service.forms import form_types, get_form_type
 from forms_service.workflows import termination as terminations
 
 ST_LOUIS = "America/Chicago"
@@ -131,3 +131,12 @@ def test_a_conference_tomorrow_in_st_louis_is_refused_though_the_server_has_reac
             conference(date(2026, 12, 6))
         assert set(error.value.errors) == {"on"} and "future" in error.value.errors["on"][0]
         assert conference(date(2026, 12, 5)).conference_on == date(2026, 12, 5)
+
+
+@pytest.mark.parametrize("utc_hour", [3, 15])  # the evening before in St. Louis, and midday
+def test_every_form_example_is_valid_on_the_agencys_clock_at_any_hour(world, utc_hour):
+    """An example's "today" is St. Louis's, never tomorrow there while UTC has moved on."""
+    with time_machine.travel(datetime(2026, 12, 6, utc_hour, tzinfo=UTC), tick=False):
+        for form_type in form_types():
+            form = form_type.form_class.from_payload(form_type.example(), agency=world.agency)
+            assert form.validate(), (form_type.name, form.errors)

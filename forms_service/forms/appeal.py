@@ -2,13 +2,14 @@
 the client or written down for them by staff, to be heard by the independent reviewer (seed
 000 "Non-compliance and Exiting"; 24 CFR 578.91(b)(2))."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
@@ -128,7 +129,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 def example() -> dict:
     return {
         "termination_reference": "TN-2026-000412",
-        "received_on": (date.today() - timedelta(days=1)).isoformat(),
+        "received_on": (clock.example_today() - timedelta(days=1)).isoformat(),
         "filed_by": "client",
         "request_method": "",
         "representative_name": "",

@@ -194,13 +194,13 @@ class BaseForm(FlaskForm):
         }
 
     @classmethod
-    def from_payload(cls, payload: dict) -> "BaseForm":
+    def from_payload(cls, payload: dict, agency=None) -> "BaseForm":
         """Bind a JSON payload as if it had been posted, without CSRF (CLI and API callers
         authenticate differently)."""
         formdata = MultiDict()
         for key, value in payload.items():
             _flatten(formdata, key, value)
-        return cls(formdata=formdata, meta={"csrf": False})
+        return cls(formdata=formdata, meta={"csrf": False}, agency=agency)
 
     @classmethod
     def from_data(cls, data: dict, **kwargs) -> "BaseForm":

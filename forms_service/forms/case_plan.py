@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import NOT_CHOSEN, BaseForm, Missing, Rows, Text, choices, multiline, strip
@@ -254,7 +255,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
 
     def later(days: int) -> str:
         return (today + timedelta(days=days)).isoformat()

@@ -1,7 +1,7 @@
 """Consent to release information: one recipient per release (HIPAA 45 CFR 164.508; 42 CFR
 Part 2 when substance-use treatment records are included; seeds 000 and 004)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from docxtpl import Listing
 from flask_babel import gettext
@@ -10,6 +10,7 @@ from markupsafe import Markup
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import BaseForm, MultiCheckboxField, Text, agency_now, choices, strip
@@ -233,7 +234,7 @@ def example() -> dict:
         "categories": ["housing", "income", "identity"],
         "other_information": "",
         "purpose": "To apply for permanent supportive housing and coordinate my move-in.",
-        "end_date": (date.today() + timedelta(days=365)).isoformat(),
+        "end_date": (clock.example_today() + timedelta(days=365)).isoformat(),
         "end_event": "I move into permanent housing",
         "conditioned": False,
         "conditioning_basis": "",

@@ -2,7 +2,7 @@
 agency receives the client's written request; signed by the client, or recorded by staff from
 the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from .. import clock
 from ..formatting import date_time, long_date, page_time_zone
 from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
@@ -122,7 +123,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 def example() -> dict:
     # yesterday at 10:00: already past on every agency's clock, and never in a skipped hour
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.example_today() - timedelta(days=1)
     return {
         "release_reference": "CR-2026-000123",
         "recipient_name": "St. Patrick Center",

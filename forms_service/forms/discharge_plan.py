@@ -3,7 +3,7 @@ their concrete steps, the hand-off to a new provider, a plan to prevent homeless
 client's satisfaction, follow-up only with permission, and the exit reason and HMIS exit
 destination (seed 000 "Discharge Planning", "Client Exit"; 004 case closure; HMIS 3.12)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import (
@@ -280,7 +281,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
     return {
         "meeting_date": today.isoformat(),
         "attendees": (

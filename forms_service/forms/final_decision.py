@@ -2,13 +2,14 @@
 heard the client's objections; states the decision and its reasons, when it takes effect, and
 that the reviewer was independent (seed 000 "Non-compliance and Exiting"; 24 CFR 578.91(b))."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..errors import RuleViolation
 from ..formatting import long_date
 from ..i18n import N_
@@ -154,7 +155,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
     return {
         "termination_reference": "TN-2026-000412",
         "appeal_received_on": (today - timedelta(days=9)).isoformat(),

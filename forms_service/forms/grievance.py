@@ -3,13 +3,14 @@ number, the agency's response deadline, the client's language and accommodation 
 promise of no retaliation and the routes outside the agency (seed 000 "Client Grievance
 Process")."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
@@ -153,7 +154,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
     return {
         "grievance_number": "G-2026-0007",
         "filed_on": today.isoformat(),

@@ -2,13 +2,14 @@
 found and what it will do, and where the client can go next (seed 000 "Client Grievance
 Process")."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Optional, ValidationError
 
+from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from .base import BaseForm, Missing, Text, choices, multiline, strip
@@ -94,7 +95,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
     return {
         "grievance_number": "G-2026-0007",
         "grievance_filed_on": (today - timedelta(days=6)).isoformat(),

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+from .. import clock
 from ..errors import RuleViolation
 from ..formatting import long_date
 from ..i18n import N_
@@ -228,7 +229,7 @@ def signers(data: dict, people: People) -> list[SignerSpec]:
 
 
 def example() -> dict:
-    today = date.today()
+    today = clock.example_today()
     return {
         "notice_date": today.isoformat(),
         "reasons": (

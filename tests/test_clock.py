@@ -140,3 +140,12 @@ def test_every_form_example_is_valid_on_the_agencys_clock_at_any_hour(world, utc
         for form_type in form_types():
             form = form_type.form_class.from_payload(form_type.example(), agency=world.agency)
             assert form.validate(), (form_type.name, form.errors)
+
+
+def test_a_revocation_form_typed_in_the_hour_the_clocks_skip_is_refused_on_its_field(world):
+    form_type = get_form_type("consent_revocation")
+    payload = {**form_type.example(), "received_at": "2027-03-14T02:30"}
+    with time_machine.travel(datetime(2027, 3, 20, 15, tzinfo=UTC), tick=False):
+        form = form_type.form_class.from_payload(payload, agency=world.agency)
+        assert not form.validate()
+    assert "did not happen in America/Chicago" in form.received_at.errors[0]

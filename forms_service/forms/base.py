@@ -14,6 +14,7 @@ from wtforms.validators import ValidationError
 
 from .. import clock
 from ..database import utcnow
+from ..errors import InvalidInput
 from ..formatting import number as format_number
 
 # C0/C1 control characters cannot be stored in a Word document (XML 1.0) and have no business
@@ -58,10 +59,16 @@ class Text:
 
 class NotInFuture:
     """A date (or date and time) that has already happened: a meeting held, a request received,
-    by the clock of the agency filling the form."""
+    by the clock of the agency filling the form; a time its clocks skipped never happened."""
 
     def __call__(self, form, field):
         value = field.data
+        agency = getattr(form, "agency", None)
+        if isinstance(value, datetime) and agency:
+            try:
+                clock.from_local(value, agency, field.name)
+            except InvalidInput as exc:
+                raise ValidationError(exc.errors[field.name][0]) from None
         now = agency_now(form)
         if value and value > (now if isinstance(value, datetime) else now.date()):
             raise ValidationError(

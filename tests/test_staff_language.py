@@ -24,6 +24,7 @@ STAFF_TEMPLATES = [
         for path in (TEMPLATES / area).glob("*.html")
     ),
 ]
+FRAGMENTS = {"documents.render_status"}  # a part of a page, fetched by the page itself
 SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 PAGES = [
     *(route for route in ROUTES if route.method == "GET" and route.ok == 200),
@@ -65,6 +66,8 @@ def test_staff_pages_speak_spanish_to_a_spanish_browser(client, world, holdings,
         login(client, world.case_manager if Role.CASE_MANAGER in page.roles else world.admin)
         response = client.get(page.url(client.application, own), headers=SPANISH)
     assert response.status_code == 200
-    text = visible_text(response.get_data(as_text=True))
-    assert '<html lang="es"' in response.get_data(as_text=True)
+    markup = response.get_data(as_text=True)
+    text = visible_text(markup)
+    if getattr(page, "endpoint", None) not in FRAGMENTS:
+        assert '<html lang="es"' in markup
     assert sorted(s for s in english_sentences() if s in text) == []

@@ -1,7 +1,7 @@
 """paper scans filed in place of e-signatures; a voided document's reason
 
 Revision ID: a7d3e5c1f920
-Revises: a7c3e9d21f54
+Revises: c41f7d2e9a63
 Create Date: 2026-12-05 08:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7d3e5c1f920"
-down_revision = "a7c3e9d21f54"
+down_revision = "c41f7d2e9a63"
 branch_labels = None
 depends_on = None
 

@@ -4,8 +4,7 @@ readable against what is behind it, and the language is saved by pressing its bu
 import pytest
 
 from forms_service.extensions import db
-from tests.conftest import PASSWORD
-from tests.signing.test_browser import browser, live_server  # noqa: F401 (fixtures)
+from tests.signing.test_browser import browser, live_server, sign_in  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +36,7 @@ def test_every_case_page_button_is_readable_and_saves_the_language(
     world,
 ):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server, world.case_manager)
     page.goto(f"{live_server}/cases/{world.case.id}")
 
     colours = page.evaluate(BUTTON_COLOURS)

@@ -11,8 +11,12 @@ from PIL import Image
 
 from forms_service.documents import service as documents
 from forms_service.extensions import db
-from tests.conftest import PASSWORD
-from tests.signing.test_browser import Shots, browser, live_server  # noqa: F401 (fixtures)
+from tests.signing.test_browser import (  # noqa: F401 (fixtures)
+    Shots,
+    browser,
+    live_server,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.soffice]
 
@@ -34,10 +38,7 @@ def test_a_paper_form_is_uploaded_and_another_voided_in_a_browser(
     db.session.commit()
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     shot = Shots(page)
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server, world.case_manager)
     page.goto(f"{live_server}/due")
     page.wait_for_selector("text=Signing on paper: upload the signed form")
     shot("paper-01-whats-due")

@@ -10,9 +10,14 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering.jobs import MAX_ATTEMPTS
 from forms_service.rendering.models import RenderJob, RenderStatus
-from tests.conftest import PASSWORD, login, sign_consent
+from tests.conftest import login, sign_consent
 from tests.pages import open_page
-from tests.signing.test_browser import Shots, browser, live_server  # noqa: F401 (fixtures)
+from tests.signing.test_browser import (  # noqa: F401 (fixtures)
+    Shots,
+    browser,
+    live_server,
+    sign_in,
+)
 
 ERROR = "Converter on port 2003 did not answer"
 
@@ -95,10 +100,7 @@ def test_the_page_shows_a_failed_render_without_reloading(
     document, job = sign_consent(world, consent_document)
     desk = browser.new_context(viewport={"width": 1200, "height": 900})
     page = desk.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, live_server, world.case_manager)
     polls, loads = [], []
     page.on("request", lambda r: "render-status" in r.url and polls.append(r.url))
     page.goto(f"{live_server}/documents/{document.id}")

@@ -61,6 +61,21 @@ class Shots:
             self.page.screenshot(path=f"{self.folder}/{name}.png", full_page=True)
 
 
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server}/login")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def hand_over(page, live_server, user, document):
+    """Sign in as `user` and hand the tablet over from the document page: the kiosk."""
+    sign_in(page, live_server, user)
+    page.goto(f"{live_server}/documents/{document.id}")
+    page.click("button:has-text('Hand the tablet to')")
+    page.wait_for_url("**/kiosk")
+
+
 def draw_with_finger(page, selector, strokes=3):
     """Real touch events through the DevTools protocol, as a finger on a tablet."""
     box = page.locator(selector).bounding_box()
@@ -188,13 +203,7 @@ def test_an_idle_kiosk_closes_and_shows_nothing_of_the_client(live_server, brows
     db.session.commit()
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{live_server}/documents/{document.id}")
-    page.click("button:has-text('Hand the tablet to')")
-    page.wait_for_url("**/kiosk")
+    hand_over(page, live_server, world.case_manager, document)
     page.wait_for_selector("text=This screen has closed", timeout=15000)
     html = page.content()
     assert world.client.full_name not in html and "St. Patrick Center" not in html
@@ -216,13 +225,7 @@ def test_a_signature_given_offline_is_sent_once_the_connection_returns(live_serv
     page = context.new_page()
     posts = []
     page.on("request", lambda r: r.method == "POST" and "/kiosk/sign" in r.url and posts.append(1))
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{live_server}/documents/{document.id}")
-    page.click("button:has-text('Hand the tablet to')")
-    page.wait_for_url("**/kiosk")
+    hand_over(page, live_server, world.case_manager, document)
     page.locator("#esign_accepted").tap()
     draw_with_finger(page, ".sig-pad canvas")
     page.locator("#sign-submit").tap()

@@ -13,6 +13,7 @@ from tests.signing.test_browser import (  # noqa: F401 (fixtures)
     Shots,
     browser,
     draw_with_finger,
+    hand_over,
     live_server,
 )
 
@@ -34,13 +35,7 @@ def test_an_arabic_client_signs_with_a_finger_on_a_right_to_left_kiosk(live_serv
     )
     page = context.new_page()
     shot = Shots(page)
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{live_server}/documents/{document.id}")
-    page.click("button:has-text('Hand the tablet to')")
-    page.wait_for_url("**/kiosk")
+    hand_over(page, live_server, world.case_manager, document)
 
     assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
         "ar",

@@ -7,12 +7,12 @@ import pytest
 
 from forms_service.documents.models import Document, SignerStatus
 from forms_service.extensions import db
-from tests.conftest import PASSWORD
 from tests.signing.test_accessibility import serious_violations
 from tests.signing.test_browser import (  # noqa: F401 (fixtures)
     Shots,
     browser,
     draw_with_finger,
+    hand_over,
     live_server,
 )
 
@@ -27,13 +27,7 @@ def kiosk(live_server, browser, world, consent_document):  # noqa: F811
     document = consent_document()
     context = browser.new_context(viewport=TABLET, has_touch=True, bypass_csp=True)
     page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.fill("#email", world.case_manager.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{live_server}/documents/{document.id}")
-    page.click("button:has-text('Hand the tablet to')")
-    page.wait_for_url("**/kiosk")
+    hand_over(page, live_server, world.case_manager, document)
     yield page, document
     context.close()
 

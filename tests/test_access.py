@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.archive.models import AccessLog, ArchiveRecord, LegalHold
 from forms_service.archive.service import blob_store
@@ -140,7 +141,9 @@ def _holdings(world, manager, case) -> Holdings:
     )
     db.session.add(hold)
     link, _, _ = create_link(actor, signing, signing.signers[0], "code")
-    termination = record_conference(actor, case, date.today(), "Client, staff", "Notes")
+    termination = record_conference(
+        actor, case, clock.today(case.client.agency), "Client, staff", "Notes"
+    )
     grievance = file_grievance(actor, case, get_form_type("grievance").example())
     grant = Grant(
         agency_id=case.agency_id,

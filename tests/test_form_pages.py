@@ -5,13 +5,13 @@ a POST must be reached by a form on one of them, so a new form page cannot be le
 
 import uuid
 from dataclasses import asdict
-from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from forms_service import clock
 from forms_service.archive.models import ArchiveRecord
 from forms_service.database import utcnow
 from forms_service.documents.models import Document, DocumentStatus
@@ -67,7 +67,9 @@ def walk(world, client):
     # An appeal follows a notice; a final decision is written by the reviewer the notice
     # named, once an appeal is filed.
     noticed, appealed = (
-        terminations.record_conference(actor, world.case, date.today(), "All", "Weighed.")
+        terminations.record_conference(
+            actor, world.case, clock.today(world.agency), "All", "Weighed."
+        )
         for _ in range(2)
     )
     notice = get_form_type("termination_notice").example()

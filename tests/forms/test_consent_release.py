@@ -2,7 +2,7 @@
 
 import io
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -10,6 +10,7 @@ from docx import Document as Docx
 from docx.oxml.ns import qn
 from flask import render_template
 
+from forms_service import clock
 from forms_service.forms import get_form_type
 from forms_service.forms.consent_release import missing_elements
 from forms_service.forms.registry import People, Person
@@ -43,7 +44,7 @@ def test_complete_release_has_no_missing_elements():
 
 
 def test_end_date_or_end_event_is_enough():
-    in_a_year = (date.today() + timedelta(days=365)).isoformat()
+    in_a_year = (clock.example_today() + timedelta(days=365)).isoformat()
     assert missing_elements({**CONSENT, "end_event": "", "end_date": in_a_year}) == {}
 
 

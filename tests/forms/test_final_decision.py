@@ -1,10 +1,11 @@
 """The rules of a final decision on appeal (seed 000; 24 CFR 578.91(b))."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from forms_service import clock
 from forms_service.errors import RuleViolation
 from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
@@ -32,7 +33,7 @@ def test_complete_decision_has_no_missing_elements():
 
 def test_final_decision_comes_after_the_objections_are_heard():
     assert "heard first" in missing(hearing_date="")["hearing_date"][0]
-    today = date.today()
+    today = clock.example_today()
     errors = errors_of(
         hearing_date=(today - timedelta(days=1)).isoformat(),
         decision_date=(today - timedelta(days=2)).isoformat(),
@@ -41,7 +42,7 @@ def test_final_decision_comes_after_the_objections_are_heard():
 
 
 def test_objections_cannot_be_heard_before_the_appeal_arrived():
-    today = date.today()
+    today = clock.example_today()
     found = missing(
         appeal_received_on=(today - timedelta(days=1)).isoformat(),
         hearing_date=(today - timedelta(days=3)).isoformat(),

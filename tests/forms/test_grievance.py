@@ -1,10 +1,11 @@
 """The rules of a grievance (seed 000 "Client Grievance Process")."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from forms_service import clock
 from forms_service.forms import get_form_type
 from forms_service.forms.grievance import OUTSIDE_ROUTES
 from forms_service.forms.registry import People, Person
@@ -38,7 +39,7 @@ def test_grievance_gets_a_number_and_a_response_deadline():
 
 
 def test_response_cannot_be_due_before_the_grievance_was_received():
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.example_today() - timedelta(days=1)).isoformat()
     errors = errors_of(GRIEVANCE, response_due=yesterday)
     assert errors["response_due"] == ["The answer cannot be due before the grievance was received."]
 

@@ -2,10 +2,11 @@
 VAWA; ESIGN 7003(b)(2)(B))."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from forms_service import clock
 from forms_service.errors import RuleViolation
 from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
@@ -46,7 +47,7 @@ def test_termination_notice_requires_a_recorded_case_conference_first():
 
 
 def test_case_conference_cannot_come_after_the_notice():
-    today = date.today()
+    today = clock.example_today()
     found = missing(
         notice_date=(today - timedelta(days=3)).isoformat(),
         case_conference_date=(today - timedelta(days=1)).isoformat(),
@@ -55,7 +56,8 @@ def test_case_conference_cannot_come_after_the_notice():
 
 
 def test_case_conference_cannot_be_in_the_future():
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    """A form no agency fills reads UTC's clock (forms.base.agency_now)."""
+    tomorrow = (datetime.now(UTC).date() + timedelta(days=1)).isoformat()
     assert (
         "cannot be in the future"
         in errors_of(case_conference_date=tomorrow)["case_conference_date"][0]

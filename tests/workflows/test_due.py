@@ -4,6 +4,7 @@ grievances are listed; each staff member sees what waits for their own signature
 
 from datetime import UTC, date, datetime, timedelta
 
+from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.documents import service as documents
@@ -56,7 +57,7 @@ def test_a_review_not_yet_due_is_listed_a_week_ahead_not_as_overdue(world):
 
 def test_unsigned_documents_are_listed(world, consent_document):
     document = consent_document()
-    items = whats_due(world.actor(world.case_manager), date.today())
+    items = whats_due(world.actor(world.case_manager), clock.today(world.agency))
     assert any(i.document is not None and i.document.id == document.id for i in items)
 
 

@@ -1,10 +1,11 @@
 """Termination due process: the order of its steps, and the reviewer's independence, which no
 one can override (24 CFR 578.91(b); seed 000)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.cases.service import open_case
@@ -20,7 +21,7 @@ def conference(world):
     return terminations.record_conference(
         world.actor(world.case_manager),
         world.case,
-        date.today() - timedelta(days=1),
+        clock.today(world.agency) - timedelta(days=1),
         "María José Núñez, Sam Okafor, Dana Whitfield",
         "Repeated violence toward staff; extenuating circumstances considered: none found.",
     )
@@ -33,7 +34,7 @@ def staff(world, email, role=Role.CASE_MANAGER, supervisor=None):
 def test_a_termination_starts_with_a_recorded_case_conference(world):
     with pytest.raises(InvalidInput) as refused:
         terminations.record_conference(
-            world.actor(world.case_manager), world.case, date.today(), "", ""
+            world.actor(world.case_manager), world.case, clock.today(world.agency), "", ""
         )
     assert set(refused.value.errors) == {"attendees", "notes"}
 
@@ -88,7 +89,7 @@ def test_a_final_decision_before_an_appeal_is_refused(world, conference):
 def test_an_appeal_needs_a_notice_first(world, conference):
     with pytest.raises(RuleViolation, match="follow a termination notice"):
         terminations.file_appeal(
-            world.actor(world.case_manager), conference, {"received_on": date.today()}
+            world.actor(world.case_manager), conference, {"received_on": clock.today(world.agency)}
         )
 
 
@@ -99,7 +100,9 @@ def test_a_notice_names_the_reviewer_and_sets_the_appeal_window(world, conferenc
     notice = terminations.issue_notice(world.actor(world.case_manager), conference, data, director)
     assert notice.data["reviewer_name"] == director.name
     assert notice.data["case_conference_date"] == conference.conference_on.isoformat()
-    assert conference.appeal_deadline == date.today() + timedelta(days=world.agency.appeal_days)
+    assert conference.appeal_deadline == clock.today(world.agency) + timedelta(
+        days=world.agency.appeal_days
+    )
     assert conference.status == terminations.NOTICE and notice.status == "signing"
     late = conference.appeal_deadline + timedelta(days=1)
     with pytest.raises(RuleViolation, match="appeal window closed"):
@@ -109,5 +112,7 @@ def test_a_notice_names_the_reviewer_and_sets_the_appeal_window(world, conferenc
 def test_termination_never_bars_re_enrolment(world, conference):
     world.case.status = "closed"
     db.session.flush()
-    again = open_case(world.client, world.case_manager, "Rapid Rehousing", date.today())
+    again = open_case(
+        world.client, world.case_manager, "Rapid Rehousing", clock.today(world.agency)
+    )
     assert again.status == "open" and again.client_id == world.client.id

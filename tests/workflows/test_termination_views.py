@@ -2,11 +2,12 @@
 conference, the supervisor chain, the reviewer chosen, the agency's appeal settings) is shown,
 never typed again (24 CFR 578.91(b), (c))."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.extensions import db
@@ -36,7 +37,7 @@ def conference(client, world):
     response = submit(
         client,
         f"/cases/{world.case.id}/termination",
-        on=(date.today() - timedelta(days=2)).isoformat(),
+        on=(clock.today(world.agency) - timedelta(days=2)).isoformat(),
         attendees=ATTENDEES,
         notes="Weighed the job loss and treatment; offered another site.",
     )
@@ -70,7 +71,7 @@ def test_the_notice_carries_over_the_case_conference_just_recorded(
     notice = issued(conference)
     assert notice.data["case_conference_attendees"] == ATTENDEES
     assert notice.data["case_conference_date"] == conference.conference_on.isoformat()
-    assert notice.data["notice_date"] == date.today().isoformat()
+    assert notice.data["notice_date"] == clock.today(world.agency).isoformat()
 
 
 def test_the_reviewer_is_chosen_once_from_the_eligible_staff(client, world, conference, director):
@@ -118,7 +119,7 @@ def test_the_notice_prints_the_agency_appeal_days_and_where_appeals_go(
         "Appeals Desk & “Room 2”, 1200 Market St",
     )
     deadline = db.session.get(Termination, conference.id).appeal_deadline
-    assert deadline == date.today() + timedelta(days=21)
+    assert deadline == clock.today(world.agency) + timedelta(days=21)
 
 
 def test_a_referral_row_is_added_on_the_notice_page_without_saving(

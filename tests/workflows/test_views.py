@@ -4,7 +4,7 @@
 import io
 import re
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -40,7 +40,7 @@ def test_a_termination_goes_from_conference_to_notice_on_the_case_page(client, w
     director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
     db.session.commit()
     login(client, world.case_manager)
-    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    yesterday = (clock.today(world.agency) - timedelta(days=1)).isoformat()
     form = open_page(client, f"/cases/{world.case.id}/termination").form()
     form["on"] = yesterday
     form["attendees"] = "Client, Sam, Dana"
@@ -67,13 +67,13 @@ def test_a_grievance_is_numbered_and_listed_until_answered(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
     form.fill(typed_part(get_form_type("grievance")))
-    form["filed_on"] = date.today().isoformat()
+    form["filed_on"] = clock.today(world.agency).isoformat()
     response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     grievance = db.session.execute(select(Grievance)).scalar_one()
-    assert grievance.number == f"G-{date.today().year}-0001"
-    assert grievance.filed_on == date.today()
-    assert grievance.response_due == date.today() + timedelta(days=10)
+    assert grievance.number == f"G-{clock.today(world.agency).year}-0001"
+    assert grievance.filed_on == clock.today(world.agency)
+    assert grievance.response_due == clock.today(world.agency) + timedelta(days=10)
     assert f"Grievance {grievance.number}" in client.get("/due").get_data(as_text=True)
 
 
@@ -99,14 +99,14 @@ def test_a_grievance_without_its_received_date_names_the_field(client, world):
 
 def test_a_former_client_may_grieve_after_the_case_closes(client, world):
     """A grievance about the exit itself comes after closing; it is recorded and answered."""
-    world.case.status, world.case.closed_on = CaseStatus.CLOSED, date.today()
+    world.case.status, world.case.closed_on = CaseStatus.CLOSED, clock.today(world.agency)
     db.session.commit()
     login(client, world.case_manager)
     case_page = open_page(client, f"/cases/{world.case.id}").html
     assert f"/cases/{world.case.id}/grievances/new" in case_page
     form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
     form.fill(typed_part(get_form_type("grievance")))
-    form["filed_on"] = date.today().isoformat()
+    form["filed_on"] = clock.today(world.agency).isoformat()
     response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     grievance = db.session.execute(select(Grievance)).scalar_one()
@@ -141,7 +141,9 @@ def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_respons
 
 def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
     actor = world.actor(world.case_manager)
-    t = terminations.record_conference(actor, world.case, date.today(), "Client, staff", "Notes")
+    t = terminations.record_conference(
+        actor, world.case, clock.today(world.agency), "Client, staff", "Notes"
+    )
     director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
     notice = get_form_type("termination_notice").example()
     terminations.issue_notice(actor, t, notice, director)
@@ -149,14 +151,14 @@ def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/terminations/{t.id}/appeal").form()
     form.fill(typed_part(get_form_type("appeal")))
-    form["received_on"] = date.today().isoformat()
+    form["received_on"] = clock.today(world.agency).isoformat()
     form["language"] = "Vietnamese"
     form["interpreter"] = True
     response = form.submit()
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     db.session.expire_all()
     t = db.session.get(Termination, t.id)
-    assert t.status == "appealed" and t.appeal_filed_on == date.today()
+    assert t.status == "appealed" and t.appeal_filed_on == clock.today(world.agency)
     appeal = db.session.get(Document, t.appeal_id)
     assert appeal.data["language"] == "Vietnamese" and appeal.language == "en"
     assert "Language Vietnamese , with an interpreter" in docx_text(appeal)
@@ -165,7 +167,7 @@ def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
 def test_a_case_cannot_close_without_a_signed_discharge_plan(client, world):
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}").form(action="/close")
-    form["closed_on"] = date.today().isoformat()
+    form["closed_on"] = clock.today(world.agency).isoformat()
     response = form.submit()
     assert response.status_code == 409
     assert "discharge plan is signed" in response.get_data(as_text=True)
@@ -197,7 +199,7 @@ def test_closing_a_case_takes_the_discharge_plan_and_ends_its_releases(
 
     login(client, world.case_manager)
     form = open_page(client, f"/cases/{world.case.id}").form(action="/close")
-    form["closed_on"] = date.today().isoformat()
+    form["closed_on"] = clock.today(world.agency).isoformat()
     response = form.submit()
     assert response.status_code == 302
     db.session.expire_all()
@@ -241,7 +243,9 @@ def test_an_appeal_is_still_owed_after_the_case_closes(client, world):
 
 def test_the_reviewer_writes_the_final_decision_on_its_page(client, world):
     actor = world.actor(world.case_manager)
-    t = terminations.record_conference(actor, world.case, date.today(), "Client, staff", "Notes")
+    t = terminations.record_conference(
+        actor, world.case, clock.today(world.agency), "Client, staff", "Notes"
+    )
     director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
     terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
     received = get_form_type("final_decision").example()["appeal_received_on"]  # before hearing

@@ -84,7 +84,7 @@ def converter_profile(tmp_path_factory):
     pool_dir = tmp_path_factory.mktemp("converters")
     keys = tmp_path_factory.mktemp("keys")
     ensure_seal_key(keys)
-    base_port = 20000 + (os.getpid() % 2000) * 10
+    base_port = 20000 + (os.getpid() % 1200) * 10  # below the ephemeral ports (32768 and up)
     SHARED_CONVERTERS.update(
         CONVERTER_WORK_DIR=str(pool_dir), CONVERTER_BASE_PORT=base_port, SEAL_KEY_DIR=str(keys)
     )

@@ -42,8 +42,10 @@ def first_line(pdf: bytes) -> str:
 
 
 def free_base_port(count: int) -> int:
+    """Free ports below Linux's ephemeral range (32768 and up), where an outgoing connection
+    could take a port between this check and the converter binding it."""
     while True:
-        base = 20000 + 2 * secrets.randbelow(10000)
+        base = 20000 + 2 * secrets.randbelow(6000)
         try:
             for port in range(base, base + count):
                 with socket.socket() as probe:

@@ -143,8 +143,8 @@ def test_two_instances_on_one_machine_render_at_once_and_leave_no_converter_runn
         for instance in instances
     ]
 
-    for instance, render in zip(instances, renders, strict=True):
-        _, errors = render.communicate(timeout=120)
+    finished = [render.communicate(timeout=120) for render in renders]  # closes every pipe
+    for instance, render, (_, errors) in zip(instances, renders, finished, strict=True):
         assert render.returncode == 0, errors.decode()
         assert (instance / "out/consent_release-en.pdf").read_bytes().startswith(b"%PDF")
         assert gone(instance)  # no converter, nor its launcher

@@ -8,7 +8,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import pypdfium2
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from signatures.seal import SealCheck, check_seal
 
+from .. import clock
 from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.service import normalise_name
@@ -83,8 +84,10 @@ HASHED_FIELDS = (
 
 
 def canonical_value(value):
-    if hasattr(value, "isoformat"):  # SQLite hands timestamps back without their UTC zone
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, datetime):
+        return clock.aware(value).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return str(value) if isinstance(value, uuid.UUID) else value
 
 

@@ -4,10 +4,11 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts.service import Actor
 from ..database import utcnow
 from ..extensions import db
@@ -17,8 +18,7 @@ GENESIS = "0" * 64
 
 
 def _iso(at: datetime) -> str:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    return clock.aware(at).isoformat()
 
 
 def event_hash(event: AuditEvent) -> str:

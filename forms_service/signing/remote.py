@@ -6,12 +6,13 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
 
+from .. import clock
 from ..accounts import service as accounts
 from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -46,11 +47,6 @@ class LinkVisitor(Actor):
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _audit(actor: Actor, action: str, link: RemoteLink, **details) -> None:
@@ -125,7 +121,7 @@ def _refusal(link: RemoteLink, now: datetime) -> str | None:
         return "used"
     if link.revoked_at is not None:
         return "revoked"
-    if _aware(link.expires_at) <= now:
+    if clock.aware(link.expires_at) <= now:
         return "expired"
     if link.failed_attempts >= MAX_ATTEMPTS:
         return "locked"

@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from forms_service.rendering.convert import ConversionError, ConverterMissing
-from forms_service.rendering.pool import ConverterPool
+from forms_service.rendering.pool import ConverterPool, _port_taken
 
 pytestmark = pytest.mark.soffice
 
@@ -91,17 +91,6 @@ def cpu_ticks(pid: int) -> int:
 @pytest.fixture(scope="module")
 def work_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("converters")
-
-
-def port_free(port: int) -> bool:
-    """Nothing listens on it (a closed connection may linger in TIME_WAIT)."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def gone(work_dir: Path, seconds: float = 10.0) -> bool:
@@ -295,7 +284,7 @@ def test_ctrl_c_of_a_one_shot_process_stops_its_converter(tmp_path):
         process.wait(30)
 
     assert gone(work_dir)
-    assert port_free(port) and port_free(port + 1)
+    assert not _port_taken(port) and not _port_taken(port + 1)
     assert not list(work_dir.glob("slot-*/server.pid"))
 
 
@@ -306,7 +295,7 @@ def test_a_one_shot_process_killed_leaves_no_converter_and_blocks_no_render(tmp_
         process.wait(30)
 
     assert gone(work_dir)  # its launcher ended the converter
-    assert port_free(port) and port_free(port + 1)
+    assert not _port_taken(port) and not _port_taken(port + 1)
     after = ConverterPool(work_dir, size=1, base_port=base)  # its pidfile is left behind
     try:
         assert after.convert(CONSENT.read_bytes()).startswith(b"%PDF")

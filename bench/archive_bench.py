@@ -17,6 +17,7 @@ line:
 import argparse
 import json
 import os
+import pickle
 import platform
 import random
 import secrets
@@ -423,12 +424,18 @@ def main():
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=40, help="runs of each search")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--schema",
+        help="fill this schema once and keep it, so the searches can be run again later (on a "
+        "quiet machine) without filling again; --drop removes it",
+    )
+    parser.add_argument("--drop", action="store_true", help="drop --schema at the end")
     args = parser.parse_args()
     rng = random.Random(args.seed)  # noqa: S311 (synthetic data)
-    schema = f"archive_bench_{os.getpid()}_{secrets.token_hex(3)}"
+    schema = args.schema or f"archive_bench_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(URL)
     with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        conn.execute(sa.text(f"CREATE SCHEMA IF NOT EXISTS {schema}"))
     options = {"connect_args": {"options": f"-c search_path={schema}"}}
     try:
         with tempfile.TemporaryDirectory() as folder:
@@ -446,30 +453,54 @@ def main():
                 run(args, rng)
                 db.engine.dispose()
     finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        if not args.schema or args.drop:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def kept_sample(conn, records: int) -> dict | None:
+    """The sample of a schema filled by an earlier run with as many records, if any."""
+    if not conn.execute(sa.text("SELECT to_regclass('bench_sample')")).scalar_one():
+        return None
+    row = conn.execute(sa.text("SELECT records, body FROM bench_sample")).one_or_none()
+    if row is None or row.records != records:
+        raise SystemExit(f"the schema holds another bench ({row and row.records} records)")
+    print(f"reusing the {records:,} records filled by an earlier run")
+    return pickle.loads(row.body)  # noqa: S301 (written by this script, in its own schema)
+
+
+def fill_once(conn, records: int, rng) -> dict:
+    # The bench files records without their documents, clients and cases: their foreign
+    # keys go (they change no search plan); everything the searches read is kept.
+    for table, fk in (
+        *(("archive_record", fk) for fk in ("document_id_document", "client_id_client")),
+        ("archive_record", "case_id_case_file"),
+        ("archive_text", "record_id_archive_record"),
+        *(("legal_hold", fk) for fk in ("client_id_client", "case_id_case_file")),
+        ("legal_hold", "placed_by_id_user_account"),
+    ):
+        conn.execute(sa.text(f"ALTER TABLE {table} DROP CONSTRAINT fk_{table}_{fk}"))
+    began = time.perf_counter()
+    sample = fill(conn, records, rng)
+    conn.execute(sa.text("CREATE TABLE bench_sample (records integer, body bytea)"))
+    conn.execute(
+        sa.text("INSERT INTO bench_sample VALUES (:records, :body)"),
+        {"records": records, "body": pickle.dumps(sample)},
+    )
+    conn.commit()
+    conn.execute(sa.text("ANALYZE"))
+    print(f"filled {records:,} records in {time.perf_counter() - began:.1f} s")
+    return sample
 
 
 def run(args, rng):
     print(f"machine: {machine()}")
     with db.engine.connect() as conn:
         print(f"database: {conn.execute(sa.text('SELECT version()')).scalar_one()}")
-        # The bench files records without their documents, clients and cases: their foreign
-        # keys go (they change no search plan); everything the searches read is kept.
-        for table, fk in (
-            *(("archive_record", fk) for fk in ("document_id_document", "client_id_client")),
-            ("archive_record", "case_id_case_file"),
-            ("archive_text", "record_id_archive_record"),
-            *(("legal_hold", fk) for fk in ("client_id_client", "case_id_case_file")),
-            ("legal_hold", "placed_by_id_user_account"),
-        ):
-            conn.execute(sa.text(f"ALTER TABLE {table} DROP CONSTRAINT fk_{table}_{fk}"))
-        began = time.perf_counter()
-        sample = fill(conn, args.records, rng)
-        conn.commit()
-        conn.execute(sa.text("ANALYZE"))
-        print(f"filled {args.records:,} records in {time.perf_counter() - began:.1f} s")
+        sample = kept_sample(conn, args.records)
+        if sample is None:
+            sample = fill_once(conn, args.records, rng)
         timings: dict[str, list[float]] = {}
         plans: dict[str, str] = {}
         for _ in range(args.repeat):

@@ -1,6 +1,7 @@
 """The base form every form type uses, and the validators they share."""
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from docxtpl import Listing
@@ -21,6 +22,16 @@ from ..formatting import number as format_number
 # in a form; tabs and line breaks are allowed in multi-line fields only.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement the law requires a form to make (e.g. the right to revoke a release, 45 CFR
+    164.508(c)(2)(i)): its citation and its wording in each language the shipped template has.
+    An agency may reword around it, never drop it; `templates check` looks for it."""
+
+    citation: str
+    text: dict[str, str]  # language -> the words, as the template has them (tags included)
 
 
 def has_control_character(value: str, multiline: bool = False) -> bool:

@@ -10,7 +10,7 @@ from wtforms import BooleanField, IntegerField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional
 
 from ..i18n import N_
-from .base import BaseForm, Missing, Text, multiline, strip
+from .base import BaseForm, Missing, Statement, Text, multiline, strip
 from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
@@ -116,8 +116,39 @@ def example() -> dict:
     }
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "24 CFR 5.109 (religious activities)",
+        {
+            "en": "You do not have to take part in any religious activity to get services.",
+            "es": "No tiene que participar en ninguna actividad religiosa para recibir servicios.",
+            "ar": "لا يلزمك المشاركة في أي نشاط ديني للحصول على الخدمات.",
+        },
+    ),
+    Statement(
+        "24 CFR 5.109 (referral)",
+        {
+            "en": (
+                "If you object to the religious character of our organization, tell us. We will "
+                "refer you to another provider within a reasonable time."
+            ),
+            "es": (
+                "Si no está de acuerdo con el carácter religioso de nuestra organización, "
+                "díganoslo. Le enviaremos a otro proveedor de servicios en un plazo razonable."
+            ),
+            "ar": (
+                "إذا كان لديك اعتراض على الطابع الديني لمنظمتنا، فأخبرنا. سنحيلك إلى مقدّم "
+                "خدمات آخر خلال وقت معقول."
+            ),
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         name="client_rights",
         title=N_("Client Rights, Program Rules and Grievance Process"),
         prefix="RT",

@@ -13,7 +13,7 @@ from wtforms.validators import Optional, ValidationError
 from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, MultiCheckboxField, Text, agency_now, choices, strip
+from .base import BaseForm, MultiCheckboxField, Statement, Text, agency_now, choices, strip
 from .registry import FormType, People, Person, SignerRole, SignerSpec, register
 
 # Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
@@ -250,8 +250,70 @@ def summary(data: dict) -> str:
     return gettext("to %(recipient)s", recipient=recipient)
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "45 CFR 164.508(c)(2)(i)",
+        {
+            "en": (
+                "You can cancel (revoke) this consent at any time. You must cancel it in writing."
+            ),
+            "es": (
+                "Puede cancelar (revocar) este consentimiento en cualquier momento. Debe "
+                "cancelarlo por escrito."
+            ),
+            "ar": "يمكنك إلغاء (سحب) هذه الموافقة في أي وقت. ويجب أن يكون الإلغاء كتابياً.",
+        },
+    ),
+    Statement(
+        "45 CFR 164.508(c)(2)(ii)",
+        {
+            "en": "You do not have to sign this form to get services.",
+            "es": "No tiene que firmar este formulario para recibir servicios.",
+            "ar": "لا يلزمك توقيع هذا النموذج للحصول على الخدمات.",
+        },
+    ),
+    Statement(
+        "45 CFR 164.508(c)(2)(iii)",
+        {
+            "en": (
+                "After {{ consent.recipient_name }} gets your information, they might share it "
+                "with someone else. If that happens, federal privacy law may no longer protect "
+                "it."
+            ),
+            "es": (
+                "Después de que {{ consent.recipient_name }} reciba su información, podría "
+                "compartirla con otra persona. Si eso pasa, es posible que la ley federal de "
+                "privacidad ya no la proteja."
+            ),
+            "ar": (
+                "بعد أن يحصل {{ consent.recipient_name }} على معلوماتك، قد يشاركها مع شخص آخر. "
+                "وإذا حدث ذلك، فقد لا يحميها قانون الخصوصية الفيدرالي بعد ذلك."
+            ),
+        },
+    ),
+    Statement(
+        "42 CFR 2.32",
+        {
+            "en": (
+                "This record which has been disclosed to you is protected by Federal "
+                "confidentiality rules (42 CFR part 2)."
+            ),
+            "es": (
+                "Este registro que se le ha divulgado está protegido por las normas federales "
+                "de confidencialidad (42 CFR parte 2)."
+            ),
+            "ar": (
+                "هذا السجل الذي أُفصح لك عنه محمي بموجب قواعد السرية الفيدرالية (42 CFR الجزء 2)."
+            ),
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         vital=True,
         release_of_information=True,
         typed_core_fields=(

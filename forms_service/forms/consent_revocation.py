@@ -13,7 +13,7 @@ from wtforms.validators import Optional
 from .. import clock
 from ..formatting import date_time, long_date, page_time_zone
 from ..i18n import N_
-from .base import BaseForm, Missing, NotInFuture, Text, choices, strip
+from .base import BaseForm, Missing, NotInFuture, Statement, Text, choices, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
@@ -141,8 +141,25 @@ def summary(data: dict) -> str:
     return gettext("ends %(reference)s", reference=reference)
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "45 CFR 164.508(b)(5)",
+        {
+            "en": "It does not undo information we already shared while the consent was in effect.",
+            "es": (
+                "No deshace la información que ya compartimos mientras el consentimiento estaba "
+                "vigente."
+            ),
+            "ar": "الإلغاء لا يُبطل المعلومات التي شاركناها أثناء سريان الموافقة.",
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         vital=True,
         name="consent_revocation",
         title=N_("Revocation of Consent to Release Information"),

@@ -14,7 +14,7 @@ from ..errors import RuleViolation
 from ..formatting import long_date
 from ..i18n import N_
 from .appeal import HEARING_FORMATS
-from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
+from .base import BaseForm, Missing, NotInFuture, Statement, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 REVIEWER = SignerRole("reviewer", N_("Independent reviewer"), staff=True)
@@ -191,8 +191,25 @@ def summary(data: dict) -> str:
     return gettext(decision).split(" (")[0]
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "24 CFR 578.91(a)",
+        {
+            "en": "Even if your services end, you can apply to our program again later.",
+            "es": (
+                "Aunque sus servicios terminen, puede volver a solicitar nuestro programa más "
+                "adelante."
+            ),
+            "ar": "حتى إذا انتهت خدماتك، يمكنك التقدّم إلى برنامجنا مرة أخرى لاحقاً.",
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         vital=True,
         workflow_step=True,
         continues_after_closing=True,

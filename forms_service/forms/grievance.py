@@ -13,7 +13,7 @@ from wtforms.validators import Optional, ValidationError
 from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, Missing, NotInFuture, Text, choices, multiline, strip
+from .base import BaseForm, Missing, NotInFuture, Statement, Text, choices, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
@@ -180,8 +180,22 @@ def summary(data: dict) -> str:
     return data.get("grievance_number") or gettext("(no number yet)")
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "Client Grievance Process (no retaliation)",
+        {
+            "en": "You will not be punished for making a complaint",
+            "es": "No recibirá ningún castigo por presentar una queja",
+            "ar": "لن تتعرّض لأي عقوبة بسبب تقديم شكوى",
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         continues_after_closing=True,
         workflow_step=True,
         name="grievance",

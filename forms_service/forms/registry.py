@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import NotFound
-from .base import BaseForm
+from .base import BaseForm, Statement
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,8 @@ class FormType:
     # The free-text core elements of a vital document, printed as typed: staff are asked to
     # check them before sending when they read as another language than the document's.
     typed_core_fields: tuple[str, ...] = ()
+    # The legal statements its template must contain, in every language it is offered in.
+    required_statements: tuple[Statement, ...] = ()
 
     def agency_values(self, agency) -> dict:
         return {name: getattr(agency, setting) for name, setting in self.agency_settings}

@@ -22,7 +22,7 @@ from .. import clock
 from ..errors import RuleViolation
 from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, Missing, NotInFuture, Rows, Text, multiline, strip
+from .base import BaseForm, Missing, NotInFuture, Rows, Statement, Text, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
@@ -291,8 +291,38 @@ def summary(data: dict) -> str:
     return gettext("last day %(date)s", date=last_day)
 
 
+# What its template must say, in each language it is offered in (`templates check`).
+REQUIRED_STATEMENTS = (
+    Statement(
+        "24 CFR 578.91(b)",
+        {
+            "en": (
+                "If you think this decision is wrong, you can ask for it to be looked at again. "
+                "This is called an appeal."
+            ),
+            "es": (
+                "Si cree que esta decisión es un error, puede pedir que se revise de nuevo. "
+                "Esto se llama apelación."
+            ),
+            "ar": (
+                "إذا كنت ترى أن هذا القرار خاطئ، يمكنك أن تطلب إعادة النظر فيه. ويُسمّى ذلك طعناً."
+            ),
+        },
+    ),
+    Statement(
+        "24 CFR 578.91(a)",
+        {
+            "en": "You can come back to our program later.",
+            "es": "Puede volver a nuestro programa más adelante.",
+            "ar": "ويمكنك العودة إلى برنامجنا لاحقاً.",
+        },
+    ),
+)
+
+
 register(
     FormType(
+        required_statements=REQUIRED_STATEMENTS,
         vital=True,
         workflow_step=True,
         name="termination_notice",

@@ -42,6 +42,7 @@ UNSAFE_ATTRIBUTES = (
 )
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+STRAIGHT_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,12 @@ def check_template(
     with force_locale(language):
         context = build_context(tpl, inp, version)
     env = template_environment(language)
+    printed = []
     for label, lines, hidden in docx_text.templated_parts(parts):
         problems += [Problem(label, _hidden_message(code)) for code in hidden]
         problems += _code_problems(env, context, label, lines)
+        printed += [text for _, text in lines] if label != "document properties" else []
+    problems += missing_statements(form_type, language, printed)
     if problems:
         return Checked(problems, None)
     try:
@@ -85,6 +89,39 @@ def check_template(
         return Checked([], converter().convert(docx))
     except ConversionError as exc:
         return Checked([Problem("example", f"the example does not convert to PDF: {exc}")], None)
+
+
+def _words(text: str) -> str:
+    """Text compared as a reader sees it: spaces collapsed, quotes straight, tags spaced."""
+    text = _normalised(" ".join(text.split())).translate(STRAIGHT_QUOTES)
+    return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"{{ \1 }}", text)
+
+
+def missing_statements(form_type: FormType, language: str, lines: list[str]) -> list[Problem]:
+    """Each legal statement the form requires that the template's text does not contain word
+    for word; where the form knows no wording of them in `language`, that, since they cannot
+    be looked for (RULES: an agency may add text to a form but not drop a required element)."""
+    statements = form_type.required_statements
+    unknown = [s.citation for s in statements if language not in s.text]
+    if unknown:
+        return [
+            Problem(
+                "required statements",
+                f"the form must state {', '.join(unknown)}, and no {language!r} wording of "
+                "them is known to check this template against; a programmer adds it to the "
+                f"form's required_statements (forms/{form_type.name}.py)",
+            )
+        ]
+    text = _words(" ".join(lines))
+    return [
+        Problem(
+            "required statements",
+            f"{s.citation} is missing: the template must say, word for word, "
+            f"\u201c{s.text[language]}\u201d",
+        )
+        for s in statements
+        if _words(s.text[language]) not in text
+    ]
 
 
 def _known_locale(language: str) -> bool:
@@ -108,8 +145,7 @@ def _normalised(text: str) -> str:
     text = re.sub(r"([{][{%#])(p|tr|tc|r)\s", r"\1 ", text)
     text = re.sub(r"\{%\s*(colspan|cellbg)\s+([^%]*)%\}", r"{{ \2 }}", text)
     text = re.sub(r"\{%\s*[vh]m\s*%\}", "", text)
-    straight = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
-    return TAG.sub(lambda m: m.group().translate(straight), text)
+    return TAG.sub(lambda m: m.group().translate(STRAIGHT_QUOTES), text)
 
 
 def _code_problems(

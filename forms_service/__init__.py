@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     from . import database, i18n, web
     from .archive.fulltext import declared_by_models
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .notifications import runner  # noqa: F401 (registers its Celery task)
     from .rendering import queue
 
     db.init_app(app)
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .archive.views import bp as archive_bp
     from .cases.views import bp as cases_bp
     from .documents.views import bp as documents_bp
+    from .notifications.views import bp as notifications_bp
     from .programs.views import bp as programs_bp
     from .signing.remote_views import bp as remote_bp
     from .signing.views import bp as signing_bp
@@ -65,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
         archive_bp,
         workflows_bp,
         programs_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -206,6 +206,39 @@ def index_text(limit):
     sys.exit(1 if failed else 0)
 
 
+@main.command("send-test-message")
+@click.option("--email", help="Send a test e-mail to this address.")
+@click.option("--sms", help="Send a test text message to this number (e.g. +13145550100).")
+@with_appcontext
+def send_test_message(email, sms):
+    """Send a test message at once through the configured channel (FORMS_SMTP_URL or
+    FORMS_SMS_URL); exits non-zero with the reason when it cannot."""
+    from .notifications.channels import SendFailed
+    from .notifications.models import Channel
+    from .notifications.service import send_test_message as send
+
+    if bool(email) == bool(sms):
+        raise click.UsageError("Give one of --email ADDRESS or --sms NUMBER.")
+    try:
+        sent_id = send(Channel.EMAIL, email) if email else send(Channel.SMS, sms)
+    except SendFailed as exc:
+        click.echo(f"Not sent: {exc.reason}", err=True)
+        sys.exit(1)
+    click.echo(f"Sent to {email or sms}" + (f" (id {sent_id})" if sent_id else ""))
+
+
+@main.command("send-messages")
+@with_appcontext
+def send_messages():
+    """Send the outgoing messages that are due (retries included): for cron, where no Celery
+    worker runs (the web service sends new messages at once and retries while it runs)."""
+    from .notifications.service import send_due
+
+    sent, failed = send_due()
+    click.echo(f"sent {sent}, not sent {failed}")
+    sys.exit(1 if failed else 0)
+
+
 @main.command("stop-converters")
 @with_appcontext
 def stop_converters():

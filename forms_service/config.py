@@ -56,6 +56,16 @@ class Config:
     # The address clients reach the service at (e.g. https://forms.example.org): one-time
     # links are built on it rather than on the Host a request names.
     PUBLIC_URL = os.environ.get("FORMS_PUBLIC_URL", "")
+    # Outgoing messages. E-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465;
+    # SMS: the provider's API address (Twilio's: https://api.twilio.com) and its credentials.
+    SMTP_URL = os.environ.get("FORMS_SMTP_URL", "")
+    SMTP_CA_FILE = os.environ.get("FORMS_SMTP_CA_FILE")  # a private CA for the mail server
+    MAIL_FROM = os.environ.get("FORMS_MAIL_FROM", "forms@localhost")
+    SMS_URL = os.environ.get("FORMS_SMS_URL", "")
+    SMS_PROVIDER = os.environ.get("FORMS_SMS_PROVIDER", "twilio")
+    SMS_ACCOUNT = os.environ.get("FORMS_SMS_ACCOUNT", "")
+    SMS_TOKEN = os.environ.get("FORMS_SMS_TOKEN", "")
+    SMS_FROM = os.environ.get("FORMS_SMS_FROM", "")  # the number (or sender id) messages come from
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;

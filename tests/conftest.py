@@ -28,6 +28,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.forms import example_agency_settings
 from forms_service.rendering.jobs import run_job
+from tests.notifications.servers import channels, mail_server, sms_provider  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
 PG_URL = os.environ.get(

@@ -348,3 +348,30 @@ def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(a
     assert moved.exit_code == 0, moved.output
     db.session.expire_all()
     assert db.session.execute(select(Agency.time_zone)).scalar_one() == "America/New_York"
+
+
+def test_send_test_message_sends_an_email_at_once(app, channels):
+    mail_server, _ = channels
+    result = run(app, "send-test-message", "--email", "ops@example.net")
+    assert result.exit_code == 0, result.output
+    (mail,) = mail_server.arrived
+    assert mail["To"] == "ops@example.net" and "settings work" in mail.get_payload()
+
+
+def test_send_test_message_sends_a_text_message_at_once(app, channels):
+    _, sms = channels
+    result = run(app, "send-test-message", "--sms", "+13145550123")
+    assert result.exit_code == 0, result.output
+    assert [m["To"] for m in sms.arrived] == ["+13145550123"]
+    assert "SM" in result.output
+
+
+def test_send_test_message_exits_non_zero_with_the_reason(app, channels):
+    _, sms = channels
+    sms.refuse = {"+1555"}
+    refused = run(app, "send-test-message", "--sms", "+1555")
+    app.config["SMTP_URL"] = ""
+    unset = run(app, "send-test-message", "--email", "ops@example.net")
+
+    assert refused.exit_code == 1 and "not a valid phone number" in refused.output
+    assert unset.exit_code == 1 and "FORMS_SMTP_URL is empty" in unset.output

@@ -46,7 +46,10 @@ def init_app(app: Flask) -> None:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         task_ignore_result=True,
-        beat_schedule={"sweep-render-outbox": {"task": "forms_service.sweep", "schedule": 60.0}},
+        beat_schedule={
+            "sweep-render-outbox": {"task": "forms_service.sweep", "schedule": 60.0},
+            "send-messages": {"task": "forms_service.send_messages", "schedule": 60.0},
+        },
     )
     celery_app.flask_app = app
 
@@ -65,13 +68,18 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
     if mode == "celery":
         render_task.delay(str(job_id))
         return None
+    return executor().submit(_run_in_app, current_app._get_current_object(), job_id)
+
+
+def executor() -> ThreadPoolExecutor:
+    """This process's runner threads (render jobs, outgoing messages)."""
     with _executor_lock:  # created on first use: the CLI and workers never start threads
-        executor = current_app.extensions.get("forms_render_threads")
-        if executor is None:
-            executor = current_app.extensions["forms_render_threads"] = ThreadPoolExecutor(
+        threads = current_app.extensions.get("forms_render_threads")
+        if threads is None:
+            threads = current_app.extensions["forms_render_threads"] = ThreadPoolExecutor(
                 max_workers=current_app.config["RENDER_THREADS"], thread_name_prefix="render"
             )
-    return executor.submit(_run_in_app, current_app._get_current_object(), job_id)
+    return threads
 
 
 SWEEP_COPIES_FOR = timedelta(days=1)

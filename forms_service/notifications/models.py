@@ -1,0 +1,49 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import CreatedMixin, IdMixin, enum_column, utcnow
+from ..extensions import db
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"  # waiting for a runner, or for its next try after a failure
+    SENDING = "sending"  # claimed by one runner; nobody else sends it
+    SENT = "sent"
+    FAILED = "failed"  # gave up (or a runner died while sending): staff decide
+
+
+class OutboxMessage(IdMixin, CreatedMixin, db.Model):
+    """One message to one address, written in the transaction of the action that causes it.
+    `event_key` names that event (e.g. the signing link it carries): a second row for the
+    same event is never written, so nothing is sent twice."""
+
+    __tablename__ = "outbox_message"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    event_key: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[Channel] = enum_column(Channel)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    # Only a link and the agency's name; emptied once sent (a link in it works until then).
+    body: Mapped[str] = mapped_column(Text)
+    # What the message is about, for staff: the object's table and id (a document, a link).
+    about_type: Mapped[str | None] = mapped_column(String(50))
+    about_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[MessageStatus] = enum_column(
+        MessageStatus, default=MessageStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(100))  # the SMS provider's id

@@ -1,0 +1,49 @@
+"""Who sends the outbox: the same runner as render jobs (`FORMS_RENDER_QUEUE`). `inline`
+sends after the commit in the request; `threads` in this process's runner threads, with a
+timer for the next retry; `celery` in a worker, whose beat sends what is due every minute."""
+
+import threading
+
+from flask import Flask, current_app
+
+from ..database import after_commit
+from ..rendering.queue import celery_app, executor
+from .service import next_retry_in, send_due
+
+_timer_lock = threading.Lock()
+
+
+def _send_in_app(app: Flask) -> None:
+    with app.app_context():
+        send_due()
+        wait = next_retry_in()
+    if wait is None or app.config["RENDER_QUEUE"] != "threads":
+        return
+    with _timer_lock:  # one timer per process is enough: it sends everything then due
+        timer = app.extensions.get("forms_message_timer")
+        if timer is not None and timer.is_alive():
+            return
+        timer = threading.Timer(wait.total_seconds() + 1, _send_in_app, (app,))
+        timer.daemon = True
+        app.extensions["forms_message_timer"] = timer
+        timer.start()
+
+
+def send_soon() -> None:
+    """Hand the outbox to the runner once this request's transaction has committed."""
+    after_commit(send_now)
+
+
+def send_now() -> None:
+    mode = current_app.config["RENDER_QUEUE"]
+    if mode == "celery":
+        send_messages_task.delay()
+    elif mode == "threads":
+        executor().submit(_send_in_app, current_app._get_current_object())
+    else:
+        send_due()
+
+
+@celery_app.task(name="forms_service.send_messages")
+def send_messages_task() -> int:
+    return send_due()[0]

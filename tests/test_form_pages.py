@@ -18,6 +18,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.documents.service import choose_paper, send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import form_types, get_form_type
+from forms_service.forms.spec import FormSpec
 from forms_service.rendering.models import RenderJob, RenderStatus
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.plans import PLAN
@@ -156,3 +157,22 @@ def test_the_walk_opens_a_new_and_an_edit_page_of_every_free_standing_form(walk)
     for name in FREE_STANDING:
         assert any(p.endswith(f"/forms/{name}/new") for p in paths), name
         assert any(f"/documents/{i}/edit" in paths for i, t in drafts if t == name), name
+
+
+def test_every_field_a_spec_lets_staff_type_is_on_a_walked_page(client, world, walk):
+    """The generic edit page (forms/_spec_fields.html) offers each typed field of every form
+    spec, its repeating groups' fields included, on the page that form is filled on."""
+    login(client, world.admin)
+    offered = set()
+    for url in walk:
+        response = client.get(url)
+        if response.status_code == 200 and response.mimetype == "text/html":
+            for form in open_page(client, url).forms:
+                offered |= {control.name for control in form["controls"]}
+    for spec in (t for t in form_types() if isinstance(t, FormSpec)):
+        for name, f in spec.fields.items():
+            if f.never_typed():
+                continue
+            inner = getattr(f, "fields", None)
+            wanted = [f"{name}-0-{sub}" for sub in inner] if inner else [name]
+            assert set(wanted) <= offered, (spec.name, wanted)

@@ -1,25 +1,23 @@
 """Case plan: the client's long-term goals, with housing always among them, and SMART
 objectives each saying what is needed, who provides it, who does what and by when; signed by
-everyone who is part of it and reviewed at least every 30 days (seed 000 "Comprehensive Case
-Plan"; 001 individual development plans; 002 plan development; 004 Individual Support Plan)."""
+everyone who is part of it and reviewed at least every 30 days (Comprehensive Case Plan in the
+CoC's written standards; individual development and support plans)."""
 
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Form, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
 
 from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
-from .base import NOT_CHOSEN, BaseForm, Missing, Rows, Text, choices, multiline, strip
-from .registry import FormType, People, Person, SignerRole, SignerSpec, register
+from . import fields as f
+from .registry import People, Person, SignerRole, SignerSpec
+from .spec import FormSpec, Section, registered
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 OTHER = SignerRole("other", N_("Other person in the plan"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
-REVIEW_DAYS = 30  # the longest a plan may go without review (seed 000); agencies may go shorter
+REVIEW_DAYS = 30  # the longest a plan may go without review; agencies may go shorter
 
 GOAL_AREAS = {
     "housing": N_("Housing"),
@@ -33,7 +31,7 @@ GOAL_AREAS = {
     "legal": N_("Legal matters and documents"),
     "other": N_("Other"),
 }
-# What each objective must say (004 ISP; seed 000 plan contents), in the order staff fill it.
+# What each objective must say (an Individual Support Plan's parts), in the order staff fill it.
 OBJECTIVE_PARTS = {
     "area": N_("the goal area"),
     "objective": N_("the objective"),
@@ -46,95 +44,6 @@ OBJECTIVE_PARTS = {
 }
 
 
-class ObjectiveForm(Form):
-    area = SelectField(
-        _l("Goal area"), choices=[NOT_CHOSEN, *choices(GOAL_AREAS)], validators=[Optional()]
-    )
-    objective = TextAreaField(
-        _l("Objective: specific, measurable, with a time frame"),
-        [Text(500, multiline=True)],
-        filters=[strip],
-    )
-    services = TextAreaField(
-        _l("Services and resources needed"), [Text(500, multiline=True)], filters=[strip]
-    )
-    provider = StringField(_l("Who provides them"), [Text(200)], filters=[strip])
-    case_manager_tasks = TextAreaField(
-        _l("Case manager will"), [Text(500, multiline=True)], filters=[strip]
-    )
-    client_tasks = TextAreaField(_l("Client will"), [Text(500, multiline=True)], filters=[strip])
-    owner = StringField(_l("Who owns this objective"), [Text(100)], filters=[strip])
-    target_date = DateField(_l("Target date"), validators=[Optional()])
-
-
-class PlanPersonForm(Form):
-    name = StringField(_l("Name"), [Text(200)], filters=[strip])
-    role = StringField(_l("Their part in the plan"), [Text(200)], filters=[strip])
-
-
-class CasePlanForm(BaseForm):
-    plan_date = DateField(_l("Date of this plan"), validators=[Optional()])
-    next_review_date = DateField(_l("Next review by"), validators=[Optional()])
-    changes = TextAreaField(
-        _l("What changed since the last plan (for a review or update)"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    housing_goal = TextAreaField(
-        _l("Housing goal (always part of the plan)"), [Text(1000, multiline=True)], filters=[strip]
-    )
-    other_goals = TextAreaField(
-        _l("Other long-term goals (one per line)"), [Text(2000, multiline=True)], filters=[strip]
-    )
-    strengths = TextAreaField(
-        _l("Strengths and resources the plan builds on"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    objectives = Rows(
-        FormField(ObjectiveForm),
-        _l("Objectives (SMART)"),
-        limit=12,
-        row_label=_l("Objective"),
-    )
-    formal_supports = TextAreaField(
-        _l("Formal supports (agencies, programs, professionals)"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    informal_supports = TextAreaField(
-        _l("Informal supports (family, friends, community)"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    skills = TextAreaField(
-        _l("Skills the client will learn"), [Text(2000, multiline=True)], filters=[strip]
-    )
-    services_start = DateField(_l("Services start"), validators=[Optional()])
-    services_end = DateField(_l("Services end (expected)"), validators=[Optional()])
-    contact_schedule = TextAreaField(
-        _l("Schedule of contacts (who meets, how often, where)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    if_agreement_broken = TextAreaField(
-        _l("What happens if someone does not do their part"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    other_signers = Rows(
-        FormField(PlanPersonForm),
-        _l("Other people who are part of this plan (they sign too)"),
-        limit=6,
-        row_label=_l("Person"),
-        spare=1,
-    )
-
-    def validate_services_end(self, field):
-        if field.data and self.services_start.data and field.data < self.services_start.data:
-            raise ValidationError(gettext("Services cannot end before they start."))
-
-
 def latest_review(data: dict) -> date | None:
     """The latest date the next review may be set to."""
     if not data.get("plan_date"):
@@ -142,119 +51,217 @@ def latest_review(data: dict) -> date | None:
     return date.fromisoformat(data["plan_date"]) + timedelta(days=REVIEW_DAYS)
 
 
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """Every element of a comprehensive case plan (seed 000), housing always among the goals,
-    each objective complete (004), and the next review at most 30 days away."""
-    missing = Missing()
-    missing.require(data, "plan_date", gettext("Give the date of this plan."))
-    missing.require(data, "next_review_date", gettext("Give the date of the next review."))
-    latest = latest_review(data)
-    if (
-        latest
-        and data.get("next_review_date")
-        and date.fromisoformat(data["next_review_date"]) > latest
-    ):
-        missing.add(
-            "next_review_date",
-            gettext(
-                "Review the plan at least every %(days)s days: by %(date)s at the latest.",
-                days=REVIEW_DAYS,
-                date=long_date(latest),
-            ),
-        )
-    missing.require(data, "housing_goal", gettext("Housing is always one of the goals: state it."))
-    missing.require(
-        data, "strengths", gettext("Name the strengths and resources the plan builds on.")
-    )
+def _objectives_rule(data: dict):
+    """At least one objective toward housing, and every objective complete."""
     objectives = data.get("objectives") or []
-    if not objectives:
-        missing.add("objectives", gettext("Give at least one objective."))
-    elif not any(o.get("area") == "housing" for o in objectives):
-        missing.add("objectives", gettext("Give at least one objective toward the housing goal."))
+    if objectives and not any(o.get("area") == "housing" for o in objectives):
+        yield "objectives", gettext("Give at least one objective toward the housing goal.")
     for number, objective in enumerate(objectives, 1):
         blanks = [gettext(part) for key, part in OBJECTIVE_PARTS.items() if not objective.get(key)]
         if blanks:
-            missing.add(
+            yield (
                 "objectives",
                 gettext(
                     "Objective %(number)s: give %(parts)s.", number=number, parts=", ".join(blanks)
                 ),
             )
-    missing.require(data, "formal_supports", gettext("Name the formal supports."))
-    missing.require(
-        data, "informal_supports", gettext("Name the informal supports (or how to build them).")
+
+
+@registered
+class CasePlan(FormSpec):
+    name = "case_plan"
+    title = N_("Case Plan")
+    prefix = "CP"
+    printed_as = "plan"
+    signer_roles = (CLIENT, OTHER, CASE_MANAGER)
+    sections = (
+        Section(
+            N_("This plan"),
+            {
+                "plan_date": f.Date(
+                    N_("Date of this plan"), required=N_("Give the date of this plan.")
+                ),
+                "next_review_date": f.Date(
+                    N_("Next review by"), required=N_("Give the date of the next review.")
+                ),
+                "changes": f.LongText(
+                    N_("What changed since the last plan (for a review or update)"), 2000
+                ),
+            },
+            hint=N_(
+                "Each review or update is a new signed plan that replaces the last one. Review "
+                "at least every 30 days."
+            ),
+        ),
+        Section(
+            N_("Long-term goals"),
+            {
+                "housing_goal": f.LongText(
+                    N_("Housing goal (always part of the plan)"),
+                    required=N_("Housing is always one of the goals: state it."),
+                ),
+                "other_goals": f.LongText(N_("Other long-term goals (one per line)"), 2000),
+                "strengths": f.LongText(
+                    N_("Strengths and resources the plan builds on"),
+                    2000,
+                    required=N_("Name the strengths and resources the plan builds on."),
+                ),
+            },
+            hint=N_("Written with the client, in their words. Housing is always one of the goals."),
+        ),
+        Section(
+            "",
+            {
+                "objectives": f.Rows(
+                    N_("Objectives (SMART)"),
+                    required=N_("Give at least one objective."),
+                    hint=N_(
+                        "Specific, measurable, achievable, realistic, time-framed and "
+                        "strength-based. At least one toward housing."
+                    ),
+                    limit=12,
+                    row_label=N_("Objective"),
+                    fields={
+                        "area": f.Select(N_("Goal area"), options=GOAL_AREAS, print_label=True),
+                        "objective": f.LongText(
+                            N_("Objective: specific, measurable, with a time frame"), 500
+                        ),
+                        "services": f.LongText(N_("Services and resources needed"), 500),
+                        "provider": f.Text(N_("Who provides them")),
+                        "case_manager_tasks": f.LongText(N_("Case manager will"), 500),
+                        "client_tasks": f.LongText(N_("Client will"), 500),
+                        "owner": f.Text(N_("Who owns this objective"), 100),
+                        "target_date": f.Date(N_("Target date")),
+                    },
+                ),
+            },
+        ),
+        Section(
+            N_("Supports and skills"),
+            {
+                "formal_supports": f.LongText(
+                    N_("Formal supports (agencies, programs, professionals)"),
+                    2000,
+                    required=N_("Name the formal supports."),
+                ),
+                "informal_supports": f.LongText(
+                    N_("Informal supports (family, friends, community)"),
+                    2000,
+                    required=N_("Name the informal supports (or how to build them)."),
+                ),
+                "skills": f.LongText(
+                    N_("Skills the client will learn"),
+                    2000,
+                    required=N_("Name the skills the client will learn."),
+                ),
+            },
+        ),
+        Section(
+            N_("Time frames and contacts"),
+            {
+                "services_start": f.Date(
+                    N_("Services start"), required=N_("Give the date services start.")
+                ),
+                "services_end": f.Date(
+                    N_("Services end (expected)"),
+                    required=N_("Give the date services are expected to end."),
+                ),
+                "contact_schedule": f.LongText(
+                    N_("Schedule of contacts (who meets, how often, where)"),
+                    required=N_("Give the schedule of contacts."),
+                ),
+                "if_agreement_broken": f.LongText(
+                    N_("What happens if someone does not do their part"),
+                    2000,
+                    required=N_("Say what happens if someone does not do their part."),
+                    hint=N_(
+                        "For the client and for the agency: what each does if the other does "
+                        "not keep their part."
+                    ),
+                ),
+            },
+        ),
+        Section(
+            "",
+            {
+                "other_signers": f.Rows(
+                    N_("Other people who are part of this plan (they sign too)"),
+                    hint=N_(
+                        "Anyone with a specific part in the plan, e.g. a family member or "
+                        "another provider. They sign on the tablet."
+                    ),
+                    limit=6,
+                    row_label=N_("Person"),
+                    spare=1,
+                    printed_as="other_people",
+                    fields={
+                        "name": f.Text(N_("Name")),
+                        "role": f.Text(N_("Their part in the plan")),
+                    },
+                ),
+            },
+        ),
     )
-    missing.require(data, "skills", gettext("Name the skills the client will learn."))
-    missing.require(data, "services_start", gettext("Give the date services start."))
-    missing.require(data, "services_end", gettext("Give the date services are expected to end."))
-    missing.require(data, "contact_schedule", gettext("Give the schedule of contacts."))
-    missing.require(
-        data, "if_agreement_broken", gettext("Say what happens if someone does not do their part.")
-    )
-    for number, person in enumerate(data.get("other_signers") or [], 1):
-        if not person.get("name") or not person.get("role"):
-            missing.add(
-                "other_signers",
-                gettext("Person %(number)s: give their name and part in the plan.", number=number),
+
+    def example(self) -> dict:
+        return _example()
+
+    def rules(self, data: dict):
+        """The next review at most 30 days away; objectives toward housing and complete; each
+        other person named with their part."""
+        latest = latest_review(data)
+        due = data.get("next_review_date")
+        if latest and due and date.fromisoformat(due) > latest:
+            yield (
+                "next_review_date",
+                gettext(
+                    "Review the plan at least every %(days)s days: by %(date)s at the latest.",
+                    days=REVIEW_DAYS,
+                    date=long_date(latest),
+                ),
             )
-    return missing
+        yield from _objectives_rule(data)
+        for number, person in enumerate(data.get("other_signers") or [], 1):
+            if not person.get("name") or not person.get("role"):
+                yield (
+                    "other_signers",
+                    gettext(
+                        "Person %(number)s: give their name and part in the plan.", number=number
+                    ),
+                )
+
+    def checks(self, values: dict):
+        start, end = values["services_start"], values["services_end"]
+        if start and end and end < start:
+            yield "services_end", gettext("Services cannot end before they start.")
+
+    def context(self, data: dict, common: dict) -> dict:
+        plan = super().context(data, common)
+        plan["plan"]["other_goals"] = (data.get("other_goals") or "").splitlines()
+        return plan
+
+    def signers(self, data: dict, people: People) -> list[SignerSpec]:
+        """The client, then each other person named in the plan (on the tablet), then the
+        case manager, who countersigns at their desk."""
+        others = [
+            SignerSpec(OTHER, Person(p["name"]), p["role"]) for p in data.get("other_signers") or []
+        ]
+        return [
+            SignerSpec(CLIENT, people.client, CLIENT.label),
+            *others,
+            SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label),
+        ]
+
+    def page_context(self, data: dict) -> dict:
+        return {"goal_areas": GOAL_AREAS}
+
+    def summary(self, data: dict) -> str:
+        review = long_date(data.get("next_review_date")) or gettext("(not set yet)")
+        return gettext("review by %(date)s", date=review)
 
 
-def _area(key: str) -> str:
-    area = GOAL_AREAS[key]
-    return gettext(area)
-
-
-def context(data: dict, common: dict) -> dict:
-    return {
-        "plan": {
-            "plan_date": long_date(data["plan_date"]),
-            "next_review_date": long_date(data["next_review_date"]),
-            "changes": multiline(data.get("changes")),
-            "housing_goal": multiline(data["housing_goal"]),
-            "other_goals": (data.get("other_goals") or "").splitlines(),
-            "strengths": multiline(data["strengths"]),
-            "objectives": [
-                {
-                    "area": _area(o["area"]),
-                    "objective": multiline(o["objective"]),
-                    "services": multiline(o["services"]),
-                    "provider": o["provider"],
-                    "case_manager_tasks": multiline(o["case_manager_tasks"]),
-                    "client_tasks": multiline(o["client_tasks"]),
-                    "owner": o["owner"],
-                    "target_date": long_date(o["target_date"]),
-                }
-                for o in data["objectives"]
-            ],
-            "formal_supports": multiline(data["formal_supports"]),
-            "informal_supports": multiline(data["informal_supports"]),
-            "skills": multiline(data["skills"]),
-            "services_start": long_date(data["services_start"]),
-            "services_end": long_date(data["services_end"]),
-            "contact_schedule": multiline(data["contact_schedule"]),
-            "if_agreement_broken": multiline(data["if_agreement_broken"]),
-            "other_people": [
-                {"name": p["name"], "role": p["role"]} for p in data.get("other_signers") or []
-            ],
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    """The client, then each other person named in the plan (on the tablet), then the case
-    manager, who countersigns at their desk."""
-    others = [
-        SignerSpec(OTHER, Person(p["name"]), p["role"]) for p in data.get("other_signers") or []
-    ]
-    return [
-        SignerSpec(CLIENT, people.client, CLIENT.label),
-        *others,
-        SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label),
-    ]
-
-
-def example() -> dict:
+def _example() -> dict:
+    """The example plan: a 30-day review with four objectives."""
     today = clock.example_today()
 
     def later(days: int) -> str:
@@ -346,26 +353,3 @@ def example() -> dict:
         ),
         "other_signers": [{"name": "Ana Lopez", "role": "Sister, informal support"}],
     }
-
-
-def summary(data: dict) -> str:
-    review = long_date(data.get("next_review_date")) or gettext("(not set yet)")
-    return gettext("review by %(date)s", date=review)
-
-
-register(
-    FormType(
-        name="case_plan",
-        title=N_("Case Plan"),
-        prefix="CP",
-        form_class=CasePlanForm,
-        signer_roles=(CLIENT, OTHER, CASE_MANAGER),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/case_plan.html",
-        page_context=lambda data: {"goal_areas": GOAL_AREAS},
-        summary=summary,
-    )
-)

@@ -1,20 +1,19 @@
-"""Revocation of a consent to release information: ends one release from the moment the
-agency receives the client's written request; signed by the client, or recorded by staff from
-the client's written request (45 CFR 164.508(b)(5); seeds 000 and 004)."""
+"""Revocation of a consent to release information: ends one release from the moment the agency
+receives the client's written request; signed by the client, or recorded by staff from the
+client's written request (45 CFR 164.508(b)(5))."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DateTimeLocalField, RadioField, StringField, TextAreaField
-from wtforms.validators import Optional
 
 from .. import clock
-from ..formatting import date_time, long_date, page_time_zone
+from ..formatting import page_time_zone
 from ..i18n import N_
-from .base import BaseForm, Missing, NotInFuture, Statement, Text, choices, strip
-from .registry import FormType, People, SignerRole, SignerSpec, register
+from . import fields as f
+from .base import Statement
+from .fields import clock_reading
+from .registry import People, SignerRole, SignerSpec
+from .spec import FormSpec, Section, registered
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 RECORDER = SignerRole("case_manager", N_("Staff member who received the request"), staff=True)
@@ -28,117 +27,17 @@ REQUEST_METHODS = {
     "text_message": N_("A text message from the client"),
     "other_writing": N_("Other writing from the client"),
 }
+STAFF_RECORD = ("signed_by", "staff_record")
 
 
-class ConsentRevocationForm(BaseForm):
-    release_reference = StringField(
-        _l("Consent being revoked (document number)"), [Text(40)], filters=[strip]
-    )
-    recipient_name = StringField(
-        _l("Who the consent let us share with"), [Text(200)], filters=[strip]
-    )
-    release_signed_on = DateField(
-        _l("The consent was signed on (optional)"), validators=[Optional()]
-    )
-    received_at = DateTimeLocalField(
-        _l("Request received on (date and time)"),
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        validators=[Optional(), NotInFuture()],
-    )
-    signed_by = RadioField(_l("Who signs"), choices=choices(SIGNED_BY), validators=[Optional()])
-    request_method = RadioField(
-        _l("The client's written request (when staff record it)"),
-        choices=choices(REQUEST_METHODS),
-        validators=[Optional()],
-    )
-    request_details = StringField(
-        _l("About the request (e.g. date of the letter, who handed it in)"),
-        [Text(300)],
-        filters=[strip],
-    )
-    client_words = TextAreaField(
-        _l("Anything the client wants to add (optional; no reason is needed)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
+def _yesterday():
+    """Already past on every agency's clock, and never in a skipped hour at 10:00."""
+    return clock.example_today() - timedelta(days=1)
 
 
 def received_text(data: dict, zone: str | None = None) -> str:
-    """The time staff typed, a clock reading in the agency's zone (the page's, unless named),
-    printed with that zone named; an hour the clocks repeat reads as its first (fold=0)."""
-    zone = zone or page_time_zone()
-    received = datetime.fromisoformat(data["received_at"]).replace(tzinfo=ZoneInfo(zone))
-    return date_time(received, zone=zone)
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """A revocation names the release it ends and its recipient, records when the agency
-    received it (it takes effect then), and who signs: the client, or staff recording the
-    client's written request and how it came (164.508(b)(5))."""
-    missing = Missing()
-    missing.require(data, "release_reference", gettext("Name the consent this revokes."))
-    missing.require(data, "recipient_name", gettext("Name who the consent let us share with."))
-    missing.require(
-        data,
-        "received_at",
-        gettext("Record when the request was received: it takes effect then."),
-    )
-    if data.get("signed_by") not in SIGNED_BY:
-        missing.add(
-            "signed_by", gettext("Say whether the client signs or staff record the request.")
-        )
-    if (
-        data.get("signed_by") == "staff_record"
-        and data.get("request_method") not in REQUEST_METHODS
-    ):
-        missing.add(
-            "request_method",
-            gettext("A revocation is in writing: say how the written request came."),
-        )
-    return missing
-
-
-def context(data: dict, common: dict) -> dict:
-    staff_record = data["signed_by"] == "staff_record"
-    method = REQUEST_METHODS.get(data.get("request_method"), "")
-    return {
-        "revocation": {
-            "release_reference": data["release_reference"],
-            "recipient_name": data["recipient_name"],
-            "release_signed_on": long_date(data.get("release_signed_on")),
-            "received_at": received_text(data, common["agency"]["time_zone"]),
-            "staff_record": staff_record,
-            "request_method": gettext(method) if staff_record and method else "",
-            "request_details": data.get("request_details") or "",
-            "client_words": data.get("client_words") or "",
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    if data.get("signed_by") == "staff_record":
-        return [SignerSpec(RECORDER, people.case_manager, RECORDER.label)]
-    return [SignerSpec(CLIENT, people.client, CLIENT.label)]
-
-
-def example() -> dict:
-    # yesterday at 10:00: already past on every agency's clock, and never in a skipped hour
-    yesterday = clock.example_today() - timedelta(days=1)
-    return {
-        "release_reference": "CR-2026-000123",
-        "recipient_name": "St. Patrick Center",
-        "release_signed_on": (yesterday - timedelta(days=59)).isoformat(),
-        "received_at": datetime.combine(yesterday, time(10)).isoformat(),
-        "signed_by": "client",
-        "request_method": "",
-        "request_details": "",
-        "client_words": "I am working with a different housing program now.",
-    }
-
-
-def summary(data: dict) -> str:
-    reference = data.get("release_reference") or gettext("(consent not named yet)")
-    return gettext("ends %(reference)s", reference=reference)
+    """The time staff typed, printed with the agency's zone (the page's, unless named)."""
+    return clock_reading(data["received_at"], zone or page_time_zone())
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -157,24 +56,94 @@ REQUIRED_STATEMENTS = (
 )
 
 
-register(
-    FormType(
-        required_statements=REQUIRED_STATEMENTS,
-        vital=True,
-        name="consent_revocation",
-        title=N_("Revocation of Consent to Release Information"),
-        prefix="RV",
-        form_class=ConsentRevocationForm,
-        signer_roles=(CLIENT, RECORDER),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/consent_revocation.html",
-        page_context=lambda data: {
+@registered
+class ConsentRevocation(FormSpec):
+    name = "consent_revocation"
+    title = N_("Revocation of Consent to Release Information")
+    prefix = "RV"
+    required_statements = REQUIRED_STATEMENTS
+    vital = True
+    printed_as = "revocation"
+    signer_roles = (CLIENT, RECORDER)
+    sections = (
+        Section(
+            N_("The consent it ends"),
+            {
+                "release_reference": f.Text(
+                    N_("Consent being revoked (document number)"),
+                    40,
+                    required=N_("Name the consent this revokes."),
+                    example="CR-2026-000123",
+                ),
+                "recipient_name": f.Text(
+                    N_("Who the consent let us share with"),
+                    required=N_("Name who the consent let us share with."),
+                    example="St. Patrick Center",
+                ),
+                "release_signed_on": f.Date(
+                    N_("The consent was signed on (optional)"),
+                    example=lambda: (_yesterday() - timedelta(days=59)).isoformat(),
+                ),
+            },
+        ),
+        Section(
+            N_("The request"),
+            {
+                "received_at": f.DateTime(
+                    N_("Request received on (date and time)"),
+                    past=True,
+                    required=N_("Record when the request was received: it takes effect then."),
+                    hint=N_("The agency's time (%(zone)s), as its clocks read then."),
+                    example=lambda: datetime.combine(_yesterday(), time(10)).isoformat(),
+                ),
+                "signed_by": f.Radio(
+                    N_("Who signs"),
+                    options=SIGNED_BY,
+                    required=N_("Say whether the client signs or staff record the request."),
+                    example="client",
+                ),
+                "request_method": f.Radio(
+                    N_("The client's written request (when staff record it)"),
+                    options=REQUEST_METHODS,
+                    print_label=True,
+                    when=STAFF_RECORD,
+                    required=N_("A revocation is in writing: say how the written request came."),
+                ),
+                "request_details": f.Text(
+                    N_("About the request (e.g. date of the letter, who handed it in)"), 300
+                ),
+                "client_words": f.LongText(
+                    N_("Anything the client wants to add (optional; no reason is needed)"),
+                    lines=False,
+                    example="I am working with a different housing program now.",
+                ),
+            },
+            hint=N_(
+                "A revocation takes effect when the agency receives it. The client signs here, "
+                "or staff record the client's written request."
+            ),
+        ),
+    )
+
+    def context(self, data: dict, common: dict) -> dict:
+        revocation = super().context(data, common)
+        staff_record = data["signed_by"] == "staff_record"
+        revocation["revocation"]["staff_record"] = staff_record
+        if not staff_record:  # how the request came is printed only when staff recorded it
+            revocation["revocation"]["request_method"] = ""
+        return revocation
+
+    def signers(self, data: dict, people: People) -> list[SignerSpec]:
+        if data.get("signed_by") == "staff_record":
+            return [SignerSpec(RECORDER, people.case_manager, RECORDER.label)]
+        return [SignerSpec(CLIENT, people.client, CLIENT.label)]
+
+    def page_context(self, data: dict) -> dict:
+        return {
             "request_methods": REQUEST_METHODS,
             "received_text": received_text(data) if data.get("received_at") else "",
-        },
-        summary=summary,
-    )
-)
+        }
+
+    def summary(self, data: dict) -> str:
+        reference = data.get("release_reference") or gettext("(consent not named yet)")
+        return gettext("ends %(reference)s", reference=reference)

@@ -1,20 +1,17 @@
 """Response to a grievance: the agency's written, signed answer to grievance N, with what it
-found and what it will do, and where the client can go next (seed 000 "Client Grievance
-Process")."""
+found and what it will do, and where the client can go next (Client Grievance Process of the
+CoC's written standards)."""
 
 from datetime import timedelta
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
 
 from .. import clock
-from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, Missing, Text, choices, multiline, strip
+from . import fields as f
 from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
-from .registry import FormType, People, SignerRole, SignerSpec, register
+from .registry import People, SignerRole, SignerSpec
+from .spec import FormSpec, Section, registered
 
 RESPONDER = SignerRole("responder", N_("Responding staff member"), staff=True)
 OUTCOMES = {
@@ -24,122 +21,112 @@ OUTCOMES = {
 }
 
 
-class GrievanceResponseForm(BaseForm):
-    grievance_number = StringField(_l("Grievance number"), [Text(40)], filters=[strip])
-    grievance_filed_on = DateField(_l("Grievance received on"), validators=[Optional()])
-    response_date = DateField(_l("Date of this response"), validators=[Optional()])
-    grievance_summary = TextAreaField(
-        _l("The grievance, in short"), [Text(2000, multiline=True)], filters=[strip]
-    )
-    findings = TextAreaField(
-        _l("What we found (who we spoke to, what we looked at)"),
-        [Text(5000, multiline=True)],
-        filters=[strip],
-    )
-    outcome = RadioField(_l("Outcome"), choices=choices(OUTCOMES), validators=[Optional()])
-    actions = TextAreaField(
-        _l("What we will do, and by when"), [Text(3000, multiline=True)], filters=[strip]
-    )
-    coc_contact = TextAreaField(
-        _l("CoC Governance & Membership Committee contact (agency setting)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-
-    def validate_response_date(self, field):
-        filed = self.grievance_filed_on.data
-        if field.data and filed and field.data < filed:
-            raise ValidationError(gettext("The response cannot come before the grievance."))
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """The response is written, answers a numbered grievance with findings, an outcome and
-    actions, and says where to go if the client is not satisfied (seed 000)."""
-    missing = Missing()
-    missing.require(data, "grievance_number", gettext("Name the grievance this answers."))
-    missing.require(
-        data, "grievance_filed_on", gettext("Give the date the grievance was received.")
-    )
-    missing.require(data, "response_date", gettext("Give the date of this response."))
-    missing.require(data, "grievance_summary", gettext("Sum up the grievance."))
-    missing.require(data, "findings", gettext("Say what was found."))
-    if data.get("outcome") not in OUTCOMES:
-        missing.add("outcome", gettext("Choose the outcome."))
-    missing.require(
-        data, "actions", gettext("Say what will be done (or that nothing will, and why).")
-    )
-    missing.require(data, "coc_contact", gettext(NO_COC_CONTACT))
-    return missing
-
-
-def context(data: dict, common: dict) -> dict:
-    outcome = OUTCOMES[data["outcome"]]
-    return {
-        "response": {
-            "grievance_number": data["grievance_number"],
-            "grievance_filed_on": long_date(data["grievance_filed_on"]),
-            "response_date": long_date(data["response_date"]),
-            "grievance_summary": multiline(data["grievance_summary"]),
-            "findings": multiline(data["findings"]),
-            "outcome": gettext(outcome),
-            "actions": multiline(data["actions"]),
-            "coc_contact": multiline(data["coc_contact"]),
-            "outside_routes": outside_routes(),
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    """The case manager's supervisor answers when there is one, else the case manager."""
-    return [SignerSpec(RESPONDER, people.supervisor or people.case_manager, RESPONDER.label)]
-
-
-def example() -> dict:
-    today = clock.example_today()
-    return {
-        "grievance_number": "G-2026-0007",
-        "grievance_filed_on": (today - timedelta(days=6)).isoformat(),
-        "response_date": today.isoformat(),
-        "grievance_summary": (
-            "You were not let in after 9 pm on November 12 and 14, although you had told staff "
-            "about your late work shifts, and you had to sleep at the bus station."
+@registered
+class GrievanceResponse(FormSpec):
+    name = "grievance_response"
+    title = N_("Response to Grievance")
+    prefix = "GRR"
+    workflow_step = True
+    continues_after_closing = True
+    printed_as = "response"
+    signer_roles = (RESPONDER,)
+    sections = (
+        Section(
+            N_("The grievance"),
+            {
+                # both from the grievance's record (workflows/grievance.py respond)
+                "grievance_number": f.Text(
+                    N_("Grievance number"),
+                    40,
+                    workflow=True,
+                    required=N_("Name the grievance this answers."),
+                    example="G-2026-0007",
+                ),
+                "grievance_filed_on": f.Date(
+                    N_("Grievance received on"),
+                    workflow=True,
+                    required=N_("Give the date the grievance was received."),
+                    example=lambda: (clock.example_today() - timedelta(days=6)).isoformat(),
+                ),
+                "grievance_summary": f.LongText(
+                    N_("The grievance, in short"),
+                    2000,
+                    required=N_("Sum up the grievance."),
+                    example=(
+                        "You were not let in after 9 pm on November 12 and 14, although you had "
+                        "told staff about your late work shifts, and you had to sleep at the bus "
+                        "station."
+                    ),
+                ),
+            },
         ),
-        "findings": (
-            "We spoke with you, with the night front desk staff and with your case manager, "
-            "and read the front desk log. Your case manager had recorded your work schedule, "
-            "but it was not passed on to the night staff. You should have been let in."
+        Section(
+            N_("Our answer"),
+            {
+                "response_date": f.Date(
+                    N_("Date of this response"),
+                    required=N_("Give the date of this response."),
+                    example=lambda: clock.example_today().isoformat(),
+                ),
+                "findings": f.LongText(
+                    N_("What we found (who we spoke to, what we looked at)"),
+                    5000,
+                    required=N_("Say what was found."),
+                    example=(
+                        "We spoke with you, with the night front desk staff and with your case "
+                        "manager, and read the front desk log. Your case manager had recorded "
+                        "your work schedule, but it was not passed on to the night staff. You "
+                        "should have been let in."
+                    ),
+                ),
+                "outcome": f.Radio(
+                    N_("Outcome"),
+                    options=OUTCOMES,
+                    print_label=True,
+                    required=N_("Choose the outcome."),
+                    example="upheld",
+                ),
+                "actions": f.LongText(
+                    N_("What we will do, and by when"),
+                    3000,
+                    required=N_("Say what will be done (or that nothing will, and why)."),
+                    example=(
+                        "You now have a written late pass for your work nights, starting today.\n"
+                        "By December 1, all front desk staff will be trained on late passes, and "
+                        "late passes will be shown in the front desk log."
+                    ),
+                ),
+                "coc_contact": f.LongText(
+                    N_("CoC Governance & Membership Committee contact (agency setting)"),
+                    setting="coc_contact",
+                    required=NO_COC_CONTACT,
+                    example=EXAMPLE_COC_CONTACT,
+                ),
+            },
+            hint=N_(
+                "Signed by the case manager's supervisor, or by the case manager when there is "
+                "no supervisor."
+            ),
         ),
-        "outcome": "upheld",
-        "actions": (
-            "You now have a written late pass for your work nights, starting today.\n"
-            "By December 1, all front desk staff will be trained on late passes, and late "
-            "passes will be shown in the front desk log."
-        ),
-        "coc_contact": EXAMPLE_COC_CONTACT,
-    }
-
-
-def summary(data: dict) -> str:
-    grievance = data.get("grievance_number") or gettext("(grievance not named yet)")
-    return gettext("to %(grievance)s", grievance=grievance)
-
-
-register(
-    FormType(
-        workflow_step=True,
-        continues_after_closing=True,
-        name="grievance_response",
-        title=N_("Response to Grievance"),
-        prefix="GRR",
-        form_class=GrievanceResponseForm,
-        signer_roles=(RESPONDER,),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/grievance_response.html",
-        page_context=lambda data: {"outcomes": OUTCOMES, "outside_routes": OUTSIDE_ROUTES},
-        summary=summary,
-        agency_settings=(("coc_contact", "coc_contact"),),
     )
-)
+
+    def checks(self, values: dict):
+        filed, answered = values["grievance_filed_on"], values["response_date"]
+        if filed and answered and answered < filed:
+            yield "response_date", gettext("The response cannot come before the grievance.")
+
+    def context(self, data: dict, common: dict) -> dict:
+        response = super().context(data, common)
+        response["response"]["outside_routes"] = outside_routes()
+        return response
+
+    def signers(self, data: dict, people: People) -> list[SignerSpec]:
+        """The case manager's supervisor answers when there is one, else the case manager."""
+        return [SignerSpec(RESPONDER, people.supervisor or people.case_manager, RESPONDER.label)]
+
+    def page_context(self, data: dict) -> dict:
+        return {"outcomes": OUTCOMES, "outside_routes": OUTSIDE_ROUTES}
+
+    def summary(self, data: dict) -> str:
+        grievance = data.get("grievance_number") or gettext("(grievance not named yet)")
+        return gettext("to %(grievance)s", grievance=grievance)

@@ -233,6 +233,7 @@ def respond(grievance_id):
         lambda data, **chosen: grievance.respond(actor, g, data, **chosen),
         note=note if asked["language"] else "",
         preferred=asked["code"],
+        recorded={"grievance_number": g.number, "grievance_filed_on": g.filed_on.isoformat()},
     )
 
 

@@ -287,3 +287,20 @@ def test_the_language_check_offers_the_interpreter_path(client, world):
     assert form.submit("send").status_code == 302
     document = only_document()
     assert (document.status, document.language) == ("signing", "en")
+
+
+def test_a_required_if_message_is_shown_on_the_page_when_its_condition_holds(client, world):
+    """Staff who record a revocation are asked how the written request came; a revocation
+    the client signs is not."""
+    login(client, world.case_manager)
+    example = get_form_type("consent_revocation").example()
+    page = open_page(client, f"/cases/{world.case.id}/forms/consent_revocation/new")
+    assert "Needed when “Who signs” is “Staff record the client" in page.html
+    message = "A revocation is in writing: say how the written request came."
+    recorded = new_form(client, world, "consent_revocation").fill(example)
+    recorded["signed_by"] = "staff_record"
+    response = recorded.submit("send")
+    assert response.status_code == 302 and "check=1" in response.headers["Location"]
+    assert message in client.get(response.headers["Location"]).get_data(as_text=True)
+    signed = new_form(client, world, "consent_revocation").fill(example).submit("send")
+    assert message not in client.get(signed.headers["Location"]).get_data(as_text=True)

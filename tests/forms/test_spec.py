@@ -1,0 +1,41 @@
+"""What every form spec derives rather than writes: a JSON Schema (draft 2020-12) of its data
+that takes its example and names the field a wrong value is in, and missing elements that ask
+for a conditional field only when its condition holds."""
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from forms_service.forms import form_types
+from forms_service.forms.spec import FormSpec
+
+SPECS = [t for t in form_types() if isinstance(t, FormSpec)]
+pytestmark = pytest.mark.usefixtures("bare_app")
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_the_json_schema_takes_the_example_as_the_form_keeps_it(spec):
+    Draft202012Validator.check_schema(spec.json_schema())
+    validator = Draft202012Validator(spec.json_schema())
+    assert list(validator.iter_errors(spec.example())) == []
+    kept = spec.form_class.from_payload(spec.example()).to_data()
+    assert list(validator.iter_errors(kept)) == []
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_the_json_schema_refuses_a_wrong_type_and_names_the_field(spec):
+    name = next(n for n, f in spec.fields.items() if f.schema().get("type") == "string")
+    errors = list(Draft202012Validator(spec.json_schema()).iter_errors({name: 12}))
+    assert [list(e.path) for e in errors] == [[name]]
+    unknown = list(Draft202012Validator(spec.json_schema()).iter_errors({"no_such_field": ""}))
+    assert "no_such_field" in unknown[0].message
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_a_conditional_field_is_required_only_when_its_condition_holds(spec):
+    for name, f in spec.fields.items():
+        if f.when and f.required:
+            other, value = f.when
+            holds = {**spec.example(), other: value, name: f.blank}
+            assert name in spec.missing_elements(holds), name
+            fails = {**holds, other: next(v for v in spec.fields[other].options if v != value)}
+            assert name not in spec.missing_elements(fails), name

@@ -175,7 +175,9 @@ def worker(concurrency):
     """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis and sweeps
     the outbox every minute for jobs whose hand-over was lost."""
     from .rendering.queue import celery_app
+    from .rendering.service import start_converters
 
+    start_converters()  # before the first job, which then pays no LibreOffice start
     threads = concurrency or current_app.config["RENDER_THREADS"]
     schedule = Path(current_app.instance_path) / "celerybeat-schedule"
     celery_app.worker_main(

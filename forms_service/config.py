@@ -74,6 +74,8 @@ class Config:
     CONVERTERS = int(os.environ.get("FORMS_CONVERTERS", str(os.cpu_count() or 2)))
     # A converter whose LibreOffice processes grow past this is replaced after its document.
     CONVERTER_MAX_RSS_MB = int(os.environ.get("FORMS_CONVERTER_MAX_RSS_MB", "1024"))
+    # ... and one that has converted this many documents (0: never), in the background.
+    CONVERTER_MAX_JOBS = int(os.environ.get("FORMS_CONVERTER_MAX_JOBS", "500"))
     # Converter i prefers ports base+2i and base+2i+1 and takes the next free pair if taken.
     CONVERTER_BASE_PORT = int(os.environ.get("FORMS_CONVERTER_BASE_PORT", "2003"))
     # The web service keeps its converters warm for all its workers (gunicorn stops them when it

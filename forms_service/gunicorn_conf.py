@@ -1,5 +1,5 @@
-"""gunicorn settings for `make run`: the warm converters outlive single workers (they are
-shared by all of them) and are stopped when the server itself stops."""
+"""gunicorn settings for `make run`: the warm converters start with the server, outlive
+single workers (they are shared by all of them) and are stopped when the server itself stops."""
 
 import os
 
@@ -8,6 +8,15 @@ workers = int(os.environ.get("FORMS_WEB_WORKERS", "2"))
 threads = 4
 timeout = 120
 accesslog = "-"
+
+
+def when_ready(server):
+    """The converters start with the service, before it takes its first request."""
+    from forms_service import create_app
+    from forms_service.rendering.service import start_converters
+
+    with create_app().app_context():
+        start_converters()
 
 
 def on_exit(server):

@@ -116,11 +116,6 @@ def test_the_example_payload_renders_to_docx_and_pdf(bare_app, tmp_path):
 
 
 @pytest.mark.soffice
-@pytest.mark.xfail(
-    reason="known race, 1 run in 3 here: when both instances start at once, the first one's "
-    "converter sometimes never starts (empty server.log); open until the pool retries a start",
-    strict=False,
-)
 def test_two_instances_on_one_machine_render_at_once_and_leave_no_converter_running(
     bare_app, tmp_path
 ):

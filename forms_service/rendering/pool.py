@@ -18,6 +18,7 @@ once never take the same port and the reservation ends with the converter, even 
 import atexit
 import fcntl
 import http.client
+import io
 import json
 import os
 import shutil
@@ -30,8 +31,11 @@ import time
 import xmlrpc.client
 from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import IO
+
+import docx
 
 from .convert import INSTALL_HINT, PDF_FILTER, ConversionError, ConverterMissing
 
@@ -43,20 +47,40 @@ UNO_PATH = "/usr/lib/python3/dist-packages"
 _, FILTER_NAME, _filter_data = PDF_FILTER.split(":", 2)
 FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_data).items()]
 
-START_TIMEOUT = 60.0  # unoserver alone waits 5 s before it listens; a new profile adds more
+START_TIMEOUT = 60.0  # a new profile on a busy machine takes seconds
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
 # Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
 # converter's first job in this process and every this many jobs after, not on each one.
 RSS_CHECK_EVERY = 50
+READY_POLL = 0.02  # the server answers as soon as LibreOffice does (converter_server.py)
 CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
+SERVER = Path(__file__).with_name("converter_server.py")  # unoserver's, without its fixed wait
 PORT_PAIRS = 100  # pairs tried from a slot's own: room for many instances on one machine
+
+
+@cache
+def warm_up_docx() -> bytes:
+    """A one-line document, converted by each converter as it starts."""
+    document = docx.Document()
+    document.add_paragraph("Warm-up")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 class _ConverterFailed(Exception):
     """The converter (not the document) failed: it is restarted and the job tried again."""
+
+
+class _StartFailed(Exception):
+    """A converter started on `port` never answered: it is tried once more on other ports."""
+
+    def __init__(self, port: int):
+        super().__init__(port)
+        self.port = port
 
 
 @dataclass(frozen=True)
@@ -203,8 +227,9 @@ class _Slot:
 class ConverterPool:
     """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe.
     `timeout` bounds the wait for each conversion; `size` defaults to one converter per core;
-    a converter whose processes have grown past `max_rss` bytes is replaced after its job;
-    with `end_with_process` the converters this pool starts end when its process does."""
+    a converter is replaced after its job once it has done `max_jobs` documents or its
+    processes have grown past `max_rss` bytes; with `end_with_process` the converters this
+    pool starts end when its process does."""
 
     def __init__(
         self,
@@ -215,16 +240,17 @@ class ConverterPool:
         soffice: str = "soffice",
         max_rss: int | None = None,
         end_with_process: bool = False,
+        max_jobs: int | None = None,
     ):
         self.work_dir = Path(work_dir).resolve()
         self.timeout = timeout
         self.soffice = soffice
         self.max_rss = max_rss
+        self.max_jobs = max_jobs
         self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
         self.end_with_process = end_with_process
         self._ready: dict[int, tuple[int, int]] = {}  # slot -> (pid, port) seen answering
         self._started: dict[int, int] = {}  # slot -> server pid this process started
-        self._jobs: dict[int, int] = {}  # slot -> conversions done by this process
         self._turn = 0
         self._turn_lock = threading.Lock()
         if end_with_process:  # on error and Ctrl-C too; a kill is the launcher's to handle
@@ -236,38 +262,83 @@ class ConverterPool:
             raise ConverterMissing(f"{self.soffice!r} was not found. {INSTALL_HINT}")
         return path
 
+    def start(self) -> None:
+        """Start every converter now, side by side: the service and a worker call this as
+        they start, so their first document pays no start. Raises ConversionError when one
+        did not start (the next document tries again)."""
+        self.check()
+        errors = []
+
+        def start_one(slot: _Slot) -> None:
+            slot.dir.mkdir(parents=True, exist_ok=True)
+            with _acquire(slot.path("job.lock")):
+                try:
+                    self._ensure_running(slot)
+                except ConversionError as error:
+                    errors.append(error)
+
+        starters = [threading.Thread(target=start_one, args=(slot,)) for slot in self._slots]
+        for starter in starters:
+            starter.start()
+        for starter in starters:
+            starter.join()
+        if errors:
+            raise errors[0]
+
     def convert(self, docx: bytes) -> bytes:
         """PDF/A-2b bytes. A converter that crashes or hangs is restarted and the document
         tried once more on the fresh one; a second failure raises ConversionError."""
         self.check()
         slot, job_lock = self._claim()
-        with job_lock:
-            try:
-                pdf = self._convert(slot, docx)
-            except _ConverterFailed as error:
-                first = str(error)
-            else:
-                self._recycle_if_grown(slot)
-                return pdf
-            self._stop(slot)
-            try:
-                return self._convert(slot, docx)
-            except _ConverterFailed as error:
-                second = str(error)
-            self._stop(slot)  # the next document gets a fresh converter
+        try:
+            pdf = self._convert_or_retry(slot, docx)
+            if self._worn(slot):  # replaced while the caller goes on, with its job lock
+                threading.Thread(target=self._replace, args=(slot, job_lock), daemon=True).start()
+                job_lock = None
+            return pdf
+        finally:
+            if job_lock is not None:
+                job_lock.close()
+
+    def _convert_or_retry(self, slot: _Slot, docx: bytes) -> bytes:
+        try:
+            return self._convert(slot, docx)
+        except _ConverterFailed as error:
+            first = str(error)
+        self._stop(slot)
+        try:
+            return self._convert(slot, docx)
+        except _ConverterFailed as error:
+            second = str(error)
+        self._stop(slot)  # the next document gets a fresh converter
         failures = f"{first}, twice" if first == second else f"{first}, then {second}"
         raise ConversionError(f"LibreOffice {failures}; the converter was restarted.")
 
-    def _recycle_if_grown(self, slot: _Slot) -> None:
-        """LibreOffice may leak over thousands of documents: past `max_rss` the converter is
-        stopped (with its job lock held, so nobody is mid-conversion) and the next job starts a
-        fresh one."""
-        jobs = self._jobs[slot.index] = self._jobs.get(slot.index, 0) + 1
-        if not self.max_rss or (jobs - 1) % RSS_CHECK_EVERY:
-            return
+    def _worn(self, slot: _Slot) -> bool:
+        """Whether slot's converter is due for replacement (LibreOffice may leak over thousands
+        of documents): it has converted `max_jobs` documents since it started, counted in its
+        folder by every process of the instance, or it has grown past `max_rss`, measured on
+        its first job and every RSS_CHECK_EVERY after. With the job lock held."""
+        counter = slot.path("jobs")
+        try:
+            done = int(counter.read_text()) + 1
+        except (OSError, ValueError):
+            done = 1
+        counter.write_text(str(done))
+        if self.max_jobs and done >= self.max_jobs:
+            return True
+        if not self.max_rss or (done - 1) % RSS_CHECK_EVERY:
+            return False
         server = slot.pid()
-        if sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss:
+        return sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss
+
+    def _replace(self, slot: _Slot, job_lock: IO) -> None:
+        """Stop slot's converter and start a fresh one, holding its job lock so that no job
+        goes to it meanwhile; a start that fails is left to the next job's."""
+        with job_lock:
             self._stop(slot, grace=STOP_GRACE)
+            with suppress(ConversionError):
+                self._ensure_running(slot)
 
     def shutdown(self) -> None:
         """Stop every converter of this work directory, whichever process started it."""
@@ -316,20 +387,7 @@ class ConverterPool:
         a refused connection for 40 s."""
         port = self._ensure_running(slot)
         try:
-            with self._proxy(port, self.timeout) as proxy:
-                # inpath, indata, outpath, convert_to, filtername, filter_options,
-                # update_index (off, like `soffice --convert-to`), infiltername, password
-                result = proxy.convert(
-                    None,
-                    xmlrpc.client.Binary(docx),
-                    None,
-                    "pdf",
-                    FILTER_NAME,
-                    FILTER_OPTIONS,
-                    False,
-                    None,
-                    None,
-                )
+            result = self._call(port, docx)
         except TimeoutError:
             raise _ConverterFailed(
                 f"did not convert the document within {self.timeout:g} s"
@@ -343,6 +401,14 @@ class ConverterPool:
         except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as error:
             raise _ConverterFailed(f"stopped during the conversion ({error!r})") from None
         return result.data
+
+    def _call(self, port: int, docx: bytes) -> xmlrpc.client.Binary:
+        with self._proxy(port, self.timeout) as proxy:
+            # inpath, indata, outpath, convert_to, filtername, filter_options,
+            # update_index (off, like `soffice --convert-to`), infiltername, password
+            return proxy.convert(
+                None, xmlrpc.client.Binary(docx), None, "pdf", FILTER_NAME, FILTER_OPTIONS, False
+            )
 
     def _ensure_running(self, slot: _Slot) -> int:
         """The port of slot's converter, started unless it runs and answers (whoever started
@@ -359,8 +425,24 @@ class ConverterPool:
 
     def _start(self, slot: _Slot) -> tuple[int, int]:
         """Start slot's server on a free pair of ports and wait until it answers; with the
-        start lock held."""
+        start lock held. A converter that never comes up (it happens about once in a few
+        starts when two instances start theirs at the same moment: the server ends at once,
+        with nothing in its log) is tried once more on the next free pair."""
         binary = self.check()
+        try:
+            return self._launch(slot, binary, slot.first_port)
+        except _StartFailed as failed:
+            first = failed
+        try:
+            return self._launch(slot, binary, first.port + 2)
+        except _StartFailed as second:
+            raise ConversionError(
+                f"The LibreOffice converter did not start on port {first.port} nor on "
+                f"{second.port}: see {slot.path('server.log.1')} and {slot.path('server.log')}."
+            ) from None
+
+    def _launch(self, slot: _Slot, binary: str, first_port: int) -> tuple[int, int]:
+        """One start from the first free pair at or after `first_port`."""
         self._kill(slot)  # what is left of a dead or silent converter
         # unoserver's temporary copies of documents: a killed converter leaves them behind
         shutil.rmtree(slot.path("tmp"), ignore_errors=True)
@@ -368,10 +450,11 @@ class ConverterPool:
         log = slot.path("server.log")
         if log.exists():
             log.replace(slot.path("server.log.1"))  # keeps the last crash's story
-        port, reservations = _reserve_ports(slot.first_port)
+        port, reservations = _reserve_ports(first_port)
         fds = [reservation.fileno() for reservation in reservations]
         command = [
-            *(sys.executable, "-m", "unoserver.server", "--executable", binary),
+            # -P: its folder is not put on the path (this package's queue.py is not the queue)
+            *(sys.executable, "-P", str(SERVER), "--executable", binary),
             *("--interface", "127.0.0.1", "--port", str(port)),
             *("--uno-interface", "127.0.0.1", "--uno-port", str(port + 1)),
             *("--user-installation", str(slot.profile), "--temp-dir", str(slot.path("tmp"))),
@@ -397,10 +480,16 @@ class ConverterPool:
         while not self._answers(port):
             if not slot.owns(pid) or time.monotonic() > deadline:
                 self._kill(slot)
-                raise ConversionError(
-                    f"The LibreOffice converter on port {port} did not start: see {log}."
-                )
-            time.sleep(0.1)
+                raise _StartFailed(port)
+            time.sleep(READY_POLL)
+        # Ready once it has converted a document: LibreOffice loads Writer and its PDF export
+        # on its first conversion (0.5-1 s), which no client's document should wait for.
+        try:
+            self._call(port, warm_up_docx())
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            self._kill(slot)
+            raise _StartFailed(port) from None
+        slot.path("jobs").write_text("0")
         return pid, port
 
     def _stop(self, slot: _Slot, grace: float = 0.0) -> None:

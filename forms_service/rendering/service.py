@@ -26,7 +26,7 @@ from ..formatting import long_date
 from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
 from ..keys import ensure_seal_key
-from .convert import SofficeConverter
+from .convert import ConversionError, SofficeConverter
 from .pool import ConverterPool
 from .templates import TemplateStore, TemplateVersion
 
@@ -91,8 +91,21 @@ def converter() -> ConverterPool | SofficeConverter:
                 soffice=cfg["SOFFICE"],
                 max_rss=cfg["CONVERTER_MAX_RSS_MB"] * 2**20,
                 end_with_process=cfg["CONVERTERS_END_WITH_PROCESS"],
+                max_jobs=cfg["CONVERTER_MAX_JOBS"],
             )
     return ext["forms_converter"]
+
+
+def start_converters() -> None:
+    """Start the warm converters now (the web service and a worker call this as they start),
+    so that the first document signed does not wait for LibreOffice; a converter that fails
+    to start is logged and started again by the first document that needs it."""
+    pool = converter()
+    if isinstance(pool, ConverterPool):
+        try:
+            pool.start()
+        except ConversionError as error:
+            current_app.logger.error("A converter did not start: %s", error)
 
 
 def seal_signer():

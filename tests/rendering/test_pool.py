@@ -24,6 +24,7 @@ from forms_service.rendering.pool import ConverterPool, _port_taken
 pytestmark = pytest.mark.soffice
 
 CONSENT = Path(__file__).parents[2] / "form_templates/consent_release/1/en.docx"
+PDF_EXPORT_LIBRARY = "libpdffilterlo.so"  # LibreOffice loads it on its first PDF export
 SENTENCE = "The client agrees that the agency may share these records with the named partner. "
 
 
@@ -238,12 +239,46 @@ def test_shutdown_leaves_no_process_of_the_pool_alive(pool, work_dir):
 def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_path):
     frugal = ConverterPool(tmp_path / "converters", size=1, base_port=free_base_port(2), max_rss=1)
     try:
-        first = frugal.convert(CONSENT.read_bytes())  # its job is done, then it is stopped
-        assert first.startswith(b"%PDF") and frugal.stats()[0].server_pid is None
-        assert processes_under(tmp_path / "converters") == set()
-        assert frugal.convert(CONSENT.read_bytes()).startswith(b"%PDF")  # on a fresh one
+        frugal.start()
+        worn = frugal.stats()[0].server_pid
+        first = frugal.convert(CONSENT.read_bytes())  # its job is done, then it is replaced
+        second = frugal.convert(CONSENT.read_bytes())  # waits for the fresh one
+
+        assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+        assert frugal.stats()[0].server_pid not in (None, worn)
+        assert worn not in processes_under(tmp_path / "converters")
     finally:
         frugal.shutdown()
+
+
+def test_a_converter_is_replaced_after_its_number_of_documents(tmp_path):
+    pool = ConverterPool(tmp_path / "converters", size=1, base_port=free_base_port(2), max_jobs=2)
+    try:
+        pool.start()
+        fresh = pool.stats()[0].server_pid
+        servers = []
+        for _ in range(3):
+            assert pool.convert(CONSENT.read_bytes()).startswith(b"%PDF")
+            servers.append(pool.stats()[0].server_pid)
+
+        # replaced after its second document, in the background: the third had a new one
+        assert servers[0] == fresh
+        assert servers[2] not in (None, fresh)
+        assert fresh not in processes_under(tmp_path / "converters")
+    finally:
+        pool.shutdown()
+
+
+def test_start_readies_every_converter_before_the_first_document(tmp_path):
+    pool = ConverterPool(tmp_path / "converters", size=2, base_port=free_base_port(4))
+    try:
+        pool.start()  # what the web service and a worker do as they start
+
+        assert len(processes_under(tmp_path / "converters")) == 6
+        for slot in (0, 1):  # each has converted a document: its PDF export is loaded
+            assert PDF_EXPORT_LIBRARY in Path(f"/proc/{soffice_bin(pool, slot)}/maps").read_text()
+    finally:
+        pool.shutdown()
 
 
 # A one-shot process (a `forms-service` command) whose converter ends with it.

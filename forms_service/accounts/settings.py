@@ -15,6 +15,7 @@ from ..audit import service as audit
 from ..clock import time_zone_error
 from ..errors import InvalidInput
 from ..forms.base import has_control_character
+from ..forms.termination_notice import APPEAL_DAYS
 from .models import Agency, Role
 from .service import Actor, require_role
 
@@ -35,7 +36,7 @@ MULTILINE_SETTINGS = {"program_rules", "coc_contact"}
 # setting -> (fewest, most) days. A case plan is reviewed at least every 30 days (RULES.md);
 # a client gets at least a week to appeal; no answer may wait more than a season.
 DAY_SETTINGS = {
-    "appeal_days": (7, 90),
+    "appeal_days": APPEAL_DAYS,
     "decision_days": (1, 90),
     "grievance_response_days": (1, 90),
     "plan_review_days": (1, 30),

@@ -26,6 +26,7 @@ from ..forms.registry import People, Person
 from ..i18n import language_name
 from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import template_store
+from ..workflows.independence import document_reviewer_conflicts
 from .models import Document, DocumentStatus, Signer, SignerStatus
 from .typed_language import language_doubts
 
@@ -194,6 +195,10 @@ def send_for_signature(
     missing = form_type.missing_elements(document.data)
     if missing:
         raise InvalidInput(missing)
+    if form_type.names_reviewer:
+        problems = document_reviewer_conflicts(document, reviewer)
+        if problems:
+            raise RuleViolation(" ".join(problems))
     store = template_store()
     _check_language(document, form_type, store.languages(document.form_type))
     doubts = typed_language_doubts(document)

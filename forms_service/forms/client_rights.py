@@ -13,6 +13,7 @@ from ..i18n import N_
 from .base import BaseForm, Missing, Statement, Text, multiline, strip
 from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import FormType, People, SignerRole, SignerSpec, register
+from .termination_notice import WITHIN_APPEAL_DAYS
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
@@ -27,7 +28,7 @@ class ClientRightsForm(BaseForm):
     )
     appeal_days = IntegerField(
         _l("Days a client has to appeal a termination (agency setting)"),
-        validators=[Optional(), NumberRange(1, 90)],
+        validators=[Optional(), WITHIN_APPEAL_DAYS],
     )
     grievance_days = IntegerField(
         _l("Days the agency takes to answer a grievance (agency setting)"),

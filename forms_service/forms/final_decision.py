@@ -231,6 +231,7 @@ register(
         example=example,
         page_template="forms/final_decision.html",
         page_context=lambda data: {"decisions": DECISIONS, "hearing_formats": HEARING_FORMATS},
+        names_reviewer=True,
         summary=summary,
     )
 )

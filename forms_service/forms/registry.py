@@ -80,6 +80,10 @@ class FormType:
     typed_core_fields: tuple[str, ...] = ()
     # The legal statements its template must contain, in every language it is offered in.
     required_statements: tuple[Statement, ...] = ()
+    # Names the independent reviewer of a termination (`reviewer_name`, with `terminated_by`
+    # and `approved_by`): the service checks the reviewer is independent of them and of the
+    # case's case manager before it goes out, however it was written (24 CFR 578.91(b)(3)).
+    names_reviewer: bool = False
 
     def agency_values(self, agency) -> dict:
         return {name: getattr(agency, setting) for name, setting in self.agency_settings}

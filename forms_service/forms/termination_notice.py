@@ -25,6 +25,18 @@ from ..i18n import N_
 from .base import BaseForm, Missing, NotInFuture, Rows, Statement, Text, multiline, strip
 from .registry import FormType, People, SignerRole, SignerSpec, register
 
+# The fewest and most days an agency gives a client to appeal (its setting): at least a week;
+# no appeal waits more than a season.
+APPEAL_DAYS = (7, 90)
+WITHIN_APPEAL_DAYS = NumberRange(
+    *APPEAL_DAYS,
+    message=_l(
+        "Days the client has to appeal: between %(min)s and %(max)s.",
+        min=APPEAL_DAYS[0],
+        max=APPEAL_DAYS[1],
+    ),
+)
+
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 SUPERVISOR = SignerRole("supervisor", N_("Supervisor who approved"), staff=True)
 
@@ -62,7 +74,7 @@ class TerminationNoticeForm(BaseForm):
     services_continue = BooleanField(_l("Services continue until an appeal is decided"))
     appeal_days = IntegerField(
         _l("Days the client has to appeal (agency setting)"),
-        validators=[Optional(), NumberRange(1, 90)],
+        validators=[Optional(), WITHIN_APPEAL_DAYS],
     )
     appeal_contact = StringField(
         _l("Where the client sends or brings an appeal (person or office, address)"),
@@ -87,11 +99,17 @@ class TerminationNoticeForm(BaseForm):
     lease_description = StringField(
         _l("Which lease or occupancy agreement"), [Text(300)], filters=[strip]
     )
+    terminated_by = StringField(
+        _l("Who made the termination decision"), [Text(200)], filters=[strip]
+    )
     approved_by = StringField(
         _l("Supervisor who approved the termination (they sign too)"),
         [Text(200)],
         filters=[strip],
     )
+
+
+DECIDERS = ("terminated_by", "approved_by")  # who made and who approved the termination
 
 
 def appeal_deadline(data: dict) -> date | None:
@@ -144,6 +162,15 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
     missing.require(
         data, "appeal_days", gettext("Give the number of days the client has to appeal.")
     )
+    if data.get("appeal_days") and not APPEAL_DAYS[0] <= data["appeal_days"] <= APPEAL_DAYS[1]:
+        missing.add(
+            "appeal_days",
+            gettext(
+                "Days the client has to appeal: between %(min)s and %(max)s.",
+                min=APPEAL_DAYS[0],
+                max=APPEAL_DAYS[1],
+            ),
+        )
     missing.require(
         data,
         "appeal_contact",
@@ -153,12 +180,14 @@ def missing_elements(data: dict) -> dict[str, list[str]]:
         ),
     )
     missing.require(data, "reviewer_name", gettext("Name the person who reviews an appeal."))
+    missing.require(data, "terminated_by", gettext("Name who made the termination decision."))
     reviewer = (data.get("reviewer_name") or "").casefold()
-    if reviewer and reviewer == (data.get("approved_by") or "").casefold():
+    if reviewer and reviewer in {(data.get(k) or "").casefold() for k in DECIDERS}:
         missing.add(
             "reviewer_name",
             gettext(
-                "The reviewer cannot be the person who approved the termination (24 CFR 578.91(b))."
+                "The reviewer must be someone other than the person who made or approved the "
+                "termination (24 CFR 578.91(b))."
             ),
         )
     referrals = data.get("referrals") or []
@@ -209,6 +238,7 @@ def context(data: dict, common: dict) -> dict:
             "written_resources": (data.get("written_resources") or "").splitlines(),
             "ends_lease": bool(data.get("ends_lease")),
             "lease_description": data.get("lease_description") or "",
+            "terminated_by": data.get("terminated_by") or "",
             "approved_by": data.get("approved_by") or "",
         }
     }
@@ -282,6 +312,7 @@ def example() -> dict:
         "vawa_enclosed": True,
         "ends_lease": False,
         "lease_description": "",
+        "terminated_by": "Sam Okafor",
         "approved_by": "Dana Whitfield",
     }
 
@@ -343,7 +374,9 @@ register(
             "case_conference_date",
             "case_conference_attendees",
             "reviewer_name",
+            "terminated_by",
             "approved_by",
         ),
+        names_reviewer=True,
     )
 )

@@ -15,6 +15,7 @@ from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
 from . import termination as terminations
+from .independence import chain_above
 from .models import Grievance, Termination
 
 
@@ -33,11 +34,7 @@ def _team(user: User) -> set:
     if user.role == Role.ADMIN:
         return set()
     staff = db.session.execute(select(User).where(User.agency_id == user.agency_id)).scalars()
-    return {
-        u.id
-        for u in staff
-        if u.id == user.id or user.id in {b.id for b in terminations.chain_above(u)}
-    }
+    return {u.id for u in staff if u.id == user.id or user.id in {b.id for b in chain_above(u)}}
 
 
 def _cases(user: User) -> list[Case]:

@@ -6,7 +6,8 @@
 
 The reviewer is never the person who made or approved the termination, nor a subordinate of
 either: `reviewer_conflicts` decides it from the supervisor chain, for every caller (an admin
-included). A termination never bars re-enrolment."""
+included), and counts the case's case manager among those who made it. A termination never
+bars re-enrolment."""
 
 from datetime import date, timedelta
 
@@ -23,7 +24,7 @@ from ..documents import service as documents
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..formatting import long_date
-from ..i18n import N_
+from .independence import independence_conflicts
 from .models import Termination
 
 CONFERENCE, NOTICE, APPEALED, DECIDED, FINAL = (
@@ -35,42 +36,18 @@ CONFERENCE, NOTICE, APPEALED, DECIDED, FINAL = (
 )
 
 
-def chain_above(user: User) -> list[User]:
-    """The user's supervisor, their supervisor, and so on (a loop in the data stops it)."""
-    chain, seen, boss = [], {user.id}, user.supervisor
-    while boss is not None and boss.id not in seen:
-        chain.append(boss)
-        seen.add(boss.id)
-        boss = boss.supervisor
-    return chain
-
-
 def reviewer_conflicts(termination: Termination, candidate: User) -> list[str]:
-    """Why `candidate` may not review this termination; empty when they may (578.91(b))."""
-    problems = []
-    # One whole sentence per case, so that each reads right once translated.
-    made = (
-        termination.terminator,
-        N_("%(name)s made the termination."),
-        N_("%(name)s is a subordinate of %(boss)s, who made it."),
+    """Why `candidate` may not review this termination; empty when they may (578.91(b)(3)).
+    It was made by whoever recorded the conference and by the case's case manager, who signs
+    the notice; approved by the recorder's supervisor and, then, by the case manager's, who
+    signs it as the supervisor who approved."""
+    case_manager = termination.case.case_manager
+    approved_by = [termination.approver]
+    if termination.approver is not None:
+        approved_by.append(case_manager.supervisor)
+    return independence_conflicts(
+        candidate, termination.agency_id, [termination.terminator, case_manager], approved_by
     )
-    approved = (
-        termination.approver,
-        N_("%(name)s approved the termination."),
-        N_("%(name)s is a subordinate of %(boss)s, who approved it."),
-    )
-    for person, did_it, reports_to in (made, approved):
-        if person is None:
-            continue
-        if candidate.id == person.id:
-            problems.append(gettext(did_it, name=candidate.name))
-        elif person.id in {boss.id for boss in chain_above(candidate)}:
-            problems.append(gettext(reports_to, name=candidate.name, boss=person.name))
-    if candidate.agency_id != termination.agency_id or candidate.role not in STAFF_WHO_FILL_FORMS:
-        problems.append(
-            gettext("%(name)s is not staff of this agency who can review.", name=candidate.name)
-        )
-    return problems
 
 
 def eligible_reviewers(actor: Actor, termination: Termination) -> list[User]:
@@ -123,11 +100,13 @@ def _step(termination: Termination, expected: str, message: str) -> None:
 
 def notice_facts(termination: Termination, today: date) -> dict:
     """What a notice takes from the termination's records, never retyped: its date, the case
-    conference held before it (578.91(c)) and the supervisor who approved it (the chain)."""
+    conference held before it (578.91(c)), who made it and the supervisor who approved it (the
+    chain)."""
     return {
         "notice_date": today.isoformat(),
         "case_conference_date": termination.conference_on.isoformat(),
         "case_conference_attendees": termination.conference_attendees,
+        "terminated_by": termination.terminator.name,
         "approved_by": termination.approver.name if termination.approver else "",
     }
 
@@ -147,7 +126,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     notice = documents.start_document(
         actor, termination.case, "termination_notice", data, **language
     )
-    documents.send_for_signature(actor, notice)
+    documents.send_for_signature(actor, notice, reviewer=reviewer)
     termination.notice_id = notice.id
     termination.reviewer_id = reviewer.id
     termination.appeal_deadline = notice_date + timedelta(days=agency.appeal_days)

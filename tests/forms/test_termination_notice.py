@@ -11,6 +11,7 @@ from forms_service.errors import RuleViolation
 from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
 from forms_service.forms.termination_notice import appeal_deadline, requires_paper
+from forms_service.rendering import preview
 
 FORM = get_form_type("termination_notice")
 NOTICE = FORM.example()
@@ -78,6 +79,14 @@ def test_reviewer_cannot_be_the_person_who_approved_the_termination():
     assert "578.91(b)" in found["reviewer_name"][0]
 
 
+def test_reviewer_cannot_be_the_person_who_made_the_termination():
+    """Written directly or rendered from the command line, the notice names who made it."""
+    assert "578.91(b)" in missing(reviewer_name="SAM OKAFOR")["reviewer_name"][0]
+    assert missing(terminated_by="")["terminated_by"] == ["Name who made the termination decision."]
+    payload = {**preview.example_payload(FORM), "form": {**NOTICE, "reviewer_name": "Sam Okafor"}}
+    assert "form.reviewer_name" in dict(preview.validate_payload(FORM, payload))
+
+
 def test_each_referral_names_the_organization_and_how_to_reach_it():
     rows = [*NOTICE["referrals"], {"organization": "Food bank", "help": "", "contact": ""}]
     assert missing(referrals=rows)["referrals"] == [
@@ -98,6 +107,19 @@ def test_appeal_deadline_counts_the_agency_appeal_window_from_the_notice():
 def test_appeal_window_is_an_agency_setting_within_bounds():
     assert "appeal_days" in errors_of(appeal_days=0)
     assert errors_of(appeal_days=30) == {}
+
+
+@pytest.mark.parametrize("days", [3, 6, 91])
+def test_appeal_window_obeys_the_agency_bounds_of_7_to_90_days_everywhere(days):
+    """On the page, in the service's check before sending, and in `forms-service render`."""
+    bounds = ["Days the client has to appeal: between 7 and 90."]
+    assert errors_of(appeal_days=days)["appeal_days"] == bounds
+    assert missing(appeal_days=days)["appeal_days"] == bounds
+    payload = {**preview.example_payload(FORM), "form": {**NOTICE, "appeal_days": days}}
+    assert ("form.appeal_days", bounds[0]) in preview.validate_payload(FORM, payload)
+    rights = get_form_type("client_rights")
+    form = rights.form_class.from_payload({**rights.example(), "appeal_days": days})
+    assert not form.validate() and "appeal_days" in form.errors
 
 
 def test_a_notice_that_also_ends_a_lease_is_delivered_on_paper():

@@ -60,6 +60,35 @@ def test_reviewer_cannot_be_approvers_subordinate_at_any_depth(world, conference
     assert terminations.reviewer_conflicts(conference, deeper)
 
 
+def test_reviewer_cannot_be_the_assigned_case_manager_when_someone_else_recorded_the_conference(
+    world,
+):
+    """The case manager signs the notice: they made the decision whoever typed the conference
+    in, and nobody who reports to them reviews it either (578.91(b)(3))."""
+    colleague = staff(world, "colleague@a.example")
+    recorded = terminations.record_conference(
+        world.actor(colleague),
+        world.case,
+        clock.today(world.agency) - timedelta(days=1),
+        "María José Núñez, Sam Okafor",
+        "Extenuating circumstances considered: none found.",
+    )
+    junior = staff(world, "junior@a.example", supervisor=world.case_manager)
+    assert "Sam Okafor made the termination." in terminations.reviewer_conflicts(
+        recorded, world.case_manager
+    )
+    assert terminations.reviewer_conflicts(recorded, junior)
+    eligible = terminations.eligible_reviewers(world.actor(colleague), recorded)
+    assert world.case_manager not in eligible and junior not in eligible
+    with pytest.raises(RuleViolation, match="Sam Okafor made the termination"):
+        terminations.issue_notice(
+            world.actor(colleague),
+            recorded,
+            get_form_type("termination_notice").example(),
+            world.case_manager,
+        )
+
+
 def test_someone_outside_both_chains_may_review(world, conference):
     director = staff(world, "director@a.example", role=Role.SUPERVISOR)
     assert terminations.reviewer_conflicts(conference, director) == []

@@ -232,11 +232,12 @@ def send_test_message(email, sms):
 @main.command("send-messages")
 @with_appcontext
 def send_messages():
-    """Send the outgoing messages that are due (retries included): for cron, where no Celery
-    worker runs (the web service sends new messages at once and retries while it runs)."""
-    from .notifications.service import send_due
+    """Send the outgoing messages that are due (retries and signing-link reminders included):
+    for cron, where no Celery worker runs (the web service sends at once and retries while it
+    runs)."""
+    from .notifications.runner import run_outbox
 
-    sent, failed = send_due()
+    sent, failed = run_outbox()
     click.echo(f"sent {sent}, not sent {failed}")
     sys.exit(1 if failed else 0)
 

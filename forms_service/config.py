@@ -66,6 +66,9 @@ class Config:
     SMS_ACCOUNT = os.environ.get("FORMS_SMS_ACCOUNT", "")
     SMS_TOKEN = os.environ.get("FORMS_SMS_TOKEN", "")
     SMS_FROM = os.environ.get("FORMS_SMS_FROM", "")  # the number (or sender id) messages come from
+    # A signing link sent by message is sent again after this many hours while it still works
+    # (twice at most).
+    REMINDER_HOURS = int(os.environ.get("FORMS_REMINDER_HOURS", "24"))
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;

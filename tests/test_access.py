@@ -269,7 +269,9 @@ ROUTES = [
     Route("signing.sign", "POST", FILL, 302, SIGNER, SIGNATURE),
     Route("signing.kiosk_start", "POST", FILL, 302, SIGNER),
     Route("remote.create", "POST", FILL, 200, SIGNER, {"identity_method": "code"}),
+    Route("remote.create", "GET", FILL, 200, SIGNER),
     Route("remote.revoke", "POST", FILL, 302, LINK),
+    Route("remote.resend", "POST", FILL, 409, LINK),  # 409: the link was not sent by a message
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),
     # 409: the holdings' stored "PDF" is a few bytes, not a PDF that can be drawn.

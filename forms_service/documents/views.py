@@ -10,6 +10,8 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
 from ..forms.base import adding_row
+from ..notifications import invitations
+from ..notifications.service import messages_about
 from ..rendering.jobs import render_for_paper
 from ..rendering.models import RenderStatus
 from ..rendering.queue import enqueue
@@ -140,6 +142,18 @@ def show(document_id):
     return _show_page(actor, service.get_document(actor, document_id))
 
 
+def _links_and_messages(actor, document) -> dict:
+    """The signing links that work (those sent by a message can be sent again), the ways this
+    server can send one, and the messages sent about the document with what became of them."""
+    links = active_links(actor, document)
+    return {
+        "remote_links": links,
+        "invitations": invitations.invitations_for(links),
+        "send": invitations.send_options(),
+        "messages": messages_about(actor, document),
+    }
+
+
 def _show_page(actor, document, void_form=None, status=200):
     form_type = get_form_type(document.form_type)
     return render_template(
@@ -157,7 +171,7 @@ def _show_page(actor, document, void_form=None, status=200):
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
         changes=plans.changes(document),
-        remote_links=active_links(actor, document),
+        **_links_and_messages(actor, document),
         **form_type.page_context(document.data),
     ), status
 

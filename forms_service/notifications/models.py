@@ -47,3 +47,20 @@ class OutboxMessage(IdMixin, CreatedMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(100))  # the SMS provider's id
+
+
+class Invitation(IdMixin, CreatedMixin, db.Model):
+    """A one-time signing link sent to a signer by text message or e-mail: where to, and the
+    link sealed with the server's secret key, so reminders can send the same link again (a
+    copy of the database alone opens no link)."""
+
+    __tablename__ = "signing_invitation"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    link_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("remote_link.id"), unique=True)
+    channel: Mapped[Channel] = enum_column(Channel)
+    to_address: Mapped[str] = mapped_column(String(254))
+    url_sealed: Mapped[str] = mapped_column(Text)
+    reminders_sent: Mapped[int] = mapped_column(default=0)
+    resends: Mapped[int] = mapped_column(default=0)  # "Send it again" by staff
+    next_reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -8,15 +8,27 @@ from flask import Flask, current_app
 
 from ..database import after_commit
 from ..rendering.queue import celery_app, executor
+from .invitations import next_reminder_in, queue_reminders
 from .service import next_retry_in, send_due
 
 _timer_lock = threading.Lock()
 
 
+def run_outbox() -> tuple[int, int]:
+    """Write the reminders that are due, then send every message that is due."""
+    queue_reminders()
+    return send_due()
+
+
+def _next_wake():
+    waits = [w for w in (next_retry_in(), next_reminder_in()) if w is not None]
+    return min(waits, default=None)
+
+
 def _send_in_app(app: Flask) -> None:
     with app.app_context():
-        send_due()
-        wait = next_retry_in()
+        run_outbox()
+        wait = _next_wake()
     if wait is None or app.config["RENDER_QUEUE"] != "threads":
         return
     with _timer_lock:  # one timer per process is enough: it sends everything then due
@@ -41,9 +53,9 @@ def send_now() -> None:
     elif mode == "threads":
         executor().submit(_send_in_app, current_app._get_current_object())
     else:
-        send_due()
+        run_outbox()
 
 
 @celery_app.task(name="forms_service.send_messages")
 def send_messages_task() -> int:
-    return send_due()[0]
+    return run_outbox()[0]

@@ -211,7 +211,8 @@ def active_links(actor: Actor, document: Document) -> list[RemoteLink]:
     ]
 
 
-def revoke_link(actor: Actor, document: Document, link_id: str) -> RemoteLink:
+def get_link(actor: Actor, document: Document, link_id: str) -> RemoteLink:
+    """A link of this document, for staff who fill forms in its agency; else NotFound."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     try:
@@ -220,7 +221,17 @@ def revoke_link(actor: Actor, document: Document, link_id: str) -> RemoteLink:
         raise NotFound from None
     if link is None or link.signer.document_id != document.id:
         raise NotFound
+    return link
+
+
+def revoke_link(actor: Actor, document: Document, link_id: str) -> RemoteLink:
+    link = get_link(actor, document, link_id)
     if link.revoked_at is None and link.used_at is None:
         link.revoked_at = utcnow()
         _audit(actor, "remote_link.revoke", link, signer=link.signer.name)
     return link
+
+
+def works(link: RemoteLink) -> bool:
+    """True while the link can still be used (for reminders: a stopped link gets none)."""
+    return _refusal(link, utcnow()) is None

@@ -22,8 +22,8 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathImage
-from wtforms import DateField, StringField
-from wtforms.validators import InputRequired, Regexp
+from wtforms import DateField, RadioField, SelectChoice, StringField
+from wtforms.validators import InputRequired, Length, Regexp
 
 from ..audit import service as audit
 from ..database import after_commit
@@ -33,6 +33,9 @@ from ..extensions import db, limiter
 from ..formatting import show_times_of
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
+from ..notifications import invitations
+from ..notifications.models import Channel
+from ..notifications.runner import send_soon
 from ..rendering.queue import enqueue
 from ..web import current_actor, show_errors
 from . import remote
@@ -153,7 +156,9 @@ def identity(token):
         ]
     elif form.answer.errors:
         form.answer.errors = [form.wrong_format]
-    return render_template("signing/remote_identity.html", form=form), (400 if form.errors else 200)
+    return render_template(
+        "signing/remote_identity.html", form=form, agency=link.signer.document.agency
+    ), (400 if form.errors else 200)
 
 
 def _back_to_the_link(view):
@@ -245,26 +250,71 @@ def qr_svg(url: str) -> Markup:
     return Markup(image.to_string(encoding="unicode"))  # noqa: S704 (our own paths, no text)
 
 
-@bp.route("/documents/<document_id>/signers/<signer_id>/remote-link", methods=["POST"])
+class SendLinkForm(FlaskForm):
+    """How the signer proves it is them, and how the link reaches them."""
+
+    identity_method = RadioField(
+        _l("They prove it is them with"),
+        choices=[
+            SelectChoice(remote.DOB, _l("their date of birth")),
+            SelectChoice(remote.CODE, _l("a code I read out to them")),
+        ],
+    )
+    send_by = RadioField(
+        _l("Send the link"),
+        choices=[
+            SelectChoice(Channel.SMS.value, _l("by text message")),
+            SelectChoice(Channel.EMAIL.value, _l("by e-mail")),
+            SelectChoice(invitations.SHOW, _l("no message: I show the QR code or copy the link")),
+        ],
+        default=invitations.SHOW,
+    )
+    phone = StringField(_l("Mobile number"), [Length(max=40)])
+    email = StringField(_l("E-mail address"), [Length(max=254)])
+
+
+@bp.route("/documents/<document_id>/signers/<signer_id>/remote-link", methods=["GET", "POST"])
 @login_required
 def create(document_id, signer_id):
-    """Shown once: the page that answers this POST is the only place the code appears."""
+    """The send form (GET, or a refused POST); the link, shown once: the page that answers
+    the POST is the only place the code appears."""
     actor = current_actor()
     document = documents.get_document(actor, document_id, audit_view=False)
     signer = documents.get_signer(actor, document, signer_id)
-    link, token, code = remote.create_link(
-        actor, document, signer, request.form.get("identity_method", "")
-    )
-    url = link_url(token)
+    form = SendLinkForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            to = invitations.recipient(form.send_by.data, form.phone.data, form.email.data)
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            link, token, code = remote.create_link(
+                actor, document, signer, form.identity_method.data or ""
+            )
+            url = link_url(token)
+            message = invitations.send_link(actor, link, url, *to) if to else None
+            if message is not None:
+                send_soon()
+            return render_template(
+                "signing/remote_link.html",
+                document=document,
+                signer=signer,
+                link=link,
+                url=url,
+                qr=qr_svg(url),
+                code=code,
+                message=message,
+                send=invitations.send_options(),
+            )
+    if form.identity_method.data is None:
+        form.identity_method.data = remote.DOB if document.client.date_of_birth else remote.CODE
     return render_template(
-        "signing/remote_link.html",
+        "signing/remote_send.html",
         document=document,
         signer=signer,
-        link=link,
-        url=url,
-        qr=qr_svg(url),
-        code=code,
-    )
+        form=form,
+        send=invitations.send_options(),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/documents/<document_id>/remote-links/<link_id>/revoke", methods=["POST"])
@@ -274,4 +324,15 @@ def revoke(document_id, link_id):
     document = documents.get_document(actor, document_id, audit_view=False)
     link = remote.revoke_link(actor, document, link_id)
     flash(_("The link for %(name)s no longer works.", name=link.signer.name))
+    return redirect(url_for("documents.show", document_id=document.id))
+
+
+@bp.route("/documents/<document_id>/remote-links/<link_id>/resend", methods=["POST"])
+@login_required
+def resend(document_id, link_id):
+    actor = current_actor()
+    document = documents.get_document(actor, document_id, audit_view=False)
+    message = invitations.resend_link(actor, document, link_id)
+    send_soon()
+    flash(_("The link is on its way again to %(to)s.", to=message.to_address))
     return redirect(url_for("documents.show", document_id=document.id))

@@ -1,7 +1,8 @@
 """One-time signing links: a signer who is not in the room signs on their own phone. A link
 signs once, expires, locks after five wrong identity answers and stops when replaced or
-revoked; before the identity answer it shows nothing about the client, the document or the
-agency, and every link that does not work looks the same (the audit trail says why)."""
+revoked; before the identity answer it names the agency that sent it (so it does not look like
+phishing) and shows nothing about the client or the document, and every link that does not
+work looks the same (the audit trail says why)."""
 
 import io
 import re
@@ -236,7 +237,7 @@ def test_every_link_that_does_not_work_looks_the_same_and_the_audit_says_why(
 
 
 @pytest.mark.parametrize("staff_signed_in", [False, True])
-def test_the_link_reveals_nothing_before_the_identity_answer(
+def test_the_link_names_only_the_agency_before_the_identity_answer(
     app, world, make_link, staff_signed_in
 ):
     document, _, token, _ = make_link()
@@ -247,8 +248,6 @@ def test_the_link_reveals_nothing_before_the_identity_answer(
         world.client.first_name,
         world.client.last_name,
         "Nunez",
-        world.agency.name,
-        "Gateway",
         document.reference,
         world.case.number,
         "Consent",
@@ -259,6 +258,7 @@ def test_the_link_reveals_nothing_before_the_identity_answer(
     for response in (phone.get(f"/s/{token}"), _answer(phone, token, "1999-01-01")):
         html = response.get_data(as_text=True)
         assert re.search(r"<title>(Error: )?Sign a document ·", html)
+        assert f"<bdi>{world.agency.name}</bdi> sent you this link to sign a document." in html
         for secret in secrets:
             assert secret not in html, secret
         assert [link for link in _links(html) if not link.startswith(("#", "/static/"))] == [

@@ -47,6 +47,9 @@ class FormSpec:
     # Free-text core elements of a vital document: staff are asked to check them before
     # sending when they read as another language than the document's.
     typed_core_fields: tuple[str, ...] = ()
+    # Names the independent reviewer of a termination: the service checks the reviewer's
+    # independence before it goes out (24 CFR 578.91(b)(3)); see `FormType.names_reviewer`.
+    names_reviewer: bool = False
 
     # -- what is derived from the sections --------------------------------------------------
 

@@ -16,10 +16,14 @@ run: setup
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:forms_service.gunicorn_conf \
 		"forms_service:create_app()"
 
+# The suite runs in one process per core (pytest-xdist), a test file per process at a time, so
+# a file's converters and browser start once; each process has its own PostgreSQL schema.
+TEST_WORKERS ?= auto
+
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard forms_service/translations/*/LC_MESSAGES/messages.po))
 

@@ -14,6 +14,7 @@ from flask_migrate import upgrade
 
 from . import clock, create_app, keys
 from .archive.service import PURPOSES
+from .config import rate_limit_storage
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
@@ -72,6 +73,7 @@ def init(time_zone):
     click.echo(f"Database: {db.engine.url.render_as_string(hide_password=True)}")
     click.echo(f"Seal key: {key_path}")
     click.echo(f"LibreOffice: {soffice}")
+    click.echo(f"Rate limits: {rate_limit_storage(current_app.config)}")
 
 
 @main.command()

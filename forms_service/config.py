@@ -4,6 +4,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me"}
 
@@ -26,6 +27,18 @@ def load_secret_key(folder: Path) -> str:
     return path.read_text().strip()
 
 
+def rate_limit_storage(config) -> str:
+    """Where the rate limits are counted, in words for `forms-service init` (no password)."""
+    uri = urlsplit(config["RATELIMIT_STORAGE_URI"])
+    if uri.scheme == "memory":
+        return (
+            "memory:// (each worker counts on its own; "
+            "FORMS_RATELIMIT_STORAGE_URI=redis://... shares the limits)"
+        )
+    host = uri.hostname or ""
+    return f"{uri.scheme}://{host}{f':{uri.port}' if uri.port else ''}{uri.path} (shared)"
+
+
 class Config:
     """Production-shaped defaults; every value can be overridden by `FORMS_<NAME>`."""
 
@@ -43,8 +56,18 @@ class Config:
     # The scan of a form signed on paper; under MAX_CONTENT_LENGTH, so the page names the limit
     PAPER_SCAN_MAX_BYTES = int(os.environ.get("FORMS_PAPER_SCAN_MAX_MB", "20")) * 1024 * 1024
     VERIFY_RATE_LIMIT = os.environ.get("FORMS_VERIFY_RATE_LIMIT", "20 per minute")
-    RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI", "memory://")
+    # Where rate limits are counted: Redis is shared by every worker and machine; memory://
+    # counts in each worker (two workers let through twice the limit). `forms-service init`
+    # says which one is used.
+    RATELIMIT_STORAGE_URI = os.environ.get("FORMS_RATELIMIT_STORAGE_URI") or (
+        os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+        if os.environ.get("FORMS_RENDER_QUEUE") == "celery"
+        else "memory://"
+    )
+    RATELIMIT_KEY_PREFIX = os.environ.get("FORMS_RATELIMIT_KEY_PREFIX", "forms-service")
     LOGIN_RATE_LIMIT = os.environ.get("FORMS_LOGIN_RATE_LIMIT", "10 per minute")
+    # Wrong sign-ins to one account from any number of addresses.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("FORMS_LOGIN_ACCOUNT_RATE_LIMIT", "20 per hour")
     # One-time signing links: how long one works, and how often one address may try an
     # identity answer (each link also locks after 5 wrong answers).
     REMOTE_LINK_HOURS = int(os.environ.get("FORMS_REMOTE_LINK_HOURS", "72"))

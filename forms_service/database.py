@@ -6,7 +6,8 @@ rolls back on any error. Work that must happen only once the data is safely comm
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -42,6 +43,16 @@ def enum_column(enum: type[StrEnum], **kwargs):
 def after_commit(func: Callable[[], None]) -> None:
     """Run `func` after this request's transaction has committed."""
     g.setdefault("after_commit", []).append(func)
+
+
+@contextmanager
+def transaction_of_its_own() -> Iterator[None]:
+    """The security events of a refused action (a failed sign-in, unlock or identity answer)
+    are committed on their own: whatever the request wrote is rolled back first, and the
+    refusal's own rollback at the end of the request cannot erase them."""
+    db.session.rollback()
+    yield
+    db.session.commit()
 
 
 def init_app(app: Flask) -> None:

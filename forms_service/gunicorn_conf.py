@@ -1,13 +1,35 @@
 """gunicorn settings for `make run`: the warm converters start with the server, outlive
-single workers (they are shared by all of them) and are stopped when the server itself stops."""
+single workers (they are shared by all of them) and are stopped when the server itself stops;
+the access log never holds a one-time link's token."""
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("FORMS_WEB_WORKERS", "2"))
 threads = 4
 timeout = 120
 accesslog = "-"
+# gunicorn's default line, and the worker that answered.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s'
+ONE_TIME_TOKEN = re.compile(r"/s/(?!thanks\b)[^/?#\s\"]+")
+
+
+class AccessLog(Logger):
+    """A one-time link works for whoever holds it: its token (in the path, and in the
+    Referer of the pages it leads to) is written as "/s/…" in the access log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            key: ONE_TIME_TOKEN.sub("/s/…", value) if isinstance(value, str) else value
+            for key, value in atoms.items()
+        }
+
+
+logger_class = AccessLog
 
 
 def when_ready(server):

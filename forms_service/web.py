@@ -66,15 +66,19 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
+        """The session's user while its generation is the user's: signing out, a new
+        password or role, access taken away end every session at its next request."""
         from .accounts.models import User
 
+        user_id, _sep, generation = session_id.partition(":")
         try:
             user = db.session.get(User, uuid.UUID(user_id))
-            # access taken away: signed out at the next request, not when the session ends
-            return user if user is not None and user.active else None
         except ValueError:
             return None
+        if user is None or not user.active or str(user.session_generation) != generation:
+            return None
+        return user
 
     from .signing.views import client_error_page
 

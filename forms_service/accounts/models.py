@@ -70,6 +70,11 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     supervisor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # A session carries the generation it began in; bumping it ends every session of this
+    # user at their next request (sign-out, a new password or role, access taken away).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Wrong kiosk unlock answers since the last right one; the fifth closes the kiosk.
+    failed_unlocks: Mapped[int] = mapped_column(default=0, server_default="0")
 
     agency: Mapped[Agency] = relationship()
     supervisor: Mapped["User | None"] = relationship(remote_side="User.id")
@@ -77,3 +82,7 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps: the user and the generation the session began in."""
+        return f"{self.id}:{self.session_generation}"

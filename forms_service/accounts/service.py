@@ -72,6 +72,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """Every session of `user`, on every device, ends at its next request."""
+    user.session_generation = User.session_generation + 1  # in SQL: two at once both count
+
+
 def create_agency(
     name: str, address: str, phone: str, time_zone: str = DEFAULT_TIME_ZONE
 ) -> Agency:

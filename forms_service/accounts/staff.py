@@ -15,6 +15,7 @@ from .service import (
     MIN_PASSWORD,
     Actor,
     create_user,
+    end_sessions,
     get_in_agency,
     hash_password,
     require_role,
@@ -136,6 +137,8 @@ def update_staff(
         changes["password_reset"] = True
     if changes:
         audit.record(actor, "user.update", user, changes=changes)
+    if changes.keys() & {"role", "active", "password_reset"}:
+        end_sessions(user)  # they sign in again, with the new password, role or not at all
     return user
 
 

@@ -9,7 +9,7 @@ from ..errors import InvalidInput
 from ..extensions import limiter
 from ..signing import kiosk
 from ..web import current_actor, show_errors
-from . import service, settings, staff
+from . import service, settings, signin, staff
 from .forms import AgencySettingsForm, LoginForm, PinForm, StaffForm, StaffUpdateForm
 from .models import Role, User
 
@@ -28,8 +28,19 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+def _account_tried() -> str:
+    """The per-account limit's key: the e-mail typed, whatever address it comes from."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_account_tried,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,  # only refused sign-ins count
+)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -38,6 +49,7 @@ def login():
             login_user(user)
             audit.record(current_actor(), "user.login", user)
             return redirect(_safe_next(request.args.get("next")))
+        signin.failed_login(current_actor(), form.email.data or "")
         form.password.errors.append(gettext("The e-mail or password is not right."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
 
@@ -45,7 +57,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record(current_actor(), "user.logout")
+    signin.sign_out(current_actor())
     logout_user()
     flash(gettext("You are signed out."))
     return redirect(url_for("accounts.login"))

@@ -7,15 +7,24 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from flask_babel import gettext
+from sqlalchemy import update
 
 from ..accounts import service as accounts
 from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
+from ..database import transaction_of_its_own
 from ..documents.models import Document, DocumentStatus, Signer
 from ..documents.service import next_signer
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..extensions import db
+
+MAX_UNLOCK_ATTEMPTS = 5
+
+
+class KioskClosed(Exception):
+    """The kiosk timed out or had too many wrong unlock answers: it cannot be unlocked, only a
+    fresh sign-in opens the app."""
 
 
 @dataclass
@@ -40,6 +49,7 @@ def start(actor: Actor, document: Document, signer: Signer, now: float | None = 
         raise RuleViolation(gettext("This document is not waiting for this signer."))
     if signer.user_id is not None:
         raise RuleViolation(gettext("Staff sign at their own desk, not on the client's tablet."))
+    user.failed_unlocks = 0
     audit.record(actor, "kiosk.start", document, signer=signer.name)
     return Kiosk(
         str(document.id),
@@ -84,18 +94,26 @@ def set_pin(actor: Actor, pin: str) -> None:
     audit.record(actor, "user.set_pin", user)
 
 
-def unlock(kiosk: Kiosk, secret: str, actor: Actor) -> User:
+def unlock(
+    kiosk: Kiosk, secret: str, actor: Actor, timeout: float, now: float | None = None
+) -> User:
     """Only the staff member who handed the tablet over unlocks it, with their password or
-    PIN; every attempt is in the audit trail."""
+    PIN, before it timed out. Every wrong answer is in the audit trail (committed on its own,
+    as the refusal rolls back); the fifth closes the kiosk and ends that staff member's
+    sessions, so only a fresh sign-in opens the app again (KioskClosed)."""
     staff = staff_of(kiosk)
+    if expired(kiosk, timeout, now):
+        raise KioskClosed
     matches = staff is not None and any(
         accounts.verify_secret(stored, secret) for stored in (staff.password_hash, staff.pin_hash)
     )
     if not matches or not staff.active:
-        audit.record(actor, "kiosk.unlock_failed", agency_id=staff.agency_id if staff else None)
+        if _count_failed_unlock(staff, actor) >= MAX_UNLOCK_ATTEMPTS:
+            raise KioskClosed
         raise InvalidInput(
             {"secret": [gettext("That is not the password or PIN of the staff member.")]}
         )
+    staff.failed_unlocks = 0
     audit.record(
         Actor(staff, actor.ip, actor.user_agent),
         "kiosk.unlock",
@@ -103,6 +121,33 @@ def unlock(kiosk: Kiosk, secret: str, actor: Actor) -> User:
         document=kiosk.document_id,
     )
     return staff
+
+
+def _count_failed_unlock(staff: User | None, actor: Actor) -> int:
+    """One more wrong answer, counted in one statement and committed with its audit event;
+    the fifth ends the staff member's sessions. Returns the wrong answers so far."""
+    with transaction_of_its_own():
+        attempts = 0
+        if staff is not None:
+            attempts = db.session.execute(
+                update(User)
+                .where(User.id == staff.id)
+                .values(failed_unlocks=User.failed_unlocks + 1)
+                .returning(User.failed_unlocks)
+                .execution_options(synchronize_session=False)
+            ).scalar_one()
+        agency_id = staff.agency_id if staff else None
+        audit.record(actor, "kiosk.unlock_failed", agency_id=agency_id, attempts=attempts)
+        if attempts >= MAX_UNLOCK_ATTEMPTS:
+            staff.failed_unlocks = 0
+            accounts.end_sessions(staff)
+            audit.record(actor, "kiosk.closed", staff, reason="wrong unlock answers")
+    return attempts
+
+
+def close(kiosk: Kiosk, actor: Actor) -> None:
+    """The kiosk timed out: it shows nothing more and cannot be unlocked."""
+    audit.record(actor, "kiosk.closed", document=kiosk.document_id, reason="timeout")
 
 
 def _uuid(value: str) -> uuid.UUID:

@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..accounts import service as accounts
@@ -163,13 +164,30 @@ def check_identity(
         link.verified_at = utcnow()
         _audit(LinkVisitor(None, ip, user_agent, link.signer.name), "remote_link.verified", link)
         return True
-    link.failed_attempts += 1
     visitor = LinkVisitor(None, ip, user_agent)
-    _audit(visitor, "remote_link.identity_failed", link, attempts=link.failed_attempts)
-    if link.failed_attempts >= MAX_ATTEMPTS:
+    attempts = _count_failure(link)
+    if attempts is None:  # locked by answers sent at the same time as this one
+        _audit(visitor, "remote_link.refused", link, reason="locked")
+        raise LinkDoesNotWork
+    _audit(visitor, "remote_link.identity_failed", link, attempts=attempts)
+    if attempts >= MAX_ATTEMPTS:
         _audit(visitor, "remote_link.locked", link)
         raise LinkDoesNotWork
     return False
+
+
+def _count_failure(link: RemoteLink) -> int | None:
+    """One more wrong answer, counted in one statement so that answers sent at the same time
+    never count as one (SQLite has no row lock); None when the link was already locked."""
+    attempts = db.session.execute(
+        update(RemoteLink)
+        .where(RemoteLink.id == link.id, RemoteLink.failed_attempts < MAX_ATTEMPTS)
+        .values(failed_attempts=RemoteLink.failed_attempts + 1)
+        .returning(RemoteLink.failed_attempts)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    set_committed_value(link, "failed_attempts", attempts or MAX_ATTEMPTS)
+    return attempts
 
 
 def attempts_left(link: RemoteLink) -> int:

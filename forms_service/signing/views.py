@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts.service import Actor
 from ..audit import service as audit
@@ -162,11 +162,15 @@ def _kiosk_actor(kiosk) -> Actor:
     return Actor(kiosks.staff_of(kiosk), request.remote_addr, request.user_agent.string)
 
 
-def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200, **extra):
-    if expired:
-        return render_template(
-            "signing/kiosk_locked.html", unlock=unlock or UnlockForm(), expired=True
-        ), status
+def _close_kiosk(status: int = 200):
+    """The kiosk is over: this browser's session ends (the kiosk and the staff member's
+    sign-in), the page shows nothing of the client and leads only to a fresh sign-in."""
+    logout_user()
+    session.clear()
+    return render_template("signing/kiosk_locked.html", closed=True), status
+
+
+def _kiosk_page(kiosk, form=None, decline=None, unlock=None, status=200, **extra):
     document, signer = kiosks.current(kiosk)
     if signer.status != SignerStatus.PENDING or document.status != DocumentStatus.SIGNING:
         return render_template(
@@ -174,7 +178,6 @@ def _kiosk_page(kiosk, expired, form=None, decline=None, unlock=None, status=200
             unlock=unlock or UnlockForm(),
             signer=signer,
             document=document,
-            expired=False,
         ), status
     return _sign_page(
         document,
@@ -195,16 +198,18 @@ def kiosk():
     kiosk, expired = _kiosk_state()
     if kiosk is None:
         return _no_kiosk()
-    if not expired:
-        document, signer = kiosks.current(kiosk)
-        audit.record(
-            _kiosk_actor(kiosk),
-            "document.view_for_signing",
-            document,
-            signer=signer.name,
-            where="kiosk",
-        )
-    return _kiosk_page(kiosk, expired)
+    if expired:
+        kiosks.close(kiosk, _kiosk_actor(kiosk))
+        return _close_kiosk()
+    document, signer = kiosks.current(kiosk)
+    audit.record(
+        _kiosk_actor(kiosk),
+        "document.view_for_signing",
+        document,
+        signer=signer.name,
+        where="kiosk",
+    )
+    return _kiosk_page(kiosk)
 
 
 def _live_kiosk(view):
@@ -229,7 +234,7 @@ def kiosk_sign(kiosk, document, signer):
     form = SignForm()
     if form.validate_on_submit() and _sign(_kiosk_actor(kiosk), document, signer, form):
         return redirect(url_for("signing.kiosk"))
-    return _kiosk_page(kiosk, False, form=form, status=400)
+    return _kiosk_page(kiosk, form=form, status=400)
 
 
 @bp.route("/kiosk/decline", methods=["POST"])
@@ -242,7 +247,7 @@ def kiosk_decline(kiosk, document, signer):
             return redirect(url_for("signing.kiosk"))
         except InvalidInput as exc:
             show_errors(form, exc.errors)
-    return _kiosk_page(kiosk, False, decline=form, status=400)
+    return _kiosk_page(kiosk, decline=form, status=400)
 
 
 @bp.route("/kiosk/paper", methods=["POST"])
@@ -254,7 +259,7 @@ def kiosk_paper(kiosk, document, signer):
     if not form.validate_on_submit():  # the CSRF token
         return redirect(url_for("signing.kiosk"))
     if not form.confirm.data:
-        return _kiosk_page(kiosk, False, ask_paper=True)
+        return _kiosk_page(kiosk, ask_paper=True)
     service.choose_paper(_kiosk_actor(kiosk), document, signer)
     return redirect(url_for("signing.kiosk"))
 
@@ -289,15 +294,19 @@ def kiosk_unlock():
         return _no_kiosk()
     kiosk = kiosks.Kiosk(**data)
     client_language(kiosk.language)
+    timeout = current_app.config["KIOSK_TIMEOUT"]
     form = UnlockForm()
     if form.validate_on_submit():
         try:
-            staff = kiosks.unlock(kiosk, form.secret.data or "", current_actor())
+            staff = kiosks.unlock(kiosk, form.secret.data or "", current_actor(), timeout)
+        except kiosks.KioskClosed:
+            return _close_kiosk(403)
         except InvalidInput as exc:
             form.secret.errors = exc.errors["secret"]
         else:
             session.pop("kiosk")
             login_user(staff)
             return redirect(url_for("documents.show", document_id=kiosk.document_id))
-    expired = kiosks.expired(kiosk, current_app.config["KIOSK_TIMEOUT"])
-    return _kiosk_page(kiosk, expired, unlock=form, status=400)
+    if kiosks.expired(kiosk, timeout):
+        return redirect(url_for("signing.kiosk"))
+    return _kiosk_page(kiosk, unlock=form, status=400)

@@ -14,6 +14,8 @@ from forms_service.signing import kiosk
 from tests.conftest import PASSWORD, ink_payload, login, post
 from tests.pages import Page, open_page, submit
 
+TIMEOUT = 180
+
 
 def test_only_a_pending_client_signer_gets_the_tablet(world, consent_document):
     document = consent_document()
@@ -30,10 +32,12 @@ def test_the_tablet_unlocks_with_the_staff_members_password_or_pin(world, consen
     document = consent_document()
     state = kiosk.start(world.actor(world.case_manager), document, document.signers[0])
     world.case_manager.pin_hash = hash_password("4821")
-    assert kiosk.unlock(state, PASSWORD, world.actor(None)) == world.case_manager
-    assert kiosk.unlock(state, "4821", world.actor(None)) == world.case_manager
+    db.session.commit()
+    assert kiosk.unlock(state, PASSWORD, world.actor(None), TIMEOUT) == world.case_manager
+    assert kiosk.unlock(state, "4821", world.actor(None), TIMEOUT) == world.case_manager
+    db.session.commit()
     with pytest.raises(InvalidInput):
-        kiosk.unlock(state, "1234", world.actor(None))
+        kiosk.unlock(state, "1234", world.actor(None), TIMEOUT)
     actions = db.session.execute(select(AuditEvent.action)).scalars().all()
     assert actions.count("kiosk.unlock") == 2 and actions.count("kiosk.unlock_failed") == 1
 
@@ -42,8 +46,16 @@ def test_another_staff_members_password_does_not_unlock(world, consent_document)
     document = consent_document()
     state = kiosk.start(world.actor(world.case_manager), document, document.signers[0])
     world.supervisor.pin_hash = hash_password("4821")
+    db.session.commit()
     with pytest.raises(InvalidInput):
-        kiosk.unlock(state, "4821", world.actor(None))
+        kiosk.unlock(state, "4821", world.actor(None), TIMEOUT)
+
+
+def test_no_unlock_after_the_timeout_even_with_the_right_password(world, consent_document):
+    document = consent_document()
+    state = kiosk.start(world.actor(world.case_manager), document, document.signers[0], now=1000)
+    with pytest.raises(kiosk.KioskClosed):
+        kiosk.unlock(state, PASSWORD, world.actor(None), timeout=180, now=1181)
 
 
 def test_a_kiosk_expires_after_the_inactivity_timeout(world, consent_document):
@@ -212,3 +224,64 @@ def test_an_error_on_the_tablet_speaks_the_clients_language_and_leads_back_to_th
     assert 'href="/kiosk"' in html
     for staff_way in ("Back to the start page", "Check a signed document", "Sign out"):
         assert staff_way not in html
+
+
+def _unlock_failures():
+    db.session.expire_all()
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "kiosk.unlock_failed")
+    ).all()
+
+
+def test_a_wrong_unlock_answer_is_refused_and_stays_in_the_audit_trail(
+    client, world, consent_document
+):
+    document = consent_document()
+    _hand_over(client, world, document)
+    refused = submit(client, "/kiosk", action="/kiosk/unlock", secret="not the password")
+    assert refused.status_code == 400
+    assert "That is not the password or PIN" in refused.get_data(as_text=True)
+    assert [e.details["attempts"] for e in _unlock_failures()] == [1]
+    assert open_page(client, "/kiosk").html.count(world.client.full_name) >= 1  # still open
+
+
+def test_five_wrong_unlock_answers_close_the_kiosk_and_end_the_staff_members_sessions(
+    app, client, world, consent_document
+):
+    document = consent_document()
+    desk = app.test_client()  # the case manager's own computer
+    login(desk, world.case_manager)
+    _hand_over(client, world, document)
+    for _ in range(4):
+        wrong = submit(client, "/kiosk", action="/kiosk/unlock", secret="1234")
+        assert wrong.status_code == 400
+
+    fifth = submit(client, "/kiosk", action="/kiosk/unlock", secret="4321")
+
+    assert fifth.status_code == 403
+    html = fifth.get_data(as_text=True)
+    assert "This screen has closed" in html and world.client.full_name not in html
+    assert "/kiosk/unlock" not in html
+    assert [e.details["attempts"] for e in _unlock_failures()] == [1, 2, 3, 4, 5]
+    for browser in (client, desk):  # the tablet and the desk: both need a fresh sign-in
+        assert browser.get("/kiosk").location.endswith("/login?next=%2Fkiosk")
+        assert browser.get("/cases").status_code == 302
+    login(desk, world.case_manager)
+    assert desk.get("/cases").status_code == 200
+
+
+def test_an_idle_kiosk_cannot_be_unlocked_and_leads_to_a_fresh_sign_in(
+    app, client, world, consent_document
+):
+    document = consent_document()
+    page = _hand_over(client, world, document)
+    app.config["KIOSK_TIMEOUT"] = -1  # every moment after the hand-over is past it
+    refused = page.form(action="/kiosk/unlock")
+    refused["secret"] = PASSWORD
+    closed = refused.submit()
+
+    assert closed.status_code == 403
+    assert world.client.full_name not in closed.get_data(as_text=True)
+    assert client.get("/cases").location.startswith("/login")
+    closing = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "kiosk.unlock"))
+    assert closing.all() == []

@@ -6,6 +6,8 @@ work looks the same (the audit trail says why)."""
 
 import io
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -24,7 +26,7 @@ from forms_service.signing import remote
 from forms_service.signing.models import RemoteLink
 from forms_service.signing.remote_views import qr_svg
 from signatures import append_certificate
-from tests.conftest import RequestClient, _make_app, ink_payload, login, post
+from tests.conftest import RequestClient, _make_app, csrf_token, ink_payload, login, post
 from tests.pages import open_page
 
 DOES_NOT_WORK = "This link does not work"
@@ -685,3 +687,29 @@ def test_the_phone_shows_a_revocations_received_time_in_the_agencys_zone(phone, 
     _answer(phone, token, "1985-03-04")
     html = phone.get(f"/s/{token}").get_data(as_text=True)
     assert "December 3, 2026, 9:30\u00a0AM CST" in html
+
+
+def test_twelve_wrong_answers_at_once_count_five_then_the_link_is_locked(app, world, make_link):
+    """Each answer is its own request on its own connection, all sent at once: the counter
+    changes in one statement, so no answer is checked past the fifth and none is lost."""
+    document, link, token, _ = make_link()
+    phones = [_phone(app) for _ in range(12)]
+    tokens = [csrf_token(phone) for phone in phones]
+    start = threading.Barrier(len(phones))
+
+    def answer(phone, csrf):
+        start.wait()
+        return phone.post(
+            f"/s/{token}", data={"answer": "1985-04-03", "csrf_token": csrf}
+        ).status_code
+
+    with ThreadPoolExecutor(len(phones)) as pool:
+        statuses = list(pool.map(answer, phones, tokens))
+
+    assert sorted(statuses) == [400] * 4 + [404] * 8  # the fifth wrong answer locks it
+    db.session.expire_all()
+    assert db.session.get(RemoteLink, link.id).failed_attempts == 5
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions.count("remote_link.identity_failed") == 5
+    assert actions.count("remote_link.locked") == 1
+    assert _answer(_phone(app), token, "1985-03-04").status_code == 404

@@ -1,0 +1,27 @@
+"""Signing in and out: a failed sign-in stays in the audit trail, and signing out ends every
+session of that person, on every device."""
+
+from sqlalchemy import func, select
+
+from ..audit import service as audit
+from ..database import transaction_of_its_own
+from ..extensions import db
+from .models import User
+from .service import Actor, end_sessions
+
+
+def failed_login(actor: Actor, email: str) -> None:
+    """A wrong e-mail or password, in the trail of the account's agency (of none for an
+    address nobody has), committed although the refused sign-in rolls back."""
+    email = email.strip().lower()[:254]
+    with transaction_of_its_own():
+        user = db.session.execute(
+            select(User).where(func.lower(User.email) == email)
+        ).scalar_one_or_none()
+        audit.record(actor, "user.login_failed", user, email=email)
+
+
+def sign_out(actor: Actor) -> None:
+    """This session and every other one of the same person end."""
+    audit.record(actor, "user.logout")
+    end_sessions(actor.user)

@@ -1,0 +1,131 @@
+"""Signing in and out under attack: every refused sign-in is in the audit trail, one account
+is throttled whatever address the guesses come from, and a session ends everywhere when its
+person signs out, gets a new password or role, or loses access: a copied cookie replayed
+afterwards opens nothing."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from forms_service.audit.models import AuditEvent
+from forms_service.extensions import db
+from tests.conftest import PASSWORD, RequestClient, _make_app, login
+from tests.pages import submit
+
+NEW_PASSWORD = "a completely new passphrase"
+
+
+def _sign_in(client, email, password):
+    return submit(client, "/login", email=email, password=password)
+
+
+def _opens_pages(client) -> bool:
+    return client.get("/cases").status_code == 200
+
+
+def test_a_refused_sign_in_is_in_the_audit_trail_of_the_accounts_agency(client, world):
+    assert _sign_in(client, world.case_manager.email, "wrong horse battery").status_code == 400
+    assert _sign_in(client, "nobody@a.example", "wrong horse battery").status_code == 400
+
+    db.session.expire_all()
+    failed = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.login_failed").order_by(AuditEvent.id)
+    ).all()
+    assert [e.details["email"] for e in failed] == [world.case_manager.email, "nobody@a.example"]
+    assert failed[0].agency_id == world.agency.id and failed[0].ip is not None
+    assert failed[1].agency_id is None
+
+
+@pytest.fixture
+def limited_app(app, world, tmp_path, converter_profile):
+    """An app with the rate limits on (3 wrong sign-ins an hour per account), same database."""
+    limited = _make_app(
+        tmp_path / "limited",
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        converter_profile,
+        RATELIMIT_ENABLED=True,
+        LOGIN_ACCOUNT_RATE_LIMIT="3 per hour",
+        SQLALCHEMY_ENGINE_OPTIONS=app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    )
+    limited.test_client_class = RequestClient
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def _from(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_wrong_sign_ins_to_one_account_are_throttled_from_any_address(limited_app, world):
+    for n in range(3):
+        guess = _sign_in(_from(limited_app, f"198.51.100.{n}"), world.case_manager.email, "guess")
+        assert guess.status_code == 400
+
+    elsewhere = _from(limited_app, "203.0.113.99")
+    blocked = _sign_in(elsewhere, world.case_manager.email, PASSWORD)  # even the right one
+
+    assert blocked.status_code == 429
+    assert not _opens_pages(elsewhere)
+    other = _sign_in(elsewhere, world.supervisor.email, PASSWORD)  # other accounts still open
+    assert other.status_code == 302
+
+
+def test_right_sign_ins_do_not_use_up_the_accounts_limit(limited_app, world):
+    for n in range(5):
+        assert (
+            _sign_in(_from(limited_app, f"198.51.100.{n}"), world.admin.email, PASSWORD).status_code
+            == 302
+        )
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(client, cookie: str) -> None:
+    client.set_cookie("session", cookie)
+
+
+def test_a_session_cookie_replayed_after_sign_out_opens_nothing(app, client, world):
+    login(client, world.case_manager)
+    copied = _cookie(client)
+    elsewhere = app.test_client()  # the same person on another computer
+    login(elsewhere, world.case_manager)
+
+    submit(client, "/cases", action="/logout")
+
+    _replay(client, copied)
+    assert urlsplit(client.get("/cases").location).path == "/login"
+    assert not _opens_pages(elsewhere)  # signing out ends every session of that person
+
+
+def _admin_changes(app, world, member, **typed):
+    admin = app.test_client()
+    login(admin, world.admin)
+    assert submit(admin, f"/agency/staff/{member.id}", **typed).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"new_password": NEW_PASSWORD}, {"role": "records"}, {"active": False}],
+    ids=["password reset", "role change", "deactivation"],
+)
+def test_an_admins_change_ends_every_session_of_that_person(app, client, world, change):
+    login(client, world.case_manager)
+    copied = _cookie(client)
+
+    _admin_changes(app, world, world.case_manager, **change)
+
+    assert not _opens_pages(client)
+    _replay(client, copied)
+    assert not _opens_pages(client)
+
+
+def test_a_change_of_supervisor_alone_keeps_the_session(app, client, world):
+    login(client, world.case_manager)
+    _admin_changes(app, world, world.case_manager, supervisor_id=str(world.admin.id))
+    assert _opens_pages(client)

@@ -1,0 +1,136 @@
+"""The service as `make run` serves it, with two gunicorn workers: the sign-in limit is
+counted in Redis, so it holds whichever worker answers; the Server header names no version;
+the access log never holds a one-time link's token."""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import redis
+
+from forms_service.extensions import db
+from tests.conftest import World, _make_app
+from tests.rendering.test_pool import free_base_port
+
+REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+REPO = Path(__file__).resolve().parent.parent
+LIMIT = 5  # sign-in attempts a minute from one address
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({exc}): start it (redis-server) or point "
+            "FORMS_TEST_REDIS_URL at one.",
+            pytrace=False,
+        )
+    return REDIS_URL
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory, sqlite_template, converter_profile, redis_url):
+    """`make run`'s server, two workers, on a copy of the test database with the test world;
+    yields (port, a function that returns its log so far)."""
+    tmp_path = tmp_path_factory.mktemp("gunicorn")
+    path = tmp_path / "forms.db"
+    shutil.copy(sqlite_template, path)
+    with _make_app(tmp_path, f"sqlite:///{path}", converter_profile).app_context():
+        World()
+        db.engine.dispose()
+    port = free_base_port(1)
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "FORMS_WEB_WORKERS": "2",
+        "FORMS_INSTANCE": str(tmp_path / "instance"),
+        "FORMS_DATABASE_URL": f"sqlite:///{path}",
+        "FORMS_SECRET_KEY": secrets.token_hex(32),
+        "FORMS_COOKIE_SECURE": "0",
+        "FORMS_CONVERTER": "cold",  # nothing is rendered here: no LibreOffice to start
+        "FORMS_RATELIMIT_STORAGE_URI": redis_url,
+        "FORMS_RATELIMIT_KEY_PREFIX": f"forms-test-{secrets.token_hex(4)}",
+        "FORMS_LOGIN_RATE_LIMIT": f"{LIMIT} per minute",
+    }
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:forms_service.gunicorn_conf"]
+            + ["forms_service:create_app()"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while log.read_text().count("Booting worker") < 2 or not _answers(port):
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        yield port, log.read_text
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def _answers(port) -> bool:
+    try:
+        _request(port, "GET", "/login")
+        return True
+    except OSError:
+        return False
+
+
+def _request(port, method, path, body="", cookie=""):
+    """One request on a connection of its own, so that either worker may take it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Connection": "close"}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request(method, path, body, headers)
+    response = connection.getresponse()
+    page = response.read().decode()
+    connection.close()
+    return response, page
+
+
+def _wrong_sign_in(port):
+    response, page = _request(port, "GET", "/login")
+    cookies = [c.split(";")[0] for c in response.msg.get_all("Set-Cookie")]
+    cookie = "; ".join(c for c in cookies if c.startswith("session="))
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = urlencode({"csrf_token": token, "email": "cm@a.example", "password": "wrong-wrong"})
+    response, page = _request(port, "POST", "/login", body, cookie)
+    return response
+
+
+def test_the_sign_in_limit_holds_across_two_workers(gunicorn):
+    port, log = gunicorn
+    statuses = [_wrong_sign_in(port).status for _ in range(4 * LIMIT)]
+
+    assert statuses.count(400) == LIMIT and statuses.count(429) == 3 * LIMIT
+    workers = set(re.findall(r'"POST /login HTTP/1.1" \d+ .* <(\d+)>', log()))
+    assert len(workers) == 2, "every attempt went to one worker: the test proves nothing"
+
+
+def test_no_server_version_and_no_one_time_token_in_the_access_log(gunicorn):
+    port, log = gunicorn
+    token = secrets.token_urlsafe(32)
+    response, _ = _request(port, "GET", f"/s/{token}")
+
+    assert response.status == 404
+    assert not re.search(r"\d", response.getheader("Server", ""))
+    time.sleep(0.5)  # the worker writes its access line after the response
+    assert token not in log() and '"GET /s/… HTTP/1.1" 404' in log()

@@ -1,12 +1,18 @@
 """How fast signed documents go from signature to archive.
 
-The same N signed consents go through the full pipeline (render the DOCX, add the audit
-certificate, convert to PDF/A, seal, file in the archive) three ways, measured in one run:
-  a) naive: a cold `soffice --convert-to pdf` per document, one at a time
-  b) the warm converter pool with one converter
-  c) the warm converter pool with the default number of converters (one per core)
-Prints docs/s and p50/p95 latency per way, the converters' memory, and as its last line:
-  ratio_vs_cold=<c/a> docs_per_s=<c> p95_ms=<c p95>
+The same kind of signed consent goes through the full pipeline (render the DOCX, add the audit
+certificate, convert to PDF/A, seal, file in the archive), measured in one run:
+  a) a cold `soffice --convert-to pdf` per document, one at a time
+  b) the app with the warm converter pool, 1 converter
+  c) the app with the warm converter pool, one converter per core (2 here)
+  d) the bare-conversion ceiling: the final DOCX the app filed in (c), converted by the same
+     number of converters with nothing else (what LibreOffice alone can do)
+  e) the first document after a start: the converters started as the service starts them,
+     then one document
+For each: docs/s with as many documents in flight as converters, p50/p95 of one document at a
+time (warm converters), the converters' and this process's memory, and the load average (the
+machine may be shared: figures taken under load are noisy). Last line:
+  ratio_vs_cold=<c/a> ceiling_ratio=<c/d> docs_per_s=<c> p95_ms=<c p95> first_doc_ms=<e>
 
     .venv/bin/python bench/render_bench.py --docs 50
 """
@@ -14,6 +20,7 @@ Prints docs/s and p50/p95 latency per way, the converters' memory, and as its la
 import argparse
 import os
 import platform
+import resource
 import statistics
 import sys
 import tempfile
@@ -78,82 +85,130 @@ def signed_jobs(count: int, language: str = "en", english_copy: bool = True) -> 
     return jobs
 
 
-def run(app, jobs: list, workers: int) -> tuple[float, list[float]]:
-    """Wall time and per-document latencies (ms) of rendering `jobs` with `workers` threads."""
+def timed(function, items: list, workers: int) -> tuple[float, list[float]]:
+    """Wall time of `function` over `items` with `workers` threads, and each call's ms."""
 
-    def one(job_id):
-        with app.app_context():
-            start = time.perf_counter()
-            assert run_job(job_id), f"job {job_id} failed"
-            return (time.perf_counter() - start) * 1000
+    def one(item):
+        start = time.perf_counter()
+        function(item)
+        return (time.perf_counter() - start) * 1000
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        latencies = list(pool.map(one, jobs))
+        latencies = list(pool.map(one, items))
     return time.perf_counter() - start, latencies
+
+
+def job_runner(app):
+    def run(job_id):
+        with app.app_context():
+            assert run_job(job_id), f"job {job_id} failed"
+
+    return run
 
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
+def line(name: str, count: int, wall: float, one_at_a_time: list[float], extra: str = "") -> float:
+    rate = count / wall
+    print(
+        f"{name}: {count} docs in {wall:.1f} s = {rate:.2f} docs/s; one at a time "
+        f"p50 {statistics.median(one_at_a_time):.0f} ms, p95 {p95(one_at_a_time):.0f} ms"
+        f"{extra}; load {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        flush=True,
+    )
+    return rate
+
+
+def converter_rss(pool) -> str:
+    rss = [s.rss_bytes for s in pool.stats()]
+    return f", converter RSS max {max(rss) / 2**20:.0f} MB"
+
+
+def app_for(folder: Path, converter: str, size: int, port: int, database_url: str | None):
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(folder),
+            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{folder / 'forms.db'}",
+            "CONVERTER": converter,
+            "CONVERTERS": size,
+            "CONVERTER_BASE_PORT": port,
+            "RENDER_QUEUE": "inline",
+        }
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=50)
     parser.add_argument(
-        "--cold-docs",
-        type=int,
-        default=None,
-        help="documents for the naive path (default: min(docs, 20))",
+        "--cold-docs", type=int, default=None, help="documents for (a) (default: min(docs, 10))"
     )
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
+    parser.add_argument("--base-port", type=int, default=23000)
     args = parser.parse_args()
-    cold_docs = args.cold_docs or min(args.docs, 20)
+    cold_docs = args.cold_docs or min(args.docs, 10)
     cores = os.cpu_count() or 2
     print(f"machine: {machine()}")
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="render-bench-") as tmp:
-        for name, converter, size, count in [
-            ("a) cold soffice per document", "cold", 1, cold_docs),
-            ("b) warm pool, 1 converter", "pool", 1, args.docs),
-            (f"c) warm pool, {cores} converters", "pool", cores, args.docs),
-        ]:
-            folder = Path(tmp) / name[0]
-            url = args.database_url or f"sqlite:///{folder / 'forms.db'}"
-            app = create_app(
-                {
-                    "INSTANCE_PATH": str(folder),
-                    "SQLALCHEMY_DATABASE_URI": url,
-                    "CONVERTER": converter,
-                    "CONVERTERS": size,
-                    "CONVERTER_BASE_PORT": 23000 + 100 * len(results),
-                    "RENDER_QUEUE": "inline",
-                }
-            )
-            with app.app_context():
-                from flask_migrate import upgrade
+    from forms_service.archive.models import ArchiveRecord
+    from forms_service.archive.service import blob_store
+    from forms_service.rendering.service import converter, start_converters
 
-                upgrade(directory=app.extensions["migrate"].directory, revision="heads")
-                jobs = signed_jobs(count + size)
-                warm, jobs = jobs[:size], jobs[size:]
-                run(app, warm, size)  # start the converters: a warm pool is the steady state
-                wall, latencies = run(app, jobs, size)
-                memory = ""
-                if converter == "pool":
-                    pool = app.extensions["forms_converter"]
-                    rss = [s.rss_bytes for s in pool.stats()]
-                    memory = f", converter RSS max {max(rss) / 2**20:.0f} MB"
-                    pool.shutdown()
+    rates, p95s = {}, {}
+    with tempfile.TemporaryDirectory(prefix="render-bench-") as tmp:
+        for key, name, kind, size, count in [
+            ("a", "a) cold soffice per document", "cold", 1, cold_docs),
+            ("b", "b) app, warm pool, 1 converter", "pool", 1, args.docs),
+            ("c", f"c) app, warm pool, {cores} converters", "pool", cores, args.docs),
+        ]:
+            port = args.base_port + 100 * len(rates)
+            app = app_for(Path(tmp) / key, kind, size, port, args.database_url)
+            with app.app_context():
+                jobs = signed_jobs(size + 2 * count)
+                warm, batch, single = jobs[:size], jobs[size : size + count], jobs[size + count :]
+                timed(job_runner(app), warm, size)  # starts the converters: the steady state
+                wall, _ = timed(job_runner(app), batch, size)
+                _, one_at_a_time = timed(job_runner(app), single, 1)
+                extra = converter_rss(converter()) if kind == "pool" else ""
+                rates[key] = line(name, count, wall, one_at_a_time, extra)
+                p95s[key] = p95(one_at_a_time)
+                if key == "c":  # (d): the same final DOCX files, converted and nothing else
+                    store = blob_store()
+                    docx = [store.get(r.docx_sha256) for r in db.session.query(ArchiveRecord)]
+                    wall, _ = timed(converter().convert, docx[:count], size)
+                    _, one = timed(converter().convert, docx[count:], 1)
+                    rates["d"] = line(f"d) bare conversion, {size} converters", count, wall, one)
+                if kind == "pool":
+                    converter().shutdown()
                 db.engine.dispose()
-            docs_per_s = count / wall
-            results[name[0]] = (docs_per_s, statistics.median(latencies), p95(latencies))
+
+        app = app_for(Path(tmp) / "e", "pool", cores, args.base_port + 500, args.database_url)
+        with app.app_context():
+            (job,) = signed_jobs(1)
+            began = time.perf_counter()
+            start_converters()  # what gunicorn's when_ready and `forms-service worker` do
+            started = time.perf_counter()
+            job_runner(app)(job)
+            first_doc_ms = (time.perf_counter() - started) * 1000
             print(
-                f"{name}: {count} docs in {wall:.1f} s = {docs_per_s:.2f} docs/s, "
-                f"p50 {statistics.median(latencies):.0f} ms, p95 {p95(latencies):.0f} ms"
-                f"{memory}"
+                f"e) first document after start: converters ready in "
+                f"{(started - began) * 1000:.0f} ms, then the document in {first_doc_ms:.0f} ms"
             )
-    (a, _, _), (c, _, c95) = results["a"], results["c"]
-    print(f"ratio_vs_cold={c / a:.1f} docs_per_s={c:.1f} p95_ms={c95:.0f}")
+            converter().shutdown()
+            db.engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"memory: this process (app, {cores} render threads) peak RSS {peak:.0f} MB")
+    print(
+        f"ratio_vs_cold={rates['c'] / rates['a']:.1f} ceiling_ratio={rates['c'] / rates['d']:.2f} "
+        f"docs_per_s={rates['c']:.1f} p95_ms={p95s['c']:.0f} first_doc_ms={first_doc_ms:.0f}"
+    )
 
 
 if __name__ == "__main__":

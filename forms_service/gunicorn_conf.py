@@ -41,6 +41,15 @@ def when_ready(server):
         start_converters()
 
 
+def post_worker_init(worker):
+    """Each worker loads its seal key (and finds the converters running) before its first
+    request."""
+    from forms_service.rendering.service import start_converters
+
+    with worker.wsgi.app_context():
+        start_converters()
+
+
 def on_exit(server):
     from forms_service import create_app
     from forms_service.rendering.service import converter

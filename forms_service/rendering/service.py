@@ -97,9 +97,10 @@ def converter() -> ConverterPool | SofficeConverter:
 
 
 def start_converters() -> None:
-    """Start the warm converters now (the web service and a worker call this as they start),
-    so that the first document signed does not wait for LibreOffice; a converter that fails
-    to start is logged and started again by the first document that needs it."""
+    """Start the warm converters and load the seal key now (the web service and a worker call
+    this as they start): the first document signed then waits for neither, which took
+    seconds. A converter that fails to start is logged and started by the first document."""
+    seal_signer()
     pool = converter()
     if isinstance(pool, ConverterPool):
         try:

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from docxtpl import Listing
+from flask import current_app
 from pypdf import PdfReader
 
 from forms_service.errors import RuleViolation
@@ -14,8 +15,10 @@ from forms_service.rendering.service import (
     LRM,
     RenderInput,
     SignerInfo,
+    converter,
     isolated,
     render,
+    start_converters,
     template_store,
 )
 from tests.conftest import CONSENT
@@ -126,3 +129,12 @@ def test_a_left_to_right_value_in_an_arabic_document_keeps_its_full_stop_and_bra
     assert isolated("") == "" and isolated(None) is None
     lines = isolated(Listing("First line.\nSecond & last."))
     assert lines.xml == f"{LRM}First line.{LRM}\n{LRM}Second &amp; last.{LRM}"
+
+
+@pytest.mark.soffice
+def test_starting_the_service_starts_the_converters_and_loads_the_seal_key(bare_app):
+    with bare_app.app_context():
+        start_converters()  # gunicorn's when_ready and post_worker_init, `forms-service worker`
+
+        assert "forms_seal" in current_app.extensions
+        assert all(slot.server_pid for slot in converter().stats())

@@ -25,7 +25,8 @@ from ..forms import get_form_type
 from ..forms.registry import People, Person
 from ..i18n import language_name
 from ..rendering.models import RenderJob, RenderStatus
-from ..rendering.service import template_store
+from ..rendering.service import load_template
+from ..templates_admin.service import templates_for
 from ..workflows.independence import document_reviewer_conflicts
 from .models import Document, DocumentStatus, Signer, SignerStatus
 from .typed_language import language_doubts
@@ -199,13 +200,13 @@ def send_for_signature(
         problems = document_reviewer_conflicts(document, reviewer)
         if problems:
             raise RuleViolation(" ".join(problems))
-    store = template_store()
-    _check_language(document, form_type, store.languages(document.form_type))
+    templates = templates_for(document.agency)
+    _check_language(document, form_type, templates.languages(document.form_type))
     doubts = typed_language_doubts(document)
     if doubts and ask_about_typed_language:
         raise TypedLanguageDoubt(doubts)
-    version = store.current(document.form_type, language=document.language)
-    template = store.load(version, document.language)
+    version = templates.current(document.form_type, document.language)
+    template = load_template(version, document.language)
     document.template_version = version.number
     document.template_sha256 = hashlib.sha256(template).hexdigest()
     document.logo_sha256 = document.agency.logo_sha256

@@ -15,8 +15,8 @@ from ..notifications.service import messages_about
 from ..rendering.jobs import render_for_paper
 from ..rendering.models import RenderStatus
 from ..rendering.queue import enqueue
-from ..rendering.service import template_store
 from ..signing.remote import active_links
+from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
@@ -61,7 +61,7 @@ def _save_and_maybe_send(form, document):
 
 def _language_form(form_type, case, document=None) -> LanguageForm:
     return LanguageForm.offering(
-        template_store().languages(form_type.name),
+        templates_for(case.client.agency).languages(form_type.name),
         case.client.preferred_language,
         document,
     )

@@ -22,9 +22,10 @@ from ..extensions import db
 from ..formatting import date_time, long_date
 from ..forms import get_form_type
 from ..i18n import N_, language_name
+from ..templates_admin.service import templates_for
 from ..workflows import consent
 from .models import RenderJob, RenderStatus
-from .service import RenderInput, SignerInfo, render, render_paper_signed, template_store
+from .service import RenderInput, SignerInfo, render, render_paper_signed
 
 MAX_ATTEMPTS = 3
 
@@ -144,10 +145,17 @@ def _paper_note(document: Document, events) -> str:
     )
 
 
+def pinned_version(document: Document):
+    """The template version the document was sent with: its number and its file's sha256."""
+    return templates_for(document.agency).version(
+        document.form_type, document.template_version, document.template_sha256
+    )
+
+
 def render_signed(document: Document):
     """Render with the template version pinned when the document was sent for signature,
     with its audit certificate and seal."""
-    version = template_store().version(document.form_type, document.template_version)
+    version = pinned_version(document)
     rendered = render(render_input(document), version, certificate_data(document))
     if rendered.template_sha256 != document.template_sha256:
         raise RuleViolation(
@@ -159,7 +167,7 @@ def render_signed(document: Document):
 def render_paper(document: Document):
     """A form signed on paper: its scan and the certificate that says so, with the template
     version pinned when it was sent (the one printed for signing)."""
-    version = template_store().version(document.form_type, document.template_version)
+    version = pinned_version(document)
     scan = archive.blob_store().get(document.paper_scan_sha256)
     return render_paper_signed(render_input(document), version, certificate_data(document), scan)
 
@@ -168,7 +176,7 @@ def render_english_copy(document: Document, record: ArchiveRecord):
     """The English rendering filed beside a record signed in another language: the same
     template version, data, signers and signature images; its first line and its certificate
     name the signed original it renders."""
-    version = template_store().version(document.form_type, document.template_version)
+    version = pinned_version(document)
     note = (
         f"English copy for the agency's file. {document.client.full_name} read and signed "
         f"this document in {language_name(document.language, 'en')}; the signed original is "
@@ -188,7 +196,7 @@ def render_english_copy(document: Document, record: ArchiveRecord):
 def render_for_paper(document: Document) -> bytes:
     """The PDF to print when a signer wants paper: the same pinned template, blank signature
     lines, no seal (the paper signature is the original)."""
-    version = template_store().version(document.form_type, document.template_version)
+    version = pinned_version(document)
     return render(render_input(document), version).pdf
 
 

@@ -22,6 +22,7 @@ from signatures.certificate import CertificateData, append_certificate, set_meta
 from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
 
 from ..clock import DEFAULT_TIME_ZONE
+from ..errors import RuleViolation
 from ..formatting import long_date
 from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
@@ -71,6 +72,21 @@ class Rendered:
 
 def template_store() -> TemplateStore:
     return TemplateStore(current_app.config["TEMPLATES_DIR"])
+
+
+def load_template(version: TemplateVersion, language: str) -> bytes:
+    """A version's file in `language`: a shipped one from form_templates/, an agency's own
+    from the blob store; either refused unless it hashes to the sha256 it was listed with."""
+    if version.agency_id is None:
+        return template_store().load(version, language)
+    from ..archive.service import blob_store  # the archive imports this module
+
+    if language not in version.files:
+        raise RuleViolation(
+            f"Template version {version.number} of {version.form_type} has no "
+            f"{language!r} text; available: {', '.join(version.languages)}."
+        )
+    return blob_store().get(version.files[language])
 
 
 def converter() -> ConverterPool | SofficeConverter:
@@ -290,9 +306,8 @@ def render(
 ) -> Rendered:
     """Render with `version` (a document's pinned one) or the current template. A signed
     document also gets its audit certificate pages and the agency's PAdES seal."""
-    store = template_store()
-    version = version or store.current(inp.form_type, language=inp.language)
-    template = store.load(version, inp.language)
+    version = version or template_store().current(inp.form_type, language=inp.language)
+    template = load_template(version, inp.language)
     docx = render_docx(template, inp, version, certificate)
     pdf = converter().convert(docx)
     if certificate is not None:
@@ -316,7 +331,7 @@ def render_paper_signed(
     """A form signed on paper, for the archive: the scan as received, then the audit
     certificate pages with the form's header and footer, sealed like the others. Its DOCX is
     the form as printed for signing, with that certificate."""
-    template = template_store().load(version, inp.language)
+    template = load_template(version, inp.language)
     scanned = PdfReader(io.BytesIO(scan))
     count = len(scanned.pages)
     placeholders = render_docx(template, inp, version, certificate, blank_pages=count)

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tomllib
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ class TemplateVersion:
     added_by: str = ""
     added_at: datetime | None = None
     note: str = ""
+    agency_id: uuid.UUID | None = None  # an agency's own version (templates_admin), else shipped
 
     @property
     def languages(self) -> list[str]:

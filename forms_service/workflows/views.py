@@ -12,7 +12,7 @@ from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
 from ..forms.base import NOT_CHOSEN, adding_row
-from ..rendering.service import template_store
+from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
 from .due import waiting_for_signature, whats_due
@@ -69,7 +69,7 @@ def _document_step(
         for name, value in (start or {}).items():
             data_form[name].data = value
     language = LanguageForm.offering(
-        template_store().languages(form_type.name),
+        templates_for(case.client.agency).languages(form_type.name),
         preferred or case.client.preferred_language,
     )
     forms = [f for f in (extra, data_form, language) if f is not None]

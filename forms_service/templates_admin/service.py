@@ -1,0 +1,267 @@
+"""Which template an agency's new document gets, and the verbs of an agency's own versions:
+upload (checked, previewed, stored as a draft), activate, discard, download.
+
+An agency's versions override the shipped ones (form_templates/) for that agency only: a new
+document gets the newest active version of the agency that has its language, else the
+shipped one. A document pins the version's number and its file's sha256 forever; the pair
+finds the file again even if a shipped version later takes the same number."""
+
+import hashlib
+from dataclasses import dataclass
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from ..accounts.models import Agency, Role
+from ..accounts.service import Actor, require_role
+from ..archive.service import blob_store
+from ..audit import service as audit
+from ..database import utcnow
+from ..errors import InvalidInput, NotFound, RuleViolation
+from ..extensions import db
+from ..forms import get_form_type
+from ..rendering.service import load_template, template_store
+from ..rendering.template_check import Checked, check_template
+from ..rendering.templates import TemplateVersion
+from .models import AgencyTemplateFile, AgencyTemplateVersion, TemplateStatus
+
+CHANGED_BY = (Role.ADMIN,)
+
+
+class AgencyTemplates:
+    """The template versions one agency sees: the shipped ones and its own."""
+
+    def __init__(self, agency_id):
+        self.agency_id = agency_id
+        self.shipped = template_store()
+
+    def own(self, form_type: str) -> list[AgencyTemplateVersion]:
+        return list(
+            db.session.scalars(
+                select(AgencyTemplateVersion)
+                .where(
+                    AgencyTemplateVersion.agency_id == self.agency_id,
+                    AgencyTemplateVersion.form_type == form_type,
+                )
+                .order_by(AgencyTemplateVersion.number)
+            )
+        )
+
+    def _own_versions(self, form_type: str) -> list[TemplateVersion]:
+        return [as_template_version(row) for row in self.own(form_type)]
+
+    def versions(self, form_type: str) -> list[TemplateVersion]:
+        """Shipped and own, by number (an own version after a shipped one of its number)."""
+        both = self.shipped.versions(form_type) + self._own_versions(form_type)
+        return sorted(both, key=lambda v: (v.number, v.agency_id is not None))
+
+    def current(self, form_type: str, language: str) -> TemplateVersion:
+        """What a new document in `language` is pinned to."""
+        own = [
+            v
+            for v in self._own_versions(form_type)
+            if v.status == TemplateStatus.ACTIVE and language in v.files
+        ]
+        return own[-1] if own else self.shipped.current(form_type, language=language)
+
+    def languages(self, form_type: str) -> list[str]:
+        """The languages a new document of `form_type` can be written in."""
+        own = {
+            lang
+            for v in self._own_versions(form_type)
+            if v.status == TemplateStatus.ACTIVE
+            for lang in v.files
+        }
+        return sorted(own | set(self.shipped.languages(form_type)))
+
+    def version(self, form_type: str, number: int, sha256: str | None = None) -> TemplateVersion:
+        """The version a document pinned (`number`, and the `sha256` of its file)."""
+        for v in [*self._own_versions(form_type), *self.shipped.versions(form_type)]:
+            if v.number == number and (sha256 is None or sha256 in v.files.values()):
+                return v
+        raise NotFound(f"{form_type!r} has no template version {number}")
+
+
+def templates_for(agency: Agency) -> AgencyTemplates:
+    return AgencyTemplates(agency.id)
+
+
+def as_template_version(row: AgencyTemplateVersion) -> TemplateVersion:
+    return TemplateVersion(
+        row.form_type,
+        row.number,
+        (row.activated_at or row.created_at).date(),
+        {f.language: f.sha256 for f in row.files},
+        str(row.status),
+        row.added_by,
+        row.created_at,
+        row.note,
+        row.agency_id,
+    )
+
+
+def actor_name(actor: Actor) -> str:
+    return f"{actor.user.name} ({actor.user.email})"
+
+
+@dataclass(frozen=True)
+class Upload:
+    version: AgencyTemplateVersion
+    checked: Checked
+
+
+def _agency_of(actor: Actor, agency: Agency | None) -> Agency:
+    """A person acts on their own agency, as an admin; an operator (the CLI) names one."""
+    if actor.user is None and agency is not None:
+        return agency
+    require_role(actor, CHANGED_BY)
+    return actor.user.agency
+
+
+def _own_version(agency: Agency, form_type: str, number: int) -> AgencyTemplateVersion:
+    row = db.session.scalar(
+        select(AgencyTemplateVersion).where(
+            AgencyTemplateVersion.agency_id == agency.id,
+            AgencyTemplateVersion.form_type == form_type,
+            AgencyTemplateVersion.number == number,
+        )
+    )
+    if row is None:
+        raise NotFound
+    return row
+
+
+def upload_template(
+    actor: Actor,
+    form_type_name: str,
+    language: str,
+    template: bytes,
+    note: str = "",
+    *,
+    agency: Agency | None = None,
+    added_by: str | None = None,
+) -> Upload:
+    """Check `template` as the form's template in `language` and, when it has no problem, store
+    it as a new draft version of the agency, with the other languages of the current version
+    carried over unchanged. A refused file stores nothing: InvalidInput lists every problem."""
+    agency = _agency_of(actor, agency)
+    form_type = get_form_type(form_type_name)
+    language = language.strip().lower()
+    note = " ".join(note.split())
+    if len(note) > 500:
+        raise InvalidInput({"note": [gettext("The note can be at most 500 characters.")]})
+    templates = templates_for(agency)
+    number = max(v.number for v in templates.versions(form_type.name)) + 1
+    checked = check_template(form_type, template, language, number)
+    if checked.problems:
+        raise InvalidInput({"template": [str(p) for p in checked.problems]})
+    store = blob_store()
+    row = AgencyTemplateVersion(
+        agency_id=agency.id,
+        form_type=form_type.name,
+        number=number,
+        note=note,
+        added_by=added_by or actor_name(actor),
+    )
+    row.files.append(
+        AgencyTemplateFile(
+            language=language,
+            sha256=store.put(template),
+            preview_pdf_sha256=store.put(checked.pdf),
+        )
+    )
+    for other in templates.languages(form_type.name):
+        if other != language:
+            current = templates.current(form_type.name, other)
+            row.files.append(
+                AgencyTemplateFile(
+                    language=other,
+                    sha256=store.put(load_template(current, other)),
+                    carried_from=current.number,
+                )
+            )
+    db.session.add(row)
+    db.session.flush()
+    audit.record(
+        actor,
+        "template.upload",
+        row,
+        agency_id=agency.id,
+        form_type=form_type.name,
+        version=number,
+        language=language,
+        sha256=hashlib.sha256(template).hexdigest(),
+    )
+    return Upload(row, checked)
+
+
+def _draft(actor: Actor, form_type: str, number: int, agency: Agency | None):
+    agency = _agency_of(actor, agency)
+    row = _own_version(agency, get_form_type(form_type).name, number)
+    if row.status != TemplateStatus.DRAFT:
+        raise RuleViolation(
+            gettext(
+                "Version %(number)s is %(status)s: only a draft can be activated or discarded.",
+                number=number,
+                status=gettext(STATUS_LABELS[row.status]),
+            )
+        )
+    return agency, row
+
+
+def _files_audited(row: AgencyTemplateVersion) -> dict:
+    return {f.language: f.sha256 for f in row.files}
+
+
+def activate(
+    actor: Actor, form_type: str, number: int, agency: Agency | None = None
+) -> AgencyTemplateVersion:
+    """New documents of the agency use this version from now on; documents already sent keep
+    the version they were sent with."""
+    agency, row = _draft(actor, form_type, number, agency)
+    row.status = TemplateStatus.ACTIVE
+    row.activated_at = utcnow()
+    audit.record(
+        actor,
+        "template.activate",
+        row,
+        agency_id=agency.id,
+        version=number,
+        files=_files_audited(row),
+    )
+    return row
+
+
+def discard(actor: Actor, form_type: str, number: int) -> AgencyTemplateVersion:
+    """A draft no document will use; its number is not given again."""
+    agency, row = _draft(actor, form_type, number, None)
+    row.status = TemplateStatus.DISCARDED
+    audit.record(actor, "template.discard", row, version=number, files=_files_audited(row))
+    return row
+
+
+def template_file(actor: Actor, form_type: str, number: int, language: str) -> bytes:
+    """A version's file (shipped or the agency's own) for an admin to download, audited."""
+    agency = _agency_of(actor, None)
+    version = templates_for(agency).version(get_form_type(form_type).name, number)
+    if language not in version.files:
+        raise NotFound
+    blob = load_template(version, language)
+    audit.record(
+        actor,
+        "template.download",
+        agency_id=agency.id,
+        form_type=form_type,
+        version=number,
+        language=language,
+        sha256=hashlib.sha256(blob).hexdigest(),
+    )
+    return blob
+
+
+STATUS_LABELS = {
+    "draft": "draft",
+    "active": "active",
+    "retired": "retired",
+    "discarded": "discarded",
+}

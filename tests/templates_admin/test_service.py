@@ -1,0 +1,114 @@
+"""An agency's own template versions: they override the shipped ones for that agency only,
+carry the languages they did not change, never reuse a number, and a document keeps the
+version and sha256 it was sent with."""
+
+import hashlib
+
+import pytest
+from sqlalchemy import func, select
+
+from forms_service.archive.models import ArchiveRecord
+from forms_service.errors import InvalidInput
+from forms_service.extensions import db
+from forms_service.rendering.jobs import run_job
+from forms_service.templates_admin import service
+from forms_service.templates_admin.models import AgencyTemplateVersion
+from tests.conftest import archive_consent, blob_path, sign_consent
+from tests.rendering.test_service import pdf_text
+from tests.rendering.test_template_check import HOSTILE, NEW_WORDING, SHIPPED, with_paragraphs
+from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
+
+CHANGED = with_paragraphs(NEW_WORDING)
+NEXT = SHIPPED.versions("consent_release")[-1].number + 1
+
+
+def upload(world, template=CHANGED, language="en", activate=True):
+    admin = world.actor(world.admin)
+    done = service.upload_template(admin, "consent_release", language, template, "December")
+    if activate:
+        service.activate(admin, "consent_release", done.version.number)
+    db.session.commit()
+    return done
+
+
+@pytest.mark.soffice
+def test_an_agency_version_overrides_the_shipped_one_for_that_agency_only(world):
+    done = upload(world)
+    assert done.checked.pdf.startswith(b"%PDF")
+    ours = service.templates_for(world.agency).current("consent_release", "en")
+    assert (ours.number, ours.agency_id) == (NEXT, world.agency.id)
+    assert ours.files["en"] == hashlib.sha256(CHANGED).hexdigest()
+    theirs = service.templates_for(world.other_agency).current("consent_release", "en")
+    assert theirs == SHIPPED.current("consent_release", language="en")
+    # the languages it did not change are carried over, byte for byte
+    spanish = SHIPPED.current("consent_release", language="es")
+    assert ours.files["es"] == spanish.files["es"]
+    assert {f.language: f.carried_from for f in done.version.files} == {
+        "en": None,
+        "es": spanish.number,
+        "ar": spanish.number,
+    }
+
+
+@pytest.mark.soffice
+def test_a_draft_is_used_by_no_document_and_a_discarded_number_is_never_given_again(world):
+    draft = upload(world, activate=False).version
+    templates = service.templates_for(world.agency)
+    assert templates.current("consent_release", "en") == SHIPPED.current(
+        "consent_release", language="en"
+    )
+    service.discard(world.actor(world.admin), "consent_release", draft.number)
+    assert upload(world).version.number == draft.number + 1
+
+
+@pytest.mark.parametrize(
+    "case", ["macro-enabled renamed .docx", "zip bomb", "billion laughs", "include"]
+)
+def test_a_hostile_upload_is_refused_with_its_reason_and_nothing_is_stored(world, case):
+    build, reason = HOSTILE[case]
+    with pytest.raises(InvalidInput) as refused:
+        upload(world, build())
+    assert any(reason in message for message in refused.value.errors["template"])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AgencyTemplateVersion)) == 0
+
+
+@pytest.mark.soffice
+def test_a_consent_sent_before_activation_keeps_its_pinned_version_the_next_uses_the_new(
+    world, consent_document
+):
+    sent_before = consent_document()
+    shipped = SHIPPED.current("consent_release", language="en")
+    upload(world)
+    document, job = sign_consent(world, lambda: sent_before)
+    assert run_job(job.id)
+    old = archive_record(document)
+    assert (old.template_version, old.template_sha256) == (shipped.number, shipped.files["en"])
+    assert NEW_WORDING not in pdf_text(blob_path(old.pdf_sha256).read_bytes())
+    new = archive_consent(world, consent_document)
+    assert (new.template_version, new.template_sha256) == (
+        NEXT,
+        hashlib.sha256(CHANGED).hexdigest(),
+    )
+    assert NEW_WORDING in pdf_text(blob_path(new.pdf_sha256).read_bytes())
+
+
+def archive_record(document):
+    return db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
+    ).scalar_one()
+
+
+@pytest.mark.soffice
+def test_templates_add_with_agency_adds_for_that_agency_and_list_shows_it(app, world, tmp_path):
+    path = tmp_path / "consent.docx"
+    path.write_bytes(CHANGED)
+    args = ("templates", "add", "consent_release", str(path), "--lang", "en", "--activate")
+    result = run(app, *args, "--agency", "gateway housing services", "--by", "alex")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{NEXT}\n"
+    lines = run(app, "templates", "list", "consent_release", "--agency", str(world.agency.id))
+    sha = hashlib.sha256(CHANGED).hexdigest()
+    assert f"consent_release  v{NEXT}  en  active  agency  {sha}  alex " in lines.stdout
+    shipped = run(app, "templates", "list", "consent_release").stdout
+    assert f"v{NEXT}" not in shipped

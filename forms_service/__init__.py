@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .programs.views import bp as programs_bp
     from .signing.remote_views import bp as remote_bp
     from .signing.views import bp as signing_bp
+    from .templates_admin.views import bp as templates_admin_bp
     from .workflows.views import bp as workflows_bp
 
     for blueprint in (
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
         workflows_bp,
         programs_bp,
         notifications_bp,
+        templates_admin_bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -482,6 +482,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "user_id": own.user_id,
         "grant_id": own.grant_id,
         "form_type": own.form_type,
+        "number": "1",  # a template version (the Templates page)
+        "language": "en",
     }
     adapter = client.application.url_map.bind("localhost")
     problems, seen = [], 0

@@ -4,6 +4,7 @@ import hashlib
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -195,6 +196,7 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
             "address": inp.agency_address,
             "phone": inp.agency_phone,
             "time_zone": inp.agency_time_zone,
+            "logo": logo_image(tpl, inp.agency_logo) if inp.agency_logo else "",
         },
         "document": {
             "id": inp.reference,
@@ -232,14 +234,34 @@ def template_environment(language: str) -> SandboxedEnvironment:
 LOGO_HEIGHT, LOGO_MOST_WIDTH = Inches(0.6), Inches(3)
 
 
-def add_logo(docx, logo: bytes, right_to_left: bool) -> None:
-    """The agency's logo as the first line of the body, at its start side (right in a
-    right-to-left document), at most 0.6 in high and 3 in wide."""
+def _logo_size(logo: bytes) -> dict:
+    """At most 0.6 in high and 3 in wide."""
     with Image.open(io.BytesIO(logo)) as image:
         width, height = image.size
-    size = {"height": LOGO_HEIGHT}
     if LOGO_HEIGHT * width / height > LOGO_MOST_WIDTH:
-        size = {"width": LOGO_MOST_WIDTH}
+        return {"width": LOGO_MOST_WIDTH}
+    return {"height": LOGO_HEIGHT}
+
+
+def logo_image(tpl: DocxTemplate, logo: bytes) -> InlineImage:
+    """`{{ agency.logo }}`: the logo where an agency's own template puts it."""
+    return InlineImage(tpl, io.BytesIO(logo), **_logo_size(logo))
+
+
+def uses_logo(template: bytes) -> bool:
+    """Whether the template places the logo itself (`agency.logo`); else it goes first."""
+    with zipfile.ZipFile(io.BytesIO(template)) as parts:
+        return any(
+            b"agency.logo" in parts.read(name)
+            for name in parts.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+        )
+
+
+def add_logo(docx, logo: bytes, right_to_left: bool) -> None:
+    """The agency's logo as the first line of the body, at its start side (right in a
+    right-to-left document): where the shipped templates have it."""
+    size = _logo_size(logo)
     line = docx.paragraphs[0].insert_paragraph_before()
     line.alignment = WD_ALIGN_PARAGRAPH.RIGHT if right_to_left else WD_ALIGN_PARAGRAPH.LEFT
     line.add_run().add_picture(io.BytesIO(logo), **size)
@@ -270,7 +292,7 @@ def render_docx(
                 client=inp.client_name,
             )
         tpl.docx.add_paragraph(attestation)
-    if inp.agency_logo:
+    if inp.agency_logo and not uses_logo(template):
         add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True

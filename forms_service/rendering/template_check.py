@@ -9,7 +9,7 @@ page call the same check."""
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from babel import Locale, UnknownLocaleError
@@ -52,10 +52,15 @@ class Checked:
 
 
 def check_template(
-    form_type: FormType, template: bytes, language: str, version_number: int = 0
+    form_type: FormType,
+    template: bytes,
+    language: str,
+    version_number: int = 0,
+    letterhead: dict | None = None,
 ) -> Checked:
     """Every problem of `template` as `form_type`'s template in `language`; with none, the
-    example rendered to PDF (as version `version_number`)."""
+    example rendered to PDF (as version `version_number`, with the agency's `letterhead`:
+    RenderInput's agency_name, agency_address, agency_phone and agency_logo, when given)."""
     if not (LANGUAGE_CODE.fullmatch(language) and _known_locale(language)):
         return Checked([Problem("language", f"{language!r} is not a language code")], None)
     try:
@@ -65,6 +70,7 @@ def check_template(
     problems = docx_safety.unsafe_content(parts)
     version = TemplateVersion(form_type.name, version_number, date.today(), {language: ""})
     inp = preview.example_input(form_type, preview.example_payload(form_type), language)
+    inp = replace(inp, **(letterhead or {}))
     try:
         tpl = DocxTemplate(io.BytesIO(template))
     # Whatever a malformed file makes docxtpl, python-docx or lxml raise is the file's problem.

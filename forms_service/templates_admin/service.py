@@ -7,9 +7,11 @@ shipped one. A document pins the version's number and its file's sha256 forever;
 finds the file again even if a shipped version later takes the same number."""
 
 import hashlib
+import io
 from dataclasses import dataclass
 
-from flask_babel import gettext
+import pypdfium2
+from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from ..accounts.models import Agency, Role
@@ -19,10 +21,13 @@ from ..audit import service as audit
 from ..database import utcnow
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..extensions import db
-from ..forms import get_form_type
+from ..forms import form_types, get_form_type
+from ..forms.registry import FormType
+from ..i18n import N_
 from ..rendering.service import load_template, template_store
 from ..rendering.template_check import Checked, check_template
 from ..rendering.templates import TemplateVersion
+from . import variables
 from .models import AgencyTemplateFile, AgencyTemplateVersion, TemplateStatus
 
 CHANGED_BY = (Role.ADMIN,)
@@ -100,6 +105,16 @@ def as_template_version(row: AgencyTemplateVersion) -> TemplateVersion:
     )
 
 
+def letterhead(agency: Agency) -> dict:
+    """The agency's name, address, phone and logo from its settings, as a template prints them."""
+    return {
+        "agency_name": agency.name,
+        "agency_address": agency.address,
+        "agency_phone": agency.phone,
+        "agency_logo": blob_store().get(agency.logo_sha256) if agency.logo_sha256 else None,
+    }
+
+
 def actor_name(actor: Actor) -> str:
     return f"{actor.user.name} ({actor.user.email})"
 
@@ -152,7 +167,7 @@ def upload_template(
         raise InvalidInput({"note": [gettext("The note can be at most 500 characters.")]})
     templates = templates_for(agency)
     number = max(v.number for v in templates.versions(form_type.name)) + 1
-    checked = check_template(form_type, template, language, number)
+    checked = check_template(form_type, template, language, number, letterhead(agency))
     if checked.problems:
         raise InvalidInput({"template": [str(p) for p in checked.problems]})
     store = blob_store()
@@ -260,8 +275,112 @@ def template_file(actor: Actor, form_type: str, number: int, language: str) -> b
 
 
 STATUS_LABELS = {
-    "draft": "draft",
-    "active": "active",
-    "retired": "retired",
-    "discarded": "discarded",
+    "draft": N_("draft"),
+    "active": N_("active"),
+    "retired": N_("retired"),
+    "discarded": N_("discarded"),
 }
+
+
+@dataclass(frozen=True)
+class FormTemplates:
+    form_type: FormType
+    versions: list[TemplateVersion]  # shipped and the agency's own, by number
+    current: dict[str, TemplateVersion]  # language -> what a new document gets
+
+
+def overview(actor: Actor, form_type_name: str | None = None) -> list[FormTemplates]:
+    """Each form type's versions as the admin's agency sees them (or one form type's)."""
+    agency = _agency_of(actor, None)
+    templates = templates_for(agency)
+    chosen = [get_form_type(form_type_name)] if form_type_name else form_types()
+    return [
+        FormTemplates(
+            form_type,
+            templates.versions(form_type.name),
+            {
+                lang: templates.current(form_type.name, lang)
+                for lang in templates.languages(form_type.name)
+            },
+        )
+        for form_type in chosen
+    ]
+
+
+@dataclass(frozen=True)
+class VersionPage:
+    version: TemplateVersion
+    row: AgencyTemplateVersion | None  # None: a shipped version
+    previews: dict[str, list[bytes]]  # language -> PNG page images of its example
+
+
+PREVIEW_PAGES, PREVIEW_SCALE = 6, 1.0
+
+
+def version_page(actor: Actor, form_type_name: str, number: int) -> VersionPage:
+    """A version, and for each file uploaded to it the example rendered in it as page
+    images (the preview an admin looks at before activating), audited with its sha256."""
+    agency = _agency_of(actor, None)
+    form_type = get_form_type(form_type_name)
+    templates = templates_for(agency)
+    own = [r for r in templates.own(form_type.name) if r.number == number]
+    version = as_template_version(own[0]) if own else templates.version(form_type.name, number)
+    previews = {}
+    for file in own[0].files if own else []:
+        if file.preview_pdf_sha256:
+            previews[file.language] = page_images(blob_store().get(file.preview_pdf_sha256))
+            audit.record(
+                actor,
+                "template.preview",
+                own[0],
+                version=number,
+                language=file.language,
+                sha256=file.sha256,
+            )
+    return VersionPage(version, own[0] if own else None, previews)
+
+
+def page_images(pdf: bytes) -> list[bytes]:
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for index in range(min(len(document), PREVIEW_PAGES)):
+            page = document[index]
+            out = io.BytesIO()
+            page.render(scale=PREVIEW_SCALE).to_pil().save(out, format="PNG", optimize=True)
+            page.close()
+            images.append(out.getvalue())
+        return images
+    finally:
+        document.close()
+
+
+def starter_download(actor: Actor, form_type_name: str, language: str) -> tuple[str, bytes]:
+    """The current template in `language` and the table of the form's variables, as a ZIP."""
+    agency = _agency_of(actor, None)
+    form_type = get_form_type(form_type_name)
+    templates = templates_for(agency)
+    if language not in templates.languages(form_type.name):
+        raise NotFound
+    version = templates.current(form_type.name, language)
+    template = load_template(version, language)
+    audit.record(
+        actor,
+        "template.starter",
+        agency_id=agency.id,
+        form_type=form_type.name,
+        version=version.number,
+        language=language,
+        sha256=hashlib.sha256(template).hexdigest(),
+    )
+    zipped = variables.starter(form_type, template, version, language)
+    return f"{form_type.name}-starter-{language}.zip", zipped
+
+
+def variables_page(actor: Actor, form_type_name: str) -> list[variables.Variable]:
+    """Every variable the form's template can print, with the example's value."""
+    agency = _agency_of(actor, None)
+    form_type = get_form_type(form_type_name)
+    version = templates_for(agency).current(form_type.name, "en")
+    context = variables.example_context(form_type, version, str(get_locale() or "en"))
+    return variables.variables(context)

@@ -3,8 +3,12 @@ carry the languages they did not change, never reuse a number, and a document ke
 version and sha256 it was sent with."""
 
 import hashlib
+import io
+import zipfile
+from dataclasses import replace
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from forms_service.archive.models import ArchiveRecord
@@ -112,3 +116,27 @@ def test_templates_add_with_agency_adds_for_that_agency_and_list_shows_it(app, w
     assert f"consent_release  v{NEXT}  en  active  agency  {sha}  alex " in lines.stdout
     shipped = run(app, "templates", "list", "consent_release").stdout
     assert f"v{NEXT}" not in shipped
+
+
+def test_a_template_that_places_agency_logo_prints_the_logo_there_and_only_there(bare_app):
+    from forms_service.forms import get_form_type
+    from forms_service.rendering import preview
+    from forms_service.rendering.service import render_docx
+
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 80), (200, 30, 30)).save(logo, "PNG")
+    consent = get_form_type("consent_release")
+    example = preview.example_input(consent, preview.example_payload(consent), "en")
+    inp = replace(example, agency_logo=logo.getvalue())
+    version = SHIPPED.current("consent_release", language="en")
+    placed = body(render_docx(with_paragraphs("Ours: {{ agency.logo }}"), inp, version))
+    assert placed.count("<pic:pic") == 1
+    assert placed.index("<pic:pic") > placed.index("Ours: ")
+    shipped = body(render_docx(SHIPPED.load(version, "en"), inp, version))
+    assert shipped.count("<pic:pic") == 1  # the shipped files: the logo as the first line
+    assert shipped.index("<pic:pic") < shipped.index("Consent to Release Information")
+
+
+def body(docx: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return z.read("word/document.xml").decode()

@@ -1,11 +1,13 @@
 """Render jobs: a signed document -> DOCX and PDF -> the archive. A job is its own unit of
 work: it commits when it is done and leaves a failed job pending for a retry."""
 
+import os
+import socket
 import uuid
 from dataclasses import replace
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 
@@ -15,6 +17,7 @@ from ..archive import copies, versions
 from ..archive import service as archive
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
+from ..database import utcnow
 from ..documents.models import Document, DocumentStatus, SignerStatus
 from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, PAPER, STAFF_SESSION
 from ..errors import RuleViolation
@@ -24,7 +27,7 @@ from ..forms import get_form_type
 from ..i18n import N_, language_name
 from ..templates_admin.service import templates_for
 from ..workflows import consent
-from .models import RenderJob, RenderStatus
+from .models import RUN_LEASE, RenderJob, RenderStatus
 from .service import RenderInput, SignerInfo, render, render_paper_signed
 
 MAX_ATTEMPTS = 3
@@ -213,8 +216,24 @@ def _supersede_previous(document: Document, record) -> None:
     )
 
 
+RUNNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claim(job_id: uuid.UUID) -> None:
+    """Mark the job as running here until RUN_LEASE has passed, committed before the work so
+    the sweep sees it and leaves it alone."""
+    db.session.execute(
+        update(RenderJob)
+        .where(RenderJob.id == job_id, RenderJob.status == RenderStatus.PENDING)
+        .values(claimed_by=RUNNER, lease_until=utcnow() + RUN_LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def run_job(job_id: uuid.UUID) -> bool:
     """Render and file one signed document; True when it is archived."""
+    _claim(job_id)
     # Two runners may pick the same job (a sweep re-sends one still running): the row lock
     # makes the second wait and then see it done. SQLite serialises writers anyway.
     job = db.session.execute(
@@ -238,6 +257,7 @@ def run_job(job_id: uuid.UUID) -> bool:
         job.attempts += 1
         job.error = str(exc)[:2000]
         job.status = RenderStatus.FAILED if job.attempts >= MAX_ATTEMPTS else RenderStatus.PENDING
+        job.claimed_by = job.lease_until = None  # the next sweep hands it over again
         audit.record(
             SYSTEM, "document.render_failed", job.document, error=job.error, attempt=job.attempts
         )

@@ -1,11 +1,11 @@
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import CreatedMixin, IdMixin
+from ..database import CreatedMixin, IdMixin, utcnow
 from ..documents.models import Document
 from ..extensions import db
 
@@ -14,6 +14,19 @@ class RenderStatus(StrEnum):
     PENDING = "pending"  # waiting for a runner, or for another try after a failure
     FAILED = "failed"  # gave up after MAX_ATTEMPTS: waits for staff or `render-pending`
     DONE = "done"  # rendered and filed
+
+
+# A job's claim: a new job is the queue's for QUEUED_LEASE (time to wait its turn behind a
+# backlog), a runner takes it for RUN_LEASE as it starts (more than two conversions, two
+# converter starts and the seal). The sweep hands over a pending job only once its claim has
+# expired: its hand-over was lost, or its runner died.
+QUEUE = "queue"
+QUEUED_LEASE = timedelta(minutes=5)
+RUN_LEASE = timedelta(minutes=5)
+
+
+def queued_lease() -> datetime:
+    return utcnow() + QUEUED_LEASE
 
 
 class RenderJob(IdMixin, CreatedMixin, db.Model):
@@ -27,5 +40,9 @@ class RenderJob(IdMixin, CreatedMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(100), default=QUEUE)
+    lease_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), default=queued_lease
+    )
 
     document: Mapped[Document] = relationship()

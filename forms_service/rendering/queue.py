@@ -14,13 +14,13 @@ from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import or_, update
 
 from ..archive.copies import records_missing_copy
 from ..database import utcnow
 from ..extensions import db
 from .jobs import file_english_copy, run_job
-from .models import RenderJob, RenderStatus
+from .models import QUEUE, QUEUED_LEASE, RenderJob, RenderStatus
 
 
 class AppTask(Task):
@@ -86,19 +86,28 @@ SWEEP_COPIES_FOR = timedelta(days=1)
 
 
 def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
-    """Hand over every job still pending after `older_than` (its enqueue was lost), and file
-    the English copies still missing that long after their original."""
+    """Hand over every pending job older than `older_than` whose claim has expired (its
+    hand-over was lost, or its runner died; one waiting in the queue or running is left alone),
+    and file the English copies still missing that long after their original. The jobs are
+    claimed for the queue in the statement that finds them, so two sweeps never send one job
+    twice."""
+    now = utcnow()
     ids = (
         db.session.execute(
-            select(RenderJob.id).where(
+            update(RenderJob)
+            .where(
                 RenderJob.status == RenderStatus.PENDING,
-                RenderJob.created_at <= utcnow() - older_than,
+                RenderJob.created_at <= now - older_than,
+                or_(RenderJob.lease_until.is_(None), RenderJob.lease_until < now),
             )
+            .values(claimed_by=QUEUE, lease_until=now + QUEUED_LEASE)
+            .returning(RenderJob.id)
+            .execution_options(synchronize_session=False)
         )
         .scalars()
         .all()
     )
-    db.session.rollback()
+    db.session.commit()
     for job_id in ids:
         enqueue(job_id)
     # English copies whose rendering failed in the last day: retried here, in turn (older ones,

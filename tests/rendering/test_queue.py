@@ -8,13 +8,15 @@ from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 from sqlalchemy import func, select
 
 from forms_service.archive.models import ArchiveRecord
+from forms_service.database import utcnow
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering import queue
-from forms_service.rendering.models import RenderJob
+from forms_service.rendering.models import QUEUED_LEASE, RUN_LEASE, RenderJob
 from tests.conftest import sign_consent
 
 pytestmark = pytest.mark.soffice
@@ -49,9 +51,28 @@ def test_the_thread_pool_renders_a_signed_document(app, world, consent_document)
 
 def test_a_job_whose_hand_over_was_lost_is_rendered_by_the_sweep(app, world, consent_document):
     document, job = sign_consent(world, consent_document)  # committed, never enqueued
-    assert queue.sweep(older_than=timedelta(hours=1)) == 0  # too young: maybe still on its way
-    assert queue.sweep(older_than=timedelta(0)) == 1
+    assert queue.sweep(older_than=timedelta(0)) == 0  # the queue's: maybe waiting its turn
+    with time_machine.travel(utcnow() + QUEUED_LEASE + timedelta(seconds=1)):
+        assert queue.sweep(older_than=timedelta(hours=1)) == 0  # too young: maybe on its way
+        assert queue.sweep(older_than=timedelta(0)) == 1
     assert archived(document.id) and records() == 1
+
+
+def test_the_sweep_sends_a_job_again_only_once_its_runner_s_claim_has_expired(
+    app, world, consent_document
+):
+    app.config["RENDER_QUEUE"] = "threads"
+    document, job = sign_consent(world, consent_document)
+    job.claimed_by, job.lease_until = "other-host:4242", utcnow() + RUN_LEASE  # running there
+    db.session.commit()
+    assert queue.sweep(older_than=timedelta(0)) == 0
+
+    job.lease_until = utcnow() - timedelta(seconds=1)  # that runner died mid-job
+    db.session.commit()
+    assert queue.sweep(older_than=timedelta(0)) == 1
+    assert queue.sweep(older_than=timedelta(0)) == 0  # handed over: the queue's again
+    assert wait_until(lambda: archived(document.id))
+    assert records() == 1
 
 
 def test_a_job_sent_twice_is_filed_once(app, world, consent_document):

@@ -165,6 +165,8 @@ def upload_template(
     note = " ".join(note.split())
     if len(note) > 500:
         raise InvalidInput({"note": [gettext("The note can be at most 500 characters.")]})
+    # One upload at a time per agency: the next number is read and taken in one transaction.
+    db.session.execute(select(Agency.id).where(Agency.id == agency.id).with_for_update())
     templates = templates_for(agency)
     number = max(v.number for v in templates.versions(form_type.name)) + 1
     checked = check_template(form_type, template, language, number, letterhead(agency))

@@ -118,3 +118,22 @@ def test_only_an_admin_reaches_the_templates_page(client, world, who):
     login(client, getattr(world, who))
     assert client.get("/agency/templates/").status_code == 403
     assert client.get(PAGE).status_code == 403
+
+
+@pytest.mark.soffice
+def test_uploading_a_template_in_a_new_language_makes_the_form_offer_it_to_that_agency(
+    client, world
+):
+    plan = SHIPPED.current("case_plan", language="en")
+    login(client, world.admin)
+    form = open_page(client, "/agency/templates/case_plan").form()
+    form.fill({"language": "fr", "note": "Plan de cas"})
+    form["template"] = (SHIPPED.load(plan, "en"), "plan-fr.docx")
+    page = open_page(client, form.submit().location)
+    page.form(action="/activate").submit()
+    french = '<option value="fr">French</option>'
+    login(client, world.case_manager)
+    assert french in open_page(client, f"/cases/{world.case.id}/forms/case_plan/new").html
+    login(client, world.other_case_manager)
+    other = open_page(client, f"/cases/{world.other_case.id}/forms/case_plan/new").html
+    assert french not in other

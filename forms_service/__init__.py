@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts.views import bp as accounts_bp
     from .archive.views import bp as archive_bp
     from .cases.views import bp as cases_bp
+    from .documents.copy_views import bp as copies_bp
     from .documents.views import bp as documents_bp
     from .notifications.views import bp as notifications_bp
     from .programs.views import bp as programs_bp
@@ -70,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
         programs_bp,
         notifications_bp,
         templates_admin_bp,
+        copies_bp,
     ):
         app.register_blueprint(blueprint)
     return app

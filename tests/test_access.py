@@ -42,6 +42,7 @@ PUBLIC_ENDPOINTS = {
     "remote.sign",
     "remote.thanks",
     "remote.choose_language",
+    "copies.download",  # a one-time link to a client's copy (tests/documents/test_client_copy.py)
 }
 # Bodies differ only in these values (CSRF token, typed input); compare pages without them.
 VALUES = re.compile(r'value="[^"]*"')
@@ -272,6 +273,8 @@ ROUTES = [
     Route("remote.create", "GET", FILL, 200, SIGNER),
     Route("remote.revoke", "POST", FILL, 302, LINK),
     Route("remote.resend", "POST", FILL, 409, LINK),  # 409: the link was not sent by a message
+    Route("copies.print_copy", "GET", FILL, 409, DOCUMENT),  # 409: not filed yet
+    Route("copies.send", "POST", FILL, 303, DOCUMENT, {"send_by": "show"}),  # 303: no address
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),
     # 409: the holdings' stored "PDF" is a few bytes, not a PDF that can be drawn.

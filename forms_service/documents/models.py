@@ -101,3 +101,20 @@ class Signer(IdMixin, CreatedMixin, db.Model):
 
     document: Mapped[Document] = relationship(back_populates="signers")
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class ClientCopyLink(IdMixin, CreatedMixin, db.Model):
+    """A one-time, expiring link to a client's copy, sent by message. Only the token's hash
+    is kept."""
+
+    __tablename__ = "client_copy_link"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    document: Mapped[Document] = relationship()
+    created_by: Mapped[User] = relationship()

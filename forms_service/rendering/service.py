@@ -21,6 +21,7 @@ from pypdf import PdfReader, PdfWriter
 
 from signatures.certificate import CertificateData, append_certificate, set_metadata
 from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
+from signatures.summary import SummaryData, append_summary
 
 from ..clock import DEFAULT_TIME_ZONE
 from ..errors import RuleViolation
@@ -273,6 +274,7 @@ def render_docx(
     version: TemplateVersion,
     certificate: CertificateData | None = None,
     blank_pages: int = 0,
+    summary: SummaryData | None = None,
 ) -> bytes:
     """The filled DOCX with its metadata and, for a signed document, its audit certificate,
     built on the open document and saved once. With `blank_pages`, the form's pages are
@@ -316,6 +318,9 @@ def render_docx(
             append_certificate(
                 tpl.docx, certificate, gettext, right_to_left=inp.language in RIGHT_TO_LEFT
             )
+    if summary is not None:  # the client's copy: a summary page instead of the certificate
+        with force_locale(inp.language):
+            append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -336,6 +341,13 @@ def render(
         what = "English copy of signed document" if inp.copy_note else "Signed document"
         pdf = _sealed(pdf, what, inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())
+
+
+def render_client_copy(inp: RenderInput, version: TemplateVersion, summary: SummaryData) -> bytes:
+    """The client's copy as a PDF: the signed form with its summary page, sealed."""
+    template = template_store().load(version, inp.language)
+    pdf = converter().convert(render_docx(template, inp, version, summary=summary))
+    return _sealed(pdf, "Client's copy of signed document", inp)
 
 
 def _sealed(pdf: bytes, what: str, inp: RenderInput) -> bytes:

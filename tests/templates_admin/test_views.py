@@ -86,6 +86,14 @@ def test_a_file_over_five_megabytes_is_refused_naming_the_limit(client, world):
     assert versions() == 0
 
 
+def test_a_fifty_megabyte_upload_is_refused_before_it_is_read(client, world):
+    login(client, world.admin)
+    response = upload(client, CHANGED + bytes(50 * 2**20))
+    assert response.status_code == 413
+    assert "What you sent is too large." in response.get_data(as_text=True)
+    assert versions() == 0
+
+
 def test_the_starter_is_the_current_template_and_a_table_of_the_variables(client, world):
     login(client, world.admin)
     response = client.get(f"{PAGE}/starter-en.zip")

@@ -174,24 +174,31 @@ def render_pending(retry_failed):
 @click.option("--concurrency", type=int, default=None, help="Render threads (default: cores)")
 @with_appcontext
 def worker(concurrency):
-    """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis and sweeps
-    the outbox every minute for jobs whose hand-over was lost."""
+    """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis (as many
+    workers as you like; the minute sweep is `forms-service beat`'s)."""
     from .rendering.queue import celery_app
     from .rendering.service import start_converters
 
     start_converters()  # before the first job, which then pays no LibreOffice start
     threads = concurrency or current_app.config["RENDER_THREADS"]
-    schedule = Path(current_app.instance_path) / "celerybeat-schedule"
     celery_app.worker_main(
-        [
-            "worker",
-            "--beat",
-            f"--schedule={schedule}",
-            "--pool=threads",
-            f"--concurrency={threads}",
-            "--loglevel=INFO",
-        ]
+        ["worker", "--pool=threads", f"--concurrency={threads}", "--loglevel=INFO"]
     )
+
+
+@main.command()
+@with_appcontext
+def beat():
+    """Run the one scheduler for FORMS_RENDER_QUEUE=celery: it sends the outbox sweep every
+    minute. A second one, on any machine sharing the database, refuses to run."""
+    from .rendering.queue import celery_app, scheduler_lock
+
+    lock = scheduler_lock(current_app.instance_path)  # held until this process ends
+    if lock is None:
+        click.echo("Another forms-service beat is running: there must be exactly one.", err=True)
+        sys.exit(1)
+    schedule = Path(current_app.instance_path) / "celerybeat-schedule"
+    celery_app.Beat(schedule=str(schedule), loglevel="INFO").run()
 
 
 @main.command("index-text")

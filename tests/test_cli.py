@@ -370,3 +370,16 @@ def test_send_test_message_exits_non_zero_with_the_reason(app, channels):
 
     assert refused.exit_code == 1 and "not a valid phone number" in refused.output
     assert unset.exit_code == 1 and "FORMS_SMTP_URL is empty" in unset.output
+
+
+def test_a_second_beat_refuses_to_run(app):
+    from forms_service.rendering.queue import scheduler_lock
+
+    running = scheduler_lock(app.instance_path)  # the scheduler already running
+    try:
+        result = run(app, "beat")
+    finally:
+        running.close()
+
+    assert result.exit_code == 1
+    assert "Another forms-service beat is running" in result.stderr

@@ -4,9 +4,11 @@ to a runner; `sweep` hands over every job left pending.
 
 - `inline`: in the request, after commit (tests, tiny installs).
 - `threads` (default): a thread pool in this process, in front of the converter pool.
-- `celery`: Celery on Redis, to `forms-service worker` processes on other machines.
+- `celery`: Celery on Redis, to `forms-service worker` processes on other machines, and one
+  `forms-service beat` that sends the sweep every minute (a second one refuses to run).
 """
 
+import fcntl
 import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,7 +16,7 @@ from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app
-from sqlalchemy import or_, update
+from sqlalchemy import or_, text, update
 
 from ..archive.copies import records_missing_copy
 from ..database import utcnow
@@ -126,3 +128,31 @@ def render_task(job_id: str) -> bool:
 @celery_app.task(name="forms_service.sweep")
 def sweep_task() -> int:
     return sweep()
+
+
+SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler
+
+
+def scheduler_lock(instance_path: str):
+    """The lock the one scheduler holds for as long as it runs, or None when another holds
+    it: a PostgreSQL advisory lock on its own connection (one for every machine sharing the
+    database), or a file lock beside a SQLite database. Either ends with its holder, however
+    it ends, so a scheduler killed and started again runs, and two never do."""
+    if db.engine.dialect.name == "postgresql":
+        connection = db.engine.connect()
+        connection.detach()  # closed for real, never back to the pool with the lock
+        held = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": SCHEDULER_LOCK}
+        )
+        if held.scalar():
+            connection.commit()  # the lock is the session's: it outlives this transaction
+            return connection
+        connection.close()
+        return None
+    handle = open(f"{instance_path}/scheduler.lock", "a")  # noqa: SIM115 (held while it runs)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle

@@ -105,3 +105,14 @@ def test_celery_workers_render_through_redis(app, world, consent_document, celer
     queue.enqueue(job.id)
     assert wait_until(lambda: archived(document.id))
     assert records() == 1
+
+
+def test_exactly_one_scheduler_runs_and_a_new_one_runs_once_the_old_one_ended(app):
+    first = queue.scheduler_lock(app.instance_path)
+    assert first is not None
+    assert queue.scheduler_lock(app.instance_path) is None  # a second beat, on any machine
+
+    first.close()  # the first one ended, however it ended
+    again = queue.scheduler_lock(app.instance_path)
+    assert again is not None
+    again.close()

@@ -215,6 +215,24 @@ def sign_with_link(
     return job
 
 
+def signed_by_this_submission(token: str, submission_key: str) -> bool:
+    """Whether this link already saved the signature that `submission_key` sent: the retry
+    of a submission whose answer was lost (the phone dropped its connection after the
+    signature was committed) is told "Thank you", not that the link does not work. The key is
+    random per page view, known only to the browser that sent it."""
+    if not submission_key:
+        return False
+    link = db.session.execute(
+        select(RemoteLink).where(RemoteLink.token_sha256 == digest(token))
+    ).scalar_one_or_none()
+    return (
+        link is not None
+        and link.used_at is not None
+        and link.signer.status == SignerStatus.SIGNED
+        and link.signer.submission_key == submission_key[:64]
+    )
+
+
 def active_links(actor: Actor, document: Document) -> list[RemoteLink]:
     """The links of this document that still work, for the staff page."""
     require_role(actor, STAFF_WHO_FILL_FORMS)

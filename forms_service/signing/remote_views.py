@@ -179,6 +179,9 @@ def _back_to_the_link(view):
 def sign(token):
     if session.get(SIGNED) == remote.digest(token):
         return redirect(url_for("remote.thanks"))  # a double tap or a retry after a dropout
+    if remote.signed_by_this_submission(token, request.form.get("submission_key", "")):
+        session[SIGNED] = remote.digest(token)  # its first answer, with this, was lost
+        return redirect(url_for("remote.thanks"))
     ip, user_agent = _visitor()
     link = remote.open_link(token, ip, user_agent)
     _speak_to(link)

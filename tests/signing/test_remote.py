@@ -129,6 +129,33 @@ def test_a_double_tap_or_a_retry_signs_once_and_lands_on_thanks(phone, world, ma
     assert len(list(signs)) == 1
 
 
+def test_a_retry_whose_first_answer_was_lost_is_thanked_and_signs_once(app, world, make_link):
+    document, _, token, _ = make_link()
+    phone = _phone(app)
+    assert _answer(phone, token, "1985-03-04").status_code == 302
+    form = open_page(phone, f"/s/{token}").form(action=f"/s/{token}/sign")
+    form.fill({"ink": ink_payload(), "esign_accepted": True})
+    before = phone.get_cookie("session").value
+
+    assert form.submit().status_code == 302  # committed, but the phone never got the answer
+    phone.set_cookie("session", before)
+    retry = form.submit()  # the browser sends the same form again
+
+    assert retry.status_code == 302 and retry.location.endswith("/s/thanks")
+    assert "Thank you" in phone.get("/s/thanks").get_data(as_text=True)
+    signs = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "document.sign"))
+    assert len(list(signs)) == 1
+
+
+def test_another_submission_on_a_used_link_still_does_not_work(app, world, make_link):
+    document, _, token, _ = make_link()
+    _sign_with_link(_phone(app), token, document)
+
+    other = _sign(_phone(app), token, document, submission_key="z" * 32)
+
+    assert other.status_code == 404 and DOES_NOT_WORK in other.get_data(as_text=True)
+
+
 def test_a_link_expires(phone, world, make_link, app):
     document, link, token, _ = make_link()
     hours = (link.expires_at - link.created_at).total_seconds() / 3600

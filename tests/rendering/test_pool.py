@@ -269,6 +269,17 @@ def test_a_converter_is_replaced_after_its_number_of_documents(tmp_path):
         pool.shutdown()
 
 
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_converters_yield_the_cpu_to_the_web_workers(pool):
+    warm_up(pool, 2)
+    lowest = min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+    for slot in pool.stats():
+        assert all(niceness(pid) >= lowest for pid in [slot.server_pid, *slot.soffice_pids])
+
+
 def test_start_readies_every_converter_before_the_first_document(tmp_path):
     pool = ConverterPool(tmp_path / "converters", size=2, base_port=free_base_port(4))
     try:

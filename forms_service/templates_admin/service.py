@@ -153,12 +153,14 @@ def upload_template(
     template: bytes,
     note: str = "",
     *,
+    into: int | None = None,
     agency: Agency | None = None,
     added_by: str | None = None,
 ) -> Upload:
     """Check `template` as the form's template in `language` and, when it has no problem, store
     it as a new draft version of the agency, with the other languages of the current version
-    carried over unchanged. A refused file stores nothing: InvalidInput lists every problem."""
+    carried over unchanged; or, `into` a draft, as its file in that language. A refused file
+    stores nothing: InvalidInput lists every problem."""
     agency = _agency_of(actor, agency)
     form_type = get_form_type(form_type_name)
     language = language.strip().lower()
@@ -168,36 +170,28 @@ def upload_template(
     # One upload at a time per agency: the next number is read and taken in one transaction.
     db.session.execute(select(Agency.id).where(Agency.id == agency.id).with_for_update())
     templates = templates_for(agency)
-    number = max(v.number for v in templates.versions(form_type.name)) + 1
+    row = _draft(actor, form_type.name, into, agency)[1] if into is not None else None
+    number = into if row else max(v.number for v in templates.versions(form_type.name)) + 1
     checked = check_template(form_type, template, language, number, letterhead(agency))
     if checked.problems:
         raise InvalidInput({"template": [str(p) for p in checked.problems]})
     store = blob_store()
-    row = AgencyTemplateVersion(
-        agency_id=agency.id,
-        form_type=form_type.name,
-        number=number,
-        note=note,
-        added_by=added_by or actor_name(actor),
-    )
-    row.files.append(
-        AgencyTemplateFile(
-            language=language,
-            sha256=store.put(template),
-            preview_pdf_sha256=store.put(checked.pdf),
+    if row is None:
+        row = AgencyTemplateVersion(
+            agency_id=agency.id,
+            form_type=form_type.name,
+            number=number,
+            note=note,
+            added_by=added_by or actor_name(actor),
         )
-    )
-    for other in templates.languages(form_type.name):
-        if other != language:
-            current = templates.current(form_type.name, other)
-            row.files.append(
-                AgencyTemplateFile(
-                    language=other,
-                    sha256=store.put(load_template(current, other)),
-                    carried_from=current.number,
-                )
-            )
-    db.session.add(row)
+        row.files += _carried(templates, form_type.name, language)
+        db.session.add(row)
+    file = next((f for f in row.files if f.language == language), None)
+    if file is None:
+        file = AgencyTemplateFile(language=language)
+        row.files.append(file)
+    file.sha256, file.carried_from = store.put(template), None
+    file.preview_pdf_sha256 = store.put(checked.pdf)
     db.session.flush()
     audit.record(
         actor,
@@ -207,9 +201,21 @@ def upload_template(
         form_type=form_type.name,
         version=number,
         language=language,
-        sha256=hashlib.sha256(template).hexdigest(),
+        sha256=file.sha256,
     )
     return Upload(row, checked)
+
+
+def _carried(templates: AgencyTemplates, form_type: str, language: str):
+    """The files of every other language new documents use now, unchanged."""
+    for other in templates.languages(form_type):
+        if other != language:
+            current = templates.current(form_type, other)
+            yield AgencyTemplateFile(
+                language=other,
+                sha256=blob_store().put(load_template(current, other)),
+                carried_from=current.number,
+            )
 
 
 def _draft(actor: Actor, form_type: str, number: int, agency: Agency | None):
@@ -218,7 +224,8 @@ def _draft(actor: Actor, form_type: str, number: int, agency: Agency | None):
     if row.status != TemplateStatus.DRAFT:
         raise RuleViolation(
             gettext(
-                "Version %(number)s is %(status)s: only a draft can be activated or discarded.",
+                "Version %(number)s is %(status)s: only a draft can be changed, activated or "
+                "discarded.",
                 number=number,
                 status=gettext(STATUS_LABELS[row.status]),
             )

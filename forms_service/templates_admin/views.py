@@ -11,7 +11,7 @@ from flask_login import login_required
 from ..errors import InvalidInput
 from ..web import current_actor, show_errors
 from . import service
-from .forms import ActionForm, UploadForm
+from .forms import ActionForm, FileForm, UploadForm
 
 bp = Blueprint("templates_admin", __name__, url_prefix="/agency/templates")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -27,29 +27,35 @@ def index():
     )
 
 
+def _uploaded(form, form_type: str, into: int | None = None):
+    """The posted file checked and stored (the version's page to go to), or None with the
+    problems on the form's fields."""
+    upload = form.template.data
+    blob = b""
+    if upload:  # a large upload is spooled to a temporary file: read it and close it
+        with upload.stream:
+            blob = upload.read()
+    try:
+        if not blob:
+            raise InvalidInput({"template": [gettext("Choose a Word file (.docx).")]})
+        note = (form.note.data or "") if "note" in form else ""
+        done = service.upload_template(
+            current_actor(), form_type, form.language.data, blob, note, into=into
+        )
+    except InvalidInput as exc:
+        show_errors(form, exc.errors)
+        return None
+    flash(gettext("The file passed the check. Look at the preview, then activate it."))
+    return redirect(url_for(".version", form_type=form_type, number=done.version.number))
+
+
 @bp.route("/<form_type>", methods=["GET", "POST"])
 @login_required
 def form_type(form_type):
-    actor = current_actor()
-    (templates,) = service.overview(actor, form_type)
+    (templates,) = service.overview(current_actor(), form_type)
     form = UploadForm()
-    if form.validate_on_submit():
-        upload = form.template.data
-        blob = b""
-        if upload:  # a large upload is spooled to a temporary file: read it and close it
-            with upload.stream:
-                blob = upload.read()
-        try:
-            if not blob:
-                raise InvalidInput({"template": [gettext("Choose a Word file (.docx).")]})
-            done = service.upload_template(
-                actor, templates.form_type.name, form.language.data, blob, form.note.data or ""
-            )
-        except InvalidInput as exc:
-            show_errors(form, exc.errors)
-        else:
-            flash(gettext("The file passed the check. Look at the preview, then activate it."))
-            return redirect(url_for(".version", form_type=form_type, number=done.version.number))
+    if form.validate_on_submit() and (done := _uploaded(form, templates.form_type.name)):
+        return done
     return render_template(
         "templates_admin/form_type.html",
         templates=templates,
@@ -81,9 +87,13 @@ def starter(form_type, language):
     )
 
 
-@bp.route("/<form_type>/<int:number>")
+@bp.route("/<form_type>/<int:number>", methods=["GET", "POST"])
 @login_required
 def version(form_type, number):
+    """A version, its preview, and for a draft: another language's file, activate, discard."""
+    form = FileForm()
+    if form.validate_on_submit() and (done := _uploaded(form, form_type, number)):
+        return done
     page = service.version_page(current_actor(), form_type, number)
     images = {
         lang: [base64.b64encode(png).decode() for png in pngs]
@@ -93,9 +103,10 @@ def version(form_type, number):
         "templates_admin/version.html",
         page=page,
         images=images,
-        form=ActionForm(),
+        form=form,
+        action_form=ActionForm(),
         labels=service.STATUS_LABELS,
-    )
+    ), 400 if form.errors else 200
 
 
 @bp.route("/<form_type>/<int:number>/activate", methods=["POST"])

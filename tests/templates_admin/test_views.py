@@ -145,3 +145,41 @@ def test_uploading_a_template_in_a_new_language_makes_the_form_offer_it_to_that_
     login(client, world.other_case_manager)
     other = open_page(client, f"/cases/{world.other_case.id}/forms/case_plan/new").html
     assert french not in other
+
+
+def spanish_with(text: str) -> bytes:
+    """The shipped Spanish consent with a paragraph added at the end of its body."""
+    spanish = SHIPPED.load(SHIPPED.current("consent_release", language="es"), "es")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(spanish)) as z, zipfile.ZipFile(out, "w") as changed:
+        for name in z.namelist():
+            data = z.read(name)
+            if name == "word/document.xml":
+                xml = data.decode()
+                at = xml.rindex("<w:sectPr")
+                data = (xml[:at] + f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>" + xml[at:]).encode()
+            changed.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.soffice
+def test_a_draft_takes_the_file_of_another_language_before_it_is_activated(client, world):
+    login(client, world.admin)
+    draft = upload(client, CHANGED).location
+    spanish = spanish_with("Nuestra redacción de diciembre")
+    form = open_page(client, draft).form(action=f"{PAGE}/{NEXT}")
+    form.fill({"language": "es"})
+    form["template"] = (spanish, "consentimiento.docx")
+    assert form.submit().location.endswith(draft)
+    page = open_page(client, draft)
+    assert "Preview in Spanish" in page.html and "Preview in English" in page.html
+    page.form(action="/activate").submit()
+    files = db.session.scalars(select(AgencyTemplateVersion)).one().files
+    assert {f.language: (f.sha256, f.carried_from) for f in files} == {
+        "en": (hashlib.sha256(CHANGED).hexdigest(), None),
+        "es": (hashlib.sha256(spanish).hexdigest(), None),
+        "ar": (SHIPPED.current("consent_release", language="ar").files["ar"], NEXT - 1),
+    }
+    # an active version is never changed
+    form = open_page(client, draft).html
+    assert "Check and add to this draft" not in form

@@ -26,6 +26,7 @@ TERMS_INDEX = "ix_archive_text_terms"
 # Tesseract's language packs for the languages documents are signed in (English always too:
 # an agency's letterhead and form titles are in it).
 OCR_LANGUAGES = {"en": "eng", "es": "spa", "ar": "ara"}
+COMMON_SAMPLE = 200  # newest records of an agency sampled to tell a common word from a rare one
 OCR_TIMEOUT = 300  # seconds for one scan; a longer one is left for `forms-service index-text`
 
 log = logging.getLogger(__name__)
@@ -147,17 +148,31 @@ def _fts5_query(words: list[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def matches(agency_id, text: str, dialect: str) -> ColumnElement[bool] | None:
+def _tsquery(words: list[str]):
+    return func.plainto_tsquery("simple", " ".join(words))
+
+
+def _has_words(record_id, words: list[str]) -> ColumnElement[bool]:
+    """One record's words looked up by its key (PostgreSQL): evaluated record by record, so a
+    walk in the page's order stops as soon as the page is full."""
+    terms = literal_column(f"{ArchiveText.__tablename__}.{TERMS_COLUMN}")
+    found = select(terms.op("@@")(_tsquery(words))).where(ArchiveText.record_id == record_id)
+    return found.scalar_subquery().is_(True)
+
+
+def matches(agency_id, text: str, dialect: str, common: bool = False) -> ColumnElement[bool] | None:
     """Records of the agency whose text holds every typed word (whole words, any order,
-    ignoring case and accents); None when nothing searchable was typed."""
+    ignoring case and accents); None when nothing searchable was typed. Words `common` in
+    the agency are checked record by record in the page's order; rarer ones through the index."""
     words = normalise_name(text).split()
     if not words:
         return None
+    if dialect == "postgresql" and common:
+        return _has_words(ArchiveRecord.id, words)
     if dialect == "postgresql":
         terms = literal_column(f"{ArchiveText.__tablename__}.{TERMS_COLUMN}")
         found = select(ArchiveText.record_id).where(
-            ArchiveText.agency_id == agency_id,
-            terms.op("@@")(func.plainto_tsquery("simple", " ".join(words))),
+            ArchiveText.agency_id == agency_id, terms.op("@@")(_tsquery(words))
         )
     else:
         fts = table(FTS_TABLE, column("record_id"))
@@ -165,3 +180,25 @@ def matches(agency_id, text: str, dialect: str) -> ColumnElement[bool] | None:
             literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words))
         )
     return ArchiveRecord.id.in_(found)
+
+
+def is_common(execute, agency_id, text: str) -> bool:
+    """Whether the typed words are in at least a quarter of the agency's newest records
+    (PostgreSQL). Such a word ("authorization") is in tens of thousands of records: gathering
+    them all through the index takes seconds, while the newest records hold a page of them."""
+    words = normalise_name(text).split()
+    newest = (
+        select(ArchiveRecord.id)
+        .where(ArchiveRecord.agency_id == agency_id)
+        .order_by(ArchiveRecord.signed_at.desc())
+        .limit(COMMON_SAMPLE)
+        .subquery()
+    )
+    if not words:
+        return False
+    sampled, hits = execute(
+        select(func.count(), func.count().filter(_has_words(newest.c.id, words))).select_from(
+            newest
+        )
+    ).one()
+    return hits > 0 and hits * 4 >= sampled

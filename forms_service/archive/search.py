@@ -30,6 +30,7 @@ SORTS = {  # labels translated where shown
     "client": (N_("Client name"), (ArchiveRecord.search_name, ArchiveRecord.signed_at.desc())),
     "form": (N_("Form type"), (ArchiveRecord.form_type, ArchiveRecord.signed_at.desc())),
 }
+BY_SIGNING = ("newest", "oldest")  # the orders an index of the agency's records gives
 PER_PAGE = 25
 COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them all is slow
 
@@ -119,9 +120,12 @@ def _on_hold(agency_id: uuid.UUID):
     )
 
 
-def build_query(agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str) -> Select:
+def build_query(
+    agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str, common: bool = False
+) -> Select:
     """The records matching `criteria` in one agency, in the chosen order (unpaginated);
-    `widened`, a case number is found by part and a name despite a typo (PostgreSQL)."""
+    `widened`, a case number is found by part and a name despite a typo (PostgreSQL);
+    `common`, the words searched inside documents are common ones (`fulltext.is_common`)."""
     client_id = validate(criteria)
     record = ArchiveRecord
     fuzzy = widened and dialect == "postgresql"
@@ -130,7 +134,7 @@ def build_query(agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect
     where += name_matches(record.signer_names, criteria.signer, fuzzy)
     if criteria.reference.strip():
         where.append(record.reference == criteria.reference.strip().upper())
-    inside = fulltext.matches(agency_id, criteria.text, dialect)
+    inside = fulltext.matches(agency_id, criteria.text, dialect, common)
     if inside is not None:
         where.append(inside)
     if client_id:
@@ -158,10 +162,12 @@ def build_query(agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect
     return select(record).where(*where).order_by(*order, record.id)
 
 
-def capped_count(query: Select) -> Select:
+def capped_count(query: Select, walk: bool = False) -> Select:
     """How many records `query` finds, counting no further than COUNT_LIMIT + 1, and without
-    its order: sorting every match only to count them is what made counts slow."""
-    return select(func.count()).select_from(query.order_by(None).limit(COUNT_LIMIT + 1).subquery())
+    its order: sorting every match only to count them is what made counts slow. A `walk` (a
+    common word) keeps the order an index gives, so the count stops at the limit."""
+    counted = query if walk else query.order_by(None)
+    return select(func.count()).select_from(counted.limit(COUNT_LIMIT + 1).subquery())
 
 
 def find(
@@ -173,9 +179,14 @@ def find(
     finds "Núñez")."""
     names = criteria.name.strip() or criteria.signer.strip()
     widens = criteria.case_number.strip() or (names and dialect == "postgresql")
+    common = (
+        dialect == "postgresql"
+        and criteria.sort in BY_SIGNING
+        and fulltext.is_common(execute, agency_id, criteria.text)
+    )
     for widened in (False, True) if widens else (False,):
-        query = build_query(agency_id, criteria, widened, dialect)
-        total = execute(capped_count(query)).scalar_one()
+        query = build_query(agency_id, criteria, widened, dialect, common)
+        total = execute(capped_count(query, common)).scalar_one()
         if total:
             page = query.limit(PER_PAGE).offset((criteria.page - 1) * PER_PAGE)
             return list(execute(page).scalars()), total

@@ -3,14 +3,14 @@ records a legal hold covers, and words inside the documents, on the search page 
 submit it, within their own agency, and every search is in the audit trail."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from forms_service.archive import retention
-from forms_service.archive.fulltext import index_filed_record, index_record
+from forms_service.archive.fulltext import index_filed_record, index_record, is_common
 from forms_service.archive.models import ArchiveText
 from forms_service.archive.search import Criteria, search
 from forms_service.audit.models import AuditEvent
@@ -120,6 +120,28 @@ def test_on_legal_hold_finds_only_the_records_a_hold_covers(client, world, conse
     response = search_page(client, on_hold="y")
     assert found_references(response) == []
     assert "No archived documents match." in response.get_data(as_text=True)
+
+
+def test_a_common_word_finds_what_the_index_finds_in_the_page_order(world, make_record):
+    """A word in a quarter or more of the agency's newest records is checked record by record
+    in the page's order on PostgreSQL (the index would gather every match first): it finds the
+    same records, in the same order."""
+    made = [
+        make_record(
+            form_type="case_plan",
+            signed_at=datetime(2026, 3, day, 15, 0, tzinfo=UTC),
+            data={"goal": "Maple Street flat" if day % 2 else "Maple Avenue room"},
+        )
+        for day in range(1, 7)
+    ]
+    staff = world.actor(world.records)
+    assert search(staff, Criteria(text="maple")).records == made[::-1]
+    assert search(staff, Criteria(text="maple", sort="oldest")).records == made
+    assert search(staff, Criteria(text="street maple")).records == made[4::-2]
+    assert search(staff, Criteria(text="lilac")).records == []
+    if db.session.get_bind().dialect.name == "postgresql":  # SQLite's FTS5 needs no walk
+        assert is_common(db.session.execute, world.agency.id, "maple")
+        assert not is_common(db.session.execute, world.agency.id, "lilac")
 
 
 def test_a_disposed_record_is_no_longer_found_by_its_words(world, make_record):

@@ -92,6 +92,8 @@ class Config:
     # A signing link sent by message is sent again after this many hours while it still works
     # (twice at most).
     REMINDER_HOURS = int(os.environ.get("FORMS_REMINDER_HOURS", "24"))
+    # Staff are told of a form owed on paper (or declined) this many days after it was sent.
+    OWED_NOTICE_DAYS = int(os.environ.get("FORMS_OWED_NOTICE_DAYS", "7"))
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")
     # "pool": warm LibreOffice processes shared by every worker process of this machine;

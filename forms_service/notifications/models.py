@@ -64,3 +64,27 @@ class Invitation(IdMixin, CreatedMixin, db.Model):
     reminders_sent: Mapped[int] = mapped_column(default=0)
     resends: Mapped[int] = mapped_column(default=0)  # "Send it again" by staff
     next_reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Notice(IdMixin, CreatedMixin, db.Model):
+    """Something a staff member should know or do, shown in the header's count and on the
+    Notices page (and e-mailed if they chose so). `event_key` makes each one once."""
+
+    __tablename__ = "staff_notice"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    event_key: Mapped[str] = mapped_column(String(250), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))  # its words come from NOTICE_TEXTS
+    subject: Mapped[str] = mapped_column(Text)  # what it is about: a reference, a due item
+    url: Mapped[str] = mapped_column(String(300))  # where to act on it, a path of this site
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NoticePreference(db.Model):
+    """A staff member's choice to get their notices by e-mail too."""
+
+    __tablename__ = "notice_preference"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    email: Mapped[bool] = mapped_column(default=False)

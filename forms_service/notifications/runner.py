@@ -9,13 +9,15 @@ from flask import Flask, current_app
 from ..database import after_commit
 from ..rendering.queue import celery_app, executor
 from .invitations import next_reminder_in, queue_reminders
+from .notices import notify_due
 from .service import next_retry_in, send_due
 
 _timer_lock = threading.Lock()
 
 
 def run_outbox() -> tuple[int, int]:
-    """Write the reminders that are due, then send every message that is due."""
+    """Write the reminders and staff notices that are due, then send every message due."""
+    notify_due()
     queue_reminders()
     return send_due()
 

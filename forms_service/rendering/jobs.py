@@ -25,6 +25,7 @@ from ..extensions import db
 from ..formatting import date_time, long_date
 from ..forms import get_form_type
 from ..i18n import N_, language_name
+from ..notifications import notices
 from ..templates_admin.service import templates_for
 from ..workflows import consent
 from .models import RUN_LEASE, RenderJob, RenderStatus
@@ -261,6 +262,8 @@ def run_job(job_id: uuid.UUID) -> bool:
         audit.record(
             SYSTEM, "document.render_failed", job.document, error=job.error, attempt=job.attempts
         )
+        if job.status == RenderStatus.FAILED:
+            notices.render_failed(job.document)
         db.session.commit()
         return False
     job.attempts += 1
@@ -277,6 +280,7 @@ def run_job(job_id: uuid.UUID) -> bool:
         pdf_sha256=record.pdf_sha256,
     )
     audit.record(SYSTEM, "archive.file", record, document=document.reference)
+    notices.filed(document)
     db.session.commit()
     if copies.wants_copy(record):
         file_english_copy(record.id)

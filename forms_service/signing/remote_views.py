@@ -33,7 +33,7 @@ from ..extensions import db, limiter
 from ..formatting import show_times_of
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
-from ..notifications import invitations
+from ..notifications import invitations, notices
 from ..notifications.models import Channel
 from ..notifications.runner import send_soon
 from ..rendering.queue import enqueue
@@ -210,6 +210,7 @@ def sign(token):
         else:
             if job is not None:
                 after_commit(lambda: enqueue(job.id))
+            notices.signature_by_link(link.signer.document, link.signer)
             session.pop(VERIFIED, None)
             session[SIGNED] = remote.digest(token)
             return redirect(url_for("remote.thanks"))

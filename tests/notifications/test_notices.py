@@ -1,0 +1,91 @@
+"""Staff are told: a signature from a phone link, a document filed, a render that gave up, and
+work due soon; a count in the header, a list, and e-mail for those who chose it."""
+
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from forms_service.database import utcnow
+from forms_service.documents import service as documents
+from forms_service.extensions import db
+from forms_service.notifications import notices
+from forms_service.notifications.models import Notice
+from forms_service.notifications.runner import run_outbox
+from forms_service.rendering.jobs import MAX_ATTEMPTS, run_job
+from tests.conftest import login, sign_consent
+from tests.pages import open_page
+
+
+def _kinds(user) -> list[str]:
+    return list(db.session.execute(select(Notice.kind).where(Notice.user_id == user.id)).scalars())
+
+
+def test_a_render_that_gave_up_is_a_notice_in_the_header_and_the_list(
+    client, world, consent_document, monkeypatch
+):
+    document, job = sign_consent(world, consent_document)
+    monkeypatch.setattr("forms_service.rendering.jobs.render_signed", _fail)
+    for _ in range(MAX_ATTEMPTS):
+        run_job(job.id)
+
+    assert _kinds(world.case_manager) == [notices.RENDER_FAILED]
+    login(client, world.case_manager)
+    home = open_page(client, "/notices")
+    assert '<span class="count"' in home.html and ">1</span>" in home.html
+    assert f"Could not be rendered, try again from its page: {document.reference}." in home.html
+    home.form(action="/notices", index=0).submit("read")
+    assert '<span class="count"' not in open_page(client, "/notices").html
+
+
+def _fail(document):
+    raise RuntimeError("converter gone")
+
+
+def test_staff_who_chose_email_get_each_notice_by_email(
+    app, client, world, consent_document, channels
+):
+    mail_server, _ = channels
+    app.config["PUBLIC_URL"] = "https://forms.gateway.example"
+    login(client, world.case_manager)
+    page = open_page(client, "/notices")
+    form = page.form(action="/notices")
+    form["email"] = True
+    form.submit()
+    document, job = sign_consent(world, consent_document)
+
+    notices.filed(document)
+    db.session.commit()
+    run_outbox()
+
+    # what is due (the case plan review of the world's case) is e-mailed too
+    (mail,) = [m for m in mail_server.arrived if "filed" in m["Subject"]]
+    assert mail["To"] == world.case_manager.email
+    body = mail.get_payload()
+    assert f"Signed by everyone and filed: {document.reference}." in body
+    assert f"https://forms.gateway.example/documents/{document.id}" in body
+    assert "María" not in body
+
+
+def test_a_form_owed_on_paper_for_a_week_is_a_notice_once(world, consent_document, app):
+    document = consent_document()
+    documents.choose_paper(world.actor(world.case_manager), document, document.signers[0])
+    db.session.commit()
+
+    def about_it() -> list[str]:
+        return list(
+            db.session.execute(
+                select(Notice.kind).where(
+                    Notice.user_id == world.case_manager.id,
+                    Notice.url == f"/documents/{document.id}",
+                )
+            ).scalars()
+        )
+
+    notices.notify_due(force=True)
+    assert about_it() == []  # sent today: not yet
+    with time_machine.travel(utcnow() + timedelta(days=8)):
+        notices.notify_due(force=True)
+        notices.notify_due(force=True)
+
+    assert about_it() == [notices.DUE]

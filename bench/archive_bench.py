@@ -491,6 +491,7 @@ def fill_once(conn, records: int, rng) -> dict:
     )
     conn.commit()
     conn.execute(sa.text("ANALYZE"))
+    conn.commit()  # the statistics are kept for a later run on the same --schema
     print(f"filled {records:,} records in {time.perf_counter() - began:.1f} s")
     return sample
 

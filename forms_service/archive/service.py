@@ -256,6 +256,22 @@ def open_file(
     return record, blob
 
 
+def page_images(pdf: bytes, pages: int, scale: float) -> tuple[list[bytes], int]:
+    """PNG images of a PDF's first `pages` pages, and its page count."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        images = []
+        for index in range(min(len(document), pages)):
+            page = document[index]
+            out = io.BytesIO()
+            page.render(scale=scale).to_pil().save(out, format="PNG", optimize=True)
+            page.close()
+            images.append(out.getvalue())
+        return images, len(document)
+    finally:
+        document.close()
+
+
 def preview_pages(
     actor: Actor, record_id: str, purpose: str, explanation: str = ""
 ) -> tuple[ArchiveRecord, list[bytes], int]:
@@ -265,7 +281,7 @@ def preview_pages(
     record = get_in_agency(actor, ArchiveRecord, record_id)
     stated = stated_purpose(purpose, explanation)
     try:
-        pdf = pypdfium2.PdfDocument(stored_file(record, "pdf"))
+        images, count = page_images(stored_file(record, "pdf"), PREVIEW_PAGES, PREVIEW_SCALE)
     except pypdfium2.PdfiumError:
         raise RuleViolation(
             gettext(
@@ -273,17 +289,6 @@ def preview_pages(
                 reference=record.reference,
             )
         ) from None
-    try:
-        images = []
-        for index in range(min(len(pdf), PREVIEW_PAGES)):
-            page = pdf[index]
-            out = io.BytesIO()
-            page.render(scale=PREVIEW_SCALE).to_pil().save(out, format="PNG", optimize=True)
-            page.close()
-            images.append(out.getvalue())
-        count = len(pdf)
-    finally:
-        pdf.close()
     log_access(actor, record, "preview", stated)
     return record, images, count
 

@@ -7,16 +7,14 @@ shipped one. A document pins the version's number and its file's sha256 forever;
 finds the file again even if a shipped version later takes the same number."""
 
 import hashlib
-import io
 from dataclasses import dataclass
 
-import pypdfium2
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
 
 from ..accounts.models import Agency, Role
 from ..accounts.service import Actor, require_role
-from ..archive.service import blob_store
+from ..archive.service import blob_store, page_images
 from ..audit import service as audit
 from ..database import utcnow
 from ..errors import InvalidInput, NotFound, RuleViolation
@@ -337,7 +335,9 @@ def version_page(actor: Actor, form_type_name: str, number: int) -> VersionPage:
     previews = {}
     for file in own[0].files if own else []:
         if file.preview_pdf_sha256:
-            previews[file.language] = page_images(blob_store().get(file.preview_pdf_sha256))
+            previews[file.language], _ = page_images(
+                blob_store().get(file.preview_pdf_sha256), PREVIEW_PAGES, PREVIEW_SCALE
+            )
             audit.record(
                 actor,
                 "template.preview",
@@ -347,21 +347,6 @@ def version_page(actor: Actor, form_type_name: str, number: int) -> VersionPage:
                 sha256=file.sha256,
             )
     return VersionPage(version, own[0] if own else None, previews)
-
-
-def page_images(pdf: bytes) -> list[bytes]:
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        images = []
-        for index in range(min(len(document), PREVIEW_PAGES)):
-            page = document[index]
-            out = io.BytesIO()
-            page.render(scale=PREVIEW_SCALE).to_pil().save(out, format="PNG", optimize=True)
-            page.close()
-            images.append(out.getvalue())
-        return images
-    finally:
-        document.close()
 
 
 def starter_download(actor: Actor, form_type_name: str, language: str) -> tuple[str, bytes]:

@@ -10,6 +10,7 @@ from ..forms import form_types
 from ..i18n import CLIENT_LANGUAGES, language_name
 from ..programs import service as programs
 from ..programs.forms import LinkGrantForm
+from ..signing import kiosk
 from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination
 from ..workflows.forms import CloseForm, ConferenceForm
@@ -101,10 +102,12 @@ def show(case_id):
     grant_form.grant_id.choices = [
         SelectChoice(str(g.id), g.label) for g in programs.list_grants(actor) if g not in grants
     ]
+    documents = documents_for_case(actor, case)
     return render_template(
         "cases/show.html",
         case=case,
-        documents=documents_for_case(actor, case),
+        documents=documents,
+        packet=kiosk.waiting_for_the_client(documents),
         form_types=[t for t in form_types() if not t.workflow_step],
         terminations=terminations,
         termination_steps={t.id: termination.next_step(t, current_user) for t in terminations},

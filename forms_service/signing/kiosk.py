@@ -4,7 +4,7 @@ functions hold the rules, the views only keep the state."""
 
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from flask_babel import gettext
 from sqlalchemy import update
@@ -34,6 +34,10 @@ class Kiosk:
     staff_id: str
     last_seen: float
     language: str = "en"  # of the kiosk's pages: the client's, or the one they pick
+    # An intake packet: the [document, signer] ids still to come after this one, and how many
+    # forms it holds in all (the tablet shows "2 of 4").
+    queue: list = field(default_factory=list)
+    total: int = 1
 
     def as_session(self) -> dict:
         return asdict(self)
@@ -58,6 +62,51 @@ def start(actor: Actor, document: Document, signer: Signer, now: float | None = 
         now or time.time(),
         document.client.preferred_language,
     )
+
+
+def start_packet(actor: Actor, documents: list[Document]) -> Kiosk:
+    """Hand the tablet over once for several forms, signed one after the other: each must be
+    waiting for its client's signature (checked as for one)."""
+    if not documents:
+        raise InvalidInput({"document_ids": [gettext("Choose at least one form.")]})
+    kiosks = []
+    for document in documents:
+        signer = next_signer(document) if document.status == DocumentStatus.SIGNING else None
+        if signer is None:
+            raise RuleViolation(gettext("This document is not waiting for this signer."))
+        kiosks.append(start(actor, document, signer))
+    first = kiosks[0]
+    first.queue = [[k.document_id, k.signer_id] for k in kiosks[1:]]
+    first.total = len(kiosks)
+    return first
+
+
+def waiting_for_the_client(documents: list[Document]) -> list[Document]:
+    """Of these documents, those whose next signature is the client's (not staff's), in the
+    order they were sent."""
+    return [
+        d
+        for d in sorted(documents, key=lambda d: d.sent_at or d.created_at)
+        if d.status == DocumentStatus.SIGNING
+        and (signer := next_signer(d)) is not None
+        and signer.user_id is None
+    ]
+
+
+def advance(kiosk: Kiosk) -> bool:
+    """The form on the tablet is done with (signed, refused, paper): the next one of the
+    packet that still waits for its signer comes up. False when none is left."""
+    while kiosk.queue:
+        kiosk.document_id, kiosk.signer_id = kiosk.queue.pop(0)
+        document, signer = current(kiosk)
+        if document.status == DocumentStatus.SIGNING and next_signer(document) is signer:
+            return True
+    return False
+
+
+def position(kiosk: Kiosk) -> int:
+    """Which form of the packet is on the tablet, counting from 1."""
+    return kiosk.total - len(kiosk.queue)
 
 
 def expired(kiosk: Kiosk, timeout: float, now: float | None = None) -> bool:

@@ -19,9 +19,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts.service import Actor
 from ..audit import service as audit
+from ..cases.service import get_case
 from ..database import after_commit
 from ..documents import service
 from ..documents.models import DocumentStatus, SignerStatus
+from ..documents.service import documents_for_case
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..forms import get_form_type
@@ -138,6 +140,23 @@ def kiosk_start(document_id, signer_id):
     return redirect(url_for("signing.kiosk"))
 
 
+@bp.route("/cases/<case_id>/kiosk-packet", methods=["POST"])
+@login_required
+def kiosk_packet(case_id):
+    """An intake packet: the tablet is handed over once for the forms ticked on the case page."""
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    chosen = set(request.form.getlist("document_ids"))  # CSRF: CSRFProtect, as every POST
+    waiting = kiosks.waiting_for_the_client(documents_for_case(actor, case))
+    try:
+        kiosk = kiosks.start_packet(actor, [d for d in waiting if str(d.id) in chosen])
+    except InvalidInput as exc:
+        flash(" ".join(exc.errors["document_ids"]))
+        return redirect(url_for("cases.show", case_id=case.id) + "#intake-packet")
+    session["kiosk"] = kiosk.as_session()
+    return redirect(url_for("signing.kiosk"))
+
+
 def _no_kiosk():
     """No tablet handed over in this browser: staff go to their start page, others sign in."""
     if not current_user.is_authenticated:
@@ -189,6 +208,7 @@ def _kiosk_page(kiosk, form=None, decline=None, unlock=None, status=200, **extra
         unlock=unlock or UnlockForm(),
         paper=PaperForm(),
         timeout=current_app.config["KIOSK_TIMEOUT"],
+        progress=(kiosks.position(kiosk), kiosk.total) if kiosk.total > 1 else None,
         **extra,
     )
 
@@ -202,6 +222,10 @@ def kiosk():
         kiosks.close(kiosk, _kiosk_actor(kiosk))
         return _close_kiosk()
     document, signer = kiosks.current(kiosk)
+    done = signer.status != SignerStatus.PENDING or document.status != DocumentStatus.SIGNING
+    if done and kiosks.advance(kiosk):  # an intake packet: the next form
+        session["kiosk"] = kiosk.as_session()
+        document, signer = kiosks.current(kiosk)
     audit.record(
         _kiosk_actor(kiosk),
         "document.view_for_signing",
@@ -306,6 +330,9 @@ def kiosk_unlock():
         else:
             session.pop("kiosk")
             login_user(staff)
+            if kiosk.total > 1:  # an intake packet: back to the case, where all of it shows
+                case_id = kiosks.current(kiosk)[0].case_id
+                return redirect(url_for("cases.show", case_id=case_id))
             return redirect(url_for("documents.show", document_id=kiosk.document_id))
     if kiosks.expired(kiosk, timeout):
         return redirect(url_for("signing.kiosk"))

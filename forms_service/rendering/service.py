@@ -115,10 +115,15 @@ def converter() -> ConverterPool | SofficeConverter:
 
 
 def start_converters() -> None:
-    """Start the warm converters and load the seal key now (the web service and a worker call
-    this as they start): the first document signed then waits for neither, which took
-    seconds. A converter that fails to start is logged and started by the first document."""
-    seal_signer()
+    """Start the warm converters and seal a blank page now (the web service and a worker call
+    this as they start): the first document signed then waits for neither LibreOffice nor
+    the seal key's parsing, which took seconds. A converter that fails to start is logged and
+    started by the first document."""
+    blank = PdfWriter()
+    blank.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    blank.write(out)
+    seal_pdf(out.getvalue(), seal_signer(), reason="Warm-up", location="")
     pool = converter()
     if isinstance(pool, ConverterPool):
         try:

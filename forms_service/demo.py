@@ -97,17 +97,17 @@ def _file_tour(actor: Actor, cases: list[Case]) -> None:
     it (a plan update starts from the filed plan; a revocation ends a filed release)."""
     maria, james, amina = cases
     _signed_and_filed(actor, maria, "client_rights")
-    _signed_and_filed(actor, maria, "case_plan")
+    _signed_and_filed(actor, maria, plans.PLAN)
     update = plans.start_update(actor, maria)
     changes = "30-day review: the state ID card came; the job search starts this month."
     documents.update_draft(actor, update, {**update.data, "changes": changes})
     _sign_and_file(actor, update)
-    release = _signed_and_filed(actor, james, "consent_release")
+    release = _signed_and_filed(actor, james, consent.RELEASE)
     consent.revoke(
         actor, release, utcnow(), note="James asked by phone; St. Patrick Center was told."
     )
     db.session.commit()
-    _signed_and_filed(actor, amina, "consent_release")
+    _signed_and_filed(actor, amina, consent.RELEASE)
 
 
 def _signed_and_filed(actor: Actor, case: Case, form_type: str) -> Document:

@@ -15,6 +15,7 @@ from ..documents.models import Document, DocumentStatus
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import long_date
+from ..forms import form_type_that
 from ..forms.discharge_plan import EXIT_REASONS
 from ..forms.hmis_destinations import BY_CODE
 from ..i18n import CLIENT_LANGUAGES, N_
@@ -255,7 +256,7 @@ def close_case(actor: Actor, case: Case, on: date) -> Case:
             select(Document)
             .where(
                 Document.case_id == case.id,
-                Document.form_type == "discharge_plan",
+                Document.form_type == form_type_that("closes_case").name,
                 Document.status == DocumentStatus.ARCHIVED,
             )
             .order_by(Document.completed_at.desc())

@@ -18,14 +18,6 @@ from . import service
 from .forms import CaseSearchForm, IntakeForm
 
 bp = Blueprint("cases", __name__)
-# Started from their workflow step on the case page, never as a free-standing form.
-WORKFLOW_FORMS = {
-    "termination_notice",
-    "appeal",
-    "final_decision",
-    "grievance",
-    "grievance_response",
-}
 
 
 @bp.route("/")

@@ -12,4 +12,10 @@ from . import (
     grievance_response,  # noqa: F401
     termination_notice,  # noqa: F401
 )
-from .registry import FormType, example_agency_settings, form_types, get_form_type  # noqa: F401
+from .registry import (  # noqa: F401
+    FormType,
+    example_agency_settings,
+    form_type_that,
+    form_types,
+    get_form_type,
+)

@@ -73,6 +73,8 @@ class CasePlan(FormSpec):
     title = N_("Case Plan")
     prefix = "CP"
     printed_as = "plan"
+    is_plan = True
+    release_category = "case_plan"
     signer_roles = (CLIENT, OTHER, CASE_MANAGER)
     sections = (
         Section(

@@ -1,120 +1,30 @@
 """Client rights acknowledgment at intake: the client's rights (religion, appeal of
 termination, confidentiality and its exceptions), the grievance process with the CoC
 Governance & Membership Committee contact, and the program rules and termination process,
-given in writing before assistance starts (seed 000 "Client Rights", "Client Grievance
-Process", "Confidentiality Exceptions"; 24 CFR 578.91(b)(1))."""
-
-from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import NumberRange, Optional
+given in writing before assistance starts (24 CFR 578.91(b)(1); Client Rights, Client
+Grievance Process and Confidentiality Exceptions in the CoC's written standards)."""
 
 from ..i18n import N_
-from .base import BaseForm, Missing, Statement, Text, multiline, strip
+from . import fields as f
+from .base import Statement
 from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
-from .registry import FormType, People, SignerRole, SignerSpec, register
+from .registry import SignerRole
+from .spec import FormSpec, Section, registered
 from .termination_notice import WITHIN_APPEAL_DAYS
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
-
-
-class ClientRightsForm(BaseForm):
-    program_name = StringField(_l("Program"), [Text(200)], filters=[strip])
-    program_rules = TextAreaField(
-        _l("Program rules (agency setting, one rule per line)"),
-        [Text(6000, multiline=True)],
-        filters=[strip],
-    )
-    appeal_days = IntegerField(
-        _l("Days a client has to appeal a termination (agency setting)"),
-        validators=[Optional(), WITHIN_APPEAL_DAYS],
-    )
-    grievance_days = IntegerField(
-        _l("Days the agency takes to answer a grievance (agency setting)"),
-        validators=[Optional(), NumberRange(1, 90)],
-    )
-    coc_contact = TextAreaField(
-        _l("CoC Governance & Membership Committee contact (agency setting)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    explained_in = StringField(
-        _l("Explained to the client in (language)"), [Text(100)], filters=[strip]
-    )
-    copy_given = BooleanField(
-        _l("The client was given a written copy of these rights and the rules")
-    )
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """The rights, the grievance process with the CoC committee contact, and the program rules
-    and termination process are given in writing before assistance starts (seed 000;
-    24 CFR 578.91(b)(1))."""
-    missing = Missing()
-    missing.require(data, "program_name", gettext("Name the program."))
-    missing.require(
-        data,
-        "program_rules",
-        gettext(
-            "The agency settings have no program rules yet: an admin adds them under Agency "
-            "settings."
-        ),
-    )
-    missing.require(data, "appeal_days", gettext("Give the number of days a client has to appeal."))
-    missing.require(
-        data, "grievance_days", gettext("Give the number of days to answer a grievance.")
-    )
-    missing.require(data, "coc_contact", gettext(NO_COC_CONTACT))
-    missing.require(
-        data, "explained_in", gettext("Record the language the rights were explained in.")
-    )
-    if not data.get("copy_given"):
-        missing.add(
-            "copy_given",
-            gettext("The client gets these rights and rules in writing: give a copy."),
-        )
-    return missing
-
-
-def context(data: dict, common: dict) -> dict:
-    return {
-        "rights": {
-            "program_name": data["program_name"],
-            "program_rules": (data["program_rules"]).splitlines(),
-            "appeal_days": str(data["appeal_days"]),
-            "grievance_days": str(data["grievance_days"]),
-            "coc_contact": multiline(data["coc_contact"]),
-            "outside_routes": outside_routes(),
-            "explained_in": data["explained_in"],
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    return [
-        SignerSpec(CLIENT, people.client, CLIENT.label),
-        SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label),
-    ]
-
-
-def example() -> dict:
-    return {
-        "program_name": "Market Street Rapid Re-Housing",
-        "program_rules": (
-            "Treat residents, guests and staff with respect: no violence or threats of violence.\n"
-            "No weapons, alcohol or illegal drugs on program property.\n"
-            "Meet with your case manager at least once a week and work on your case plan.\n"
-            "Tell your case manager if you cannot come to a meeting.\n"
-            "Pay your share of the rent on time once you have a lease.\n"
-            "Keep your unit safe and clean, and let staff in for a monthly home visit."
-        ),
-        "appeal_days": 14,
-        "grievance_days": 10,
-        "coc_contact": EXAMPLE_COC_CONTACT,
-        "explained_in": "English",
-        "copy_given": True,
-    }
+NO_PROGRAM_RULES = N_(
+    "The agency settings have no program rules yet: an admin adds them under Agency settings."
+)
+EXAMPLE_RULES = (
+    "Treat residents, guests and staff with respect: no violence or threats of violence.\n"
+    "No weapons, alcohol or illegal drugs on program property.\n"
+    "Meet with your case manager at least once a week and work on your case plan.\n"
+    "Tell your case manager if you cannot come to a meeting.\n"
+    "Pay your share of the rent on time once you have a lease.\n"
+    "Keep your unit safe and clean, and let staff in for a monthly home visit."
+)
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -147,26 +57,85 @@ REQUIRED_STATEMENTS = (
 )
 
 
-register(
-    FormType(
-        required_statements=REQUIRED_STATEMENTS,
-        name="client_rights",
-        title=N_("Client Rights, Program Rules and Grievance Process"),
-        prefix="RT",
-        form_class=ClientRightsForm,
-        signer_roles=(CLIENT, CASE_MANAGER),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/client_rights.html",
-        page_context=lambda data: {"outside_routes": OUTSIDE_ROUTES},
-        summary=lambda data: data.get("program_name") or "",
-        agency_settings=(
-            ("program_rules", "program_rules"),
-            ("appeal_days", "appeal_days"),
-            ("grievance_days", "grievance_response_days"),
-            ("coc_contact", "coc_contact"),
+@registered
+class ClientRights(FormSpec):
+    name = "client_rights"
+    title = N_("Client Rights, Program Rules and Grievance Process")
+    prefix = "RT"
+    required_statements = REQUIRED_STATEMENTS
+    printed_as = "rights"
+    signer_roles = (CLIENT, CASE_MANAGER)
+    sections = (
+        Section(
+            N_("Program"),
+            {
+                "program_name": f.Text(
+                    N_("Program"),
+                    required=N_("Name the program."),
+                    example="Market Street Rapid Re-Housing",
+                ),
+                "program_rules": f.LongText(
+                    N_("Program rules (agency setting, one rule per line)"),
+                    6000,
+                    setting="program_rules",
+                    required=NO_PROGRAM_RULES,
+                    example=EXAMPLE_RULES,
+                ),
+                "appeal_days": f.Number(
+                    N_("Days a client has to appeal a termination (agency setting)"),
+                    validators=(WITHIN_APPEAL_DAYS,),
+                    setting="appeal_days",
+                    required=N_("Give the number of days a client has to appeal."),
+                    example=14,
+                ),
+                "grievance_days": f.Number(
+                    N_("Days the agency takes to answer a grievance (agency setting)"),
+                    minimum=1,
+                    maximum=90,
+                    setting="grievance_response_days",
+                    required=N_("Give the number of days to answer a grievance."),
+                    example=10,
+                ),
+                "coc_contact": f.LongText(
+                    N_("CoC Governance & Membership Committee contact (agency setting)"),
+                    setting="coc_contact",
+                    required=NO_COC_CONTACT,
+                    example=EXAMPLE_COC_CONTACT,
+                ),
+            },
+            hint=N_(
+                "Given to the client in writing before assistance starts (24 CFR "
+                "578.91(b)(1)). The rights, privacy exceptions, termination process and "
+                "grievance process are printed for every program."
+            ),
+        ),
+        Section(
+            N_("Explained and given"),
+            {
+                "explained_in": f.Text(
+                    N_("Explained to the client in (language)"),
+                    100,
+                    required=N_("Record the language the rights were explained in."),
+                    example="English",
+                ),
+                "copy_given": f.Checkbox(
+                    N_("The client was given a written copy of these rights and the rules"),
+                    required=N_("The client gets these rights and rules in writing: give a copy."),
+                    example=True,
+                ),
+            },
         ),
     )
-)
+
+    def context(self, data: dict, common: dict) -> dict:
+        rights = super().context(data, common)
+        rights["rights"].update(
+            program_rules=data["program_rules"].splitlines(), outside_routes=outside_routes()
+        )
+        return rights
+
+    def page_context(self, data: dict) -> dict:
+        return {"outside_routes": OUTSIDE_ROUTES}
+
+    def summary(self, data: dict) -> str:
+        return data.get("program_name") or ""

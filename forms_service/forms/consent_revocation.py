@@ -138,6 +138,12 @@ class ConsentRevocation(FormSpec):
             return [SignerSpec(RECORDER, people.case_manager, RECORDER.label)]
         return [SignerSpec(CLIENT, people.client, CLIENT.label)]
 
+    def on_filed(self, document) -> None:
+        """A signed revocation ends the release it names (45 CFR 164.508(b)(5))."""
+        from ..workflows.consent import apply_revocation  # the workflow imports the forms
+
+        apply_revocation(document)
+
     def page_context(self, data: dict) -> dict:
         return {
             "request_methods": REQUEST_METHODS,

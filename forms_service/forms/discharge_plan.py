@@ -342,6 +342,8 @@ def summary(data: dict) -> str:
 
 register(
     FormType(
+        closes_case=True,
+        release_category="housing",
         name="discharge_plan",
         title=N_("Discharge Plan"),
         prefix="DP",

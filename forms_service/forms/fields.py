@@ -12,13 +12,14 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FormField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms import Form as PlainForm
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 
 from ..formatting import date_time, long_date
 from . import base
@@ -41,6 +42,7 @@ class Field:
     setting: str = ""  # printed from this Agency setting: shown, never typed per client
     workflow: bool = False  # filled by its workflow step from the workflow's records
     printed_as: str = ""  # its name in the template context (default: its own name)
+    validators: tuple = ()  # further WTForms validators of the typed value
     blank = ""  # its value when nothing is typed (an example that leaves it out)
 
     def unbound(self):
@@ -72,7 +74,11 @@ class Text(Field):
     max_length: int = 200
 
     def unbound(self):
-        return StringField(translated(self.label), [base.Text(self.max_length)], filters=[strip])
+        return StringField(
+            translated(self.label),
+            [base.Text(self.max_length), *self.validators],
+            filters=[strip],
+        )
 
     def schema(self) -> dict:
         return _text_schema(self.label, self.max_length)
@@ -87,7 +93,9 @@ class LongText(Field):
 
     def unbound(self):
         return TextAreaField(
-            translated(self.label), [base.Text(self.max_length, multiline=True)], filters=[strip]
+            translated(self.label),
+            [base.Text(self.max_length, multiline=True), *self.validators],
+            filters=[strip],
         )
 
     def schema(self) -> dict:
@@ -104,7 +112,7 @@ class Date(Field):
 
     def unbound(self):
         validators = [Optional(), NotInFuture()] if self.past else [Optional()]
-        return DateField(translated(self.label), validators=validators)
+        return DateField(translated(self.label), validators=[*validators, *self.validators])
 
     def schema(self) -> dict:
         return {"type": ["string", "null"], "pattern": _DATE, "title": str(self.label)}
@@ -126,7 +134,7 @@ class DateTime(Field):
         return DateTimeLocalField(
             translated(self.label),
             format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-            validators=validators,
+            validators=[*validators, *self.validators],
         )
 
     def schema(self) -> dict:
@@ -134,6 +142,34 @@ class DateTime(Field):
 
     def printed(self, value, common: dict):
         return clock_reading(value, common["agency"]["time_zone"]) if value else ""
+
+
+@dataclass(frozen=True)
+class Number(Field):
+    """A whole number, from `minimum` to `maximum` when they are given."""
+
+    minimum: int | None = None
+    maximum: int | None = None
+    blank = None
+
+    def unbound(self):
+        bounds = [NumberRange(self.minimum, self.maximum)]
+        if self.minimum is None and self.maximum is None:
+            bounds = []
+        return IntegerField(
+            translated(self.label), validators=[Optional(), *bounds, *self.validators]
+        )
+
+    def schema(self) -> dict:
+        limits = {"minimum": self.minimum, "maximum": self.maximum}
+        return {
+            "type": ["integer", "null"],
+            **{k: v for k, v in limits.items() if v is not None},
+            "title": str(self.label),
+        }
+
+    def printed(self, value, common: dict):
+        return "" if value is None else str(value)
 
 
 def clock_reading(value: str, zone: str) -> str:

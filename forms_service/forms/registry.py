@@ -85,6 +85,12 @@ class FormType:
     # case's case manager before it goes out, however it was written (24 CFR 578.91(b)(3)).
     names_reviewer: bool = False
 
+    # Hooks a spec (forms/spec.py) has too; see FormSpec for what each means.
+    is_plan: bool = False
+    closes_case: bool = False
+    release_category: str = ""
+    on_filed: Callable[[object], None] = field(default=lambda document: None)
+
     def agency_values(self, agency) -> dict:
         return {name: getattr(agency, setting) for name, setting in self.agency_settings}
 
@@ -108,6 +114,13 @@ def get_form_type(name: str) -> FormType:
 
 def form_types() -> list[FormType]:
     return sorted(_REGISTRY.values(), key=lambda t: t.name)
+
+
+def form_type_that(capability: str):
+    """The one form type with `capability` (e.g. `release_of_information`, `is_plan`), for
+    code that needs "the release" or "the plan" without naming a form type."""
+    [found] = [t for t in form_types() if getattr(t, capability)]
+    return found
 
 
 def example_agency_settings() -> dict:

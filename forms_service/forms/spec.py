@@ -50,6 +50,13 @@ class FormSpec:
     # Names the independent reviewer of a termination: the service checks the reviewer's
     # independence before it goes out (24 CFR 578.91(b)(3)); see `FormType.names_reviewer`.
     names_reviewer: bool = False
+    # The client's plan: a signed one is reviewed and updated as a new version.
+    is_plan: bool = False
+    # Its signing records the exit: a case closes only once it is signed and filed.
+    closes_case: bool = False
+    # The category of a release of information that lets a partner receive it ("" : none
+    # does, it is never sent to a partner).
+    release_category: str = ""
 
     # -- what is derived from the sections --------------------------------------------------
 
@@ -155,6 +162,10 @@ class FormSpec:
     def page_context(self, data: dict) -> dict:
         """What the signer's page needs besides the data."""
         return {}
+
+    def on_filed(self, document) -> None:
+        """What follows once a signed document of this type is filed in the archive (in the
+        filing's transaction)."""
 
     def summary(self, data: dict) -> str:
         """A few words that tell one document of this type from another in a list."""

@@ -27,7 +27,6 @@ from ..forms import get_form_type
 from ..i18n import N_, language_name
 from ..notifications import notices
 from ..templates_admin.service import templates_for
-from ..workflows import consent
 from .models import RUN_LEASE, RenderJob, RenderStatus
 from .service import RenderInput, SignerInfo, render, render_paper_signed
 
@@ -63,7 +62,6 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
     )
 
 
-REVOCATION = "consent_revocation"
 TRAIL_DETAILS = (
     *("signer", "role", "method", "form_type", "content_sha256"),
     *("received_by", "received_on"),  # a form signed on paper: who received it, when
@@ -248,8 +246,7 @@ def run_job(job_id: uuid.UUID) -> bool:
         rendered = (render_paper if document.paper_scan_sha256 else render_signed)(document)
         record = archive.file_document(document, rendered)
         _supersede_previous(document, record)
-        if document.form_type == REVOCATION:
-            consent.apply_revocation(document)
+        get_form_type(document.form_type).on_filed(document)
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)
         db.session.rollback()
         job = db.session.get(RenderJob, job_id)

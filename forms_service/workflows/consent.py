@@ -2,7 +2,7 @@
 the moment the agency receives the revocation), its end date passes, its end event is
 recorded, or the case closes. Nothing about a client is shared with a recipient without an
 active release naming that recipient and that kind of information (seed 000; 004; 45 CFR
-164.508). Every place that shares or exports asks `may_share`."""
+164.508). Every share, export and case-conference list asks `may_share`, the one sharing gate."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,9 +18,10 @@ from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
+from ..forms import form_type_that
 from .models import ReleaseEnd
 
-RELEASE = "consent_release"
+RELEASE = form_type_that("release_of_information").name
 # Case conferencing shares only what bears on housing (seed 003).
 HOUSING_RELEVANT = {"housing", "income", "identity"}
 
@@ -70,8 +71,27 @@ def releases_of(client_id, agency_id) -> list[Document]:
 
 
 def _names_recipient(release: Document, recipient: str) -> bool:
-    return " ".join(release.data.get("recipient_name", "").casefold().split()) == " ".join(
-        recipient.casefold().split()
+    """The release names `recipient`, whatever the case, spacing and accents."""
+    from ..cases.service import normalise_name  # the case service reads this workflow
+
+    return normalise_name(release.data.get("recipient_name") or "") == normalise_name(recipient)
+
+
+def _filed_and_in_force(release: Document, at: datetime) -> bool:
+    """Its archive record is in force on the agency's day of `at`: a superseded or
+    disposed-of release no longer counts."""
+    from ..archive import status as record_status  # the archive reads this workflow
+    from ..archive.models import ArchiveRecord
+
+    zone = release.agency.time_zone
+    return (
+        db.session.scalar(
+            select(ArchiveRecord.id).where(
+                ArchiveRecord.document_id == release.id,
+                record_status.in_force(clock.day_of(at, release.agency), zone),
+            )
+        )
+        is not None
     )
 
 
@@ -83,19 +103,30 @@ class Decision:
 
 
 def may_share(
-    agency_id, client_id, category: str, recipient: str, at: datetime | None = None
+    agency_id,
+    client_id,
+    category: str,
+    recipient: str,
+    at: datetime | None = None,
+    *,
+    document_id=None,
 ) -> Decision:
-    """May this agency share `category` about this client with `recipient` at `at`? Only with
-    an active release naming that recipient and ticking that category (minimum necessary)."""
+    """The sharing gate: every share, export and case-conference list asks it. May this
+    agency share `category` about this client (or the document `document_id`, a release
+    itself) with `recipient` at `at`? Only under a signed release of information, filed and in
+    force, naming that recipient, active at `at` (not revoked, ended, expired or closed with
+    its case) and ticking that category (minimum necessary)."""
+    at = clock.aware(at or utcnow())
     for release in releases_of(client_id, agency_id):
         if not _names_recipient(release, recipient):
             continue
-        status = release_status(release, at)
-        if not status.active:
+        if not release_status(release, at).active or not _filed_and_in_force(release, at):
             continue
-        if category in (release.data.get("categories") or []):
+        if release.id == document_id or (
+            category and category in release.data.get("categories", [])
+        ):
             return Decision(True, f"authorised by {release.reference}", release)
-    return Decision(False, f"no active release to {recipient} covers {category}")
+    return Decision(False, f"no active release to {recipient} covers {category or 'it'}")
 
 
 def _end(actor: Actor, release: Document, reason: str, effective_at: datetime, **extra):

@@ -14,6 +14,7 @@ from ..cases.models import Case
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
+from ..forms import form_type_that
 from . import termination as terminations
 from .independence import chain_above
 from .models import Grievance, Termination
@@ -50,7 +51,7 @@ def plan_review_due(case: Case) -> date:
     last = db.session.scalar(
         select(func.max(Document.completed_at)).where(
             Document.case_id == case.id,
-            Document.form_type == "case_plan",
+            Document.form_type == form_type_that("is_plan").name,
             Document.status == DocumentStatus.ARCHIVED,
         )
     )

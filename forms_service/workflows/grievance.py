@@ -13,6 +13,8 @@ from ..documents import service as documents
 from ..documents.models import Document
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
+from ..forms.grievance import Grievance as GrievanceSpec
+from ..forms.grievance_response import GrievanceResponse
 from ..i18n import CLIENT_LANGUAGES, language_name
 from .models import Grievance
 
@@ -51,7 +53,7 @@ def file_grievance(
     document = documents.start_document(
         actor,
         case,
-        "grievance",
+        GrievanceSpec.name,
         {
             **data,
             "grievance_number": grievance.number,
@@ -77,7 +79,7 @@ def respond(actor: Actor, grievance: Grievance, data: dict, **language):
     document = documents.start_document(
         actor,
         grievance.case,
-        "grievance_response",
+        GrievanceResponse.name,
         {
             **data,
             "grievance_number": grievance.number,

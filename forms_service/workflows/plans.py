@@ -15,8 +15,9 @@ from ..documents import service as documents
 from ..documents.models import Document, DocumentStatus
 from ..errors import RuleViolation
 from ..extensions import db
+from ..forms import form_type_that
 
-PLAN = "case_plan"
+PLAN = form_type_that("is_plan").name
 
 
 def current_plan(case: Case) -> Document | None:

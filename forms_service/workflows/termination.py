@@ -24,6 +24,7 @@ from ..documents import service as documents
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..formatting import long_date
+from ..forms.appeal import Appeal
 from .independence import independence_conflicts
 from .models import Termination
 
@@ -158,7 +159,7 @@ def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
             )
         )
     appeal = documents.start_document(
-        actor, termination.case, "appeal", {**data, **facts}, **language
+        actor, termination.case, Appeal.name, {**data, **facts}, **language
     )
     documents.send_for_signature(actor, appeal)
     agency = termination.case.client.agency

@@ -11,7 +11,10 @@ from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
 from ..forms import get_form_type
+from ..forms.appeal import Appeal
 from ..forms.base import NOT_CHOSEN, adding_row
+from ..forms.grievance import Grievance as GrievanceSpec
+from ..forms.grievance_response import GrievanceResponse
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
@@ -167,7 +170,7 @@ def appeal(termination_id):
     return _document_step(
         gettext("Appeal (filed by or for the client)"),
         t.case,
-        "appeal",
+        Appeal.name,
         None,
         lambda data, **chosen: termination.file_appeal(actor, t, data, **chosen),
         recorded=termination.appeal_facts(t),
@@ -203,7 +206,7 @@ def file_grievance(case_id):
     return _document_step(
         gettext("Grievance"),
         case,
-        "grievance",
+        GrievanceSpec.name,
         None,
         run,
         start={"filed_on": clock.today(case.client.agency)},
@@ -228,7 +231,7 @@ def respond(grievance_id):
     return _document_step(
         gettext("Response to grievance %(number)s", number=g.number),
         g.case,
-        "grievance_response",
+        GrievanceResponse.name,
         None,
         lambda data, **chosen: grievance.respond(actor, g, data, **chosen),
         note=note if asked["language"] else "",

@@ -18,6 +18,7 @@ from forms_service.audit import service as audit
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied
 from forms_service.extensions import db
+from forms_service.workflows.consent import conference_list
 from forms_service.workflows.models import ReleaseEnd
 from tests.conftest import CONSENT
 
@@ -150,3 +151,25 @@ def test_a_revoked_release_allows_nothing_from_the_day_it_was_received(world, ma
     assert sharing_allowed(plan, partner, date(2026, 3, 14)) is True
     assert sharing_allowed(plan, partner, date(2026, 3, 15)) is False
     assert export(world, partner).records == []
+
+
+def test_the_export_and_the_case_conference_list_ask_one_sharing_gate(world, make_record):
+    """A release superseded today no longer counts from tomorrow, for an export and for a
+    case-conference list alike (workflows.consent.may_share decides both)."""
+    current = make_record(data={**CONSENT, "categories": ["housing", "case_plan"]})
+    plan = make_record(form_type="case_plan", data={"goal": "housing"})
+    partner = CONSENT["recipient_name"]
+    actor = world.actor(world.case_manager)
+    today = datetime.now(UTC)
+    assert sharing_allowed(plan, partner, today.date())
+    assert [row["case"] for row in conference_list(actor, partner, today)] == [world.case.number]
+    newer = make_record(supersedes=current, data={**CONSENT, "categories": ["income"]})
+    db.session.add(
+        ArchiveSupersession(
+            agency_id=current.agency_id, record_id=current.id, by_record_id=newer.id, reason="r"
+        )
+    )
+    db.session.commit()
+    tomorrow = today + timedelta(days=1)
+    assert not sharing_allowed(plan, partner, tomorrow.date())
+    assert conference_list(actor, partner, tomorrow)[0]["shared"] == ["income"]

@@ -1,46 +1,26 @@
 """Discharge plan: made at a discharge meeting before the client leaves, with linkages and
 their concrete steps, the hand-off to a new provider, a plan to prevent homelessness, the
 client's satisfaction, follow-up only with permission, and the exit reason and HMIS exit
-destination (seed 000 "Discharge Planning", "Client Exit"; 004 case closure; HMIS 3.12)."""
+destination (Discharge Planning and Client Exit in the CoC's written standards; case closure; HMIS
+3.12)."""
 
 from datetime import timedelta
 
 from flask_babel import LazyString, gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    Form,
-    FormField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import Optional, ValidationError
+from wtforms import SelectChoice
 
 from .. import clock
-from ..formatting import long_date
 from ..i18n import N_
-from .base import (
-    NOT_CHOSEN,
-    BaseForm,
-    Missing,
-    NotInFuture,
-    Rows,
-    Text,
-    choices,
-    multiline,
-    strip,
-    translated,
-)
+from . import fields as f
+from .base import NOT_CHOSEN, translated
 from .hmis_destinations import BY_CODE, DESTINATIONS, RENTAL_SUBSIDY_TYPES, RENTAL_WITH_SUBSIDY
-from .registry import FormType, People, SignerRole, SignerSpec, register
+from .registry import SignerRole
+from .spec import FormSpec, Section, registered
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
-# Why the client leaves: seed 000 "Client Exit" and 004 case closure, in one list.
+# Why the client leaves: the standards' client exit and case closure reasons, in one list.
 EXIT_REASONS = {
     "positive": N_("Positive exit: planned move to housing"),
     "goals_met": N_("Goals met"),
@@ -63,11 +43,6 @@ SATISFACTION = {
 YES_NO = {"yes": N_("Yes"), "no": N_("No")}
 
 
-def _code(value):
-    """A numeric HMIS code from a select; blank is no answer yet."""
-    return int(value) if value not in ("", None) else None
-
-
 def _coded(code: int, label: str) -> LazyString:
     """An HMIS code and its label, the label in the page's language."""
     return LazyString(lambda: f"{code}: {gettext(label)}")
@@ -86,201 +61,212 @@ SUBSIDY_CHOICES = [
 ]
 
 
-class LinkageForm(Form):
-    organization = StringField(_l("Service or organization"), [Text(200)], filters=[strip])
-    purpose = StringField(_l("What it is for"), [Text(300)], filters=[strip])
-    steps = TextAreaField(
-        _l("Specific steps to get it (who does what, by when)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    contact = StringField(_l("How to reach them"), [Text(300)], filters=[strip])
-
-
-class DischargePlanForm(BaseForm):
-    meeting_date = DateField(
-        _l("Discharge meeting held on"), validators=[Optional(), NotInFuture()]
-    )
-    attendees = TextAreaField(
-        _l("Who took part (client, guardian, team, others)"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    exit_date = DateField(_l("Exit date (last day in the program)"), validators=[Optional()])
-    linkages = Rows(FormField(LinkageForm), _l("Linkages"), limit=10, row_label=_l("Linkage"))
-    new_provider = StringField(
-        _l("New provider taking over (if any)"), [Text(200)], filters=[strip]
-    )
-    handoff = TextAreaField(
-        _l("How the hand-off to the new provider happens"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    prevention_plan = TextAreaField(
-        _l(
-            "Plan to keep housing and prevent homelessness (warning signs, who to call, what to do)"
+@registered
+class DischargePlan(FormSpec):
+    name = "discharge_plan"
+    title = N_("Discharge Plan")
+    prefix = "DP"
+    printed_as = "discharge"
+    closes_case = True
+    release_category = "housing"
+    signer_roles = (CLIENT, CASE_MANAGER)
+    sections = (
+        Section(
+            N_("Discharge meeting"),
+            {
+                "meeting_date": f.Date(
+                    N_("Discharge meeting held on"),
+                    past=True,
+                    required=N_("Hold the discharge meeting first: give its date."),
+                ),
+                "attendees": f.LongText(
+                    N_("Who took part (client, guardian, team, others)"),
+                    required=N_("Name who took part in the discharge meeting."),
+                ),
+                "exit_date": f.Date(
+                    N_("Exit date (last day in the program)"), required=N_("Give the exit date.")
+                ),
+            },
+            hint=N_(
+                "Before the exit date, with the client, a guardian if there is one, and the "
+                "team. The plan must be in place before exit."
+            ),
         ),
-        [Text(3000, multiline=True)],
-        filters=[strip],
-    )
-    satisfaction = RadioField(
-        _l("Client's satisfaction with services"),
-        choices=choices(SATISFACTION),
-        validators=[Optional()],
-    )
-    satisfaction_comments = TextAreaField(
-        _l("Client's comments on services (optional)"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    follow_up = RadioField(
-        _l("The client agrees to be contacted after leaving"),
-        choices=choices(YES_NO),
-        validators=[Optional()],
-    )
-    follow_up_contact = StringField(
-        _l("How to reach the client for follow-up"), [Text(300)], filters=[strip]
-    )
-    exit_reason = SelectField(
-        _l("Exit reason"), choices=[NOT_CHOSEN, *choices(EXIT_REASONS)], validators=[Optional()]
-    )
-    termination_reference = StringField(
-        _l("Termination notice (document number), when asked to leave"),
-        [Text(40)],
-        filters=[strip],
-    )
-    destination = SelectField(
-        _l("Destination (HMIS 3.12)"),
-        choices=DESTINATION_CHOICES,
-        coerce=_code,
-        validators=[Optional()],
-    )
-    subsidy_type = SelectField(
-        _l("Rental subsidy type (HMIS 3.12.A, for destination 435)"),
-        choices=SUBSIDY_CHOICES,
-        coerce=_code,
-        validators=[Optional()],
+        Section(
+            "",
+            {
+                "linkages": f.Rows(
+                    N_("Linkages"),
+                    required=N_("Give at least one linkage to community services or supports."),
+                    hint=N_(
+                        "Community services and supports, each with the specific steps to get it."
+                    ),
+                    limit=10,
+                    row_label=N_("Linkage"),
+                    fields={
+                        "organization": f.Text(N_("Service or organization")),
+                        "purpose": f.Text(N_("What it is for"), 300),
+                        "steps": f.LongText(
+                            N_("Specific steps to get it (who does what, by when)")
+                        ),
+                        "contact": f.Text(N_("How to reach them"), 300),
+                    },
+                ),
+            },
+        ),
+        Section(
+            N_("Hand-off"),
+            {
+                "new_provider": f.Text(N_("New provider taking over (if any)")),
+                "handoff": f.LongText(
+                    N_("How the hand-off to the new provider happens"),
+                    hint=N_(
+                        "For example: the new provider meets the client and case manager at "
+                        "lease signing."
+                    ),
+                ),
+            },
+        ),
+        Section(
+            N_("Preventing homelessness"),
+            {
+                "prevention_plan": f.LongText(
+                    N_(
+                        "Plan to keep housing and prevent homelessness (warning signs, who to "
+                        "call, what to do)"
+                    ),
+                    3000,
+                    required=N_("A homelessness-prevention plan must be in place before exit."),
+                ),
+            },
+        ),
+        Section(
+            N_("The client's view and follow-up"),
+            {
+                "satisfaction": f.Radio(
+                    N_("Client's satisfaction with services"),
+                    options=SATISFACTION,
+                    print_label=True,
+                    required=N_("Ask the client how satisfied they are with services."),
+                ),
+                "satisfaction_comments": f.LongText(
+                    N_("Client's comments on services (optional)"), 2000, lines=False
+                ),
+                "follow_up": f.Radio(
+                    N_("The client agrees to be contacted after leaving"),
+                    options=YES_NO,
+                    required=N_("Record whether the client agrees to follow-up contact."),
+                    hint=N_("Follow-up contact only with the client's permission."),
+                ),
+                "follow_up_contact": f.Text(
+                    N_("How to reach the client for follow-up"),
+                    300,
+                    when=("follow_up", "yes"),
+                    required=N_("Say how to reach the client for follow-up."),
+                ),
+            },
+        ),
+        Section(
+            N_("Exit (HMIS)"),
+            {
+                "exit_reason": f.Select(
+                    N_("Exit reason"),
+                    options=EXIT_REASONS,
+                    print_label=True,
+                    required=N_("Choose the exit reason."),
+                ),
+                "termination_reference": f.Text(
+                    N_("Termination notice (document number), when asked to leave"),
+                    40,
+                    when=("exit_reason", "asked_to_leave"),
+                    required=N_(
+                        "An exit after termination names the termination notice it follows."
+                    ),
+                ),
+                "destination": f.Coded(
+                    N_("Destination (HMIS 3.12)"),
+                    choices=tuple(DESTINATION_CHOICES),
+                    codes=frozenset(BY_CODE),
+                    required=N_("Choose the destination (HMIS 3.12)."),
+                ),
+                "subsidy_type": f.Coded(
+                    N_("Rental subsidy type (HMIS 3.12.A, for destination 435)"),
+                    choices=tuple(SUBSIDY_CHOICES),
+                    codes=frozenset(RENTAL_SUBSIDY_TYPES),
+                ),
+            },
+        ),
     )
 
-    def validate_meeting_date(self, field):
-        if field.data and self.exit_date.data and field.data > self.exit_date.data:
-            raise ValidationError(gettext("The discharge meeting comes before the exit date."))
+    def example(self) -> dict:
+        return _example()
 
-    def validate_subsidy_type(self, field):
-        if field.data and self.destination.data != RENTAL_WITH_SUBSIDY:
-            raise ValidationError(
+    def rules(self, data: dict):
+        """Each linkage with its specific steps; a hand-off to any new provider; the rental
+        subsidy type of a destination with a subsidy (HMIS 3.12.A)."""
+        for number, row in enumerate(data.get("linkages") or [], 1):
+            if not row.get("organization") or not row.get("steps"):
+                yield (
+                    "linkages",
+                    gettext(
+                        "Linkage %(number)s: name the service and the specific steps.",
+                        number=number,
+                    ),
+                )
+        if data.get("new_provider") and not data.get("handoff"):
+            yield "handoff", gettext("Say how the hand-off to the new provider happens.")
+        if data.get("destination") == RENTAL_WITH_SUBSIDY and not data.get("subsidy_type"):
+            yield "subsidy_type", gettext("Choose the rental subsidy type (HMIS 3.12.A).")
+
+    def checks(self, values: dict):
+        meeting, exit_date = values["meeting_date"], values["exit_date"]
+        if meeting and exit_date and meeting > exit_date:
+            yield "meeting_date", gettext("The discharge meeting comes before the exit date.")
+        if values["subsidy_type"] and values["destination"] != RENTAL_WITH_SUBSIDY:
+            yield (
+                "subsidy_type",
                 gettext(
                     "A rental subsidy type goes only with destination %(code)s.",
                     code=RENTAL_WITH_SUBSIDY,
-                )
-            )
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """Before exit (seed 000): a discharge meeting, linkages with specific steps, the hand-off
-    to any new provider, a homelessness-prevention plan, satisfaction asked, follow-up only
-    with recorded permission and a way to reach the client, the exit reason and the HMIS
-    destination (with its subsidy type for 435)."""
-    missing = Missing()
-    missing.require(
-        data, "meeting_date", gettext("Hold the discharge meeting first: give its date.")
-    )
-    missing.require(data, "attendees", gettext("Name who took part in the discharge meeting."))
-    missing.require(data, "exit_date", gettext("Give the exit date."))
-    linkages = data.get("linkages") or []
-    if not linkages:
-        missing.add(
-            "linkages", gettext("Give at least one linkage to community services or supports.")
-        )
-    for number, row in enumerate(linkages, 1):
-        if not row.get("organization") or not row.get("steps"):
-            missing.add(
-                "linkages",
-                gettext(
-                    "Linkage %(number)s: name the service and the specific steps.", number=number
                 ),
             )
-    if data.get("new_provider"):
-        missing.require(
-            data, "handoff", gettext("Say how the hand-off to the new provider happens.")
-        )
-    missing.require(
-        data,
-        "prevention_plan",
-        gettext("A homelessness-prevention plan must be in place before exit."),
-    )
-    if data.get("satisfaction") not in SATISFACTION:
-        missing.add("satisfaction", gettext("Ask the client how satisfied they are with services."))
-    if data.get("follow_up") not in YES_NO:
-        missing.add("follow_up", gettext("Record whether the client agrees to follow-up contact."))
-    if data.get("follow_up") == "yes":
-        missing.require(
-            data, "follow_up_contact", gettext("Say how to reach the client for follow-up.")
-        )
-    if data.get("exit_reason") not in EXIT_REASONS:
-        missing.add("exit_reason", gettext("Choose the exit reason."))
-    if data.get("exit_reason") == "asked_to_leave":
-        missing.require(
-            data,
-            "termination_reference",
-            gettext("An exit after termination names the termination notice it follows."),
-        )
-    if data.get("destination") not in BY_CODE:
-        missing.add("destination", gettext("Choose the destination (HMIS 3.12)."))
-    if data.get("destination") == RENTAL_WITH_SUBSIDY:
-        missing.require(
-            data, "subsidy_type", gettext("Choose the rental subsidy type (HMIS 3.12.A).")
-        )
-    return missing
 
+    def context(self, data: dict, common: dict) -> dict:
+        destination = BY_CODE[data["destination"]]
+        subsidy = data.get("subsidy_type")
+        subsidy_label = RENTAL_SUBSIDY_TYPES[subsidy] if subsidy else ""
+        discharge = super().context(data, common)
+        discharge["discharge"].update(
+            follow_up=data["follow_up"] == "yes",
+            destination_code=str(destination.code),
+            destination=gettext(destination.label),
+            destination_group=gettext(destination.group),
+            subsidy_code=str(subsidy) if subsidy else "",
+            subsidy=gettext(subsidy_label) if subsidy_label else "",
+        )
+        return discharge
 
-def context(data: dict, common: dict) -> dict:
-    destination = BY_CODE[data["destination"]]
-    subsidy = data.get("subsidy_type")
-    satisfaction = SATISFACTION[data["satisfaction"]]
-    exit_reason = EXIT_REASONS[data["exit_reason"]]
-    subsidy_label = RENTAL_SUBSIDY_TYPES[subsidy] if subsidy else ""
-    label, group = destination.label, destination.group
-    return {
-        "discharge": {
-            "meeting_date": long_date(data["meeting_date"]),
-            "attendees": multiline(data["attendees"]),
-            "exit_date": long_date(data["exit_date"]),
-            "linkages": [
-                {
-                    "organization": row["organization"],
-                    "purpose": row.get("purpose") or "",
-                    "steps": multiline(row["steps"]),
-                    "contact": row.get("contact") or "",
-                }
-                for row in data["linkages"]
-            ],
-            "new_provider": data.get("new_provider") or "",
-            "handoff": multiline(data.get("handoff")),
-            "prevention_plan": multiline(data["prevention_plan"]),
-            "satisfaction": gettext(satisfaction),
-            "satisfaction_comments": data.get("satisfaction_comments") or "",
-            "follow_up": data["follow_up"] == "yes",
-            "follow_up_contact": data.get("follow_up_contact") or "",
-            "exit_reason": gettext(exit_reason),
-            "termination_reference": data.get("termination_reference") or "",
-            "destination_code": str(destination.code),
-            "destination": gettext(label),
-            "destination_group": gettext(group),
-            "subsidy_code": str(subsidy) if subsidy else "",
-            "subsidy": gettext(subsidy_label) if subsidy_label else "",
+    def page_context(self, data: dict) -> dict:
+        return {
+            "destinations": BY_CODE,
+            "subsidy_types": RENTAL_SUBSIDY_TYPES,
+            "exit_reasons": EXIT_REASONS,
+            "satisfaction_labels": SATISFACTION,
         }
-    }
+
+    def summary(self, data: dict) -> str:
+        destination = BY_CODE.get(data.get("destination"))
+        if not destination:
+            return gettext("(no destination yet)")
+        return gettext(
+            "to %(code)s: %(destination)s",
+            code=destination.code,
+            destination=gettext(destination.label),
+        )
 
 
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    return [
-        SignerSpec(CLIENT, people.client, CLIENT.label),
-        SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label),
-    ]
-
-
-def example() -> dict:
+def _example() -> dict:
+    """A positive exit to a rental with a subsidy, handed off to a new provider."""
     today = clock.example_today()
     return {
         "meeting_date": today.isoformat(),
@@ -327,39 +313,3 @@ def example() -> dict:
         "destination": 435,
         "subsidy_type": 431,
     }
-
-
-def summary(data: dict) -> str:
-    destination = BY_CODE.get(data.get("destination"))
-    if not destination:
-        return gettext("(no destination yet)")
-    return gettext(
-        "to %(code)s: %(destination)s",
-        code=destination.code,
-        destination=gettext(destination.label),
-    )
-
-
-register(
-    FormType(
-        closes_case=True,
-        release_category="housing",
-        name="discharge_plan",
-        title=N_("Discharge Plan"),
-        prefix="DP",
-        form_class=DischargePlanForm,
-        signer_roles=(CLIENT, CASE_MANAGER),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/discharge_plan.html",
-        page_context=lambda data: {
-            "destinations": BY_CODE,
-            "subsidy_types": RENTAL_SUBSIDY_TYPES,
-            "exit_reasons": EXIT_REASONS,
-            "satisfaction_labels": SATISFACTION,
-        },
-        summary=summary,
-    )
-)

@@ -209,6 +209,38 @@ class Select(Radio):
         )
 
 
+def _code(value):
+    """A numeric code from a select; blank is no answer yet."""
+    return int(value) if value not in ("", None) else None
+
+
+@dataclass(frozen=True)
+class Coded(Field):
+    """A numbered code from a list (an HMIS code): `choices` as the select offers them (groups
+    and labels), `codes` the valid ones."""
+
+    choices: tuple = ()
+    codes: frozenset = frozenset()
+    blank = None
+
+    def unbound(self):
+        return SelectField(
+            translated(self.label),
+            choices=list(self.choices),
+            coerce=_code,
+            validators=[Optional(), *self.validators],
+        )
+
+    def schema(self) -> dict:
+        return {"enum": [*sorted(self.codes), None, ""], "title": str(self.label)}
+
+    def is_blank(self, value) -> bool:
+        return value not in self.codes
+
+    def printed(self, value, common: dict):
+        return "" if value is None else str(value)
+
+
 @dataclass(frozen=True)
 class Checkbox(Field):
     blank = False

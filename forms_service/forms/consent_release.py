@@ -1,22 +1,21 @@
 """Consent to release information: one recipient per release (HIPAA 45 CFR 164.508; 42 CFR
-Part 2 when substance-use treatment records are included; seeds 000 and 004)."""
+Part 2 when substance-use treatment records are included)."""
 
 from datetime import timedelta
 
-from docxtpl import Listing
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import ValidationError
 
 from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
-from .base import BaseForm, MultiCheckboxField, Statement, Text, agency_now, choices, strip
-from .registry import FormType, People, Person, SignerRole, SignerSpec, register
+from . import fields as f
+from .base import Statement, agency_now
+from .registry import People, Person, SignerRole, SignerSpec
+from .spec import FormSpec, Section, registered
 
-# Specific categories, so the client knows exactly what is shared (minimum necessary, 004).
+# Specific categories, so the client knows exactly what is shared (minimum necessary).
 CATEGORIES = {
     "housing": (
         N_("Housing status and history"),
@@ -64,111 +63,6 @@ CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 
 
-class ConsentReleaseForm(BaseForm):
-    recipient_name = StringField(
-        _l("Who receives the information (name)"), [Text(200)], filters=[strip]
-    )
-    recipient_type = RadioField(
-        _l("Recipient type"), choices=choices(RECIPIENT_TYPES), validators=[Optional()]
-    )
-    recipient_contact = StringField(
-        _l("Recipient address or phone (optional)"), [Text(300)], filters=[strip]
-    )
-    categories = MultiCheckboxField(
-        _l("What information may be shared"),
-        choices=choices({key: label for key, (label, _) in CATEGORIES.items()}),
-        validators=[Optional()],
-    )
-    other_information = TextAreaField(
-        _l("Other information (describe it specifically, optional)"),
-        [Text(500, multiline=True)],
-        filters=[strip],
-    )
-    purpose = TextAreaField(
-        _l("Why it is shared (purpose)"), [Text(2000, multiline=True)], filters=[strip]
-    )
-    end_date = DateField(_l("Ends on (date)"), validators=[Optional()])
-    end_event = StringField(_l("Or ends when (event)"), [Text(300)], filters=[strip])
-    conditioned = BooleanField(_l("Services depend on signing this form (rare)"))
-    conditioning_basis = RadioField(
-        _l("The ground the law allows for it (45 CFR 164.508(b)(4))"),
-        choices=choices(CONDITIONING_GROUNDS),
-        validators=[Optional()],
-    )
-    conditioning_explanation = TextAreaField(
-        _l("What depends on signing, and what happens if the client does not sign"),
-        [Text(1000, multiline=True)],
-        filters=[strip],
-    )
-    representative_signs = BooleanField(_l("A legal representative signs for the client"))
-    representative_name = StringField(_l("Representative's name"), [Text(200)], filters=[strip])
-    representative_authority = StringField(
-        _l("Representative's authority (e.g. court-appointed guardian)"),
-        [Text(300)],
-        filters=[strip],
-    )
-
-    def validate_end_date(self, field):
-        today = agency_now(self).date()
-        if field.data and field.data <= today:
-            raise ValidationError(gettext("The end date must be after today."))
-        if field.data and field.data > today + timedelta(days=366 * 10):
-            raise ValidationError(gettext("The end date must be within 10 years."))
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """A release with any required element blank is invalid (45 CFR 164.508(b)(2)); so is one
-    that mixes SUD counseling notes with anything else (42 CFR 2.31(b)), and one that makes
-    services depend on signing on a ground HIPAA does not allow (45 CFR 164.508(b)(4))."""
-    missing: dict[str, list[str]] = {}
-
-    def need(field: str, message: str) -> None:
-        missing.setdefault(field, []).append(message)
-
-    if not data.get("recipient_name"):
-        need("recipient_name", gettext("Name who receives the information."))
-    if data.get("recipient_type") not in RECIPIENT_TYPES:
-        need("recipient_type", gettext("Choose whether the recipient is an agency or a person."))
-    categories = data.get("categories") or []
-    if not categories and not data.get("other_information"):
-        need("categories", gettext("Tick at least one kind of information."))
-    if COUNSELING_NOTES in categories and (len(categories) > 1 or data.get("other_information")):
-        alone = gettext(
-            "Substance use counseling notes need a consent of their own (42 CFR 2.31(b)): "
-            "untick the other kinds of information and leave “Other information” blank, "
-            "or make a separate consent for the notes."
-        )
-        need("categories", alone)
-        if data.get("other_information"):
-            need("other_information", alone)
-    if not data.get("purpose"):
-        need("purpose", gettext("Say why the information is shared."))
-    if not data.get("end_date") and not data.get("end_event"):
-        need("end_date", gettext("Give an end date or an end event."))
-    if data.get("conditioned"):
-        if data.get("conditioning_basis") not in CONDITIONING_GROUNDS:
-            need(
-                "conditioning_basis",
-                gettext(
-                    "Services may depend on signing only for research-related treatment, "
-                    "health plan enrolment or eligibility, or health care that only creates "
-                    "information for someone else. Choose one, or untick “Services depend on "
-                    "signing this form”."
-                ),
-            )
-        if not data.get("conditioning_explanation"):
-            need("conditioning_explanation", gettext("Explain what depends on signing."))
-    if data.get("representative_signs"):
-        if not data.get("representative_name"):
-            need("representative_name", gettext("Name the legal representative who signs."))
-        if not data.get("representative_authority"):
-            need(
-                "representative_authority",
-                gettext("State the representative's legal authority."),
-            )
-    return missing
-
-
 def end_text(data: dict, isolate=str) -> str:
     """When the consent ends, as the rest of "This consent ends …", in the current language;
     `isolate` wraps the typed event (the `typed` filter on a page)."""
@@ -181,73 +75,6 @@ def end_text(data: dict, isolate=str) -> str:
     if on:
         return gettext("on %(date)s", date=on)
     return gettext("when %(event)s", event=event) if event else ""
-
-
-def context(data: dict, common: dict) -> dict:
-    categories = data.get("categories") or []
-    basis = data.get("conditioning_basis") if data.get("conditioned") else None
-    agency = common["agency"]
-    recipient_type = RECIPIENT_TYPES[data["recipient_type"]]
-    return {
-        "consent": {
-            "recipient_name": data["recipient_name"],
-            "recipient_type_label": gettext(recipient_type),
-            "recipient_contact": data.get("recipient_contact") or "",
-            "categories": [
-                {"label": gettext(CATEGORIES[c][0]), "description": gettext(CATEGORIES[c][1])}
-                for c in categories
-            ],
-            "other_information": data.get("other_information") or "",
-            "purpose": Listing(data["purpose"]),
-            "end_text": end_text(data),
-            "includes_sud": bool(SUD_CATEGORIES & set(categories)),
-            "counseling_notes": COUNSELING_NOTES in categories,
-            "conditioned": bool(data.get("conditioned")),
-            "conditioning_basis": gettext(CONDITIONING_GROUNDS[basis]) if basis else "",
-            "conditioning_explanation": data.get("conditioning_explanation") or "",
-            "representative_signs": bool(data.get("representative_signs")),
-            "representative_name": data.get("representative_name") or "",
-            "representative_authority": data.get("representative_authority") or "",
-            "revocation_how": gettext(
-                "Write to %(name)s, %(address)s, or tell your case manager, who will help you "
-                "put it in writing. You can also call %(phone)s to ask how.",
-                **agency,
-            ),
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    if data.get("representative_signs"):
-        representative = Person(data["representative_name"])
-        first = SignerSpec(CLIENT, representative, N_("Legal representative of the client"))
-    else:
-        first = SignerSpec(CLIENT, people.client, CLIENT.label)
-    return [first, SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label)]
-
-
-def example() -> dict:
-    return {
-        "recipient_name": "St. Patrick Center",
-        "recipient_type": "agency",
-        "recipient_contact": "800 N Tucker Blvd, St. Louis, MO 63101",
-        "categories": ["housing", "income", "identity"],
-        "other_information": "",
-        "purpose": "To apply for permanent supportive housing and coordinate my move-in.",
-        "end_date": (clock.example_today() + timedelta(days=365)).isoformat(),
-        "end_event": "I move into permanent housing",
-        "conditioned": False,
-        "conditioning_basis": "",
-        "conditioning_explanation": "",
-        "representative_signs": False,
-        "representative_name": "",
-        "representative_authority": "",
-    }
-
-
-def summary(data: dict) -> str:
-    recipient = data.get("recipient_name") or gettext("(recipient not named yet)")
-    return gettext("to %(recipient)s", recipient=recipient)
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -311,35 +138,211 @@ REQUIRED_STATEMENTS = (
 )
 
 
-register(
-    FormType(
-        required_statements=REQUIRED_STATEMENTS,
-        vital=True,
-        release_of_information=True,
-        typed_core_fields=(
-            "other_information",
-            "purpose",
-            "end_event",
-            "conditioning_explanation",
-            "representative_authority",
+def _within_ten_years_from_tomorrow(form, field):
+    """An end date after today and at most 10 years away, by the agency's clock."""
+    today = agency_now(form).date()
+    if field.data <= today:
+        raise ValidationError(gettext("The end date must be after today."))
+    if field.data > today + timedelta(days=366 * 10):
+        raise ValidationError(gettext("The end date must be within 10 years."))
+
+
+COUNSELING_NOTES_ALONE = N_(
+    "Substance use counseling notes need a consent of their own (42 CFR 2.31(b)): untick the "
+    "other kinds of information and leave “Other information” blank, or make a separate "
+    "consent for the notes."
+)
+CONDITIONED = ("conditioned", True)
+REPRESENTATIVE = ("representative_signs", True)
+
+
+@registered
+class ConsentRelease(FormSpec):
+    name = "consent_release"
+    title = N_("Consent to Release Information")
+    prefix = "CR"
+    required_statements = REQUIRED_STATEMENTS
+    printed_as = "consent"
+    vital = True
+    release_of_information = True
+    typed_core_fields = (
+        "other_information",
+        "purpose",
+        "end_event",
+        "conditioning_explanation",
+        "representative_authority",
+    )
+    signer_roles = (CLIENT, CASE_MANAGER)
+    sections = (
+        Section(
+            N_("Who receives the information"),
+            {
+                "recipient_name": f.Text(
+                    N_("Who receives the information (name)"),
+                    required=N_("Name who receives the information."),
+                    example="St. Patrick Center",
+                ),
+                "recipient_type": f.Radio(
+                    N_("Recipient type"),
+                    options=RECIPIENT_TYPES,
+                    required=N_("Choose whether the recipient is an agency or a person."),
+                    example="agency",
+                ),
+                "recipient_contact": f.Text(
+                    N_("Recipient address or phone (optional)"),
+                    300,
+                    example="800 N Tucker Blvd, St. Louis, MO 63101",
+                ),
+            },
+            hint=N_(
+                "One consent per recipient. Make a separate consent for each agency or person."
+            ),
         ),
-        name="consent_release",
-        title=N_("Consent to Release Information"),
-        prefix="CR",
-        form_class=ConsentReleaseForm,
-        signer_roles=(CLIENT, CASE_MANAGER),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/consent_release.html",
-        page_context=lambda data: {
+        Section(
+            N_("What information"),
+            {
+                "categories": f.Checkboxes(
+                    N_("What information may be shared"),
+                    options={key: label for key, (label, _) in CATEGORIES.items()},
+                    example=("housing", "income", "identity"),
+                ),
+                "other_information": f.LongText(
+                    N_("Other information (describe it specifically, optional)"),
+                    500,
+                    lines=False,
+                ),
+            },
+            hint=N_(
+                "Tick only what the recipient needs (minimum necessary). Only the ticked kinds "
+                "are shared."
+            ),
+        ),
+        Section(
+            N_("Why"),
+            {
+                "purpose": f.LongText(
+                    N_("Why it is shared (purpose)"),
+                    2000,
+                    required=N_("Say why the information is shared."),
+                    example="To apply for permanent supportive housing and coordinate my move-in.",
+                ),
+            },
+        ),
+        Section(
+            N_("When it ends"),
+            {
+                "end_date": f.Date(
+                    N_("Ends on (date)"),
+                    validators=(_within_ten_years_from_tomorrow,),
+                    example=lambda: (clock.example_today() + timedelta(days=365)).isoformat(),
+                ),
+                "end_event": f.Text(
+                    N_("Or ends when (event)"),
+                    300,
+                    hint=N_("For example: “I move into permanent housing”."),
+                    example="I move into permanent housing",
+                ),
+            },
+            hint=N_("Give a date, an event, or both (whichever comes first ends it)."),
+        ),
+        Section(
+            N_("Conditions and representative"),
+            {
+                "conditioned": f.Checkbox(N_("Services depend on signing this form (rare)")),
+                "conditioning_basis": f.Radio(
+                    N_("The ground the law allows for it (45 CFR 164.508(b)(4))"),
+                    options=CONDITIONING_GROUNDS,
+                    when=CONDITIONED,
+                    required=N_(
+                        "Services may depend on signing only for research-related treatment, "
+                        "health plan enrolment or eligibility, or health care that only creates "
+                        "information for someone else. Choose one, or untick “Services depend on "
+                        "signing this form”."
+                    ),
+                    hint=N_(
+                        "HIPAA lets services depend on signing only on one of these grounds. If "
+                        "none applies, services must not depend on signing."
+                    ),
+                ),
+                "conditioning_explanation": f.LongText(
+                    N_("What depends on signing, and what happens if the client does not sign"),
+                    lines=False,
+                    when=CONDITIONED,
+                    required=N_("Explain what depends on signing."),
+                ),
+                "representative_signs": f.Checkbox(
+                    N_("A legal representative signs for the client")
+                ),
+                "representative_name": f.Text(
+                    N_("Representative's name"),
+                    when=REPRESENTATIVE,
+                    required=N_("Name the legal representative who signs."),
+                ),
+                "representative_authority": f.Text(
+                    N_("Representative's authority (e.g. court-appointed guardian)"),
+                    300,
+                    when=REPRESENTATIVE,
+                    required=N_("State the representative's legal authority."),
+                ),
+            },
+        ),
+    )
+
+    def rules(self, data: dict):
+        """A release names what it shares, and when it ends (45 CFR 164.508(c)(1)); SUD
+        counseling notes only on a consent of their own (42 CFR 2.31(b))."""
+        categories = data.get("categories") or []
+        if not categories and not data.get("other_information"):
+            yield "categories", gettext("Tick at least one kind of information.")
+        if COUNSELING_NOTES in categories and (
+            len(categories) > 1 or data.get("other_information")
+        ):
+            yield "categories", gettext(COUNSELING_NOTES_ALONE)
+            if data.get("other_information"):
+                yield "other_information", gettext(COUNSELING_NOTES_ALONE)
+        if not data.get("end_date") and not data.get("end_event"):
+            yield "end_date", gettext("Give an end date or an end event.")
+
+    def context(self, data: dict, common: dict) -> dict:
+        categories = data.get("categories") or []
+        basis = data.get("conditioning_basis") if data.get("conditioned") else None
+        recipient_type = RECIPIENT_TYPES[data["recipient_type"]]
+        consent = super().context(data, common)
+        consent["consent"].update(
+            recipient_type_label=gettext(recipient_type),
+            categories=[
+                {"label": gettext(CATEGORIES[c][0]), "description": gettext(CATEGORIES[c][1])}
+                for c in categories
+            ],
+            end_text=end_text(data),
+            includes_sud=bool(SUD_CATEGORIES & set(categories)),
+            counseling_notes=COUNSELING_NOTES in categories,
+            conditioning_basis=gettext(CONDITIONING_GROUNDS[basis]) if basis else "",
+            revocation_how=gettext(
+                "Write to %(name)s, %(address)s, or tell your case manager, who will help you "
+                "put it in writing. You can also call %(phone)s to ask how.",
+                **common["agency"],
+            ),
+        )
+        return consent
+
+    def signers(self, data: dict, people: People) -> list[SignerSpec]:
+        if data.get("representative_signs"):
+            representative = Person(data["representative_name"])
+            first = SignerSpec(CLIENT, representative, N_("Legal representative of the client"))
+        else:
+            first = SignerSpec(CLIENT, people.client, CLIENT.label)
+        return [first, SignerSpec(CASE_MANAGER, people.case_manager, CASE_MANAGER.label)]
+
+    def page_context(self, data: dict) -> dict:
+        return {
             "categories": CATEGORIES,
             "recipient_types": RECIPIENT_TYPES,
             "conditioning_grounds": CONDITIONING_GROUNDS,
             # trusted words and dates around the escaped event, isolated by the page's `isolate`
             "end_text": lambda isolate: Markup(end_text(data, isolate=isolate)),  # noqa: S704
-        },
-        summary=summary,
-    )
-)
+        }
+
+    def summary(self, data: dict) -> str:
+        recipient = data.get("recipient_name") or gettext("(recipient not named yet)")
+        return gettext("to %(recipient)s", recipient=recipient)

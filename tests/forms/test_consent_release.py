@@ -12,11 +12,12 @@ from flask import render_template
 
 from forms_service import clock
 from forms_service.forms import get_form_type
-from forms_service.forms.consent_release import missing_elements
 from forms_service.forms.registry import People, Person
 from forms_service.rendering import preview
 from forms_service.rendering.service import render_docx, template_store
 from tests.conftest import CONSENT
+
+missing_elements = get_form_type("consent_release").missing_elements
 
 FORM = get_form_type("consent_release")
 PEOPLE = People(client=Person("María Núñez"), case_manager=Person("Sam Okafor", uuid.uuid4()))

@@ -21,6 +21,7 @@ from .documents import service as documents
 from .documents.models import Document
 from .extensions import db
 from .forms import example_agency_settings, get_form_type
+from .forms.client_rights import ClientRights
 from .programs import service as programs
 from .programs.models import Funder
 from .rendering.jobs import run_job
@@ -96,7 +97,7 @@ def _file_tour(actor: Actor, cases: list[Case]) -> None:
     """Each document in the client's language, signed and filed before the next step needs
     it (a plan update starts from the filed plan; a revocation ends a filed release)."""
     maria, james, amina = cases
-    _signed_and_filed(actor, maria, "client_rights")
+    _signed_and_filed(actor, maria, ClientRights.name)
     _signed_and_filed(actor, maria, plans.PLAN)
     update = plans.start_update(actor, maria)
     changes = "30-day review: the state ID card came; the job search starts this month."

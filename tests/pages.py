@@ -193,7 +193,7 @@ class Form:
             self.values[name] = [values[0] if values else ""]
 
     def fill(self, data: dict) -> "Form":
-        """Type a form's JSON data (the shape of `FormType.example()`) into the fields the
+        """Type a form's JSON data (the shape of `FormSpec.example()`) into the fields the
         page offers: a repeated group fills its rows (`key-0-name`, ...) and clears the
         rest; a value for a field the page does not have is an error."""
         flat = MultiDict()

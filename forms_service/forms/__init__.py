@@ -1,4 +1,4 @@
-"""Form types. Importing this package registers every form type module."""
+"""Form types, one spec each. Importing this package registers every form type module."""
 
 from . import (
     appeal,  # noqa: F401
@@ -13,7 +13,6 @@ from . import (
     termination_notice,  # noqa: F401
 )
 from .registry import (  # noqa: F401
-    FormType,
     example_agency_settings,
     form_type_that,
     form_types,

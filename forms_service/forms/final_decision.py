@@ -1,21 +1,20 @@
 """Final decision on an appeal of a termination: written after the independent reviewer has
 heard the client's objections; states the decision and its reasons, when it takes effect, and
-that the reviewer was independent (seed 000 "Non-compliance and Exiting"; 24 CFR 578.91(b))."""
+that the reviewer was independent (24 CFR 578.91(b); Non-compliance and Exiting in the CoC's
+written standards)."""
 
 from datetime import timedelta
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
 
 from .. import clock
 from ..errors import RuleViolation
-from ..formatting import long_date
 from ..i18n import N_
+from . import fields as f
 from .appeal import HEARING_FORMATS
-from .base import BaseForm, Missing, NotInFuture, Statement, Text, choices, multiline, strip
-from .registry import FormType, People, SignerRole, SignerSpec, register
+from .base import Statement
+from .registry import People, SignerRole, SignerSpec
+from .spec import FormSpec, Section, registered
 
 REVIEWER = SignerRole("reviewer", N_("Independent reviewer"), staff=True)
 
@@ -26,169 +25,8 @@ DECISIONS = {
 }
 
 
-class FinalDecisionForm(BaseForm):
-    termination_reference = StringField(
-        _l("Termination notice this decides (document number)"), [Text(40)], filters=[strip]
-    )
-    appeal_received_on = DateField(_l("Appeal received on"), validators=[Optional(), NotInFuture()])
-    hearing_date = DateField(_l("Objections heard on"), validators=[Optional(), NotInFuture()])
-    hearing_format = RadioField(
-        _l("How the objections were heard"),
-        choices=choices(HEARING_FORMATS),
-        validators=[Optional()],
-    )
-    decision = RadioField(_l("Decision"), choices=choices(DECISIONS), validators=[Optional()])
-    modification = TextAreaField(
-        _l("What changes (when the decision is modified)"),
-        [Text(2000, multiline=True)],
-        filters=[strip],
-    )
-    reasons = TextAreaField(
-        _l("Reasons for the decision"), [Text(4000, multiline=True)], filters=[strip]
-    )
-    decision_date = DateField(_l("Date of the decision"), validators=[Optional()])
-    effective_date = DateField(_l("Takes effect on"), validators=[Optional()])
-    reviewer_name = StringField(_l("Reviewer's name"), [Text(200)], filters=[strip])
-    reviewer_title = StringField(_l("Reviewer's job title"), [Text(200)], filters=[strip])
-    terminated_by = StringField(
-        _l("Who made the termination decision"), [Text(200)], filters=[strip]
-    )
-    approved_by = StringField(
-        _l("Who approved the termination (if anyone)"), [Text(200)], filters=[strip]
-    )
-    independent = BooleanField(
-        _l(
-            "The reviewer did not make or approve the termination and is not a subordinate of "
-            "anyone who did"
-        )
-    )
-
-    def validate_decision_date(self, field):
-        if field.data and self.hearing_date.data and field.data < self.hearing_date.data:
-            raise ValidationError(gettext("The decision comes after the objections are heard."))
-
-
-def missing_elements(data: dict) -> dict[str, list[str]]:
-    """A final decision is written after the objections are heard, states the decision and its
-    reasons and when it takes effect, and shows that the reviewer was independent of the people
-    who made or approved the termination (seed 000; 24 CFR 578.91(b))."""
-    missing = Missing()
-    missing.require(
-        data, "termination_reference", gettext("Name the termination notice this decides.")
-    )
-    missing.require(data, "appeal_received_on", gettext("Give the date the appeal was received."))
-    missing.require(
-        data,
-        "hearing_date",
-        gettext("The objections must be heard first: give the date they were."),
-    )
-    # The appeal's date comes from the termination's records, not from the page: compared here.
-    received, heard = data.get("appeal_received_on"), data.get("hearing_date")
-    if received and heard and heard < received:  # ISO dates compare as text
-        missing.add(
-            "hearing_date", gettext("The objections cannot be heard before the appeal arrived.")
-        )
-    missing.require(data, "hearing_format", gettext("Say how the objections were heard."))
-    if data.get("decision") not in DECISIONS:
-        missing.add("decision", gettext("Choose upheld, reversed or modified."))
-    if data.get("decision") == "modified":
-        missing.require(data, "modification", gettext("Say what changes."))
-    missing.require(data, "reasons", gettext("Give the reasons for the decision."))
-    missing.require(data, "decision_date", gettext("Give the date of the decision."))
-    missing.require(data, "effective_date", gettext("Give the date the decision takes effect."))
-    missing.require(data, "reviewer_name", gettext("Name the reviewer."))
-    missing.require(data, "terminated_by", gettext("Name who made the termination decision."))
-    reviewer = (data.get("reviewer_name") or "").casefold()
-    deciders = {(data.get(k) or "").casefold() for k in ("terminated_by", "approved_by")}
-    if reviewer and reviewer in deciders:
-        missing.add(
-            "reviewer_name",
-            gettext(
-                "The reviewer must be someone other than the person who made or approved the "
-                "termination (24 CFR 578.91(b))."
-            ),
-        )
-    if not data.get("independent"):
-        missing.add(
-            "independent",
-            gettext(
-                "Confirm the reviewer did not make or approve the termination and is not a "
-                "subordinate of anyone who did."
-            ),
-        )
-    return missing
-
-
-def context(data: dict, common: dict) -> dict:
-    hearing_format = HEARING_FORMATS[data["hearing_format"]]
-    outcome_label = DECISIONS[data["decision"]]
-    return {
-        "decision": {
-            "termination_reference": data["termination_reference"],
-            "appeal_received_on": long_date(data["appeal_received_on"]),
-            "hearing_date": long_date(data["hearing_date"]),
-            "hearing_format": gettext(hearing_format).lower(),
-            "outcome": data["decision"],
-            "outcome_label": gettext(outcome_label),
-            "modification": multiline(data.get("modification")),
-            "reasons": multiline(data["reasons"]),
-            "decision_date": long_date(data["decision_date"]),
-            "effective_date": long_date(data["effective_date"]),
-            "reviewer_name": data["reviewer_name"],
-            "reviewer_title": data.get("reviewer_title") or "",
-            "terminated_by": data["terminated_by"],
-            "approved_by": data.get("approved_by") or "",
-        }
-    }
-
-
-def signers(data: dict, people: People) -> list[SignerSpec]:
-    """Only the independent reviewer the workflow assigned signs; nobody signs in their place."""
-    if people.reviewer is None:
-        raise RuleViolation(
-            gettext(
-                "A final decision is signed by the independent reviewer of the appeal; "
-                "no reviewer is assigned."
-            )
-        )
-    return [SignerSpec(REVIEWER, people.reviewer, REVIEWER.label)]
-
-
-def example() -> dict:
-    today = clock.example_today()
-    return {
-        "termination_reference": "TN-2026-000412",
-        "appeal_received_on": (today - timedelta(days=9)).isoformat(),
-        "hearing_date": (today - timedelta(days=2)).isoformat(),
-        "hearing_format": "in_person",
-        "decision": "modified",
-        "modification": (
-            "Your services at the Market Street site still end. Instead of leaving the "
-            "program, you move to our scattered-site program on the effective date below, "
-            "with a new safety plan."
-        ),
-        "reasons": (
-            "At the meeting you explained what happened on November 3 and showed that you "
-            "have started anger management classes. The threat with a knife was serious, and "
-            "residents at Market Street must be safe, so you cannot stay at that site.\n"
-            "Because you are taking part in treatment and there has been no other incident in "
-            "two years, ending all services is more than is needed."
-        ),
-        "decision_date": today.isoformat(),
-        "effective_date": (today + timedelta(days=7)).isoformat(),
-        "reviewer_name": "Jordan Ellis",
-        "reviewer_title": "Program Director",
-        "terminated_by": "Sam Okafor",
-        "approved_by": "Dana Whitfield",
-        "independent": True,
-    }
-
-
-def summary(data: dict) -> str:
-    decision = DECISIONS.get(data.get("decision"))
-    if decision is None:
-        return gettext("(decision not chosen yet)")
-    return gettext(decision).split(" (")[0]
+def _days(n: int):
+    return lambda: (clock.example_today() + timedelta(days=n)).isoformat()
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -207,31 +45,195 @@ REQUIRED_STATEMENTS = (
 )
 
 
-register(
-    FormType(
-        required_statements=REQUIRED_STATEMENTS,
-        vital=True,
-        workflow_step=True,
-        continues_after_closing=True,
-        name="final_decision",
-        title=N_("Notice of Final Decision on Appeal"),
-        prefix="FD",
-        form_class=FinalDecisionForm,
-        workflow_fields=(
-            "termination_reference",
-            "appeal_received_on",
-            "reviewer_name",
-            "terminated_by",
-            "approved_by",
+@registered
+class FinalDecision(FormSpec):
+    name = "final_decision"
+    title = N_("Notice of Final Decision on Appeal")
+    prefix = "FD"
+    required_statements = REQUIRED_STATEMENTS
+    vital = True
+    workflow_step = True
+    continues_after_closing = True
+    names_reviewer = True
+    printed_as = "decision"
+    signer_roles = (REVIEWER,)
+    sections = (
+        Section(
+            N_("The appeal"),
+            {
+                # from the termination's records (workflows/termination.py decision_facts)
+                "termination_reference": f.Text(
+                    N_("Termination notice this decides (document number)"),
+                    40,
+                    workflow=True,
+                    required=N_("Name the termination notice this decides."),
+                    example="TN-2026-000412",
+                ),
+                "appeal_received_on": f.Date(
+                    N_("Appeal received on"),
+                    past=True,
+                    workflow=True,
+                    required=N_("Give the date the appeal was received."),
+                    example=_days(-9),
+                ),
+                "hearing_date": f.Date(
+                    N_("Objections heard on"),
+                    past=True,
+                    required=N_("The objections must be heard first: give the date they were."),
+                    hint=N_("The decision is written after the client's objections are heard."),
+                    example=_days(-2),
+                ),
+                "hearing_format": f.Radio(
+                    N_("How the objections were heard"),
+                    options=HEARING_FORMATS,
+                    required=N_("Say how the objections were heard."),
+                    example="in_person",
+                ),
+            },
         ),
-        signer_roles=(REVIEWER,),
-        missing_elements=missing_elements,
-        context=context,
-        signers=signers,
-        example=example,
-        page_template="forms/final_decision.html",
-        page_context=lambda data: {"decisions": DECISIONS, "hearing_formats": HEARING_FORMATS},
-        names_reviewer=True,
-        summary=summary,
+        Section(
+            N_("The decision"),
+            {
+                "decision": f.Radio(
+                    N_("Decision"),
+                    options=DECISIONS,
+                    printed_as="outcome",
+                    required=N_("Choose upheld, reversed or modified."),
+                    example="modified",
+                ),
+                "modification": f.LongText(
+                    N_("What changes (when the decision is modified)"),
+                    2000,
+                    when=("decision", "modified"),
+                    required=N_("Say what changes."),
+                    example=(
+                        "Your services at the Market Street site still end. Instead of leaving "
+                        "the program, you move to our scattered-site program on the effective "
+                        "date below, with a new safety plan."
+                    ),
+                ),
+                "reasons": f.LongText(
+                    N_("Reasons for the decision"),
+                    4000,
+                    required=N_("Give the reasons for the decision."),
+                    hint=N_("Answer the client's objections in plain words."),
+                    example=(
+                        "At the meeting you explained what happened on November 3 and showed "
+                        "that you have started anger management classes. The threat with a knife "
+                        "was serious, and residents at Market Street must be safe, so you cannot "
+                        "stay at that site.\n"
+                        "Because you are taking part in treatment and there has been no other "
+                        "incident in two years, ending all services is more than is needed."
+                    ),
+                ),
+                "decision_date": f.Date(
+                    N_("Date of the decision"),
+                    required=N_("Give the date of the decision."),
+                    example=_days(0),
+                ),
+                "effective_date": f.Date(
+                    N_("Takes effect on"),
+                    required=N_("Give the date the decision takes effect."),
+                    example=_days(7),
+                ),
+            },
+        ),
+        Section(
+            N_("Independence of the reviewer"),
+            {
+                "reviewer_name": f.Text(
+                    N_("Reviewer's name"),
+                    workflow=True,
+                    required=N_("Name the reviewer."),
+                    example="Jordan Ellis",
+                ),
+                "reviewer_title": f.Text(
+                    N_("Reviewer's job title"),
+                    hint=N_("Yours, as it is printed beside your name."),
+                    example="Program Director",
+                ),
+                "terminated_by": f.Text(
+                    N_("Who made the termination decision"),
+                    workflow=True,
+                    required=N_("Name who made the termination decision."),
+                    example="Sam Okafor",
+                ),
+                "approved_by": f.Text(
+                    N_("Who approved the termination (if anyone)"),
+                    workflow=True,
+                    example="Dana Whitfield",
+                ),
+                "independent": f.Checkbox(
+                    N_(
+                        "The reviewer did not make or approve the termination and is not a "
+                        "subordinate of anyone who did"
+                    ),
+                    required=N_(
+                        "Confirm the reviewer did not make or approve the termination and is not "
+                        "a subordinate of anyone who did."
+                    ),
+                    example=True,
+                ),
+            },
+            hint=N_(
+                "The reviewer is neither the person who made or approved the termination nor a "
+                "subordinate of either (24 CFR 578.91(b)). Only the assigned reviewer signs."
+            ),
+        ),
     )
-)
+
+    def rules(self, data: dict):
+        """The objections are heard after the appeal arrives (its date comes from the
+        termination's records, so it is compared here, not on the page); the reviewer is not
+        who made or approved the termination (24 CFR 578.91(b))."""
+        received, heard = data.get("appeal_received_on"), data.get("hearing_date")
+        if received and heard and heard < received:  # ISO dates compare as text
+            yield (
+                "hearing_date",
+                gettext("The objections cannot be heard before the appeal arrived."),
+            )
+        reviewer = (data.get("reviewer_name") or "").casefold()
+        deciders = {(data.get(k) or "").casefold() for k in ("terminated_by", "approved_by")}
+        if reviewer and reviewer in deciders:
+            yield (
+                "reviewer_name",
+                gettext(
+                    "The reviewer must be someone other than the person who made or approved "
+                    "the termination (24 CFR 578.91(b))."
+                ),
+            )
+
+    def checks(self, values: dict):
+        heard, decided = values["hearing_date"], values["decision_date"]
+        if heard and decided and decided < heard:
+            yield "decision_date", gettext("The decision comes after the objections are heard.")
+
+    def context(self, data: dict, common: dict) -> dict:
+        hearing_format = HEARING_FORMATS[data["hearing_format"]]
+        outcome_label = DECISIONS[data["decision"]]
+        decision = super().context(data, common)
+        decision["decision"].update(
+            hearing_format=gettext(hearing_format).lower(), outcome_label=gettext(outcome_label)
+        )
+        return decision
+
+    def signers(self, data: dict, people: People) -> list[SignerSpec]:
+        """Only the independent reviewer the workflow assigned signs; nobody signs in their
+        place."""
+        if people.reviewer is None:
+            raise RuleViolation(
+                gettext(
+                    "A final decision is signed by the independent reviewer of the appeal; "
+                    "no reviewer is assigned."
+                )
+            )
+        return [SignerSpec(REVIEWER, people.reviewer, REVIEWER.label)]
+
+    def page_context(self, data: dict) -> dict:
+        return {"decisions": DECISIONS, "hearing_formats": HEARING_FORMATS}
+
+    def summary(self, data: dict) -> str:
+        decision = DECISIONS.get(data.get("decision"))
+        if decision is None:
+            return gettext("(decision not chosen yet)")
+        return gettext(decision).split(" (")[0]

@@ -48,7 +48,7 @@ class FormSpec:
     # sending when they read as another language than the document's.
     typed_core_fields: tuple[str, ...] = ()
     # Names the independent reviewer of a termination: the service checks the reviewer's
-    # independence before it goes out (24 CFR 578.91(b)(3)); see `FormType.names_reviewer`.
+    # independence before it goes out (24 CFR 578.91(b)(3); workflows/independence.py).
     names_reviewer: bool = False
     # The client's plan: a signed one is reviewed and updated as a new version.
     is_plan: bool = False

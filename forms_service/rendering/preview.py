@@ -3,7 +3,8 @@
 from datetime import date
 from pathlib import Path
 
-from ..forms.registry import FormType, People, Person
+from ..forms.registry import People, Person
+from ..forms.spec import FormSpec
 from .service import RenderInput, SignerInfo, render
 
 EXAMPLE_AGENCY = {
@@ -35,7 +36,7 @@ _AROUND = {
 }
 
 
-def example_payload(form_type: FormType) -> dict:
+def example_payload(form_type: FormSpec) -> dict:
     return {
         "agency": EXAMPLE_AGENCY,
         "client": EXAMPLE_CLIENT,
@@ -51,7 +52,7 @@ def _lookup(payload: dict, dotted: str):
     return value
 
 
-def validate_payload(form_type: FormType, payload) -> list[tuple[str, str]]:
+def validate_payload(form_type: FormSpec, payload) -> list[tuple[str, str]]:
     """Every problem, one per field, named by its path in the payload."""
     if not isinstance(payload, dict):
         return [("(payload)", "must be a JSON object with agency, client, case_number and form")]
@@ -91,7 +92,7 @@ def validate_payload(form_type: FormType, payload) -> list[tuple[str, str]]:
     return errors
 
 
-def example_input(form_type: FormType, payload: dict, language: str) -> RenderInput:
+def example_input(form_type: FormSpec, payload: dict, language: str) -> RenderInput:
     """A valid payload (`validate_payload`) as the renderer's input, signed by no one yet."""
     data = form_type.form_class.from_payload(payload["form"])
     data.validate()
@@ -117,7 +118,7 @@ def example_input(form_type: FormType, payload: dict, language: str) -> RenderIn
     )
 
 
-def render_to(form_type: FormType, payload: dict, out_dir: Path, language: str) -> list[Path]:
+def render_to(form_type: FormSpec, payload: dict, out_dir: Path, language: str) -> list[Path]:
     rendered = render(example_input(form_type, payload, language))
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = out_dir / f"{form_type.name}-{language}"

@@ -25,7 +25,7 @@ from jinja2.sandbox import (
     SandboxedEnvironment,
 )
 
-from ..forms.registry import FormType
+from ..forms.spec import FormSpec
 from . import docx_safety, docx_text, preview
 from .convert import ConversionError
 from .docx_safety import Problem
@@ -52,7 +52,7 @@ class Checked:
 
 
 def check_template(
-    form_type: FormType,
+    form_type: FormSpec,
     template: bytes,
     language: str,
     version_number: int = 0,
@@ -103,7 +103,7 @@ def _words(text: str) -> str:
     return re.sub(r"\{\{\s*(.*?)\s*\}\}", r"{{ \1 }}", text)
 
 
-def missing_statements(form_type: FormType, language: str, lines: list[str]) -> list[Problem]:
+def missing_statements(form_type: FormSpec, language: str, lines: list[str]) -> list[Problem]:
     """Each legal statement the form requires that the template's text does not contain word
     for word; where the form knows no wording of them in `language`, that, since they cannot
     be looked for (RULES: an agency may add text to a form but not drop a required element)."""

@@ -20,7 +20,7 @@ from ..database import utcnow
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..extensions import db
 from ..forms import form_types, get_form_type
-from ..forms.registry import FormType
+from ..forms.spec import FormSpec
 from ..i18n import N_
 from ..rendering.service import load_template, template_store
 from ..rendering.template_check import Checked, check_template
@@ -291,7 +291,7 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class FormTemplates:
-    form_type: FormType
+    form_type: FormSpec
     versions: list[TemplateVersion]  # shipped and the agency's own, by number
     current: dict[str, TemplateVersion]  # language -> what a new document gets
 

@@ -11,7 +11,7 @@ from docx import Document as WordDocument
 from docxtpl import InlineImage, Listing
 from flask_babel import force_locale, gettext
 
-from ..forms.registry import FormType
+from ..forms.spec import FormSpec
 from ..i18n import N_
 from ..rendering import preview
 from ..rendering.service import build_context
@@ -24,7 +24,7 @@ class Variable:
     example: str  # what it prints for the form's example, or what kind of value it is
 
 
-def example_context(form_type: FormType, version: TemplateVersion, language: str) -> dict:
+def example_context(form_type: FormSpec, version: TemplateVersion, language: str) -> dict:
     inp = preview.example_input(form_type, preview.example_payload(form_type), language)
     with force_locale(language):
         return build_context(None, inp, version)
@@ -66,7 +66,7 @@ def _shown(name: str, value) -> str:
     return str(value) if value not in (None, "") else gettext("(blank in the example)")
 
 
-def starter(form_type: FormType, template: bytes, version: TemplateVersion, language: str) -> bytes:
+def starter(form_type: FormSpec, template: bytes, version: TemplateVersion, language: str) -> bytes:
     """A ZIP of the current template and a Word table of every variable the form offers."""
     table = WordDocument()
     table.add_heading(gettext("Variables of %(form)s", form=gettext(form_type.title)), 1)

@@ -25,6 +25,8 @@ from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..formatting import long_date
 from ..forms.appeal import Appeal
+from ..forms.final_decision import FinalDecision
+from ..forms.termination_notice import TerminationNotice
 from .independence import independence_conflicts
 from .models import Termination
 
@@ -125,7 +127,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     notice_date = clock.today(agency)
     data = {**data, **notice_facts(termination, notice_date), "reviewer_name": reviewer.name}
     notice = documents.start_document(
-        actor, termination.case, "termination_notice", data, **language
+        actor, termination.case, TerminationNotice.name, data, **language
     )
     documents.send_for_signature(actor, notice, reviewer=reviewer)
     termination.notice_id = notice.id
@@ -205,7 +207,9 @@ def issue_decision(actor: Actor, termination: Termination, data: dict, **languag
     if problems:  # the chain may have changed since the notice
         raise RuleViolation(" ".join(problems))
     data = {**data, **facts}
-    decision = documents.start_document(actor, termination.case, "final_decision", data, **language)
+    decision = documents.start_document(
+        actor, termination.case, FinalDecision.name, data, **language
+    )
     documents.send_for_signature(actor, decision, reviewer=user)
     termination.decision_id = decision.id
     termination.outcome = data.get("decision")

@@ -13,8 +13,10 @@ from ..errors import InvalidInput
 from ..forms import get_form_type
 from ..forms.appeal import Appeal
 from ..forms.base import NOT_CHOSEN, adding_row
+from ..forms.final_decision import FinalDecision
 from ..forms.grievance import Grievance as GrievanceSpec
 from ..forms.grievance_response import GrievanceResponse
+from ..forms.termination_notice import TerminationNotice
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
@@ -151,7 +153,7 @@ def notice(termination_id):
     return _document_step(
         gettext("Termination notice"),
         t.case,
-        "termination_notice",
+        TerminationNotice.name,
         extra,
         run,
         note=gettext(
@@ -186,7 +188,7 @@ def decision(termination_id):
     return _document_step(
         gettext("Final decision"),
         t.case,
-        "final_decision",
+        FinalDecision.name,
         None,
         lambda data, **chosen: termination.issue_decision(actor, t, data, **chosen),
         recorded=termination.decision_facts(t, actor.user),

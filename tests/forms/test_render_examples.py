@@ -182,10 +182,7 @@ def test_staff_form_offers_every_field_but_those_never_typed(name, bare_app):
     with bare_app.test_request_context():
         form = form_type.form_class.from_data(data)
         html = render_template_string(
-            "{% include 'forms/_spec_fields.html' if form_type.sections is defined"
-            " else 'forms/' ~ form_type.name ~ '_fields.html' %}",
-            form=form,
-            form_type=form_type,
+            "{% include 'forms/_spec_fields.html' %}", form=form, form_type=form_type
         )
     never_typed = {name for name, _ in form_type.agency_settings} | set(form_type.workflow_fields)
     for field in leaf_fields(form):

@@ -6,9 +6,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from forms_service.forms import form_types
-from forms_service.forms.spec import FormSpec
 
-SPECS = [t for t in form_types() if isinstance(t, FormSpec)]
+SPECS = form_types()
 pytestmark = pytest.mark.usefixtures("bare_app")
 
 

@@ -81,7 +81,8 @@ def walk(world, client):
     )
     choose_paper(actor, on_paper, on_paper.signers[0])
     db.session.commit()
-    values = asdict(held)  # URL argument -> id (Holdings names them alike)
+    # URL argument -> id (Holdings names them alike); a template version of the Templates page
+    values = {**asdict(held), "number": 1, "language": "en"}
     adapter = client.application.url_map.bind("localhost")
     urls = []
     for rule in client.application.url_map.iter_rules():

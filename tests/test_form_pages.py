@@ -35,7 +35,7 @@ CLIENT_PAGES = {
     "signing.kiosk_paper",
     "signing.kiosk_still_here",
     "signing.kiosk_unlock",
-} | {e for e in PUBLIC_ENDPOINTS if e.startswith("remote.")}
+} | {e for e in PUBLIC_ENDPOINTS if e.startswith(("remote.", "copies."))}
 FREE_STANDING = [t.name for t in form_types() if not t.workflow_step]
 
 

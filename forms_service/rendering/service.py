@@ -20,7 +20,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from signatures.certificate import CertificateData, append_certificate, set_metadata
-from signatures.seal import load_pkcs12_signer, load_signer, seal_pdf
+from signatures.seal import SealKeyError, load_pkcs12_signer, load_signer, seal_pdf
 from signatures.summary import SummaryData, append_summary
 
 from ..clock import DEFAULT_TIME_ZONE
@@ -117,13 +117,16 @@ def converter() -> ConverterPool | SofficeConverter:
 def start_converters() -> None:
     """Start the warm converters and seal a blank page now (the web service and a worker call
     this as they start): the first document signed then waits for neither LibreOffice nor
-    the seal key's parsing, which took seconds. A converter that fails to start is logged and
-    started by the first document."""
+    the seal key's parsing, which took seconds. A seal key that cannot be used or a converter
+    that fails to start is logged, and fails (or starts) with the first document as before."""
     blank = PdfWriter()
     blank.add_blank_page(width=612, height=792)
     out = io.BytesIO()
     blank.write(out)
-    seal_pdf(out.getvalue(), seal_signer(), reason="Warm-up", location="")
+    try:
+        seal_pdf(out.getvalue(), seal_signer(), reason="Warm-up", location="")
+    except SealKeyError as error:
+        current_app.logger.error("The seal key cannot be used: %s", error)
     pool = converter()
     if isinstance(pool, ConverterPool):
         try:

@@ -138,3 +138,12 @@ def test_starting_the_service_starts_the_converters_and_loads_the_seal_key(bare_
 
         assert "_private_key" in vars(current_app.extensions["forms_seal"])  # parsed once
         assert all(slot.server_pid for slot in converter().stats())
+
+
+def test_a_seal_key_that_cannot_be_used_does_not_stop_the_service_starting(bare_app, tmp_path):
+    (tmp_path / "broken.p12").write_bytes(b"not a PKCS#12 file")
+    bare_app.config["SEAL_PKCS12"] = str(tmp_path / "broken.p12")
+
+    start_converters()  # logged; the first document to seal says what is wrong
+
+    assert all(slot.server_pid for slot in converter().stats())

@@ -55,6 +55,7 @@ def init(time_zone):
     from .accounts.models import Agency
     from .accounts.service import SYSTEM
     from .accounts.settings import set_time_zone
+    from .archive.integrity import checkpoint_due
     from .rendering.service import converter
 
     try:
@@ -64,6 +65,11 @@ def init(time_zone):
         sys.exit(1)
     upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
     key_path = keys.ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))
+    for agency in db.session.execute(db.select(Agency)).scalars():
+        keys.ensure_agency_seal_key(
+            Path(current_app.config["SEAL_KEY_DIR"]), agency.id, agency.name
+        )
+    checkpoint_due()
     if time_zone:
         for agency in db.session.execute(db.select(Agency)).scalars():
             set_time_zone(SYSTEM, agency, time_zone)
@@ -268,6 +274,7 @@ def verify():
     """Re-hash every archived file, check every seal and the audit chain; non-zero when
     anything is damaged, naming each damaged record."""
     from .archive.copies import verify_copies
+    from .archive.integrity import verify_checkpoints
     from .archive.retention import left_after_disposal
     from .archive.service import verify_records
     from .audit.service import verify_chain
@@ -293,10 +300,27 @@ def verify():
         problems += 1
         where = f"audit event {problem.event_id}" if problem.event_id else "audit chain"
         click.echo(f"DAMAGED {where}: {problem.reason}", err=True)
+    for problem in verify_checkpoints():
+        problems += 1
+        click.echo(str(problem), err=True)
     if problems:
         click.echo(f"{problems} problem(s) found", err=True)
         sys.exit(1)
-    click.echo(f"All archived files, their seals and the audit chain are intact ({date.today()}).")
+    click.echo(
+        "All archived files, their seals, the chains of records and audit events and their "
+        f"signed checkpoints are intact ({date.today()})."
+    )
+
+
+@main.command()
+@with_appcontext
+def checkpoint():
+    """Sign and store a checkpoint of every chain that moved since its last one (run it from
+    cron every FORMS_CHECKPOINT_MINUTES when render jobs do not run under Celery beat)."""
+    from .archive.integrity import checkpoint_due
+
+    written = checkpoint_due()
+    click.echo(f"{len(written)} checkpoint(s) written.")
 
 
 @main.command()

@@ -111,8 +111,16 @@ class Config:
     CONVERTERS_END_WITH_PROCESS = False
     SEAL_PKCS12 = os.environ.get("FORMS_SEAL_PKCS12")  # an agency's own (CA-issued) seal
     SEAL_PASSPHRASE = os.environ.get("FORMS_SEAL_PASSPHRASE")
+    # An RFC 3161 timestamp authority: seals are then PAdES B-LT; its root certificate(s), PEM
+    # files separated by commas, for the validation data; seconds to wait for its answer.
+    TSA_URL = os.environ.get("FORMS_TSA_URL", "")
+    TSA_CERTIFICATE = os.environ.get("FORMS_TSA_CERTIFICATE", "")
+    TSA_TIMEOUT = int(os.environ.get("FORMS_TSA_TIMEOUT", "10"))
     CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))
     RENDER_QUEUE = os.environ.get("FORMS_RENDER_QUEUE", "threads")
+    # A signed checkpoint of each agency's chains, beside the blobs, at least this often when
+    # they moved (Celery beat, or `forms-service checkpoint` from cron); also on every filing.
+    CHECKPOINT_MINUTES = int(os.environ.get("FORMS_CHECKPOINT_MINUTES", "10"))
     RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
     CELERY_BROKER_URL = os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 

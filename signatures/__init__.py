@@ -20,6 +20,7 @@ from signatures.ink import (
 from signatures.seal import (
     SealCheck,
     SealKeyError,
+    TimestampUnavailable,
     check_seal,
     load_pkcs12_signer,
     load_signer,
@@ -33,6 +34,7 @@ __all__ = [
     "SealCheck",
     "SealKeyError",
     "SignatureEvidence",
+    "TimestampUnavailable",
     "TrailEvent",
     "append_certificate",
     "canonical_json",

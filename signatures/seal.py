@@ -2,11 +2,11 @@
 carries it, unchanged, from a key we trust.
 
 The seal is PAdES baseline B-B: SHA-256, the signer's certificate and the signing time as
-signed attributes, no timestamp. No timestamp authority is reachable from where the service
-runs, so the signing time is the server's own claim, and the seal is only provable while the
-agency's certificate is valid. A deployment that can reach an RFC 3161 timestamp authority
-should pass pyHanko a timestamper to seal at B-T (and add validation data for B-LT/B-LTA) so
-the seal stays verifiable after the certificate expires.
+signed attributes. Given a timestamper (an RFC 3161 timestamp authority), it is B-LT: the
+signature carries the authority's timestamp (B-T), and the document's security store, in the
+same revision, the certificates that validate the seal and the timestamp (B-LT), so the seal
+stays provable after the agency's certificate expires. A timestamp authority that does not
+answer raises `TimestampUnavailable`: the caller decides, never this module silently.
 
 It is a certification signature that permits no changes (the archive never edits a sealed
 PDF; a change is a new document version), written as an incremental update: the PDF/A-2b file
@@ -17,6 +17,7 @@ appearance stream.
 """
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -31,6 +32,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import get_pyca_cryptography_hash
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+from pyhanko.sign.timestamps import TimeStamper, TimestampRequestError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -47,6 +50,11 @@ UNTRUSTED = "the seal is not from this agency's key"
 
 
 SIGNATURE_ROOM = 16384  # bytes
+TIMESTAMPED_ROOM = 32768  # a timestamp token adds the authority's signature and certificates
+
+
+class TimestampUnavailable(RuntimeError):
+    """The timestamp authority did not answer, or answered with no usable timestamp."""
 
 
 class SealKeyError(ValueError):
@@ -63,6 +71,7 @@ class SealCheck:
     signer: str
     signed_at: datetime | None
     problems: list[str] = field(default_factory=list)
+    timestamped_at: datetime | None = None  # by a timestamp authority (B-T), when it has one
 
     @property
     def ok(self) -> bool:
@@ -116,9 +125,27 @@ def load_pkcs12_signer(path: Path, passphrase: bytes | None) -> signers.SimpleSi
 
 
 def seal_pdf(
-    pdf: bytes, signer: signers.Signer, *, reason: str, location: str, contact: str = ""
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    reason: str,
+    location: str,
+    contact: str = "",
+    timestamper: TimeStamper | None = None,
+    timestamp_roots: Sequence[Path] = (),
 ) -> bytes:
-    """The PDF with the agency seal appended as an incremental update (see the module text)."""
+    """The PDF with the agency seal appended as an incremental update (see the module text);
+    with a `timestamper`, at B-LT (`timestamp_roots`: the authority's trusted roots)."""
+    long_term = {}
+    if timestamper is not None:
+        roots = [signer.signing_cert, *load_certs_from_pemder([str(p) for p in timestamp_roots])]
+        long_term = {
+            "embed_validation_info": True,
+            "validation_context": ValidationContext(trust_roots=roots, allow_fetching=True),
+            "dss_settings": DSSContentSettings(
+                placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+            ),
+        }
     meta = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
         md_algorithm="sha256",
@@ -128,15 +155,24 @@ def seal_pdf(
         contact_info=contact or None,
         certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES,
+        **long_term,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     # Reserving room for the signature skips pyHanko's dry-run signing that would measure it:
     # half the sealing time. A CMS with an RSA-4096 signature and its certificate fits.
-    return signers.sign_pdf(writer, meta, signer=signer, bytes_reserved=SIGNATURE_ROOM).getvalue()
+    room = SIGNATURE_ROOM if timestamper is None else TIMESTAMPED_ROOM
+    try:
+        sealed = signers.sign_pdf(
+            writer, meta, signer=signer, timestamper=timestamper, bytes_reserved=room
+        )
+    except TimestampRequestError as error:
+        raise TimestampUnavailable(str(error)) from error
+    return sealed.getvalue()
 
 
-def check_seal(pdf: bytes, trusted_cert_path: Path) -> SealCheck:
-    """Validate every signature in `pdf` with `trusted_cert_path` as the only trust root.
+def check_seal(pdf: bytes, trusted: Path | Sequence[Path]) -> SealCheck:
+    """Validate every signature in `pdf` with the certificate(s) `trusted` as the only trust
+    roots.
 
     Intact means the signed bytes are the whole file: the archive keeps sealed PDFs as they
     were made, so any later revision, even one a PDF reader would accept, is a change. (A
@@ -149,8 +185,10 @@ def check_seal(pdf: bytes, trusted_cert_path: Path) -> SealCheck:
         return SealCheck(False, False, False, "", None, [f"{UNREADABLE}: {error}"])
     if not signatures:
         return SealCheck(False, False, False, "", None, [NOT_SEALED])
-    roots = load_certs_from_pemder([str(trusted_cert_path)])
+    paths = [trusted] if isinstance(trusted, Path) else trusted
+    roots = load_certs_from_pemder([str(path) for path in paths])
     intact = trusted = True
+    stamped = None
     problems: list[str] = []
     for signature in signatures:
         context = ValidationContext(trust_roots=list(roots))
@@ -162,6 +200,8 @@ def check_seal(pdf: bytes, trusted_cert_path: Path) -> SealCheck:
             intact = trusted = False
             problems.append(f"{BROKEN}: {error}")
             continue
+        if status.timestamp_validity is not None and stamped is None:
+            stamped = status.timestamp_validity.timestamp
         if not (status.intact and status.valid):
             intact = trusted = False
             problems.append(BROKEN)
@@ -174,7 +214,13 @@ def check_seal(pdf: bytes, trusted_cert_path: Path) -> SealCheck:
             problems.append(UNTRUSTED)
     seal = signatures[0]
     return SealCheck(
-        True, intact, trusted, _name(seal), seal.self_reported_timestamp, _unique(problems)
+        True,
+        intact,
+        trusted,
+        _name(seal),
+        seal.self_reported_timestamp,
+        _unique(problems),
+        stamped,
     )
 
 

@@ -5,6 +5,7 @@ import io
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
+from cryptography import x509
 from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -249,6 +251,24 @@ def test_verify_passes_an_intact_archive_and_names_what_was_damaged(app, world, 
     assert lines[0].startswith(f"DAMAGED {record.reference} ") and "PDF" in lines[0]
     assert lines[1] == f"DAMAGED audit event {signed}: was altered after it was written"
     assert lines[2] == "2 problem(s) found"
+
+
+def test_init_gives_an_older_agency_its_own_seal_key_and_checkpoints_its_chains(app, world):
+    from forms_service.audit import service as audit
+    from forms_service.keys import agency_key_dir
+
+    folder = agency_key_dir(Path(app.config["SEAL_KEY_DIR"]), world.agency.id)
+    shutil.rmtree(folder)  # made before agencies had keys of their own
+    audit.record(world.actor(world.records), "test.event", world.case)
+    db.session.commit()
+    assert run(app, "init").exit_code == 0
+    certificate = x509.load_pem_x509_certificate((folder / "seal.crt").read_bytes())
+    assert certificate.subject.rfc4514_string() == f"O={world.agency.name},CN={world.agency.name}"
+    assert run(app, "checkpoint").stdout == "0 checkpoint(s) written.\n"  # init wrote it
+    audit.record(world.actor(world.records), "test.event", world.case)
+    db.session.commit()
+    assert run(app, "checkpoint").stdout == "1 checkpoint(s) written.\n"
+    assert run(app, "verify").exit_code == 0
 
 
 def test_init_twice_is_safe_and_keeps_the_seal_key(app):

@@ -3,15 +3,18 @@ every other service calls before it reads or writes."""
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select
 
 from ..clock import DEFAULT_TIME_ZONE, time_zone_error
 from ..errors import InvalidInput, NotFound, PermissionDenied
 from ..extensions import db
+from ..keys import ensure_agency_seal_key
 from .models import Agency, Role, User
 
 _hasher = PasswordHasher()
@@ -85,6 +88,7 @@ def create_agency(
     agency = Agency(name=name, address=address, phone=phone, time_zone=time_zone)
     db.session.add(agency)
     db.session.flush()
+    ensure_agency_seal_key(Path(current_app.config["SEAL_KEY_DIR"]), agency.id, name)
     return agency
 
 

@@ -18,7 +18,7 @@ from ..accounts.service import Actor
 from ..database import utcnow
 from ..errors import RuleViolation
 from ..extensions import db
-from ..rendering.service import Rendered, seal_certificate_path
+from ..rendering.service import Rendered, seal_certificates
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord
 from .service import (
     DamagedRecord,
@@ -124,7 +124,6 @@ def verify_copies() -> Iterator[DamagedRecord]:
     """Re-hash every English copy's fields and files and check its seal (`forms-service
     verify`); a disposed record's copy went with it."""
     store = blob_store()
-    trusted = seal_certificate_path()
     rows = db.session.execute(
         select(ArchiveCopy, ArchiveRecord)
         .join(ArchiveRecord, ArchiveRecord.id == ArchiveCopy.record_id)
@@ -136,5 +135,6 @@ def verify_copies() -> Iterator[DamagedRecord]:
     for copy, record in rows:
         if copy.copy_sha256 != copy_hash(copy, record):
             yield DamagedRecord(record, "english copy", "fields changed since it was filed")
+        trusted = seal_certificates(record.agency_id, copy.made_at)
         for kind, reason in file_problems(copy, store, trusted):
             yield DamagedRecord(record, f"english {kind}", reason)

@@ -1,14 +1,16 @@
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..cases.models import Case, Client
-from ..database import IdMixin, utcnow
+from ..database import IdMixin, enum_column, utcnow
 from ..documents.models import Document
 from ..extensions import db
+from ..i18n import N_
 
 
 def _trigram_index(name: str, column: str) -> Index:
@@ -22,6 +24,25 @@ def _trigram_index(name: str, column: str) -> Index:
         postgresql_using="gin",
         postgresql_ops={column: "gin_trgm_ops"},
     )
+
+
+class SealTimestamp(StrEnum):
+    TIMESTAMPED = "timestamped"
+    MISSING = "not timestamped"  # the authority did not answer through the job's retries
+
+    @property
+    def missing(self) -> bool:
+        return self is SealTimestamp.MISSING
+
+    @property
+    def label(self) -> str:
+        return {
+            SealTimestamp.TIMESTAMPED: N_("The seal carries the time of a timestamp authority."),
+            SealTimestamp.MISSING: N_(
+                "Not timestamped: the timestamp authority did not answer, so the seal carries "
+                "only this server's time."
+            ),
+        }[self]
 
 
 class ArchiveRecord(IdMixin, db.Model):
@@ -38,6 +59,7 @@ class ArchiveRecord(IdMixin, db.Model):
         Index("ix_archive_record_agency_case_number", "agency_id", "case_number"),
         _trigram_index("ix_archive_record_case_number_trgm", "case_number"),
         Index("ix_archive_record_agency_reference", "agency_id", "reference"),
+        Index("ix_archive_record_agency_seq", "agency_id", "seq"),
         # The records an English copy is made for, by filing time: the copies' outbox query
         # reads these only, not the whole archive.
         Index(
@@ -71,6 +93,13 @@ class ArchiveRecord(IdMixin, db.Model):
     archived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # sha256 over every field above, taken at filing: `verify` names a record edited since.
     record_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Its place in the agency's chain of filed records: number and sha256 over the chain so
+    # far (see `archive.integrity`); signed checkpoints outside the database keep both.
+    seq: Mapped[int | None]
+    chain_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Whether its PDF's seal carries a timestamp authority's time (`SealTimestamp`); None
+    # when no authority was configured.
+    seal_timestamp: Mapped[SealTimestamp | None] = enum_column(SealTimestamp, nullable=True)
 
     document: Mapped[Document] = relationship()
 

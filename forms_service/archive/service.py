@@ -20,6 +20,7 @@ from signatures.seal import SealCheck, check_seal
 
 from .. import clock
 from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
+from ..audit import chains
 from ..audit import service as audit
 from ..cases.service import normalise_name
 from ..database import utcnow
@@ -28,9 +29,9 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..i18n import N_
-from ..rendering.service import Rendered, seal_certificate_path
+from ..rendering.service import Rendered, seal_certificates
 from . import fulltext
-from .models import AccessLog, ArchiveCopy, ArchiveDisposal, ArchiveRecord
+from .models import AccessLog, ArchiveCopy, ArchiveDisposal, ArchiveRecord, SealTimestamp
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
 
 FILE_KINDS = {
@@ -74,6 +75,8 @@ def blob_store() -> FilesystemBlobStore | S3BlobStore:
     return store
 
 
+STAMPS = {None: None, True: SealTimestamp.TIMESTAMPED, False: SealTimestamp.MISSING}
+
 # A fixed list, not "every column": a column added later must not change old records' hashes.
 HASHED_FIELDS = (
     *("agency_id", "document_id", "client_id", "case_id", "form_type", "reference", "version"),
@@ -97,6 +100,19 @@ def record_hash(record: ArchiveRecord) -> str:
     body = {name: canonical_value(getattr(record, name)) for name in HASHED_FIELDS}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def link_hash(prev: str, seq: int, record_sha256: str | None) -> str:
+    """A link of an agency's chain of records: its number and hash after the one before."""
+    return hashlib.sha256(f"{prev}:{seq}:{record_sha256}".encode()).hexdigest()
+
+
+def chain_record(record: ArchiveRecord) -> None:
+    """Append a record being filed to its agency's chain (once its `record_sha256` is set)."""
+    chain = chains.chain_name("archive", record.agency_id)
+    record.seq, prev = chains.advance(chain)
+    record.chain_sha256 = link_hash(prev, record.seq, record.record_sha256)
+    chains.close(chain, record.chain_sha256)
 
 
 def _record_of(document: Document) -> ArchiveRecord | None:
@@ -147,8 +163,10 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
         signer_names=" | ".join(normalise_name(s.name) for s in document.signers),
         signed_at=document.completed_at,
         archived_at=utcnow(),
+        seal_timestamp=STAMPS[rendered.timestamped],
     )
     record.record_sha256 = record_hash(record)
+    chain_record(record)
     db.session.add(record)
     db.session.flush()
     fulltext.index_filed_record(record, document.data, rendered.pdf)
@@ -304,7 +322,6 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
     """Re-hash every archived file and check every PDF's seal, streaming over the records;
     `progress` is told how many records were checked, every 500."""
     store = blob_store()
-    trusted = seal_certificate_path()
     rows = db.session.execute(
         select(ArchiveRecord, ArchiveDisposal.id)
         .outerjoin(ArchiveDisposal, ArchiveDisposal.record_id == ArchiveRecord.id)
@@ -318,11 +335,12 @@ def verify_records(progress: Callable[[int], None] | None = None) -> Iterator[Da
             yield DamagedRecord(record, "record", "fields changed since it was filed")
         if disposal is not None:
             continue  # its files were destroyed on purpose; the tombstone remains
+        trusted = seal_certificates(record.agency_id, record.archived_at)
         for kind, reason in file_problems(record, store, trusted):
             yield DamagedRecord(record, kind, reason)
 
 
-def file_problems(holder, store, trusted: Path) -> Iterator[tuple[str, str]]:
+def file_problems(holder, store, trusted: list[Path]) -> Iterator[tuple[str, str]]:
     """(kind, reason) for each file of a record (or an English copy) that is missing or
     altered, then for its PDF if its seal no longer holds; each file is read once."""
     pdf = None
@@ -337,7 +355,8 @@ def file_problems(holder, store, trusted: Path) -> Iterator[tuple[str, str]]:
     if pdf is not None:
         seal = check_seal(pdf, trusted)
         if not seal.ok:
-            yield "pdf", "seal: " + "; ".join(seal.problems)
+            by = f" (sealed by {seal.signer})" if seal.intact and not seal.trusted else ""
+            yield "pdf", "seal: " + "; ".join(seal.problems) + by
 
 
 @dataclass(frozen=True)
@@ -364,7 +383,10 @@ def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
             select(ArchiveCopy).where(ArchiveCopy.pdf_sha256 == sha256)
         ).scalar_one_or_none()
         record = copy.record if copy else None
-    seal = check_seal(pdf, seal_certificate_path())
+    seal = check_seal(
+        pdf,
+        seal_certificates(record.agency_id, record.archived_at) if record else seal_certificates(),
+    )
     audit.record(
         actor,
         "archive.verify_upload",

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -18,6 +19,15 @@ class BlobMissing(FileNotFoundError):
 
 class BlobDamaged(ValueError):
     """The stored file no longer matches its hash: it was altered or corrupted."""
+
+
+CHECKPOINTS = "checkpoints"  # beside the blobs, whose names are hex digests: never a clash
+
+
+def _checkpoint_name(owner: str, number: int) -> str:
+    if not owner.replace("-", "").isalnum() or number < 1:
+        raise ValueError("not a checkpoint's owner or number")
+    return f"{CHECKPOINTS}/{owner}/{number:012d}.json"
 
 
 def _checked(sha256: str) -> str:
@@ -88,6 +98,35 @@ class FilesystemBlobStore:
         """Destroy a stored file (retention disposal); a missing one is already gone."""
         self._path(sha256).unlink(missing_ok=True)
 
+    def put_checkpoint(self, owner: str, number: int, data: bytes) -> None:
+        """Write checkpoint `number` of `owner` once: an existing one is never replaced."""
+        path = self.root / _checkpoint_name(owner, number)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o440)
+            os.link(tmp, path)  # fails if the number is taken
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    def get_checkpoint(self, owner: str, number: int) -> bytes | None:
+        try:
+            return (self.root / _checkpoint_name(owner, number)).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def checkpoint_numbers(self, owner: str) -> list[int]:
+        folder = self.root / CHECKPOINTS / owner
+        return sorted(int(p.stem) for p in folder.glob("*.json") if p.stem.isdigit())
+
+    def checkpoint_owners(self) -> list[str]:
+        folder = self.root / CHECKPOINTS
+        return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.exists() else []
+
 
 class S3BlobStore:
     """Blobs in an S3-compatible bucket, keyed `<prefix><sha256>`. A PUT is all or nothing and
@@ -152,3 +191,39 @@ class S3BlobStore:
 
     def delete(self, sha256: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+
+    def put_checkpoint(self, owner: str, number: int, data: bytes) -> None:
+        """Write checkpoint `number` of `owner` once (a conditional PUT: never replaced)."""
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self.prefix + _checkpoint_name(owner, number),
+            Body=data,
+            IfNoneMatch="*",
+        )
+
+    def get_checkpoint(self, owner: str, number: int) -> bytes | None:
+        key = self.prefix + _checkpoint_name(owner, number)
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
+                return None
+            raise
+
+    def _list(self, prefix: str, delimiter: str = "") -> Iterator[dict]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix, Delimiter=delimiter
+        )
+        for page in pages:
+            yield from page.get("Contents", [])
+            yield from page.get("CommonPrefixes", [])
+
+    def checkpoint_numbers(self, owner: str) -> list[int]:
+        names = (item["Key"].rsplit("/", 1)[1] for item in self._list(f"{CHECKPOINTS}/{owner}/"))
+        return sorted(int(n[:-5]) for n in names if n.endswith(".json") and n[:-5].isdigit())
+
+    def checkpoint_owners(self) -> list[str]:
+        items = self._list(f"{CHECKPOINTS}/", "/")
+        return sorted(
+            item["Prefix"].rstrip("/").rsplit("/", 1)[1] for item in items if "Prefix" in item
+        )

@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
+from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import utcnow
@@ -9,10 +9,14 @@ from ..extensions import db
 
 
 class AuditEvent(db.Model):
-    """Append-only and hash-chained: each event's hash covers its fields and the hash of the
-    event before it, so an edited or deleted event breaks the chain."""
+    """Append-only and hash-chained per agency: each event's hash covers its fields, its
+    number in its agency's chain and the hash of the event before it there, so an edited or
+    deleted event breaks the chain (and the signed checkpoints outside the database say what
+    the chain was). Events written before chains were per agency have no `seq` and form one
+    chain of their own."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_agency_seq", "agency_id", "seq"),)
 
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
@@ -27,12 +31,16 @@ class AuditEvent(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
 
 
-class AuditHead(db.Model):
-    """The single row that holds the chain's last hash; locking it serialises appends."""
+class ChainHead(db.Model):
+    """The end of one chain (`audit:<agency id>`, `audit:instance` for events of no agency,
+    `archive:<agency id>`, `checkpoint:<owner>`): how many links and the last hash. Locking
+    the row serialises appends to that chain."""
 
-    __tablename__ = "audit_head"
+    __tablename__ = "chain_head"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
     last_hash: Mapped[str] = mapped_column(String(64))

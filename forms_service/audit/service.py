@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,12 +10,15 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import clock
+from ..accounts.models import Agency
 from ..accounts.service import Actor
 from ..database import utcnow
 from ..extensions import db
-from .models import AuditEvent, AuditHead
+from . import chains
+from .chains import GENESIS
+from .models import AuditEvent, ChainHead
 
-GENESIS = "0" * 64
+LEGACY = "audit:legacy"  # the one chain of the events written before chains were per agency
 
 
 def _iso(at: datetime) -> str:
@@ -33,31 +37,31 @@ def event_hash(event: AuditEvent) -> str:
         "details": event.details,
         "ip": event.ip,
     }
+    if event.seq is not None:  # events of the per-agency chains also cover their number
+        body["seq"] = event.seq
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def record(actor: Actor, action: str, obj=None, agency_id=None, **details) -> AuditEvent:
-    """Append an event for `action` on `obj` (any model with an `id`) to the chain."""
-    head = db.session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS)
-        db.session.add(head)
+    """Append an event for `action` on `obj` (any model with an `id`) to its agency's chain."""
+    agency_id = agency_id or actor.agency_id or getattr(obj, "agency_id", None)
+    chain = chains.chain_name("audit", agency_id)
+    seq, prev = chains.advance(chain)
     event = AuditEvent(
         at=utcnow(),
-        agency_id=agency_id or actor.agency_id or getattr(obj, "agency_id", None),
+        agency_id=agency_id,
         actor=actor.label,
         action=action,
         object_type=type(obj).__tablename__ if obj is not None else None,
         object_id=str(obj.id) if obj is not None else None,
         details={k: v for k, v in details.items() if v is not None},
         ip=actor.ip,
-        prev_hash=head.last_hash,
+        prev_hash=prev,
+        seq=seq,
     )
     event.hash = event_hash(event)
-    head.last_hash = event.hash
+    chains.close(chain, event.hash)
     db.session.add(event)
     db.session.flush()
     return event
@@ -70,12 +74,42 @@ class ChainProblem:
 
 
 def verify_chain(batch: int = 1000) -> Iterator[ChainProblem]:
-    """Re-hash every event in order, streaming; yield each break in the chain."""
-    prev = GENESIS
-    rows = db.session.execute(
-        select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
-    ).scalars()
-    for event in rows:
+    """Re-hash every event, chain by chain, streaming; yield each break in a chain."""
+    legacy = select(AuditEvent).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id)
+    yield from _verify_links(db.session.get(ChainHead, LEGACY), legacy, batch, "", numbered=False)
+    heads = chains.heads("audit")
+    owners = set(heads) | {
+        chains.owner_of(agency_id)
+        for agency_id in db.session.execute(
+            select(AuditEvent.agency_id).where(AuditEvent.seq.is_not(None)).distinct()
+        ).scalars()
+    }
+    for owner in sorted(owners - {"legacy"}):
+        yield from _verify_links(heads.get(owner), chain_events(owner), batch, owner_name(owner))
+
+
+def owner_name(owner: str) -> str:
+    """The agency a chain belongs to, by name (or "the instance")."""
+    agency = None if owner == chains.INSTANCE else db.session.get(Agency, uuid.UUID(owner))
+    return agency.name if agency else f"the {owner}"
+
+
+def chain_events(owner: str):
+    """The query of one owner's numbered events, in chain order."""
+    agency = None if owner == chains.INSTANCE else uuid.UUID(owner)
+    return (
+        select(AuditEvent)
+        .where(AuditEvent.seq.is_not(None), AuditEvent.agency_id == agency)
+        .order_by(AuditEvent.seq, AuditEvent.id)
+    )
+
+
+def _verify_links(
+    head, query, batch: int, owner: str, numbered: bool = True
+) -> Iterator[ChainProblem]:
+    prev, count = GENESIS, 0
+    for event in db.session.execute(query.execution_options(yield_per=batch)).scalars():
+        count = event.seq if numbered else count + 1  # a gap shows as a broken link
         if event.prev_hash != prev:
             yield ChainProblem(
                 event.id, "does not follow the event before it (one was altered or removed)"
@@ -83,9 +117,8 @@ def verify_chain(batch: int = 1000) -> Iterator[ChainProblem]:
         if event_hash(event) != event.hash:
             yield ChainProblem(event.id, "was altered after it was written")
         prev = event.hash
-    head = db.session.get(AuditHead, 1)
-    if head is not None and head.last_hash != prev:
-        yield ChainProblem(None, "the newest events were removed")
+    if head is not None and (head.last_hash != prev or head.count != count):
+        yield ChainProblem(None, f"the newest events{f' of {owner}' if owner else ''} were removed")
 
 
 def events_for(object_id: str) -> list[AuditEvent]:

@@ -10,10 +10,11 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
+from signatures.seal import TimestampUnavailable
 
 from .. import clock
 from ..accounts.service import SYSTEM, Actor
-from ..archive import copies, versions
+from ..archive import copies, integrity, versions
 from ..archive import service as archive
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
@@ -42,6 +43,7 @@ def render_input(document: Document, language: str | None = None) -> RenderInput
         language=language,
         reference=document.reference,
         created_on=clock.day_of(document.created_at, agency),
+        agency_id=agency.id,
         agency_name=agency.name,
         agency_address=agency.address,
         agency_phone=agency.phone,
@@ -154,11 +156,12 @@ def pinned_version(document: Document):
     )
 
 
-def render_signed(document: Document):
+def render_signed(document: Document, timestamp: bool = True):
     """Render with the template version pinned when the document was sent for signature,
     with its audit certificate and seal."""
     version = pinned_version(document)
-    rendered = render(render_input(document), version, certificate_data(document))
+    inp = replace(render_input(document), timestamp=timestamp)
+    rendered = render(inp, version, certificate_data(document))
     if rendered.template_sha256 != document.template_sha256:
         raise RuleViolation(
             f"The template of {document.reference} is not the one it was signed on."
@@ -166,12 +169,26 @@ def render_signed(document: Document):
     return rendered
 
 
-def render_paper(document: Document):
+def render_paper(document: Document, timestamp: bool = True):
     """A form signed on paper: its scan and the certificate that says so, with the template
     version pinned when it was sent (the one printed for signing)."""
     version = pinned_version(document)
     scan = archive.blob_store().get(document.paper_scan_sha256)
-    return render_paper_signed(render_input(document), version, certificate_data(document), scan)
+    inp = replace(render_input(document), timestamp=timestamp)
+    return render_paper_signed(inp, version, certificate_data(document), scan)
+
+
+def render_for_archive(document: Document, last_attempt: bool):
+    """The document rendered and sealed; if the timestamp authority does not answer, an
+    error (the job is retried), except on the job's last attempt: then sealed without a
+    timestamp, and its record is marked "not timestamped"."""
+    renderer = render_paper if document.paper_scan_sha256 else render_signed
+    try:
+        return renderer(document)
+    except TimestampUnavailable:
+        if not last_attempt:
+            raise
+    return renderer(document, timestamp=False)
 
 
 def render_english_copy(document: Document, record: ArchiveRecord):
@@ -243,7 +260,7 @@ def run_job(job_id: uuid.UUID) -> bool:
         return job is not None
     document = job.document
     try:
-        rendered = (render_paper if document.paper_scan_sha256 else render_signed)(document)
+        rendered = render_for_archive(document, job.attempts + 1 >= MAX_ATTEMPTS)
         record = archive.file_document(document, rendered)
         _supersede_previous(document, record)
         get_form_type(document.form_type).on_filed(document)
@@ -275,10 +292,12 @@ def run_job(job_id: uuid.UUID) -> bool:
         template_version=rendered.version.number,
         docx_sha256=record.docx_sha256,
         pdf_sha256=record.pdf_sha256,
+        timestamp=record.seal_timestamp,
     )
     audit.record(SYSTEM, "archive.file", record, document=document.reference)
     notices.filed(document)
     db.session.commit()
+    integrity.checkpoint_after_filing(record.agency_id)  # kept outside the database
     if copies.wants_copy(record):
         file_english_copy(record.id)
     return True

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from sqlalchemy import or_, text, update
 
 from ..archive.copies import records_missing_copy
+from ..archive.integrity import checkpoint_due
 from ..database import utcnow
 from ..extensions import db
 from .jobs import file_english_copy, run_job
@@ -51,6 +52,10 @@ def init_app(app: Flask) -> None:
         beat_schedule={
             "sweep-render-outbox": {"task": "forms_service.sweep", "schedule": 60.0},
             "send-messages": {"task": "forms_service.send_messages", "schedule": 60.0},
+            "checkpoint": {
+                "task": "forms_service.checkpoint",
+                "schedule": 60.0 * app.config["CHECKPOINT_MINUTES"],
+            },
         },
     )
     celery_app.flask_app = app
@@ -128,6 +133,11 @@ def render_task(job_id: str) -> bool:
 @celery_app.task(name="forms_service.sweep")
 def sweep_task() -> int:
     return sweep()
+
+
+@celery_app.task(name="forms_service.checkpoint")
+def checkpoint_task() -> int:
+    return len(checkpoint_due())
 
 
 SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler

@@ -4,9 +4,10 @@ import hashlib
 import io
 import re
 import unicodedata
+import uuid
 import zipfile
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,6 +18,7 @@ from flask_babel import force_locale, gettext
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from PIL import Image
+from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pypdf import PdfReader, PdfWriter
 
 from signatures.certificate import CertificateData, append_certificate, set_metadata
@@ -28,7 +30,7 @@ from ..errors import RuleViolation
 from ..formatting import long_date
 from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
-from ..keys import ensure_seal_key
+from ..keys import agency_key_dir, certificate_made_at, ensure_agency_seal_key, ensure_seal_key
 from .convert import ConversionError, SofficeConverter
 from .pool import ConverterPool
 from .templates import TemplateStore, TemplateVersion
@@ -62,6 +64,8 @@ class RenderInput:
     # An English copy of a document signed in another language: its first line says so.
     copy_note: str = ""
     agency_logo: bytes | None = None  # PNG or JPEG, printed at the top of the first page
+    agency_id: uuid.UUID | None = None  # whose seal key seals it; not shown to templates
+    timestamp: bool = True  # ask the timestamp authority, when one is configured
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class Rendered:
     pdf: bytes
     version: TemplateVersion
     template_sha256: str
+    # The seal's RFC 3161 timestamp: None when no authority is configured (or not sealed).
+    timestamped: bool | None = None
 
 
 def template_store() -> TemplateStore:
@@ -135,23 +141,31 @@ def start_converters() -> None:
             current_app.logger.error("A converter did not start: %s", error)
 
 
-def seal_signer():
-    """The agency's seal: a configured PKCS#12 file, else the key `forms-service init` made."""
+def seal_signer(agency_id=None, agency_name: str = ""):
+    """The agency's seal: a configured PKCS#12 file, else the agency's own key (made on first
+    use for an agency older than per-agency keys); without an agency, the instance's key."""
     ext = current_app.extensions
-    if "forms_seal" not in ext:
-        cfg = current_app.config
-        if cfg["SEAL_PKCS12"]:
-            passphrase = cfg["SEAL_PASSPHRASE"].encode() if cfg["SEAL_PASSPHRASE"] else None
-            ext["forms_seal"] = load_pkcs12_signer(Path(cfg["SEAL_PKCS12"]), passphrase)
-        else:
-            folder = Path(cfg["SEAL_KEY_DIR"])
-            ensure_seal_key(folder)
-            ext["forms_seal"] = load_signer(folder / "seal.key", folder / "seal.crt")
-    return ext["forms_seal"]
+    cfg = current_app.config
+    if cfg["SEAL_PKCS12"] or agency_id is None:
+        if "forms_seal" not in ext:
+            if cfg["SEAL_PKCS12"]:
+                passphrase = cfg["SEAL_PASSPHRASE"].encode() if cfg["SEAL_PASSPHRASE"] else None
+                ext["forms_seal"] = load_pkcs12_signer(Path(cfg["SEAL_PKCS12"]), passphrase)
+            else:
+                folder = Path(cfg["SEAL_KEY_DIR"])
+                ensure_seal_key(folder)
+                ext["forms_seal"] = load_signer(folder / "seal.key", folder / "seal.crt")
+        return ext["forms_seal"]
+    signers = ext.setdefault("forms_agency_seals", {})
+    if agency_id not in signers:
+        key = ensure_agency_seal_key(Path(cfg["SEAL_KEY_DIR"]), agency_id, agency_name)
+        signers[agency_id] = load_signer(key, key.with_name("seal.crt"))
+    return signers[agency_id]
 
 
 def seal_certificate_path() -> Path:
-    """The certificate seals are checked against (the agency's own)."""
+    """The instance's certificate (or the configured PKCS#12 file's): the seal of records
+    filed before agencies had keys of their own, and of events no agency owns."""
     cfg = current_app.config
     if cfg["SEAL_PKCS12"]:
         path = Path(cfg["SEAL_KEY_DIR"]) / "pkcs12-seal.crt"
@@ -161,6 +175,25 @@ def seal_certificate_path() -> Path:
         return path
     ensure_seal_key(Path(cfg["SEAL_KEY_DIR"]))
     return Path(cfg["SEAL_KEY_DIR"]) / "seal.crt"
+
+
+def seal_certificates(agency_id=None, filed_at: datetime | None = None) -> list[Path]:
+    """The certificates a seal of `agency_id` is checked against: its own, and the instance's
+    for what it filed before its own key was made (`filed_at` earlier, or unknown); without an
+    agency, every agency's and the instance's."""
+    cfg = current_app.config
+    instance = seal_certificate_path()
+    if cfg["SEAL_PKCS12"]:
+        return [instance]
+    if agency_id is None:
+        return [instance, *sorted(Path(cfg["SEAL_KEY_DIR"]).glob("agencies/*/seal.crt"))]
+    own = agency_key_dir(Path(cfg["SEAL_KEY_DIR"]), agency_id) / "seal.crt"
+    if not own.exists():
+        return [instance]
+    if filed_at is not None and filed_at.tzinfo is None:  # SQLite's, written in UTC
+        filed_at = filed_at.replace(tzinfo=UTC)
+    before_own = filed_at is None or filed_at < certificate_made_at(own)
+    return [own, instance] if before_own else [own]
 
 
 SIGNATURE_BOX_MM = (45, 15)  # width, height of the space a signature gets in a template
@@ -345,26 +378,38 @@ def render(
     template = load_template(version, inp.language)
     docx = render_docx(template, inp, version, certificate)
     pdf = converter().convert(docx)
+    stamped = None
     if certificate is not None:
         what = "English copy of signed document" if inp.copy_note else "Signed document"
-        pdf = _sealed(pdf, what, inp)
-    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())
+        pdf, stamped = _sealed(pdf, what, inp)
+    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)
 
 
 def render_client_copy(inp: RenderInput, version: TemplateVersion, summary: SummaryData) -> bytes:
-    """The client's copy as a PDF: the signed form with its summary page, sealed."""
+    """The client's copy as a PDF: the signed form with its summary page, sealed (made on
+    demand, so without a timestamp: the filed original carries the proof)."""
     template = template_store().load(version, inp.language)
     pdf = converter().convert(render_docx(template, inp, version, summary=summary))
-    return _sealed(pdf, "Client's copy of signed document", inp)
+    return _sealed(pdf, "Client's copy of signed document", replace(inp, timestamp=False))[0]
 
 
-def _sealed(pdf: bytes, what: str, inp: RenderInput) -> bytes:
-    return seal_pdf(
+def _sealed(pdf: bytes, what: str, inp: RenderInput) -> tuple[bytes, bool | None]:
+    """The sealed PDF, and whether it carries a timestamp (None: no authority configured).
+    An authority that does not answer raises `TimestampUnavailable` for the job to retry."""
+    cfg = current_app.config
+    stamper = None
+    if cfg["TSA_URL"] and inp.timestamp:
+        stamper = RequestsHTTPTimeStamper(cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])
+    roots = [Path(p) for p in cfg["TSA_CERTIFICATE"].split(",") if p] if stamper else []
+    sealed = seal_pdf(
         pdf,
-        seal_signer(),
+        seal_signer(inp.agency_id, inp.agency_name),
         reason=f"{what} {inp.reference}, filed by {inp.agency_name}",
         location=inp.agency_address,
+        timestamper=stamper,
+        timestamp_roots=roots,
     )
+    return sealed, (stamper is not None) if cfg["TSA_URL"] else None
 
 
 def render_paper_signed(
@@ -385,6 +430,6 @@ def render_paper_signed(
     writer.add_metadata(dict(whole.metadata or {}))
     out = io.BytesIO()
     writer.write(out)
-    pdf = _sealed(out.getvalue(), "Document signed on paper", inp)
+    pdf, stamped = _sealed(out.getvalue(), "Document signed on paper", inp)
     docx = render_docx(template, inp, version, certificate)
-    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest())
+    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)

@@ -10,8 +10,9 @@ import pypdfium2
 import pytest
 
 from forms_service.archive.fulltext import index_record
+from forms_service.archive.integrity import write_checkpoint
 from forms_service.archive.models import ArchiveRecord
-from forms_service.archive.service import blob_store, record_hash
+from forms_service.archive.service import blob_store, chain_record, record_hash
 from forms_service.cases.models import Case
 from forms_service.cases.service import normalise_name
 from forms_service.documents.models import Document, DocumentStatus
@@ -42,6 +43,8 @@ def make_record(world):
         supersedes: ArchiveRecord | None = None,
         signer: str = "Sam Okafor",
         pages: int = 1,
+        checkpoint: bool = True,
+        pdf: bytes | None = None,
     ) -> ArchiveRecord:
         case = case or world.case
         reference = f"T-{uuid.uuid4().hex[:8].upper()}"
@@ -79,16 +82,19 @@ def make_record(world):
             template_sha256="a" * 64,
             content_sha256="b" * 64,
             docx_sha256=store.put(f"docx of {reference}".encode()),
-            pdf_sha256=store.put(tiny_pdf(pages, reference)),
+            pdf_sha256=store.put(pdf or tiny_pdf(pages, reference)),
             signers=[{"role": "Client", "name": signer, "signed_at": "", "method": "tablet"}],
             signer_names=normalise_name(signer),
             signed_at=signed_at,
             archived_at=signed_at,
         )
         record.record_sha256 = record_hash(record)
+        chain_record(record)
         db.session.add(record)
         index_record(record, document.data)  # its blank PDF has no words to read
         db.session.commit()
+        if checkpoint:  # as a filing does
+            write_checkpoint(case.agency_id)
         return record
 
     return make

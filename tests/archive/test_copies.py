@@ -18,7 +18,7 @@ from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering import jobs
 from forms_service.rendering.queue import sweep
-from forms_service.rendering.service import seal_certificate_path
+from forms_service.rendering.service import seal_certificates
 from signatures.seal import check_seal
 from tests.archive.conftest import upload
 from tests.conftest import archive_consent, blob_path, login
@@ -65,7 +65,7 @@ def test_a_document_signed_in_spanish_gets_an_english_copy_tied_to_its_signature
     for signer in document.signers:
         assert signer.ink_sha256 in english and signer.ink_sha256 in original
     assert document.content_sha256 in english
-    seal = check_seal(blob_store().get(copy.pdf_sha256), seal_certificate_path())
+    seal = check_seal(blob_store().get(copy.pdf_sha256), seal_certificates(record.agency_id))
     assert seal.ok, seal.problems
     events = db.session.execute(
         select(AuditEvent.action).where(AuditEvent.object_id == str(record.id))

@@ -5,6 +5,7 @@ import hashlib
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
 from forms_service.archive import service as archive
@@ -97,7 +98,21 @@ def test_the_bucket_setting_selects_s3_for_the_archive(app, s3, s3_endpoint, wor
     app.config.update(ARCHIVE_S3_BUCKET=BUCKET, ARCHIVE_S3_ENDPOINT_URL=s3_endpoint)
     app.extensions.pop("archive_store", None)
     record = make_record()
-    assert sorted(keys(s3)) == sorted([record.pdf_sha256, record.docx_sha256])
+    checkpoint = f"checkpoints/{world.agency.id}/000000000001.json"  # beside the blobs
+    assert sorted(keys(s3)) == sorted([record.pdf_sha256, record.docx_sha256, checkpoint])
     _, pdf = archive.open_file(world.actor(world.records), str(record.id), "pdf", "audit")
     assert hashlib.sha256(pdf).hexdigest() == record.pdf_sha256
     assert [d.kind for d in archive.verify_records() if not d.reason.startswith("seal")] == []
+
+
+def test_a_checkpoint_in_the_bucket_is_written_once_and_listed(s3):
+    store = S3BlobStore(BUCKET, s3, prefix="blobs/")
+    store.put_checkpoint("agency-1", 1, b"first")
+    store.put_checkpoint("agency-1", 2, b"second")
+    store.put_checkpoint("instance", 1, b"other")
+    with pytest.raises(ClientError):
+        store.put_checkpoint("agency-1", 2, b"replaced")
+    assert store.get_checkpoint("agency-1", 2) == b"second"
+    assert store.get_checkpoint("agency-1", 3) is None
+    assert store.checkpoint_numbers("agency-1") == [1, 2]
+    assert store.checkpoint_owners() == ["agency-1", "instance"]

@@ -91,3 +91,18 @@ def test_a_name_that_is_not_a_sha256_is_refused(tmp_path, bad_name):
         store.get(bad_name)
     with pytest.raises(ValueError, match="not a sha256"):
         store.matches(bad_name)
+
+
+def test_a_checkpoint_in_the_folder_is_written_once_and_listed(tmp_path):
+    store = FilesystemBlobStore(tmp_path)
+    store.put_checkpoint("agency-1", 1, b"first")
+    store.put_checkpoint("agency-1", 2, b"second")
+    store.put_checkpoint("instance", 1, b"other")
+    with pytest.raises(FileExistsError):
+        store.put_checkpoint("agency-1", 2, b"replaced")
+    assert store.get_checkpoint("agency-1", 2) == b"second"
+    assert store.get_checkpoint("agency-1", 3) is None
+    assert store.checkpoint_numbers("agency-1") == [1, 2]
+    assert store.checkpoint_owners() == ["agency-1", "instance"]
+    with pytest.raises(ValueError, match="checkpoint"):
+        store.put_checkpoint("../escape", 1, b"x")

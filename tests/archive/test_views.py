@@ -22,7 +22,7 @@ def test_an_archived_pdf_is_recognised_without_signing_in(client, world, consent
     html = upload(client, pdf).get_data(as_text=True)
     assert "This is an unaltered document of our archive" in html
     assert record.reference in html
-    assert "Intact, sealed by forms-service document seal" in html
+    assert f"Intact, sealed by {world.agency.name}" in html  # the agency's own key
     assert world.client.full_name not in html  # nothing the file does not show already
     event = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "archive.verify_upload")

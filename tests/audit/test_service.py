@@ -87,13 +87,17 @@ def test_a_deleted_first_event_is_detected(world):
 def test_deleting_the_newest_events_is_detected(world):
     ids = five_events(world)
     run_sql("DELETE FROM audit_event WHERE id >= :id", id=ids[3])
-    assert problems() == [ChainProblem(None, "the newest events were removed")]
+    assert problems() == [
+        ChainProblem(None, f"the newest events of {world.agency.name} were removed")
+    ]
 
 
 def test_deleting_every_event_is_detected(world):
     five_events(world)
     run_sql("DELETE FROM audit_event")
-    assert problems() == [ChainProblem(None, "the newest events were removed")]
+    assert problems() == [
+        ChainProblem(None, f"the newest events of {world.agency.name} were removed")
+    ]
 
 
 def test_an_event_carries_the_agency_of_its_actor(world):

@@ -18,7 +18,7 @@ from forms_service.documents.models import Document, DocumentStatus, SignerStatu
 from forms_service.documents.paper import receive_paper, scan_as_pdf
 from forms_service.errors import InvalidInput, RuleViolation
 from forms_service.extensions import db
-from forms_service.rendering.service import seal_certificate_path
+from forms_service.rendering.service import seal_certificates
 from signatures.seal import check_seal
 from tests.conftest import login
 from tests.pages import open_page
@@ -88,7 +88,7 @@ def test_a_scan_of_the_signed_paper_form_is_filed_with_a_certificate_that_says_s
     assert "Sam Okafor received it from María José Núñez on" in certificate
     assert document.paper_scan_sha256 in certificate.replace(" ", "")
     assert "On paper, received and attested by staff" in certificate
-    assert check_seal(pdf, seal_certificate_path()).ok
+    assert check_seal(pdf, seal_certificates(document.agency_id)).ok
     event = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "document.paper_received")
     ).scalar_one()

@@ -5,7 +5,7 @@ The audit events written before stay one chain of their own (no `seq`), its head
 `audit:legacy`. The records filed before are chained now, per agency in filing order.
 
 Revision ID: d5e1c0a7b3f2
-Revises: b5c2e8d41f07
+Revises: f4b8e1a6c293
 Create Date: 2026-12-05 10:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5e1c0a7b3f2"
-down_revision = "b5c2e8d41f07"
+down_revision = "f4b8e1a6c293"
 branch_labels = None
 depends_on = None
 

@@ -275,6 +275,7 @@ ROUTES = [
     Route("remote.resend", "POST", FILL, 409, LINK),  # 409: the link was not sent by a message
     Route("copies.print_copy", "GET", FILL, 409, DOCUMENT),  # 409: not filed yet
     Route("signing.kiosk_packet", "POST", FILL, 302, CASE),  # 302: none ticked, back to it
+    Route("documents.record_delivery", "POST", FILL, 409, DOCUMENT),  # 409: a consent
     Route("copies.send", "POST", FILL, 303, DOCUMENT, {"send_by": "show"}),  # 303: no address
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),

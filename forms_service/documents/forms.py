@@ -2,11 +2,20 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from ..clock import today
 from ..i18n import language_name
+from .delivery import METHOD_LABELS
 from .service import INTERPRETER
 
 
@@ -72,3 +81,14 @@ class PaperReceivedForm(FlaskForm):
 
 class VoidForm(FlaskForm):
     reason = TextAreaField(_l("Why is it voided?"))
+
+
+class DeliveryForm(FlaskForm):
+    """How and when a signed notice, decision or response reached the client."""
+
+    method = RadioField(
+        _l("How it was delivered"),
+        choices=[SelectChoice(m.value, _l(label)) for m, label in METHOD_LABELS.items()],
+    )
+    delivered_on = DateField(_l("Day it was delivered"), [Optional()])
+    note = StringField(_l("Note (optional), e.g. the address it was mailed to"), [Length(max=500)])

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint
@@ -118,3 +118,26 @@ class ClientCopyLink(IdMixin, CreatedMixin, db.Model):
 
     document: Mapped[Document] = relationship()
     created_by: Mapped[User] = relationship()
+
+
+class DeliveryMethod(StrEnum):
+    IN_HAND = "in_hand"
+    MAIL = "mail"
+    EMAIL = "email"
+    TEXT = "text"
+
+
+class Delivery(IdMixin, CreatedMixin, db.Model):
+    """How and when a signed document reached the person it is addressed to (a termination
+    notice, a final decision, a grievance response), as staff recorded it."""
+
+    __tablename__ = "document_delivery"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), index=True)
+    method: Mapped[DeliveryMethod] = enum_column(DeliveryMethod)
+    delivered_on: Mapped[date]
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+
+    recorded_by: Mapped[User] = relationship()

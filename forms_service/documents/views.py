@@ -2,6 +2,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext
 from flask_login import login_required
 
+from .. import clock
 from ..archive.service import record_for_document
 from ..audit import service as audit
 from ..cases.service import get_case, require_open
@@ -20,9 +21,9 @@ from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from ..workflows import consent, plans
 from ..workflows.forms import RevocationForm
+from . import delivery, service
 from . import paper as paper_service
-from . import service
-from .forms import LanguageForm, PaperReceivedForm, VoidForm
+from .forms import DeliveryForm, LanguageForm, PaperReceivedForm, VoidForm
 from .models import DocumentStatus
 
 bp = Blueprint("documents", __name__)
@@ -154,7 +155,41 @@ def _links_and_messages(actor, document) -> dict:
     }
 
 
-def _show_page(actor, document, void_form=None, status=200):
+def _delivery_part(document, form=None) -> dict:
+    """A notice, decision or response owed to the client: how and when it was delivered."""
+    if not get_form_type(document.form_type).delivered_to_client:
+        return {}
+    form = form or DeliveryForm()
+    if form.delivered_on.data is None and not form.errors:
+        form.delivered_on.data = clock.today(document.agency)
+    return {
+        "deliveries": delivery.deliveries_of(document),
+        "delivery_form": form if delivery.needs_delivery(document) else None,
+        "delivery_methods": delivery.METHOD_LABELS,
+    }
+
+
+@bp.route("/documents/<document_id>/delivery", methods=["POST"])
+@login_required
+def record_delivery(document_id):
+    actor = current_actor()
+    document = service.get_document(actor, document_id, audit_view=False)
+    delivery.require_deliverable(document)
+    form = DeliveryForm()
+    if form.validate_on_submit():
+        try:
+            delivery.record_delivery(
+                actor, document, form.method.data or "", form.delivered_on.data, form.note.data
+            )
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            flash(gettext("The delivery is recorded."))
+            return redirect(url_for("documents.show", document_id=document.id))
+    return _show_page(actor, document, delivery_form=form, status=400)
+
+
+def _show_page(actor, document, void_form=None, status=200, delivery_form=None):
     form_type = get_form_type(document.form_type)
     return render_template(
         "documents/show.html",
@@ -172,6 +207,7 @@ def _show_page(actor, document, void_form=None, status=200):
         revocation_form=RevocationForm(),
         changes=plans.changes(document),
         **_links_and_messages(actor, document),
+        **_delivery_part(document, delivery_form),
         **form_type.page_context(document.data),
     ), status
 

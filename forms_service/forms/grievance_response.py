@@ -28,6 +28,7 @@ class GrievanceResponse(FormSpec):
     prefix = "GRR"
     workflow_step = True
     continues_after_closing = True
+    delivered_to_client = True
     printed_as = "response"
     signer_roles = (RESPONDER,)
     sections = (

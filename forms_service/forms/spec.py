@@ -50,6 +50,9 @@ class FormSpec:
     # Names the independent reviewer of a termination: the service checks the reviewer's
     # independence before it goes out (24 CFR 578.91(b)(3); workflows/independence.py).
     names_reviewer: bool = False
+    # Handed to the client after signing (a termination notice, a final decision, a grievance
+    # response): staff record how and when it was delivered; What's due lists it until then.
+    delivered_to_client: bool = False
     # The client's plan: a signed one is reviewed and updated as a new version.
     is_plan: bool = False
     # Its signing records the exit: a case closes only once it is signed and filed.

@@ -11,6 +11,7 @@ from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..cases.models import Case
+from ..documents import delivery
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
@@ -133,4 +134,6 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
                 g.response_due < today,
             )
         )
+    for d in delivery.undelivered(ids):
+        items.append(Due("delivery", gettext("Not delivered yet"), d.case, None, False, d))
     return sorted(items, key=lambda d: (not d.overdue, d.due_on or today))

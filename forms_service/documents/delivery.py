@@ -1,0 +1,110 @@
+"""Delivery of the documents addressed to the client (a termination notice, a final decision,
+a grievance response): staff record how it reached them (in hand, mail, e-mail, text) and on
+which day; What's due lists those not yet delivered. A form type says it is one with
+`delivered_to_client`; any form type can join (a lease-ending notice, too)."""
+
+from datetime import date
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from .. import clock
+from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
+from ..audit import service as audit
+from ..errors import InvalidInput, RuleViolation
+from ..extensions import db
+from ..forms import form_types, get_form_type
+from ..i18n import N_
+from .models import Delivery, DeliveryMethod, Document, DocumentStatus
+
+METHOD_LABELS = {
+    DeliveryMethod.IN_HAND: N_("In hand"),
+    DeliveryMethod.MAIL: N_("By mail"),
+    DeliveryMethod.EMAIL: N_("By e-mail"),
+    DeliveryMethod.TEXT: N_("By text message"),
+}
+DELIVERABLE = (DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)
+
+
+def needs_delivery(document: Document) -> bool:
+    return get_form_type(document.form_type).delivered_to_client and document.status in DELIVERABLE
+
+
+def require_deliverable(document: Document) -> None:
+    if not needs_delivery(document):
+        raise RuleViolation(gettext("Only a signed notice, decision or response is delivered."))
+
+
+def record_delivery(
+    actor: Actor, document: Document, method: str, delivered_on: date | None, note: str = ""
+) -> Delivery:
+    """Record that the signed document reached its addressee; checked before anything is
+    written (a day in the future or before it was signed is refused on its field)."""
+    user = require_role(actor, STAFF_WHO_FILL_FORMS)
+    get_in_agency(actor, Document, document.id)
+    require_deliverable(document)
+    errors = {}
+    if method not in set(DeliveryMethod):
+        errors["method"] = [gettext("Choose how it was delivered.")]
+    today = clock.today(document.agency)
+    signed_on = (
+        clock.day_of(document.completed_at, document.agency) if document.completed_at else None
+    )
+    if delivered_on is None:
+        errors["delivered_on"] = [gettext("Enter the day it was delivered.")]
+    elif delivered_on > today:
+        errors["delivered_on"] = [gettext("The day it was delivered cannot be in the future.")]
+    elif signed_on and delivered_on < signed_on:
+        errors["delivered_on"] = [
+            gettext("The day it was delivered cannot be before it was signed.")
+        ]
+    if len(note or "") > 500:
+        errors["note"] = [gettext("At most 500 characters.")]
+    if errors:
+        raise InvalidInput(errors)
+    delivery = Delivery(
+        agency_id=document.agency_id,
+        document_id=document.id,
+        method=DeliveryMethod(method),
+        delivered_on=delivered_on,
+        note=note or "",
+        recorded_by_id=user.id,
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    audit.record(
+        actor, "document.delivered", document, method=method, delivered_on=delivered_on.isoformat()
+    )
+    return delivery
+
+
+def deliveries_of(document: Document) -> list[Delivery]:
+    return list(
+        db.session.execute(
+            select(Delivery)
+            .where(Delivery.document_id == document.id)
+            .order_by(Delivery.delivered_on)
+        ).scalars()
+    )
+
+
+def undelivered(case_ids: list) -> list[Document]:
+    """The signed documents of these cases that are owed to the client and not delivered."""
+    kinds = [t.name for t in _delivered_types()]
+    delivered = select(Delivery.document_id)
+    return list(
+        db.session.execute(
+            select(Document)
+            .where(
+                Document.case_id.in_(case_ids),
+                Document.form_type.in_(kinds),
+                Document.status.in_(DELIVERABLE),
+                Document.id.not_in(delivered),
+            )
+            .order_by(Document.completed_at)
+        ).scalars()
+    )
+
+
+def _delivered_types():
+    return [t for t in form_types() if t.delivered_to_client]

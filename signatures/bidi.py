@@ -1,5 +1,5 @@
-"""Right-to-left WordprocessingML, which python-docx has no API for: the template builders
-(scripts/templates) and the audit certificate of an Arabic document both use it."""
+"""Right-to-left WordprocessingML, which python-docx has no API for: the audit certificate and
+the client's summary page of an Arabic document use it."""
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn

@@ -12,7 +12,7 @@ from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
 from tests.conftest import blob_path, sign_consent
 from tests.rendering.test_service import pdf_text
-from tests.signing.test_browser import browser, live_server, sign_in  # noqa: F401 (fixtures)
+from tests.signing.test_browser import Shots, browser, live_server, sign_in  # noqa: F401
 from tests.templates_admin.test_service import archive_record
 from tests.templates_admin.test_views import CHANGED, NEW_WORDING, NEXT, SHIPPED
 
@@ -47,16 +47,19 @@ def test_an_admin_uploads_previews_and_activates_a_consent_the_next_one_uses_it(
     path.write_bytes(CHANGED)
 
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    shot = Shots(page)
     sign_in(page, live_server, world.admin)
     page.click("nav >> text=Templates")
     page.click("text=Consent to Release Information")
     page.set_input_files("#template", str(path))
     page.fill("#language", "en")
     page.fill("#note", "December wording")
+    shot("20-templates-upload")
     page.click("text=Check and upload")
     page.wait_for_url(f"**/agency/templates/consent_release/{NEXT}")
     preview = page.locator("img[alt='Page 1 of the example']")
     assert preview.evaluate("img => img.complete && img.naturalWidth > 300")
+    shot("21-templates-preview")
     page.click("text=Activate: new forms use this version")
     page.wait_for_selector(f"text=Version {NEXT} is active: new forms use it.")
 

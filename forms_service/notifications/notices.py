@@ -4,7 +4,7 @@ owed on paper). Each notice links to what needs doing and is shown in the reader
 a staff member may have them e-mailed as well (the agency's name, the notice and the link)."""
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -13,9 +13,12 @@ from sqlalchemy import func, select, update
 from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import ALL_STAFF, Actor, require_role
+from ..cases.models import Case, CaseStatus
 from ..database import utcnow
+from ..documents.models import Document, DocumentStatus
 from ..extensions import db
 from ..i18n import N_
+from ..workflows import consent
 from .models import Channel, Notice, NoticePreference
 from .service import channel_ready, queue_message
 
@@ -27,6 +30,7 @@ NOTICE_TEXTS = {
     DUE: N_("Due soon: %(subject)s."),
 }
 DUE_WITHIN = timedelta(days=3)  # grievance responses, plan reviews: told this long before
+CONSENT_ENDS_WITHIN = timedelta(days=30)  # a release of information about to end
 DUE_SWEEP_EVERY = 3600  # seconds: what's due changes by the day, not the minute
 _last_due_sweep = 0.0
 
@@ -132,7 +136,38 @@ def notify_due(force: bool = False) -> int:
                 url = path("cases.show", case_id=item.case.id)
                 key = f"due:{item.kind}:{item.case.id}:{item.what}:{item.due_on}"
             made += notify(user, DUE, key, subject, url) is not None
+        made += _consents_ending(user, today)
     db.session.commit()
+    return made
+
+
+def _consents_ending(user: User, today) -> int:
+    """A case manager's active releases of information whose end date is within
+    CONSENT_ENDS_WITHIN: time to ask the client whether to renew them."""
+    releases = db.session.execute(
+        select(Document)
+        .join(Case, Case.id == Document.case_id)
+        .where(
+            Case.case_manager_id == user.id,
+            Case.status == CaseStatus.OPEN,
+            Document.form_type == consent.RELEASE,
+            Document.status == DocumentStatus.ARCHIVED,
+        )
+    ).scalars()
+    made = 0
+    for release in releases:
+        end_date = release.data.get("end_date")
+        if not end_date or not consent.release_status(release).active:
+            continue
+        ends = date.fromisoformat(end_date)
+        if ends > today + CONSENT_ENDS_WITHIN:
+            continue
+        subject = (
+            f"{release.reference} ({release.data.get('recipient_name', '')}) ends "
+            f"{ends.isoformat()} ({release.client.full_name}, {release.case.number})"
+        )
+        url = path("documents.show", document_id=release.id)
+        made += notify(user, DUE, f"consent-ends:{release.id}", subject, url) is not None
     return made
 
 

@@ -3,9 +3,11 @@ work due soon; a count in the header, a list, and e-mail for those who chose it.
 
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
+from forms_service import clock
 from forms_service.database import utcnow
 from forms_service.documents import service as documents
 from forms_service.extensions import db
@@ -13,7 +15,7 @@ from forms_service.notifications import notices
 from forms_service.notifications.models import Notice
 from forms_service.notifications.runner import run_outbox
 from forms_service.rendering.jobs import MAX_ATTEMPTS, run_job
-from tests.conftest import login, sign_consent
+from tests.conftest import archive_consent, login, sign_consent
 from tests.pages import open_page
 
 
@@ -89,3 +91,19 @@ def test_a_form_owed_on_paper_for_a_week_is_a_notice_once(world, consent_documen
         notices.notify_due(force=True)
 
     assert about_it() == [notices.DUE]
+
+
+@pytest.mark.soffice
+def test_a_consent_ending_within_30_days_is_a_notice_for_its_case_manager(world, consent_document):
+    ends = clock.today(world.agency) + timedelta(days=20)
+    record = archive_consent(world, consent_document, end_date=ends.isoformat())
+
+    notices.notify_due(force=True)
+
+    (notice,) = db.session.execute(
+        select(Notice).where(
+            Notice.url == f"/documents/{record.document_id}", Notice.kind == notices.DUE
+        )
+    ).scalars()
+    assert notice.user_id == world.case_manager.id
+    assert f"ends {ends.isoformat()}" in notice.subject

@@ -2,9 +2,13 @@
 that takes its example and names the field a wrong value is in, and missing elements that ask
 for a conditional field only when its condition holds."""
 
+import re
+from pathlib import Path
+
 import pytest
 from jsonschema import Draft202012Validator
 
+import forms_service
 from forms_service.forms import form_types
 
 SPECS = form_types()
@@ -39,3 +43,31 @@ def test_a_conditional_field_is_required_only_when_its_condition_holds(spec):
             options = getattr(spec.fields[other], "options", {True: "", False: ""})
             fails = {**holds, other: next(v for v in options if v != value)}
             assert name not in spec.missing_elements(fails), name
+
+
+# The same words used for something else: a table, a kind of due item, a workflow step.
+NOT_FORM_TYPES = {
+    ("workflows/models.py", '__tablename__ = "grievance"'),
+    ("workflows/due.py", '"grievance",'),
+    ("workflows/termination.py", 'return "appeal"'),
+    ("templates/cases/show.html", '"appeal": _("Record an appeal")'),
+}
+
+
+def test_no_module_outside_forms_names_a_form_type():
+    """Code asks a form type's spec (its name attribute, a capability such as
+    `release_of_information`, a hook such as `on_filed`), never a string of its name."""
+    root = Path(forms_service.__file__).parent
+    names = "|".join(t.name for t in form_types())
+    quoted = re.compile(rf"[\"']({names})[\"']")
+    found = []
+    for path in [*root.rglob("*.py"), *root.rglob("*.html")]:
+        where = path.relative_to(root).as_posix()
+        if where.startswith(("forms/", "migrations/")):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if quoted.search(line) and not any(
+                where == f and text in line for f, text in NOT_FORM_TYPES
+            ):
+                found.append(f"{where}: {line.strip()}")
+    assert found == []

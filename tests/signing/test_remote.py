@@ -740,3 +740,17 @@ def test_twelve_wrong_answers_at_once_count_five_then_the_link_is_locked(app, wo
     assert actions.count("remote_link.identity_failed") == 5
     assert actions.count("remote_link.locked") == 1
     assert _answer(_phone(app), token, "1985-03-04").status_code == 404
+
+
+def test_a_signature_from_a_phone_link_is_a_notice_for_whoever_made_the_document(
+    phone, world, make_link
+):
+    from forms_service.notifications import notices
+    from forms_service.notifications.models import Notice
+
+    document, _, token, _ = make_link()
+    _sign_with_link(phone, token, document)
+
+    (notice,) = db.session.execute(select(Notice)).scalars()
+    assert (notice.user_id, notice.kind) == (world.case_manager.id, notices.SIGNED_BY_LINK)
+    assert notice.url == f"/documents/{document.id}" and notice.subject == document.reference

@@ -40,6 +40,7 @@ class AgencySettingsForm(FlaskForm):
     grievance_response_days = IntegerField(LABELS["grievance_response_days"], [InputRequired()])
     plan_review_days = IntegerField(LABELS["plan_review_days"], [InputRequired()])
     file_english_copy = BooleanField(LABELS["file_english_copy"])
+    minors_consent_to_sud_alone = BooleanField(LABELS["minors_consent_to_sud_alone"])
     logo = FileField(LABELS["logo"])
     remove_logo = BooleanField(LABELS["remove_logo"])
     time_zone = SelectField(

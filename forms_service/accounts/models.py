@@ -2,7 +2,7 @@ import uuid
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, true
+from sqlalchemy import ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import DEFAULT_TIME_ZONE
@@ -44,6 +44,9 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     # File an English rendering beside a document signed in another language (for staff and
     # auditors who read English); the signed original stays the client's language version.
     file_english_copy: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # State law lets a minor get substance use treatment on their own: then only the minor
+    # may consent to release those records (42 CFR 2.14).
+    minors_consent_to_sud_alone: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Printed on the forms that need them, the same for every client (24 CFR 578.91(b)(1)):
     # the program rules, the CoC Governance & Membership Committee contact, where appeals go.
     program_rules: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -53,6 +53,9 @@ LABELS = {
     "grievance_response_days": _l("Days to answer a grievance"),
     "plan_review_days": _l("Days between case plan reviews"),
     "file_english_copy": _l("File an English copy of documents signed in another language"),
+    "minors_consent_to_sud_alone": _l(
+        "State law lets a minor get substance use treatment without a parent's consent"
+    ),
     "logo": _l("Logo (PNG or JPEG)"),
     "remove_logo": _l("Remove the logo"),
     "time_zone": _l("Time zone"),
@@ -92,6 +95,7 @@ def _checked(values: dict) -> dict:
             ]
         clean[name] = value
     clean["file_english_copy"] = bool(values.get("file_english_copy"))
+    clean["minors_consent_to_sud_alone"] = bool(values.get("minors_consent_to_sud_alone"))
     if values.get("logo"):
         problem = logo_problem(*values["logo"])
         if problem:

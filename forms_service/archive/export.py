@@ -18,10 +18,11 @@ from ..audit import service as audit
 from ..cases.models import Client
 from ..errors import InvalidInput
 from ..extensions import db
+from ..forms.consent_release import PART2_NOTICE, SUD_CATEGORIES
 from . import status as record_status
 from .models import ArchiveRecord, ArchiveSupersession
-from .service import canonical_value, log_access, stated_purpose, stored_file
-from .sharing import CLIENT, sharing_allowed
+from .service import canonical_value, log_access, record_for_document, stated_purpose, stored_file
+from .sharing import CLIENT, categories_needed, sharing_allowed, sharing_decision
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no export moment in the bytes
 
@@ -55,6 +56,17 @@ def _trail(record: ArchiveRecord) -> list[dict]:
         }
         for e in audit.events_for(str(record.document_id))
     ]
+
+
+def _consent_copy(actor, archive, release: ArchiveRecord, written: set) -> dict:
+    """Substance use disorder records go with a copy of the consent that lets them go
+    (42 CFR 2.32(b)): its PDF, once per export, and its reference."""
+    name = f"consents/{release.reference}-v{release.version}.pdf"
+    if name not in written:
+        _entry(archive, name, stored_file(release, "pdf"))
+        log_access(actor, release, "export", "copy of the consent that lets Part 2 records go")
+        written.add(name)
+    return {"consent": release.reference, "file": name}
 
 
 def export_client(
@@ -92,7 +104,7 @@ def export_client(
         ).scalars()
     }
     out = io.BytesIO()
-    entries = []
+    entries, written = [], set()
     with zipfile.ZipFile(out, "w") as archive:
         for record in records:
             entry = {
@@ -112,6 +124,12 @@ def export_client(
                 entry["file"] = f"documents/{record.reference}-v{record.version}.pdf"
                 _entry(archive, entry["file"], stored_file(record, "pdf"))
                 log_access(actor, record, "export", f"{stated} (export to {recipient})")
+                if recipient != CLIENT and SUD_CATEGORIES & categories_needed(record):
+                    release = sharing_decision(record, recipient, on).release
+                    entry["disclosed_under"] = _consent_copy(
+                        actor, archive, record_for_document(actor, release), written
+                    )
+                    entry["part2_notice"] = PART2_NOTICE
             entries.append(entry)
         manifest = {
             "client": {"id": str(client.id), "name": client.full_name},

@@ -12,18 +12,28 @@ from .models import ArchiveRecord
 CLIENT = "client"  # the recipient of a client's own request for their record
 
 
-def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
-    """True when `record` may be sent to `recipient` on the agency's day `on`: always to the
-    client (their own request); to anyone else as the sharing gate (`may_share`) decides for
-    the release category that covers its form type (none: never), or for a release itself."""
-    if recipient == CLIENT:
-        return True
+def categories_needed(record: ArchiveRecord) -> frozenset[str]:
+    """The release categories a release must all tick for `record` to go to a partner: what
+    its form type says it contains (none: never)."""
+    return get_form_type(record.form_type).release_categories(record.document.data)
+
+
+def sharing_decision(record: ArchiveRecord, recipient: str, on: date):
+    """The sharing gate's decision for `record` to a partner on the agency's day `on`, with
+    the release that lets it go."""
     end_of_day = datetime.combine(on, time.max, tzinfo=clock.zone(record.document.agency))
     return may_share(
         record.agency_id,
         record.client_id,
-        get_form_type(record.form_type).release_category,
+        categories_needed(record),
         recipient,
         end_of_day,
         document_id=record.document_id,
-    ).allowed
+    )
+
+
+def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
+    """True when `record` may be sent to `recipient` on the agency's day `on`: always to the
+    client (their own request); to anyone else as the sharing gate (`may_share`) decides for
+    every release category the document contains (none: never), or for a release itself."""
+    return recipient == CLIENT or sharing_decision(record, recipient, on).allowed

@@ -27,6 +27,7 @@ from ..notifications.service import queue_message
 from ..rendering.jobs import _method, render_input
 from ..rendering.service import render_client_copy, template_store
 from .models import ClientCopyLink, Document
+from .paper_only import delivery_of
 
 COPY_LINK_DAYS = 7
 
@@ -90,8 +91,16 @@ def _language(document: Document) -> str:
 
 
 def send_copy(actor: Actor, document: Document, channel: Channel, to: str):
-    """A one-time link to the client's copy, sent by text message or e-mail."""
+    """A one-time link to the client's copy, sent by text message or e-mail; never for a
+    document given on paper only (a notice that ends a lease, 15 U.S.C. 7003(b)(2)(B))."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
+    if delivery_of(document) is not None:
+        raise RuleViolation(
+            gettext(
+                "This document is given on paper only: hand it to the client or mail it, and "
+                "record its delivery on its page."
+            )
+        )
     _filed(actor, document)
     token = secrets.token_urlsafe(32)
     link = ClientCopyLink(

@@ -141,3 +141,22 @@ class Delivery(IdMixin, CreatedMixin, db.Model):
     recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
 
     recorded_by: Mapped[User] = relationship()
+
+
+class PaperDelivery(IdMixin, CreatedMixin, db.Model):
+    """How a document that is given on paper only reached the client (a notice that ends a
+    lease: ESIGN does not apply, 15 U.S.C. 7003(b)(2)(B)). The row is written when the document
+    is sent, empty, and filled once when staff record the delivery: in hand or by mail, on
+    which day, by whom."""
+
+    __tablename__ = "paper_delivery"
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), unique=True)
+    method: Mapped[DeliveryMethod | None] = enum_column(DeliveryMethod, nullable=True)
+    delivered_on: Mapped[date | None]
+    delivered_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    document: Mapped[Document] = relationship()
+    delivered_by: Mapped[User | None] = relationship(foreign_keys=[delivered_by_id])

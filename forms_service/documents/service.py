@@ -28,7 +28,7 @@ from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import load_template
 from ..templates_admin.service import templates_for
 from ..workflows.independence import document_reviewer_conflicts
-from .models import Document, DocumentStatus, Signer, SignerStatus
+from .models import Document, DocumentStatus, PaperDelivery, Signer, SignerStatus
 from .typed_language import language_doubts
 
 INTERPRETER = "interpreted_by"  # in a document's data: who read an English form to the client
@@ -183,10 +183,12 @@ def send_for_signature(
     reviewer: User | None = None,
     ask_about_typed_language: bool = False,
 ) -> Document:
-    """Freeze the content, pin the template and create one signer per required role.
-    A form with a required element blank cannot be sent (45 CFR 164.508(b)(2)). With
-    `ask_about_typed_language`, typed text that seems to be in another language stops it
-    (TypedLanguageDoubt) so that staff check it; sent anyway, the doubts are audited."""
+    """Freeze the content, pin the template and create one signer per required role; a form
+    given on paper only (a notice that ends a lease) waits for its signed paper and its
+    delivery instead of e-signatures. A form with a required element blank cannot be sent
+    (45 CFR 164.508(b)(2)). With `ask_about_typed_language`, typed text that seems to be in
+    another language stops it (TypedLanguageDoubt) so that staff check it; sent anyway, the
+    doubts are audited."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
@@ -196,6 +198,9 @@ def send_for_signature(
     missing = form_type.missing_elements(document.data)
     if missing:
         raise InvalidInput(missing)
+    problems = form_type.signing_rules(document)
+    if problems:
+        raise InvalidInput(problems)
     if form_type.names_reviewer:
         problems = document_reviewer_conflicts(document, reviewer)
         if problems:
@@ -211,7 +216,8 @@ def send_for_signature(
     document.template_sha256 = hashlib.sha256(template).hexdigest()
     document.logo_sha256 = document.agency.logo_sha256
     document.content_sha256 = content_hash(document)
-    document.status = DocumentStatus.SIGNING
+    on_paper = form_type.requires_paper(document.data)
+    document.status = DocumentStatus.PAPER if on_paper else DocumentStatus.SIGNING
     document.sent_at = utcnow()
     for position, spec in enumerate(
         form_type.signers(document.data, people_of(document, reviewer))
@@ -224,14 +230,18 @@ def send_for_signature(
                 role_label=spec.label,
                 name=spec.person.name,
                 user_id=spec.person.user_id,
+                status=SignerStatus.PAPER if on_paper else SignerStatus.PENDING,
             )
         )
+    if on_paper:  # signed in ink and delivered by hand or mail, recorded later
+        db.session.add(PaperDelivery(document=document))
     db.session.flush()
     audit.record(
         actor,
         "document.send",
         document,
         content_sha256=document.content_sha256,
+        **({"paper_only": True} if on_paper else {}),
         **({"typed_language_doubts": doubts} if doubts else {}),
     )
     return document

@@ -20,8 +20,8 @@ from ..signing.remote import active_links
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from ..workflows import consent, plans
-from ..workflows.forms import RevocationForm
-from . import delivery, service
+from ..workflows.forms import PaperDeliveryForm, RevocationForm
+from . import delivery, paper_only, service
 from . import paper as paper_service
 from .forms import DeliveryForm, LanguageForm, PaperReceivedForm, VoidForm
 from .models import DocumentStatus
@@ -205,6 +205,15 @@ def _show_page(actor, document, void_form=None, status=200, delivery_form=None):
         **_rendering(actor, document),
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
+        paper_delivery=paper_only.delivery_of(document),
+        awaiting_paper_delivery=paper_only.awaiting_delivery(document),
+        paper_delivery_form=PaperDeliveryForm.offering(
+            paper_only.who_can_deliver(document),
+            actor.user,
+            formdata=None,
+            data={"delivered_on": clock.today(document.agency)},
+        ),
+        paper_delivery_methods=paper_only.METHODS,
         changes=plans.changes(document),
         **_links_and_messages(actor, document),
         **_delivery_part(document, delivery_form),

@@ -1,7 +1,7 @@
 """Consent to release information: one recipient per release (HIPAA 45 CFR 164.508; 42 CFR
 Part 2 when substance-use treatment records are included)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext
 from markupsafe import Markup
@@ -61,6 +61,34 @@ RECIPIENT_TYPES = {"agency": N_("Agency"), "person": N_("Person")}
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
+
+
+ADULT_AGE = 18
+
+
+def is_minor(born: date, on: date) -> bool:
+    return (on.year - born.year - ((on.month, on.day) < (born.month, born.day))) < ADULT_AGE
+
+
+# The notice that goes with each disclosure of substance use disorder records (42 CFR 2.32(a)).
+PART2_NOTICE = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or "
+    "testimony that describes the information contained in this record, in any civil, "
+    "criminal, administrative, or legislative proceedings by any Federal, State, or local "
+    "authority, against the patient, unless authorized by the consent of the patient, except as "
+    "provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or "
+    "2.65. In addition, the Federal rules prohibit you from making any other use or disclosure "
+    "of this record unless at least one of the following applies: (i) Further use or disclosure "
+    "is expressly permitted by the written consent of the individual whose information is being "
+    "disclosed in this record or as otherwise permitted by 42 CFR part 2. (ii) You are a covered "
+    "entity or business associate and have received the record for treatment, payment, or "
+    "health care operations, or (iii) You have received the record from a covered entity or "
+    "business associate as permitted by 45 CFR part 164, subparts A and E. A general "
+    "authorization for the release of medical or other information is NOT sufficient to meet "
+    "the required elements of written consent to further use or redisclose the record (see 42 "
+    "CFR 2.31)."
+)
 
 
 def end_text(data: dict, isolate=str) -> str:
@@ -193,6 +221,18 @@ class ConsentRelease(FormSpec):
                     300,
                     example="800 N Tucker Blvd, St. Louis, MO 63101",
                 ),
+                "recipient_hipaa_entity": f.Checkbox(
+                    N_(
+                        "The recipient is a HIPAA covered entity (a health care provider or "
+                        "health plan) or its business associate, and gets the records for "
+                        "treatment, payment or health care operations"
+                    ),
+                    hint=N_(
+                        "Then a consent that includes substance use treatment records says that "
+                        "the recipient may share them again as HIPAA allows, never in "
+                        "proceedings against the client (42 CFR 2.31(a)(4)(iii))."
+                    ),
+                ),
             },
             hint=N_(
                 "One consent per recipient. Make a separate consent for each agency or person."
@@ -271,7 +311,12 @@ class ConsentRelease(FormSpec):
                     required=N_("Explain what depends on signing."),
                 ),
                 "representative_signs": f.Checkbox(
-                    N_("A legal representative signs for the client")
+                    N_("A legal representative signs for the client"),
+                    hint=N_(
+                        "Where the agency's state lets minors get substance use treatment alone, "
+                        "a minor's release of those records is signed by the minor only "
+                        "(42 CFR 2.14)."
+                    ),
                 ),
                 "representative_name": f.Text(
                     N_("Representative's name"),
@@ -325,6 +370,30 @@ class ConsentRelease(FormSpec):
             ),
         )
         return consent
+
+    def signing_rules(self, document) -> dict[str, list[str]]:
+        """Where state law lets a minor get substance use treatment alone (the agency's
+        setting), only the minor may consent to releasing those records (42 CFR 2.14): a
+        release of them for a minor client is refused when a representative would sign."""
+        data, agency, born = document.data, document.agency, document.client.date_of_birth
+        sud = SUD_CATEGORIES & set(data.get("categories") or [])
+        if not (data.get("representative_signs") and sud):
+            return {}
+        if not agency.minors_consent_to_sud_alone or born is None:
+            return {}
+        if not is_minor(born, clock.today(agency)):
+            return {}
+        return {
+            "representative_signs": [
+                gettext(
+                    "The client is a minor, and in this state a minor can get substance use "
+                    "treatment without a parent's consent. So only the minor can sign a release "
+                    "of those records, not a parent or representative (42 CFR 2.14). Untick “A "
+                    "legal representative signs for the client”, or leave substance use records "
+                    "out of this consent."
+                )
+            ]
+        }
 
     def signers(self, data: dict, people: People) -> list[SignerSpec]:
         if data.get("representative_signs"):

@@ -61,6 +61,10 @@ SUBSIDY_CHOICES = [
 ]
 
 
+# Destinations that tell a treatment the client gets (HMIS 3.12) -> its release category.
+TREATMENT_DESTINATIONS = {204: "mental_health", 205: "substance_use"}
+
+
 @registered
 class DischargePlan(FormSpec):
     name = "discharge_plan"
@@ -245,6 +249,13 @@ class DischargePlan(FormSpec):
             subsidy=gettext(subsidy_label) if subsidy_label else "",
         )
         return discharge
+
+    def release_categories(self, data: dict) -> frozenset[str]:
+        """What a discharge plan tells a recipient: where the client goes and how they keep a
+        home (housing), and the health services they are linked to (health); a psychiatric or
+        substance use treatment destination tells that treatment too."""
+        treatment = TREATMENT_DESTINATIONS.get(data.get("destination"))
+        return frozenset({"housing", "health", *([treatment] if treatment else [])})
 
     def page_context(self, data: dict) -> dict:
         return {

@@ -13,6 +13,7 @@ from ..i18n import N_
 from . import fields as f
 from .appeal import HEARING_FORMATS
 from .base import Statement
+from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT
 from .registry import People, SignerRole, SignerSpec
 from .spec import FormSpec, Section, registered
 
@@ -163,6 +164,12 @@ class FinalDecision(FormSpec):
                     N_("Who approved the termination (if anyone)"),
                     workflow=True,
                     example="Dana Whitfield",
+                ),
+                "coc_contact": f.LongText(
+                    N_("CoC Governance & Membership Committee contact (agency setting)"),
+                    setting="coc_contact",
+                    required=NO_COC_CONTACT,
+                    example=EXAMPLE_COC_CONTACT,
                 ),
                 "independent": f.Checkbox(
                     N_(

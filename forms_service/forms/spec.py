@@ -162,6 +162,21 @@ class FormSpec:
             for role in self.signer_roles
         ]
 
+    def requires_paper(self, data: dict) -> bool:
+        """Given on paper only, never signed or delivered electronically (a notice that ends a
+        lease: ESIGN does not apply, 15 U.S.C. 7003(b)(2)(B))."""
+        return False
+
+    def release_categories(self, data: dict) -> frozenset[str]:
+        """The release categories a release must tick, all of them, before this document goes
+        to a partner (minimum necessary): by default its `release_category`; none: never."""
+        return frozenset({self.release_category} - {""})
+
+    def signing_rules(self, document) -> dict[str, list[str]]:
+        """Rules that need the document's client and agency besides its data, checked before
+        it goes out (field -> messages)."""
+        return {}
+
     def page_context(self, data: dict) -> dict:
         """What the signer's page needs besides the data."""
         return {}

@@ -370,6 +370,9 @@ class TerminationNotice(FormSpec):
     def page_context(self, data: dict) -> dict:
         return {"appeal_deadline": long_date(appeal_deadline(data))}
 
+    def requires_paper(self, data: dict) -> bool:
+        return requires_paper(data)
+
     def summary(self, data: dict) -> str:
         last_day = long_date(data.get("last_day")) or gettext("(not set yet)")
         return gettext("last day %(date)s", date=last_day)

@@ -105,7 +105,7 @@ class Decision:
 def may_share(
     agency_id,
     client_id,
-    category: str,
+    category: str | frozenset[str],
     recipient: str,
     at: datetime | None = None,
     *,
@@ -115,18 +115,22 @@ def may_share(
     agency share `category` about this client (or the document `document_id`, a release
     itself) with `recipient` at `at`? Only under a signed release of information, filed and in
     force, naming that recipient, active at `at` (not revoked, ended, expired or closed with
-    its case) and ticking that category (minimum necessary)."""
+    its case) and ticking that category, or every one of a set of categories (minimum
+    necessary)."""
     at = clock.aware(at or utcnow())
+    wanted = {category} if isinstance(category, str) else set(category)
+    wanted.discard("")
     for release in releases_of(client_id, agency_id):
         if not _names_recipient(release, recipient):
             continue
         if not release_status(release, at).active or not _filed_and_in_force(release, at):
             continue
         if release.id == document_id or (
-            category and category in release.data.get("categories", [])
+            wanted and wanted <= set(release.data.get("categories", []))
         ):
             return Decision(True, f"authorised by {release.reference}", release)
-    return Decision(False, f"no active release to {recipient} covers {category or 'it'}")
+    covers = ", ".join(sorted(wanted)) or "it"
+    return Decision(False, f"no active release to {recipient} covers {covers}")
 
 
 def _end(actor: Actor, release: Document, reason: str, effective_at: datetime, **extra):

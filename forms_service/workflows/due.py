@@ -11,11 +11,11 @@ from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..cases.models import Case
-from ..documents import delivery
+from ..documents import delivery, paper_only
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
-from ..forms import form_type_that
+from ..forms import form_type_that, get_form_type
 from . import termination as terminations
 from .independence import chain_above
 from .models import Grievance, Termination
@@ -65,6 +65,15 @@ def plan_review_due(case: Case) -> date:
 OWED = (DocumentStatus.SIGNING, DocumentStatus.PAPER, DocumentStatus.DECLINED)
 
 
+def _to_deliver(document: Document) -> str:
+    return gettext(
+        "%(title)s %(reference)s is given on paper only: hand it to the client or mail it, "
+        "then record its delivery",
+        title=gettext(get_form_type(document.form_type).title),
+        reference=document.reference,
+    )
+
+
 def _awaited(document: Document) -> str:
     """Whose signature the document waits for, or why it is stuck."""
     if document.status == DocumentStatus.SIGNING:
@@ -75,6 +84,8 @@ def _awaited(document: Document) -> str:
             role=gettext(signer.role_label),
         )
     stopped = next(s for s in document.signers if s.status == document.status)
+    if document.status == DocumentStatus.PAPER and paper_only.delivery_of(document):
+        return gettext("Given on paper only: sign it in ink, then upload the signed scan")
     if document.status == DocumentStatus.PAPER:
         return gettext(
             "Signing on paper: upload the signed form when %(name)s returns it", name=stopped.name
@@ -115,6 +126,9 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
         .order_by(Document.sent_at)
     ).scalars()
     items += [Due(d.status, _awaited(d), d.case, None, False, d) for d in unsigned]
+    items += [
+        Due("delivery", _to_deliver(d), d.case, None, False, d) for d in paper_only.awaiting_in(ids)
+    ]
     for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
         waiting = terminations.due(t, today)
         if waiting:

@@ -1,7 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length
+
+from ..documents.paper_only import METHODS
+from ..forms.base import choices
 
 
 class ConferenceForm(FlaskForm):
@@ -31,3 +41,28 @@ class RevocationForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     closed_on = DateField(_l("Case closed on"), [DataRequired(_l("Give the closing date."))])
+
+
+class PaperDeliveryForm(FlaskForm):
+    """How a document given on paper only reached the client (15 U.S.C. 7003(b)(2)(B))."""
+
+    method = RadioField(
+        _l("How it was given"),
+        [DataRequired(_l("Say whether it was handed to the client or mailed."))],
+        choices=choices(METHODS),
+    )
+    delivered_on = DateField(
+        _l("Day it was handed over or mailed"), [DataRequired(_l("Give the date."))]
+    )
+    delivered_by = SelectField(
+        _l("Who handed it over or mailed it"),
+        [DataRequired(_l("Choose the staff member who delivered it."))],
+    )
+
+    @classmethod
+    def offering(cls, staff, chosen=None, **kwargs) -> "PaperDeliveryForm":
+        form = cls(**kwargs)
+        form.delivered_by.choices = [(str(u.id), u.name) for u in staff]
+        if form.delivered_by.data is None and chosen is not None:
+            form.delivered_by.data = str(chosen.id)
+        return form

@@ -20,7 +20,9 @@ from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, requi
 from ..audit import service as audit
 from ..cases.models import Case
 from ..cases.service import require_open
+from ..documents import paper_only
 from ..documents import service as documents
+from ..documents.models import Document
 from ..errors import InvalidInput, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..formatting import long_date
@@ -30,8 +32,9 @@ from ..forms.termination_notice import TerminationNotice
 from .independence import independence_conflicts
 from .models import Termination
 
-CONFERENCE, NOTICE, APPEALED, DECIDED, FINAL = (
+CONFERENCE, NOTICE_TO_DELIVER, NOTICE, APPEALED, DECIDED, FINAL = (
     "conference_recorded",
+    "notice_to_deliver",  # a notice given on paper only, until its delivery is recorded
     "notice_issued",
     "appealed",
     "decided",
@@ -116,7 +119,8 @@ def notice_facts(termination: Termination, today: date) -> dict:
 
 def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User, **language):
     """The written notice, naming the reviewer who will hear an appeal. The appeal window is
-    the agency's setting, counted from the notice date."""
+    the agency's setting, counted from the notice date; for a notice given on paper only,
+    from the day its delivery is recorded (`record_notice_delivery`)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
     _step(termination, CONFERENCE, gettext("Record the case conference before issuing a notice."))
@@ -132,17 +136,42 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     documents.send_for_signature(actor, notice, reviewer=reviewer)
     termination.notice_id = notice.id
     termination.reviewer_id = reviewer.id
-    termination.appeal_deadline = notice_date + timedelta(days=agency.appeal_days)
-    termination.status = NOTICE
+    if paper_only.awaiting_delivery(notice):
+        termination.status = NOTICE_TO_DELIVER  # issued, and the appeal clock started, once given
+    else:
+        termination.appeal_deadline = notice_date + timedelta(days=agency.appeal_days)
+        termination.status = NOTICE
     audit.record(
         actor,
         "termination.notice",
         termination,
         notice=notice.reference,
         reviewer=reviewer.name,
-        appeal_deadline=termination.appeal_deadline.isoformat(),
+        appeal_deadline=termination.appeal_deadline and termination.appeal_deadline.isoformat(),
     )
     return notice
+
+
+def record_notice_delivery(
+    actor: Actor, notice: Document, method: str, delivered_on: date | None, delivered_by: User
+):
+    """A notice given on paper only (it ends a lease, 15 U.S.C. 7003(b)(2)(B)) was handed to
+    the client or mailed: recorded, it counts as issued and the appeal window the notice
+    printed runs from that day."""
+    given = paper_only.record_delivery(actor, notice, method, delivered_on, delivered_by)
+    termination = db.session.scalar(select(Termination).where(Termination.notice_id == notice.id))
+    if termination is not None and termination.status == NOTICE_TO_DELIVER:
+        days = int(notice.data["appeal_days"])
+        termination.appeal_deadline = given.delivered_on + timedelta(days=days)
+        termination.status = NOTICE
+        audit.record(
+            actor,
+            "termination.notice_delivered",
+            termination,
+            notice=notice.reference,
+            appeal_deadline=termination.appeal_deadline.isoformat(),
+        )
+    return given
 
 
 def file_appeal(actor: Actor, termination: Termination, data: dict, **language):

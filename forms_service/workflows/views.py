@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..cases.service import close_case, get_case, require_open
+from ..documents import paper_only
 from ..documents.forms import LanguageForm
 from ..documents.service import get_document
 from ..errors import InvalidInput
@@ -21,7 +22,7 @@ from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
 from . import consent, grievance, plans, termination
 from .due import waiting_for_signature, whats_due
-from .forms import CloseForm, ConferenceForm, ReviewerForm, RevocationForm
+from .forms import CloseForm, ConferenceForm, PaperDeliveryForm, ReviewerForm, RevocationForm
 
 bp = Blueprint("workflows", __name__)
 
@@ -263,6 +264,29 @@ def revoke(document_id):
     else:
         flash(gettext("Give the date and time the revocation was received."))
     return redirect(url_for("documents.show", document_id=release.id))
+
+
+@bp.route("/documents/<document_id>/paper-delivery", methods=["POST"])
+@login_required
+def record_delivery(document_id):
+    """The notice's page records how a document given on paper only reached the client."""
+    actor = current_actor()
+    document = get_document(actor, document_id, audit_view=False)
+    staff = paper_only.who_can_deliver(document)
+    form = PaperDeliveryForm.offering(staff)
+    if form.validate_on_submit():
+        by = next(u for u in staff if str(u.id) == form.delivered_by.data)
+        try:
+            termination.record_notice_delivery(
+                actor, document, form.method.data, form.delivered_on.data, by
+            )
+        except InvalidInput as exc:
+            flash(" ".join(m for ms in exc.errors.values() for m in ms))
+        else:
+            flash(gettext("Delivery recorded."))
+    else:
+        flash(" ".join(str(m) for ms in form.errors.values() for m in ms))
+    return redirect(url_for("documents.show", document_id=document.id))
 
 
 @bp.route("/cases/<case_id>/close", methods=["POST"])

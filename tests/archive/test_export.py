@@ -173,3 +173,41 @@ def test_the_export_and_the_case_conference_list_ask_one_sharing_gate(world, mak
     tomorrow = today + timedelta(days=1)
     assert not sharing_allowed(plan, partner, tomorrow.date())
     assert conference_list(actor, partner, tomorrow)[0]["shared"] == ["income"]
+
+
+SUD_RELEASE = {**CONSENT, "categories": ["housing", "health", "substance_use"]}
+
+
+def test_a_discharge_plan_is_shared_under_every_category_it_contains_not_housing_alone(
+    world, make_record
+):
+    """Its linkages are health details; a detox destination tells of SUD treatment."""
+    partner = CONSENT["recipient_name"]
+    make_record(data={**CONSENT, "categories": ["housing"]})
+    plan = make_record(form_type="discharge_plan", data={"destination": 410})
+    assert sharing_allowed(plan, partner, ON) is False
+    make_record(data={**CONSENT, "categories": ["housing", "health"]})
+    assert sharing_allowed(plan, partner, ON) is True
+    detox = make_record(form_type="discharge_plan", data={"destination": 205})
+    assert sharing_allowed(detox, partner, ON) is False  # substance use records not ticked
+
+
+def test_sud_records_sent_to_a_partner_carry_a_copy_of_the_consent_that_lets_them_go(
+    world, make_record
+):
+    """42 CFR 2.32(b): the consent's PDF goes in the export with the 2.32 notice."""
+    release = make_record(data=SUD_RELEASE)
+    detox = make_record(form_type="discharge_plan", data={"destination": 205})
+    housed = make_record(form_type="discharge_plan", data={"destination": 410})
+    files = zipfile.ZipFile(io.BytesIO(export(world, CONSENT["recipient_name"]).data))
+    consent_copy = f"consents/{release.reference}-v1.pdf"
+    assert consent_copy in files.namelist()
+    entries = {e["reference"]: e for e in json.loads(files.read("manifest.json"))["documents"]}
+    assert entries[detox.reference]["disclosed_under"] == {
+        "consent": release.reference,
+        "file": consent_copy,
+    }
+    assert "42 CFR part 2" in entries[detox.reference]["part2_notice"]
+    assert "disclosed_under" not in entries[housed.reference]
+    own = zipfile.ZipFile(io.BytesIO(export(world).data))  # the client's own request
+    assert not [n for n in own.namelist() if n.startswith("consents/")]

@@ -115,14 +115,19 @@ def test_a_legal_representative_signs_in_the_clients_place():
     assert first.person.user_id is None  # signs on the tablet
 
 
-def printed(data: dict, language: str = "en") -> str:
-    """The text of the consent as version 2 of its template prints `data` (DOCX, no PDF)."""
+def printed(data: dict, language: str = "en", number: int = 2) -> str:
+    """The text of the consent as version `number` of its template prints `data`."""
+    return printed_form(FORM, data, language, number)
+
+
+def printed_form(form_type, data: dict, language: str = "en", number: int = 2) -> str:
+    """The text of `form_type`'s template version `number` printing `data` (DOCX, no PDF)."""
     store = template_store()
-    version = store.version("consent_release", 2)
-    payload = {**preview.example_payload(FORM), "form": data}
-    assert preview.validate_payload(FORM, payload) == []
+    version = store.version(form_type.name, number)
+    payload = {**preview.example_payload(form_type), "form": data}
+    assert preview.validate_payload(form_type, payload) == []
     docx = render_docx(
-        store.load(version, language), preview.example_input(FORM, payload, language), version
+        store.load(version, language), preview.example_input(form_type, payload, language), version
     )
     body = Docx(io.BytesIO(docx)).element.body
     return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p")))
@@ -203,3 +208,28 @@ def signer_page(data: dict) -> str:
     return render_template(
         FORM.page_template, document=document, form_type=FORM, **FORM.page_context(data)
     )
+
+
+SUD_TO_A_CLINIC = {
+    **FORM.example(),
+    "categories": ["substance_use"],
+    "recipient_hipaa_entity": True,
+}
+REDISCLOSURE = {
+    "en": "may be redisclosed in accordance with the permissions contained in the HIPAA "
+    "regulations, except for uses and disclosures for civil, criminal, administrative, and "
+    "legislative proceedings against you.",
+    "es": "puede volver a divulgarse según los permisos de las normas de HIPAA, excepto",
+    "ar": "يجوز الإفصاح مجدداً عن سجلك",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
+def test_a_part2_consent_to_a_hipaa_covered_recipient_states_2_31_a_4_iii(language):
+    """Template version 3: the statement, only when the recipient is a covered entity or
+    business associate and substance use records are included."""
+    assert REDISCLOSURE[language] in printed(SUD_TO_A_CLINIC, language, 3)
+    not_covered = {**SUD_TO_A_CLINIC, "recipient_hipaa_entity": False}
+    assert REDISCLOSURE[language] not in printed(not_covered, language, 3)
+    no_sud = {**SUD_TO_A_CLINIC, "categories": ["housing"]}
+    assert REDISCLOSURE[language] not in printed(no_sud, language, 3)

@@ -9,6 +9,7 @@ from forms_service import clock
 from forms_service.errors import RuleViolation
 from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
+from tests.forms.test_consent_release import printed_form
 
 FORM = get_form_type("final_decision")
 DECISION = FORM.example()
@@ -81,3 +82,20 @@ def test_a_decision_without_an_assigned_reviewer_cannot_go_out_for_signature():
     people = People(Person("Maria Lopez"), Person("Sam Okafor", uuid.uuid4()))
     with pytest.raises(RuleViolation, match="no reviewer is assigned"):
         FORM.signers(DECISION, people)
+
+
+@pytest.mark.parametrize(
+    "language, words",
+    [
+        ("en", ["Governance & Membership Committee", "(FHEO)", "legal aid office"]),
+        ("es", ["Comité de Gobernanza y Membresía", "(FHEO)", "asistencia legal"]),
+        ("ar", ["لجنة الحوكمة والعضوية", "(FHEO)", "مساعدة قانونية مجانية"]),
+    ],
+)
+def test_the_final_decision_names_outside_recourse_coc_hud_fheo_and_legal_aid(language, words):
+    """Template version 2; the CoC committee's contact is the agency's setting."""
+    text = printed_form(FORM, DECISION, language, 2)
+    for word in [*words, "Continuum of Care, Governance & Membership Committee"]:
+        assert word in text, word
+    assert FORM.agency_settings == (("coc_contact", "coc_contact"),)
+    assert "coc_contact" in missing(coc_contact="")

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
+from forms_service.documents import paper_only
 from forms_service.documents import service as documents
 from forms_service.documents.models import DocumentStatus
 from forms_service.extensions import db
@@ -107,3 +108,20 @@ def test_waiting_for_my_signature_lists_what_i_sign_next(client, world, consent_
     assert "Nothing is waiting for your signature." in open_page(client, "/waiting").html
     login(client, world.records)
     assert client.get("/waiting").status_code == 403
+
+
+def test_whats_due_lists_a_paper_only_notice_until_its_delivery_is_recorded(world):
+    """A notice that ends a lease (15 U.S.C. 7003(b)(2)(B)) is owed to the client on paper."""
+    actor = world.actor(world.case_manager)
+    data = get_form_type("termination_notice").example()
+    data.update(ends_lease=True, lease_description="Lease for unit 3B")
+    notice = documents.send_for_signature(
+        actor, documents.start_document(actor, world.case, "termination_notice", data)
+    )
+    listed = [i for i in whats_due(actor) if i.kind == "delivery"]
+    assert [i.document for i in listed] == [notice]
+    assert "record its delivery" in listed[0].what
+    paper_only.record_delivery(
+        actor, notice, "in_hand", clock.today(world.agency), world.case_manager
+    )
+    assert not [i for i in whats_due(actor) if i.kind == "delivery"]

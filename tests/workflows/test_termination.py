@@ -145,3 +145,26 @@ def test_termination_never_bars_re_enrolment(world, conference):
         world.client, world.case_manager, "Rapid Rehousing", clock.today(world.agency)
     )
     assert again.status == "open" and again.client_id == world.client.id
+
+
+LEASE = {"ends_lease": True, "lease_description": "Lease for unit 3B, signed March 2"}
+
+
+def test_a_paper_notice_is_issued_and_starts_the_appeal_clock_only_once_its_delivery_is_recorded(
+    world, conference
+):
+    """Ending a lease, it is given on paper (15 U.S.C. 7003(b)(2)(B)); by mail, the appeal
+    days the notice printed count from the day it was mailed."""
+    director = staff(world, "director@a.example", role=Role.SUPERVISOR)
+    data = {**get_form_type("termination_notice").example(), **LEASE}
+    actor = world.actor(world.case_manager)
+    notice = terminations.issue_notice(actor, conference, data, director)
+    assert conference.status == terminations.NOTICE_TO_DELIVER
+    assert conference.appeal_deadline is None
+    assert terminations.due(conference) is None  # What's due lists the notice itself
+    today = clock.today(world.agency)
+    with pytest.raises(RuleViolation, match="follow a termination notice"):
+        terminations.file_appeal(actor, conference, {"received_on": today})
+    terminations.record_notice_delivery(actor, notice, "mail", today, world.case_manager)
+    assert conference.status == terminations.NOTICE
+    assert conference.appeal_deadline == today + timedelta(days=notice.data["appeal_days"])

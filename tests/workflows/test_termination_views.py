@@ -162,3 +162,27 @@ def test_the_final_decision_takes_the_notice_appeal_and_chain_from_the_records(
         assert name not in form
     assert conference.notice.reference in page.html and "Dana Whitfield" in page.html
     assert open_page(client, f"/terminations/{conference.id}/decision", status=403)  # not theirs
+
+
+def test_a_notice_that_ends_a_lease_is_given_on_paper_and_its_delivery_recorded_on_its_page(
+    client, world, conference, director
+):
+    """No e-signature for it (15 U.S.C. 7003(b)(2)(B)); its page records how it was given."""
+    form = notice_form(client, conference, director)
+    form["ends_lease"] = "y"
+    form["lease_description"] = "Lease for unit 3B"
+    assert form.submit().status_code == 302
+    notice = issued(conference)
+    page = open_page(client, f"/documents/{notice.id}")
+    assert "given on paper only" in page.html and "Countersign" not in page.html
+    assert ">Sign<" not in page.html
+    delivery = page.form(action=f"/documents/{notice.id}/paper-delivery")
+    assert delivery["delivered_by"] == str(world.case_manager.id)  # who is signed in
+    delivery["method"] = "in_hand"
+    assert delivery.submit().status_code == 302
+    db.session.expire_all()
+    termination = db.session.get(Termination, conference.id)
+    assert termination.status == terminations.NOTICE
+    today = clock.today(world.agency)
+    assert termination.appeal_deadline == today + timedelta(days=notice.data["appeal_days"])
+    assert "Handed to the client in person on" in open_page(client, f"/documents/{notice.id}").html

@@ -167,7 +167,10 @@ REQUIRED_STATEMENTS = (
 
 
 def _within_ten_years_from_tomorrow(form, field):
-    """An end date after today and at most 10 years away, by the agency's clock."""
+    """An end date after today and at most 10 years away, by the agency's clock (a date that
+    could not be read has its own error already)."""
+    if field.data is None:
+        return
     today = agency_now(form).date()
     if field.data <= today:
         raise ValidationError(gettext("The end date must be after today."))

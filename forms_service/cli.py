@@ -379,6 +379,7 @@ def export(client_id, email, recipient, purpose, explanation, on, out):
     from .accounts.models import User
     from .accounts.service import Actor
     from .archive.export import export_client
+    from .archive.sharing import CLIENT
     from .errors import PermissionDenied
 
     user = db.session.execute(
@@ -388,7 +389,8 @@ def export(client_id, email, recipient, purpose, explanation, on, out):
         _fail([f"No active user {email}."])
     day = on.date() if on else clock.today(user.agency)
     try:
-        result = export_client(Actor(user), client_id, recipient, day, purpose, explanation)
+        to = CLIENT if recipient == "client" else recipient  # the option's own word, not a name
+        result = export_client(Actor(user), client_id, to, day, purpose, explanation)
     except NotFound:
         _fail([f"No client {client_id} in {user.agency.name}."])
     except PermissionDenied as exc:

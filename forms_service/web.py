@@ -1,12 +1,13 @@
 """What every page shares: the acting person, error pages, security headers, the login
 manager's user loader."""
 
+import time
 import uuid
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
@@ -26,6 +27,15 @@ def current_actor() -> Actor:
         request.remote_addr,
         request.user_agent.string,
     )
+
+
+SIGNED_IN_AT, ACTIVE_AT = "signed_in_at", "active_at"  # a staff session's clock, in the session
+
+
+def start_session(user) -> None:
+    """Sign `user` in to this browser; their session's idle and lifetime clocks start now."""
+    login_user(user)
+    session[SIGNED_IN_AT] = session[ACTIVE_AT] = time.time()
 
 
 def show_errors(form, errors: dict[str, list[str]]) -> None:
@@ -158,6 +168,15 @@ def init_app(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; object-src 'none'; "
             "base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
         )
+        response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors, for old browsers
+        response.headers.setdefault(
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+        )
+        if request.is_secure:  # over HTTPS (behind a proxy: FORMS_PROXY_HOPS), stay on it
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Cache-Control", "no-store")

@@ -36,6 +36,8 @@ ADMIN = (Role.ADMIN,)
 # verify: anyone with a PDF; remote.*: the one-time link on a signer's phone (its own tests)
 PUBLIC_ENDPOINTS = {
     "accounts.login",
+    "accounts.second_factor",  # the rest of signing in: its own tests
+    "accounts.two_factor_setup",
     "static",
     "archive.verify",
     "remote.identity",

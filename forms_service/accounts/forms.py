@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..clock import time_zones
 from .settings import LABELS
+from .two_factor import POLICIES
 
 
 class LoginForm(FlaskForm):
@@ -48,6 +49,11 @@ class AgencySettingsForm(FlaskForm):
         choices=[SelectChoice(z, z) for z in time_zones()],
         validate_choice=False,
     )
+    two_factor = SelectField(
+        LABELS["two_factor"],
+        choices=[SelectChoice(key, _l(label)) for key, label in POLICIES.items()],
+        validate_choice=False,
+    )
 
 
 class StaffForm(FlaskForm):
@@ -65,3 +71,10 @@ class StaffUpdateForm(FlaskForm):
     supervisor_id = SelectField(_l("Supervisor"), validate_choice=False)
     active = BooleanField(_l("May sign in"))
     new_password = PasswordField(_l("New password (leave empty to keep theirs)"))
+    reset_two_factor = BooleanField(
+        _l("Turn off their two-factor sign-in (a lost phone): they set it up again")
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("The 6-digit code from your authenticator app, or a recovery code"))

@@ -1,8 +1,9 @@
 import uuid
+from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, false, true
+from sqlalchemy import DateTime, ForeignKey, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import DEFAULT_TIME_ZONE
@@ -54,6 +55,9 @@ class Agency(IdMixin, CreatedMixin, db.Model):
     appeal_contact: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # The agency's logo (PNG or JPEG) in the blob store, printed at the top of its forms.
     logo_sha256: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (`accounts.two_factor`): "off" (staff may turn it on themselves),
+    # "admins_and_records" or "all" (required).
+    two_factor: Mapped[str] = mapped_column(String(20), default="off", server_default="off")
     # The agency's clock (an IANA name): the times it shows and prints, its "today", and how
     # the times its staff type are read (`forms_service.clock`).
     time_zone: Mapped[str] = mapped_column(
@@ -78,6 +82,10 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     # Wrong kiosk unlock answers since the last right one; the fifth closes the kiosk.
     failed_unlocks: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor sign-in: the authenticator app's shared secret (base32) and the last time
+    # step whose code was used, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
 
     agency: Mapped[Agency] = relationship()
     supervisor: Mapped["User | None"] = relationship(remote_side="User.id")
@@ -89,3 +97,14 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     def get_id(self) -> str:
         """What the session keeps: the user and the generation the session began in."""
         return f"{self.id}:{self.session_generation}"
+
+
+class RecoveryCode(IdMixin, db.Model):
+    """One of ten one-time codes that sign in instead of the authenticator app (argon2 hash;
+    the code itself was shown once, at enrolment)."""
+
+    __tablename__ = "recovery_code"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

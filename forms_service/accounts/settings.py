@@ -18,6 +18,7 @@ from ..forms.base import has_control_character
 from ..forms.termination_notice import APPEAL_DAYS
 from .models import Agency, Role
 from .service import Actor, require_role
+from .two_factor import POLICIES
 
 LOGO_MOST_KB = 256  # a logo printed 0.6 in high; anything bigger only slows every render
 LOGO_MOST_PIXELS = 3000  # on either side
@@ -59,6 +60,7 @@ LABELS = {
     "logo": _l("Logo (PNG or JPEG)"),
     "remove_logo": _l("Remove the logo"),
     "time_zone": _l("Time zone"),
+    "two_factor": _l("Two-factor sign-in (a code from an authenticator app)"),
 }
 
 
@@ -96,6 +98,10 @@ def _checked(values: dict) -> dict:
         clean[name] = value
     clean["file_english_copy"] = bool(values.get("file_english_copy"))
     clean["minors_consent_to_sud_alone"] = bool(values.get("minors_consent_to_sud_alone"))
+    if "two_factor" in values:
+        if values["two_factor"] not in POLICIES:
+            errors["two_factor"] = [gettext("Choose one of the listed choices.")]
+        clean["two_factor"] = values["two_factor"]
     if values.get("logo"):
         problem = logo_problem(*values["logo"])
         if problem:

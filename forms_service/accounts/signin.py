@@ -1,5 +1,6 @@
-"""Signing in and out: a failed sign-in stays in the audit trail, and signing out ends every
-session of that person, on every device."""
+"""Signing in and out: a failed sign-in stays in the audit trail, signing out ends every
+session of that person, on every device, and a staff session ends after a while without
+activity and after its longest lifetime, whatever the activity."""
 
 from sqlalchemy import func, select
 
@@ -10,7 +11,7 @@ from .models import User
 from .service import Actor, end_sessions
 
 
-def failed_login(actor: Actor, email: str) -> None:
+def failed_login(actor: Actor, email: str, step: str = "password") -> None:
     """A wrong e-mail or password, in the trail of the account's agency (of none for an
     address nobody has), committed although the refused sign-in rolls back."""
     email = email.strip().lower()[:254]
@@ -18,10 +19,23 @@ def failed_login(actor: Actor, email: str) -> None:
         user = db.session.execute(
             select(User).where(func.lower(User.email) == email)
         ).scalar_one_or_none()
-        audit.record(actor, "user.login_failed", user, email=email)
+        audit.record(actor, "user.login_failed", user, email=email, step=step)
 
 
 def sign_out(actor: Actor) -> None:
     """This session and every other one of the same person end."""
     audit.record(actor, "user.logout")
     end_sessions(actor.user)
+
+
+def session_over(started: float, last_active: float, now: float, idle: float, lifetime: float):
+    """Why a staff session is over ("idle" or "lifetime"), None while it is not."""
+    if now - started > lifetime:
+        return "lifetime"
+    if now - last_active > idle:
+        return "idle"
+    return None
+
+
+def session_timed_out(actor: Actor, reason: str) -> None:
+    audit.record(actor, "user.session_timeout", reason=reason)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..audit import service as audit
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
+from . import two_factor
 from .models import ROLE_LABELS, Role, User
 from .service import (
     MIN_PASSWORD,
@@ -82,7 +83,10 @@ def add_staff(
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = [gettext("Give an e-mail address such as name@agency.org.")]
     elif db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
-        errors["email"] = [gettext("This e-mail address already has an account.")]
+        # one answer whichever agency has it: another agency's staff are not revealed
+        errors["email"] = [
+            gettext("This e-mail address cannot be used for a new account: give another one.")
+        ]
     if not name or len(name) > 200:
         errors["name"] = [gettext("Give the name (at most 200 characters).")]
     if role not in {r.value for r in Role}:
@@ -104,6 +108,7 @@ def update_staff(
     supervisor_id: str,
     active: bool,
     new_password: str = "",
+    reset_two_factor: bool = False,
 ) -> User:
     """Change a staff member's role, supervisor or access, or give them a new password. An
     admin cannot take away their own admin role or access: an agency keeps an admin."""
@@ -137,6 +142,8 @@ def update_staff(
         changes["password_reset"] = True
     if changes:
         audit.record(actor, "user.update", user, changes=changes)
+    if reset_two_factor and user.totp_secret is not None:
+        two_factor.reset(actor, user_id)
     if changes.keys() & {"role", "active", "password_reset"}:
         end_sessions(user)  # they sign in again, with the new password, role or not at all
     return user

@@ -1,19 +1,75 @@
+import time
+import uuid
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..audit import service as audit
 from ..errors import InvalidInput
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..signing import kiosk
-from ..web import current_actor, show_errors
-from . import service, settings, signin, staff
-from .forms import AgencySettingsForm, LoginForm, PinForm, StaffForm, StaffUpdateForm
+from ..web import ACTIVE_AT, SIGNED_IN_AT, current_actor, show_errors, start_session
+from . import service, settings, signin, staff, two_factor
+from .forms import (
+    AgencySettingsForm,
+    CodeForm,
+    LoginForm,
+    PinForm,
+    StaffForm,
+    StaffUpdateForm,
+)
 from .models import Role, User
+from .service import Actor
 
 bp = Blueprint("accounts", __name__)
+
+
+# Asked for by a page on its own (a poll), not by the person: not activity.
+NOT_ACTIVITY = {"documents.render_status", "static"}
+
+
+@bp.before_app_request
+def end_idle_staff_sessions():
+    """A staff session ends after STAFF_IDLE_MINUTES without activity and, whatever the
+    activity, STAFF_SESSION_HOURS after signing in. A tablet handed over keeps its own
+    clock (the kiosk's timeout), which ends the session too."""
+    if not current_user.is_authenticated or "kiosk" in session:
+        return None
+    now, config = time.time(), current_app.config
+    reason = signin.session_over(
+        session.get(SIGNED_IN_AT, 0),
+        session.get(ACTIVE_AT, 0),
+        now,
+        idle=config["STAFF_IDLE_MINUTES"] * 60,
+        lifetime=config["STAFF_SESSION_HOURS"] * 3600,
+    )
+    if reason is None:
+        if request.endpoint not in NOT_ACTIVITY:
+            session[ACTIVE_AT] = now
+        return None
+    signin.session_timed_out(current_actor(), reason)
+    logout_user()
+    session.clear()
+    flash(gettext("You were signed out to protect the information on this screen."))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/still-here", methods=["POST"])
+@login_required
+def still_here():
+    """The page's "Stay signed in" (or typing on it): activity, so the session goes on."""
+    return "", 204
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,12 +102,102 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
-            audit.record(current_actor(), "user.login", user)
-            return redirect(_safe_next(request.args.get("next")))
+            if two_factor.enrolled(user) or two_factor.required(user):
+                session[PENDING] = [str(user.id), user.session_generation, time.time()]
+                return redirect(url_for("accounts.second_factor", next=request.args.get("next")))
+            return _signed_in(user)
         signin.failed_login(current_actor(), form.email.data or "")
         form.password.errors.append(gettext("The e-mail or password is not right."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+def _signed_in(user: User, **details):
+    session.pop(PENDING, None)
+    start_session(user)
+    audit.record(current_actor(), "user.login", user, **details)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+PENDING = "two_factor_pending"  # [user id, session generation, when the password was right]
+SETTING_UP = "two_factor_setup"  # the new secret the set-up page's QR code shows
+PENDING_SECONDS = 300
+
+
+def _pending_user() -> User | None:
+    """Whose password was right in this browser a moment ago, awaiting the second factor."""
+    pending = session.get(PENDING)
+    if not pending or time.time() - pending[2] > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, uuid.UUID(pending[0]))
+    if user is None or not user.active or user.session_generation != pending[1]:
+        return None
+    return user
+
+
+def _pending_key() -> str:
+    return "second-factor:" + str((session.get(PENDING) or ["-"])[0])
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    key_func=_pending_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
+def second_factor():
+    """After the password: a code from the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    if not two_factor.enrolled(user):
+        return redirect(url_for("accounts.two_factor_setup", next=request.args.get("next")))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.check(Actor(user, request.remote_addr), user, form.code.data or "")
+        except InvalidInput as exc:
+            signin.failed_login(current_actor(), user.email, step="second factor")
+            form.code.errors = exc.errors["code"]
+        else:
+            return _signed_in(user, second_factor=True)
+    return render_template("accounts/login_code.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+def two_factor_setup():
+    """Set up the authenticator app: at sign-in where the agency requires it, or by a signed-in
+    staff member who turns it on. The QR code holds a new secret until a code confirms it."""
+    signed_in = current_user.is_authenticated
+    user = current_user._get_current_object() if signed_in else _pending_user()
+    if user is None:
+        return redirect(url_for("accounts.login"))
+    secret = session.setdefault(SETTING_UP, two_factor.new_secret())
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enrol(Actor(user, request.remote_addr), user, secret, form.code.data)
+        except InvalidInput as exc:
+            form.code.errors = exc.errors["code"]
+        else:
+            session.pop(SETTING_UP)
+            if not signed_in:
+                _signed_in(user, second_factor=True)
+            return render_template(
+                "accounts/recovery_codes.html",
+                codes=codes,
+                next=_safe_next(request.args.get("next")),
+            )
+    from ..signing.remote_views import qr_svg
+
+    return render_template(
+        "accounts/two_factor.html",
+        form=form,
+        secret=secret,
+        qr=qr_svg(two_factor.provisioning_uri(user, secret)),
+        enrolled=two_factor.enrolled(user),
+    ), 400 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -166,6 +312,7 @@ def staff_member(user_id):
                 form.supervisor_id.data or "",
                 form.active.data,
                 form.new_password.data or "",
+                form.reset_two_factor.data,
             )
         except InvalidInput as exc:
             show_errors(form, exc.errors)

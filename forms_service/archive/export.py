@@ -22,7 +22,7 @@ from ..forms.consent_release import PART2_NOTICE, SUD_CATEGORIES
 from . import status as record_status
 from .models import ArchiveRecord, ArchiveSupersession
 from .service import canonical_value, log_access, record_for_document, stated_purpose, stored_file
-from .sharing import CLIENT, categories_needed, sharing_allowed, sharing_decision
+from .sharing import CLIENT, Recipient, categories_needed, sharing_allowed, sharing_decision
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no export moment in the bytes
 
@@ -69,6 +69,10 @@ def _consent_copy(actor, archive, release: ArchiveRecord, written: set) -> dict:
     return {"consent": release.reference, "file": name}
 
 
+def _named(recipient: str | Recipient) -> str:
+    return recipient.value if isinstance(recipient, Recipient) else recipient
+
+
 def export_client(
     actor: Actor,
     client_id: str,
@@ -81,9 +85,10 @@ def export_client(
     client, all of it; for a partner, what `sharing_allowed` lets through. Logged per file."""
     require_role(actor, ARCHIVE_ROLES)
     client = get_in_agency(actor, Client, client_id)
-    recipient = (recipient or "").strip()
-    if not recipient or len(recipient) > 200:
-        raise InvalidInput({"recipient": [gettext("Name who receives the export.")]})
+    if recipient is not CLIENT:
+        recipient = (recipient or "").strip()
+        if not recipient or len(recipient) > 200:
+            raise InvalidInput({"recipient": [gettext("Name who receives the export.")]})
     stated = stated_purpose(purpose, explanation)
     records = [
         r
@@ -123,8 +128,8 @@ def export_client(
             if statuses[record.id] != "disposed":
                 entry["file"] = f"documents/{record.reference}-v{record.version}.pdf"
                 _entry(archive, entry["file"], stored_file(record, "pdf"))
-                log_access(actor, record, "export", f"{stated} (export to {recipient})")
-                if recipient != CLIENT and SUD_CATEGORIES & categories_needed(record):
+                log_access(actor, record, "export", f"{stated} (export to {_named(recipient)})")
+                if recipient is not CLIENT and SUD_CATEGORIES & categories_needed(record):
                     release = sharing_decision(record, recipient, on).release
                     entry["disclosed_under"] = _consent_copy(
                         actor, archive, record_for_document(actor, release), written
@@ -134,7 +139,7 @@ def export_client(
         manifest = {
             "client": {"id": str(client.id), "name": client.full_name},
             "agency": client.agency.name,
-            "recipient": "the client (their own request)" if recipient == CLIENT else recipient,
+            "recipient": _named(recipient),
             "as_of": on.isoformat(),
             "documents": entries,
         }
@@ -148,7 +153,7 @@ def export_client(
         actor,
         "archive.export",
         client,
-        recipient=recipient,
+        recipient=_named(recipient),
         purpose=stated,
         as_of=on.isoformat(),
         documents=[r.reference for r in records],

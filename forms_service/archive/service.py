@@ -173,9 +173,15 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
     return record
 
 
-def get_record(actor: Actor, record_id: str) -> ArchiveRecord:
+def find_record(actor: Actor, record_id: str) -> ArchiveRecord:
+    """The record if this actor may know it exists (NotFound otherwise), for a refused
+    request: nothing of it is shown, so nothing is logged."""
     require_role(actor, ALL_STAFF)
-    record = get_in_agency(actor, ArchiveRecord, record_id)
+    return get_in_agency(actor, ArchiveRecord, record_id)
+
+
+def get_record(actor: Actor, record_id: str) -> ArchiveRecord:
+    record = find_record(actor, record_id)
     audit.record(actor, "archive.view", record)
     return record
 
@@ -383,10 +389,17 @@ def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
             select(ArchiveCopy).where(ArchiveCopy.pdf_sha256 == sha256)
         ).scalar_one_or_none()
         record = copy.record if copy else None
-    seal = check_seal(
-        pdf,
-        seal_certificates(record.agency_id, record.archived_at) if record else seal_certificates(),
-    )
+    try:
+        seal = check_seal(
+            pdf,
+            seal_certificates(record.agency_id, record.archived_at)
+            if record
+            else seal_certificates(),
+        )
+    except RecursionError:  # nested deeper than any real PDF: a crafted file
+        raise InvalidInput(
+            {"pdf": [gettext("This PDF cannot be read. Choose the PDF file you were given.")]}
+        ) from None
     audit.record(
         actor,
         "archive.verify_upload",

@@ -3,13 +3,22 @@ else what the one sharing gate (`workflows.consent.may_share`) lets through (RUL
 "Consent to release information"; minimum necessary)."""
 
 from datetime import date, datetime, time
+from enum import Enum
 
 from .. import clock
 from ..forms import get_form_type
 from ..workflows.consent import may_share
 from .models import ArchiveRecord
 
-CLIENT = "client"  # the recipient of a client's own request for their record
+
+class Recipient(Enum):
+    """The client themselves, asking for their own record: never a typed name, so a partner
+    agency that calls itself "client" is a partner like any other."""
+
+    CLIENT = "the client (their own request)"
+
+
+CLIENT = Recipient.CLIENT
 
 
 def categories_needed(record: ArchiveRecord) -> frozenset[str]:
@@ -32,8 +41,8 @@ def sharing_decision(record: ArchiveRecord, recipient: str, on: date):
     )
 
 
-def sharing_allowed(record: ArchiveRecord, recipient: str, on: date) -> bool:
+def sharing_allowed(record: ArchiveRecord, recipient: str | Recipient, on: date) -> bool:
     """True when `record` may be sent to `recipient` on the agency's day `on`: always to the
     client (their own request); to anyone else as the sharing gate (`may_share`) decides for
     every release category the document contains (none: never), or for a release itself."""
-    return recipient == CLIENT or sharing_decision(record, recipient, on).allowed
+    return recipient is CLIENT or sharing_decision(record, recipient, on).allowed

@@ -87,6 +87,21 @@ def _record_page(record, status=200, **forms):
     ), status
 
 
+def _refused(record_id: str, messages: list[str], back: str | None = None):
+    """A refused request about a record (no purpose, a bad version to compare) says what to
+    correct and shows nothing of the record, so it is not a view to log."""
+    service.find_record(current_actor(), record_id)  # another agency's: not found
+    return render_template(
+        "archive/refused.html",
+        messages=messages,
+        back=back or url_for("archive.record", record_id=record_id),
+    ), 400
+
+
+def _errors(form) -> list[str]:
+    return [message for messages in form.errors.values() for message in messages]
+
+
 @bp.route("/<record_id>")
 @login_required
 def record(record_id):
@@ -116,7 +131,7 @@ def open_file(record_id):
                 mimetype=service.FILE_KINDS[kind],
                 headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
             )
-    return _record_page(service.get_record(actor, record_id), 400, form=form)
+    return _refused(record_id, _errors(form))
 
 
 @bp.route("/<record_id>/preview", methods=["POST"])
@@ -136,20 +151,21 @@ def preview(record_id):
             return render_template(
                 "archive/preview.html", record=record, images=images, count=count
             )
-    return _record_page(service.get_record(actor, record_id), 400, preview_form=form)
+    return _refused(record_id, _errors(form))
 
 
 @bp.route("/<record_id>/versions")
 @login_required
 def record_versions(record_id):
     actor = current_actor()
-    history = versions.history(actor, record_id)
-    compare_id, changes, error = request.args.get("compare", ""), None, None
+    compare_id, changes = request.args.get("compare", ""), None
     if compare_id:
         try:
             changes = versions.compare(actor, record_id, compare_id)
         except InvalidInput as exc:
-            error = " ".join(exc.errors["compare"])
+            back = url_for("archive.record_versions", record_id=record_id)
+            return _refused(record_id, exc.errors["compare"], back)
+    history = versions.history(actor, record_id)
     record = next(v.record for v in history if v.record.id == uuid.UUID(record_id))
     return render_template(
         "archive/versions.html",
@@ -157,18 +173,17 @@ def record_versions(record_id):
         history=history,
         compare_id=compare_id,
         changes=changes,
-        error=error,
         statuses=record_status.STATUSES,  # a version's label: _(statuses[v.status])
-    ), (400 if error else 200)
+    )
 
 
 @bp.route("/<record_id>/export", methods=["POST"])
 @login_required
 def export(record_id):
     actor = current_actor()
-    record = service.get_record(actor, record_id)
     form = ExportForm(prefix="export")
     if form.validate_on_submit():
+        record = service.get_record(actor, record_id)
         recipient = CLIENT if form.recipient.data == "client" else form.partner.data
         try:
             result = exports.export_client(
@@ -187,7 +202,7 @@ def export(record_id):
                 mimetype="application/zip",
                 headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
             )
-    return _record_page(record, 400, export_form=form)
+    return _refused(record_id, _errors(form))
 
 
 @bp.route("/<record_id>/hold", methods=["POST"])
@@ -207,7 +222,7 @@ def place_hold(record_id):
                 )
             )
             return redirect(url_for("archive.record", record_id=record_id))
-    return _record_page(service.get_record(actor, record_id), 400, hold_form=form)
+    return _refused(record_id, _errors(form))
 
 
 @bp.route("/holds")
@@ -239,9 +254,13 @@ def verify():
     form = VerifyForm()
     result = None
     if form.validate_on_submit():
-        result = service.identify_pdf(current_actor(), form.pdf.data.read())
-        if result.record is not None:
-            show_times_of(result.record.document.agency)
+        try:
+            result = service.identify_pdf(current_actor(), form.pdf.data.read())
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            if result.record is not None:
+                show_times_of(result.record.document.agency)
     return render_template("archive/verify.html", form=form, result=result), (
         400 if form.errors else 200
     )

@@ -89,6 +89,12 @@ def get_document(actor: Actor, document_id: str, audit_view: bool = True) -> Doc
     return document
 
 
+def content_shown(document: Document) -> bool:
+    """A filed document is read in the archive, where every opening states its purpose and
+    is in the access log: its document page says what happened to it, not what it says."""
+    return document.status != DocumentStatus.ARCHIVED
+
+
 def update_draft(
     actor: Actor,
     document: Document,

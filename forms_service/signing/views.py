@@ -15,7 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..accounts.service import Actor
 from ..audit import service as audit
@@ -29,7 +29,7 @@ from ..extensions import limiter
 from ..forms import get_form_type
 from ..i18n import LANGUAGES, client_language
 from ..rendering.queue import enqueue
-from ..web import current_actor, show_errors
+from ..web import current_actor, show_errors, start_session
 from . import kiosk as kiosks
 from . import remote_views
 from .forms import DeclineForm, PaperForm, SignForm, UnlockForm
@@ -329,7 +329,7 @@ def kiosk_unlock():
             form.secret.errors = exc.errors["secret"]
         else:
             session.pop("kiosk")
-            login_user(staff)
+            start_session(staff)
             if kiosk.total > 1:  # an intake packet: back to the case, where all of it shows
                 case_id = kiosks.current(kiosk)[0].case_id
                 return redirect(url_for("cases.show", case_id=case_id))

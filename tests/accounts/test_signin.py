@@ -3,15 +3,18 @@ is throttled whatever address the guesses come from, and a session ends everywhe
 person signs out, gets a new password or role, or loses access: a copied cookie replayed
 afterwards opens nothing."""
 
+import re
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
 from tests.conftest import PASSWORD, RequestClient, _make_app, login
-from tests.pages import submit
+from tests.pages import open_page, submit
 
 NEW_PASSWORD = "a completely new passphrase"
 
@@ -129,3 +132,67 @@ def test_a_change_of_supervisor_alone_keeps_the_session(app, client, world):
     login(client, world.case_manager)
     _admin_changes(app, world, world.case_manager, supervisor_id=str(world.admin.id))
     assert _opens_pages(client)
+
+
+@pytest.fixture
+def clock():
+    """The server's clock, moved forward by hand (the session's times are wall-clock times)."""
+    with time_machine.travel(datetime(2026, 12, 1, 15, 0, tzinfo=UTC), tick=False) as traveller:
+        yield lambda minutes: traveller.shift(timedelta(minutes=minutes))
+
+
+def _signed_out_by_the_clock(client) -> bool:
+    response = client.get("/cases")
+    if response.status_code != 302 or urlsplit(response.location).path != "/login":
+        return False
+    return "You were signed out to protect" in client.get("/login").get_data(as_text=True)
+
+
+def test_a_staff_session_ends_after_thirty_minutes_without_activity(client, world, clock):
+    login(client, world.case_manager)
+    clock(29)
+    assert _opens_pages(client)  # activity: the idle clock starts again
+    clock(29)
+    assert _opens_pages(client)
+    clock(31)
+
+    assert _signed_out_by_the_clock(client)
+    timeout = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.session_timeout")
+    ).one()
+    assert timeout.details == {"reason": "idle"}
+
+
+def test_a_page_polling_on_its_own_is_not_activity(client, world, clock, consent_document):
+    document = consent_document()
+    login(client, world.case_manager)
+    for _ in range(4):
+        clock(10)
+        client.get(f"/documents/{document.id}/render-status")
+    assert _signed_out_by_the_clock(client)
+
+
+def test_a_staff_session_ends_after_its_lifetime_whatever_the_activity(app, client, world, clock):
+    app.config["STAFF_SESSION_HOURS"] = 2
+    login(client, world.case_manager)
+    for _ in range(5):
+        clock(20)
+        assert _opens_pages(client)
+    clock(21)  # 2 h 1 min after signing in
+    assert _signed_out_by_the_clock(client)
+
+
+def test_staff_pages_warn_before_the_idle_end_and_stay_signed_in_is_activity(client, world, clock):
+    login(client, world.case_manager)
+    page = open_page(client, "/cases").html
+    assert 'id="idle-warning"' in page and 'data-idle-seconds="1800"' in page
+    assert "you will be signed out in two minutes" in page
+    clock(25)
+    stay = client.post("/account/still-here", headers={"X-CSRFToken": _csrf_of(page)})
+    assert stay.status_code == 204
+    clock(25)
+    assert _opens_pages(client)
+
+
+def _csrf_of(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the sign-out form's

@@ -55,7 +55,19 @@ def test_bad_staff_input_names_each_field(world):
             admin, "cm@a.example", "", "boss", "short", str(world.other_case_manager.id)
         )
     assert set(error.value.errors) == {"email", "name", "role", "password", "supervisor_id"}
-    assert "already has an account" in error.value.errors["email"][0]
+    assert "cannot be used for a new account" in error.value.errors["email"][0]
+
+
+def test_an_email_of_another_agencys_staff_gets_the_same_answer_as_ones_own(world):
+    """Nothing tells an admin that another agency has a staff member with that address."""
+    admin = world.actor(world.admin)
+    answers = []
+    for email in (world.case_manager.email, world.other_case_manager.email):
+        with pytest.raises(InvalidInput) as error:
+            staff.add_staff(admin, email, "New Person", "case_manager", NEW_PASSWORD)
+        answers.append(error.value.errors)
+    assert answers[0] == answers[1]
+    assert "already" not in str(answers[1]) and "Riverside" not in str(answers[1])
 
 
 def test_a_supervisor_chain_never_loops(world):

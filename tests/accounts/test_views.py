@@ -289,7 +289,11 @@ def test_every_response_carries_a_local_only_csp_and_nosniff(client, world, resp
     response.close()
     assert response.status_code < 500
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: not promised
     policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
     directives = dict(d.strip().split(None, 1) for d in policy.split(";") if d.strip())
     assert "default-src" in directives
     outside = [
@@ -335,3 +339,8 @@ def test_staff_set_their_kiosk_pin_on_its_page(client, world):
     assert submit(client, "/account/pin", pin="4817").status_code == 302
     db.session.refresh(world.case_manager)
     assert verify_secret(world.case_manager.pin_hash, "4817")
+
+
+def test_over_https_the_browser_is_told_to_stay_on_https(client, world):
+    response = client.get("/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -211,3 +211,11 @@ def test_sud_records_sent_to_a_partner_carry_a_copy_of_the_consent_that_lets_the
     assert "disclosed_under" not in entries[housed.reference]
     own = zipfile.ZipFile(io.BytesIO(export(world).data))  # the client's own request
     assert not [n for n in own.namelist() if n.startswith("consents/")]
+
+
+def test_a_partner_named_client_is_a_partner_not_the_clients_own_request(world, make_record):
+    make_record(form_type="case_plan", data={"goal": "housing"})  # no release names them
+    result = export(world, recipient="client")
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(result.data)).read("manifest.json"))
+    assert result.records == [] and manifest["recipient"] == "client"
+    assert len(export(world).records) == 1  # the client's own request gets it

@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from forms_service.archive.models import AccessLog, LegalHold
 from forms_service.archive.versions import supersede
+from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
 from tests.conftest import CONSENT, login
-from tests.pages import submit
+from tests.pages import open_page, submit
 
 
 def test_search_lists_matches_with_status_and_pages_through_them(client, world, make_record):
@@ -108,3 +109,55 @@ def test_records_staff_place_and_lift_a_legal_hold_with_a_reason(client, world, 
     db.session.expire_all()
     assert db.session.get(LegalHold, hold.id).lift_reason == "Settled"
     assert "No active legal holds." in client.get("/archive/holds").get_data(as_text=True)
+
+
+def _trace(record):
+    db.session.expire_all()
+    views = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(record.id)))
+    return views.all(), db.session.scalars(select(AccessLog)).all()
+
+
+def _shows_nothing_of(response, record, world) -> bool:
+    html = response.get_data(as_text=True)
+    return all(
+        secret not in html
+        for secret in (world.client.full_name, record.reference, "St. Patrick Center")
+    )
+
+
+def test_opening_a_record_without_a_valid_purpose_shows_nothing_of_it(client, world, make_record):
+    record = make_record()
+    login(client, world.records)
+    form = open_page(client, f"/archive/{record.id}").form(action="/open")
+    before = _trace(record)
+    form.values["purpose"] = ["to sell it"]  # not one the page offers: a forged request
+
+    refused = form.submit()
+
+    assert refused.status_code == 400 and _shows_nothing_of(refused, record, world)
+    assert 'class="error-summary"' in refused.get_data(as_text=True)
+    assert _trace(record) == before
+
+
+def test_comparing_with_a_bad_version_shows_nothing_of_the_record(client, world, make_record):
+    record = make_record()
+    login(client, world.records)
+    before = _trace(record)
+    for bad in ("nonsense", str(make_record().id)):  # not an id; another document's record
+        refused = client.get(f"/archive/{record.id}/versions?compare={bad}")
+        assert refused.status_code == 400 and _shows_nothing_of(refused, record, world)
+        assert "Choose a version of this document." in refused.get_data(as_text=True)
+    assert _trace(record) == before
+
+
+def test_a_filed_documents_page_shows_what_happened_to_it_not_what_it_says(
+    client, world, make_record
+):
+    """Its content is opened in the archive, with a purpose, in the access log (a consent's
+    release status, which its revocation needs, stays)."""
+    record = make_record(data={**CONSENT, "purpose": "A very private purpose."})
+    login(client, world.case_manager)
+    page = open_page(client, f"/documents/{record.document_id}").html
+    assert "A very private purpose." not in page and "<h2>Content</h2>" not in page
+    assert "its content is opened in the archive, saying why" in page
+    assert f"/archive/{record.id}" in page  # where to open it, stating why

@@ -57,3 +57,25 @@ def test_the_public_verify_page_shows_the_signing_time_in_the_agencys_zone(
     record = make_record(signed_at=datetime(2026, 12, 6, 2, 0, tzinfo=UTC))
     page = upload(client, blob_store().get(record.pdf_sha256)).get_data(as_text=True)
     assert "December 5, 2026, 8:00\u00a0PM CST" in page
+
+
+def _nested_pdf(depth: int = 100_000) -> bytes:
+    """A PDF whose form fields are arrays nested deeper than Python can recurse."""
+    head = b"%PDF-1.7\n"
+    body = (
+        b"1 0 obj\n<< /Type /Catalog /AcroForm << /Fields "
+        + b"[" * depth
+        + b"]" * depth
+        + b" >> >>\nendobj\n"
+    )
+    xref = b"xref\n0 2\n0000000000 65535 f \n%010d 00000 n \n" % len(head)
+    trailer = b"trailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(head) + len(body)
+    )
+    return head + body + xref + trailer
+
+
+def test_a_pdf_of_deeply_nested_arrays_is_a_clear_error_not_a_crash(client, world):
+    response = upload(client, _nested_pdf())
+    assert response.status_code == 400
+    assert "This PDF cannot be read." in response.get_data(as_text=True)

@@ -18,7 +18,9 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.documents.service import choose_paper, send_for_signature, start_document
 from forms_service.extensions import db
 from forms_service.forms import form_types, get_form_type
+from forms_service.notifications.models import Channel, Invitation, Notice
 from forms_service.rendering.models import RenderJob, RenderStatus
+from forms_service.templates_admin.models import AgencyTemplateVersion
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.plans import PLAN
 from tests.conftest import login
@@ -76,13 +78,47 @@ def walk(world, client):
     for t in (noticed, appealed):
         terminations.issue_notice(actor, t, notice, world.admin)
     terminations.file_appeal(actor, appealed, get_form_type("appeal").example())
+    # A filed notice to record the delivery of, and one that ends a lease, sent on paper only.
+    delivered = db.session.get(Document, noticed.notice_id)
+    _signed(delivered)
+    lease = terminations.record_conference(
+        actor, world.case, clock.today(world.agency), "All", "Weighed."
+    )
+    ends_lease = {**notice, "ends_lease": True, "lease_description": "Unit 4B"}
+    terminations.issue_notice(actor, lease, ends_lease, world.admin)
+    on_paper_only = db.session.get(Document, lease.notice_id)
     on_paper = send_for_signature(
         actor, start_document(actor, world.case, consent.name, consent.example())
     )
     choose_paper(actor, on_paper, on_paper.signers[0])
+    # A notice for the admin (Mark all as read), the signing link sent by e-mail (Send it
+    # again), and an agency's draft template version (activate, discard, another language).
+    db.session.add(
+        Notice(
+            agency_id=world.agency.id,
+            user_id=world.admin.id,
+            event_key="walk",
+            kind="filed",
+            subject="CR-1",
+            url="/",
+        )
+    )
+    db.session.add(
+        Invitation(
+            agency_id=world.agency.id,
+            link_id=uuid.UUID(held.link_id),
+            channel=Channel.EMAIL,
+            to_address="client@example.org",
+            url_sealed="",
+        )
+    )
+    draft = AgencyTemplateVersion(
+        agency_id=world.agency.id, form_type=consent.name, number=99, added_by="walk"
+    )
+    db.session.add(draft)
     db.session.commit()
-    # URL argument -> id (Holdings names them alike); a template version of the Templates page
-    values = {**asdict(held), "number": 1, "language": "en"}
+    # URL argument -> id (Holdings names them alike); the draft template version
+    values = {**asdict(held), "number": draft.number, "language": "en"}
     adapter = client.application.url_map.bind("localhost")
     urls = []
     for rule in client.application.url_map.iter_rules():
@@ -96,7 +132,10 @@ def walk(world, client):
         elif rule.endpoint == "documents.show":  # being signed, filed, render gave up, a draft
             urls += [
                 adapter.build(rule.endpoint, {"document_id": d})
-                for d in (held.document_id, release.id, gave_up.id, held.draft_id)
+                for d in (
+                    *(held.document_id, release.id, gave_up.id, held.draft_id),
+                    *(delivered.id, on_paper_only.id),
+                )
             ]
         elif rule.endpoint == "documents.receive_paper":
             urls.append(adapter.build(rule.endpoint, {"document_id": on_paper.id}))
@@ -112,6 +151,7 @@ def walk(world, client):
 
 
 def test_no_two_inputs_of_a_staff_form_share_a_name(client, world, walk):
+    client.application.config["SMTP_URL"] = "smtp://127.0.0.1:25"  # sending offered, never used
     adapter = client.application.url_map.bind("localhost")
     shared, posted_to, without_form = [], set(), []
     pages = [open_page(client, "/login")]

@@ -1,7 +1,8 @@
 """Delivery of the documents addressed to the client (a termination notice, a final decision,
 a grievance response): staff record how it reached them (in hand, mail, e-mail, text) and on
 which day; What's due lists those not yet delivered. A form type says it is one with
-`delivered_to_client`; any form type can join (a lease-ending notice, too)."""
+`delivered_to_client`. A document given on paper only (a notice that ends a lease) is not
+delivered electronically: `paper_only` records its hand-over or mailing instead."""
 
 from datetime import date
 
@@ -15,7 +16,8 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..i18n import N_
-from .models import Delivery, DeliveryMethod, Document, DocumentStatus
+from . import paper_only
+from .models import Delivery, DeliveryMethod, Document, DocumentStatus, PaperDelivery
 
 METHOD_LABELS = {
     DeliveryMethod.IN_HAND: N_("In hand"),
@@ -27,7 +29,11 @@ DELIVERABLE = (DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)
 
 
 def needs_delivery(document: Document) -> bool:
-    return get_form_type(document.form_type).delivered_to_client and document.status in DELIVERABLE
+    return (
+        get_form_type(document.form_type).delivered_to_client
+        and document.status in DELIVERABLE
+        and paper_only.delivery_of(document) is None
+    )
 
 
 def require_deliverable(document: Document) -> None:
@@ -100,6 +106,7 @@ def undelivered(case_ids: list) -> list[Document]:
                 Document.form_type.in_(kinds),
                 Document.status.in_(DELIVERABLE),
                 Document.id.not_in(delivered),
+                Document.id.not_in(select(PaperDelivery.document_id)),
             )
             .order_by(Document.completed_at)
         ).scalars()

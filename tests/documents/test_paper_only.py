@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from forms_service import clock
-from forms_service.documents import client_copy, paper_only
+from forms_service.documents import client_copy, delivery, paper_only
 from forms_service.documents import service as documents
 from forms_service.documents.models import DeliveryMethod, DocumentStatus, SignerStatus
 from forms_service.errors import InvalidInput, RuleViolation
@@ -94,3 +94,16 @@ def test_a_notice_that_ends_a_lease_is_never_sent_to_the_client_electronically(w
     sent = notice(world)
     with pytest.raises(RuleViolation, match="given on paper only"):
         client_copy.send_copy(world.actor(world.case_manager), sent, Channel.SMS, "+13145550100")
+
+
+def test_a_paper_only_notice_once_filed_has_no_electronic_delivery_to_record(world):
+    """Its hand-over or mailing is what counts (recorded above): the delivery of signed
+    documents, which offers e-mail and text, neither applies to it nor lists it as owed."""
+    sent = notice(world)
+    sent.status = DocumentStatus.ARCHIVED
+    assert not delivery.needs_delivery(sent)
+    assert sent not in delivery.undelivered([world.case.id])
+    with pytest.raises(RuleViolation):
+        delivery.record_delivery(
+            world.actor(world.case_manager), sent, "email", clock.today(world.agency)
+        )

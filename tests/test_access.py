@@ -311,6 +311,8 @@ ROUTES = [
     Route("workflows.appeal", "POST", FILL, 409, TERMINATION),  # 409: no notice yet
     Route("workflows.decision", "GET", FILL, 409, TERMINATION),  # 409: no appeal to decide
     Route("workflows.decision", "POST", FILL, 409, TERMINATION),  # 409: no appeal yet
+    Route("workflows.give_vawa", "GET", FILL, 200, CASE),
+    Route("workflows.give_vawa", "POST", FILL, 400, CASE),
     Route("workflows.file_grievance", "GET", FILL, 200, CASE),
     Route("workflows.file_grievance", "POST", FILL, 400, CASE),
     Route("workflows.respond", "GET", FILL, 200, GRIEVANCE),

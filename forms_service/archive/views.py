@@ -18,8 +18,9 @@ from .. import clock
 from ..errors import InvalidInput
 from ..extensions import limiter
 from ..formatting import show_times_of
-from ..forms import get_form_type
+from ..forms import get_form_type, vawa_notice
 from ..web import current_actor, show_errors
+from ..workflows import vawa
 from . import copies, retention, service, versions
 from . import export as exports
 from . import search as searching
@@ -81,6 +82,9 @@ def _record_page(record, status=200, **forms):
         status=record_status.statuses([record.id])[record.id],
         statuses=record_status.STATUSES,  # its label: _(statuses[status])
         english_copy=copies.copy_of(record),
+        vawa_given=vawa.given_with_record(actor, record),
+        vawa_how=vawa.HOW,
+        vawa_occasions=vawa_notice.OCCASIONS,
         accesses=service.access_history(actor, record),
         holds=retention.holds(actor, record.client_id) if archive_staff else [],
         archive_staff=archive_staff,

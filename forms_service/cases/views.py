@@ -6,13 +6,13 @@ from wtforms import SelectChoice
 from ..accounts.models import Role
 from ..documents.service import documents_for_case
 from ..errors import InvalidInput
-from ..forms import form_types
+from ..forms import form_types, vawa_notice
 from ..i18n import CLIENT_LANGUAGES, language_name
 from ..programs import service as programs
 from ..programs.forms import LinkGrantForm
 from ..signing import kiosk
 from ..web import current_actor, show_errors
-from ..workflows import grievance, plans, termination
+from ..workflows import grievance, plans, termination, vawa
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
 from .forms import CaseSearchForm, IntakeForm
@@ -105,6 +105,9 @@ def show(case_id):
         termination_steps={t.id: termination.next_step(t, current_user) for t in terminations},
         exit_words=service.exit_in_words(case),
         grievances=grievance.for_case(actor, case),
+        vawa_deliveries=vawa.for_case(actor, case),
+        vawa_how=vawa.HOW,
+        vawa_occasions=vawa_notice.OCCASIONS,
         close_form=CloseForm(),
         current_plan=plans.current_plan(case),
         conference_form=ConferenceForm(),

@@ -189,12 +189,12 @@ def send_for_signature(
     reviewer: User | None = None,
     ask_about_typed_language: bool = False,
 ) -> Document:
-    """Freeze the content, pin the template and create one signer per required role; a form
-    given on paper only (a notice that ends a lease) waits for its signed paper and its
-    delivery instead of e-signatures. A form with a required element blank cannot be sent
-    (45 CFR 164.508(b)(2)). With `ask_about_typed_language`, typed text that seems to be in
-    another language stops it (TypedLanguageDoubt) so that staff check it; sent anyway, the
-    doubts are audited."""
+    """Freeze the content, pin the template and create one signer per required role (none:
+    the document is complete and goes to rendering); a form given on paper only (a notice
+    that ends a lease) waits for its signed paper and its delivery instead of e-signatures. A
+    form with a required element blank cannot be sent (45 CFR 164.508(b)(2)). With
+    `ask_about_typed_language`, typed text that seems to be in another language stops it
+    (TypedLanguageDoubt) so that staff check it; sent anyway, the doubts are audited."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
@@ -241,6 +241,10 @@ def send_for_signature(
         )
     if on_paper:  # signed in ink and delivered by hand or mail, recorded later
         db.session.add(PaperDelivery(document=document))
+    if not document.signers:  # a notice the agency gives (HUD-5380): complete as it is sent
+        document.status = DocumentStatus.SIGNED
+        document.completed_at = document.sent_at
+        db.session.add(RenderJob(document=document))
     db.session.flush()
     audit.record(
         actor,

@@ -11,6 +11,8 @@ from . import (
     grievance,  # noqa: F401
     grievance_response,  # noqa: F401
     termination_notice,  # noqa: F401
+    vawa_certification,  # noqa: F401
+    vawa_notice,  # noqa: F401
 )
 from .registry import (  # noqa: F401
     example_agency_settings,

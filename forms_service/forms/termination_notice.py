@@ -279,6 +279,7 @@ class TerminationNotice(FormSpec):
                         "(HUD-5382) go with this notice"
                     ),
                     required=N_("Enclose the VAWA notice (HUD-5380) and certification (HUD-5382)."),
+                    workflow=True,  # the workflow generates and files them with the notice
                     example=True,
                 ),
             },

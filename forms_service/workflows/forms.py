@@ -12,6 +12,8 @@ from wtforms.validators import DataRequired, Length
 
 from ..documents.paper_only import METHODS
 from ..forms.base import choices
+from ..forms.vawa_notice import OCCASIONS
+from .vawa import HOW
 
 
 class ConferenceForm(FlaskForm):
@@ -66,3 +68,19 @@ class PaperDeliveryForm(FlaskForm):
         if form.delivered_by.data is None and chosen is not None:
             form.delivered_by.data = str(chosen.id)
         return form
+
+
+class VawaForm(FlaskForm):
+    """Giving the VAWA notice and certification form outside a termination (whose notice
+    carries them itself)."""
+
+    occasion = RadioField(
+        _l("When"),
+        [DataRequired(_l("Say when the VAWA forms are given."))],
+        choices=choices({k: OCCASIONS[k] for k in ("admission", "denial")}),
+    )
+    how = RadioField(
+        _l("How they are given"),
+        [DataRequired(_l("Say how the VAWA forms are given."))],
+        choices=choices({k: HOW[k] for k in ("in_hand", "mail")}),
+    )

@@ -83,3 +83,30 @@ class Grievance(IdMixin, CreatedMixin, db.Model):
 
     client: Mapped[Client] = relationship()
     case: Mapped[Case] = relationship()
+
+
+class VawaDelivery(IdMixin, CreatedMixin, db.Model):
+    """The VAWA notice of occupancy rights (HUD-5380) and certification form (HUD-5382) given
+    to a client: when (admission, denial, or with the notice that ends assistance), how, by
+    whom and on which day (24 CFR 5.2005(a)(2)). With a notice they go as it goes."""
+
+    __tablename__ = "vawa_delivery"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("case_file.id"), index=True)
+    occasion: Mapped[str] = mapped_column(String(20))  # admission | denial | termination
+    notice_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), unique=True)
+    certification_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), unique=True)
+    # The notice ending assistance they go with (a termination notice), if any.
+    with_document_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("document.id"), index=True
+    )
+    how: Mapped[str] = mapped_column(String(20))  # in_hand | mail | with_notice
+    given_on: Mapped[date]
+    given_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship()
+    notice: Mapped[Document] = relationship(foreign_keys=[notice_id])
+    certification: Mapped[Document] = relationship(foreign_keys=[certification_id])
+    with_document: Mapped[Document | None] = relationship(foreign_keys=[with_document_id])
+    given_by: Mapped[User] = relationship()

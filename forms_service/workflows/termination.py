@@ -29,6 +29,7 @@ from ..formatting import long_date
 from ..forms.appeal import Appeal
 from ..forms.final_decision import FinalDecision
 from ..forms.termination_notice import TerminationNotice
+from . import vawa
 from .independence import independence_conflicts
 from .models import Termination
 
@@ -118,9 +119,10 @@ def notice_facts(termination: Termination, today: date) -> dict:
 
 
 def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: User, **language):
-    """The written notice, naming the reviewer who will hear an appeal. The appeal window is
-    the agency's setting, counted from the notice date; for a notice given on paper only,
-    from the day its delivery is recorded (`record_notice_delivery`)."""
+    """The written notice, naming the reviewer who will hear an appeal, with the VAWA notice
+    and certification form generated, filed and delivered with it (24 CFR 5.2005(a)(2)). The
+    appeal window is the agency's setting, counted from the notice date; for a notice given
+    on paper only, from the day its delivery is recorded (`record_notice_delivery`)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Termination, termination.id)
     _step(termination, CONFERENCE, gettext("Record the case conference before issuing a notice."))
@@ -130,10 +132,12 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     agency = termination.case.client.agency
     notice_date = clock.today(agency)
     data = {**data, **notice_facts(termination, notice_date), "reviewer_name": reviewer.name}
+    data["vawa_enclosed"] = True  # generated below, in the notice's language
     notice = documents.start_document(
         actor, termination.case, TerminationNotice.name, data, **language
     )
     documents.send_for_signature(actor, notice, reviewer=reviewer)
+    vawa.give(actor, termination.case, vawa.TERMINATION, vawa.WITH_NOTICE, with_document=notice)
     termination.notice_id = notice.id
     termination.reviewer_id = reviewer.id
     if paper_only.awaiting_delivery(notice):

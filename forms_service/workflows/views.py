@@ -7,6 +7,7 @@ from flask_login import login_required
 
 from .. import clock
 from ..cases.service import close_case, get_case, require_open
+from ..database import after_commit
 from ..documents import paper_only
 from ..documents.forms import LanguageForm
 from ..documents.service import get_document
@@ -18,11 +19,19 @@ from ..forms.final_decision import FinalDecision
 from ..forms.grievance import Grievance as GrievanceSpec
 from ..forms.grievance_response import GrievanceResponse
 from ..forms.termination_notice import TerminationNotice
+from ..rendering.queue import enqueue
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
-from . import consent, grievance, plans, termination
+from . import consent, grievance, plans, termination, vawa
 from .due import waiting_for_signature, whats_due
-from .forms import CloseForm, ConferenceForm, PaperDeliveryForm, ReviewerForm, RevocationForm
+from .forms import (
+    CloseForm,
+    ConferenceForm,
+    PaperDeliveryForm,
+    ReviewerForm,
+    RevocationForm,
+    VawaForm,
+)
 
 bp = Blueprint("workflows", __name__)
 
@@ -40,6 +49,12 @@ def waiting():
     return render_template(
         "workflows/waiting.html", documents=waiting_for_signature(current_actor())
     )
+
+
+def file_when_committed(delivery) -> None:
+    """Hand the VAWA forms' render jobs to the queue once the request has committed."""
+    for job in vawa.render_jobs(delivery):
+        after_commit(lambda job_id=job.id: enqueue(job_id))
 
 
 def _errors_onto(forms, exc: InvalidInput):
@@ -149,7 +164,10 @@ def notice(termination_id):
         reviewer = next(
             u for u in termination.eligible_reviewers(actor, t) if str(u.id) == extra.reviewer.data
         )
-        return termination.issue_notice(actor, t, data, reviewer, **chosen)
+        notice = termination.issue_notice(actor, t, data, reviewer, **chosen)
+        for delivery in vawa.deliveries_for(actor, notice):
+            file_when_committed(delivery)
+        return notice
 
     return _document_step(
         gettext("Termination notice"),
@@ -162,6 +180,44 @@ def notice(termination_id):
             "reports to either of you."
         ),
         recorded=termination.notice_facts(t, clock.today(t.case.client.agency)),
+    )
+
+
+@bp.route("/cases/<case_id>/vawa", methods=["GET", "POST"])
+@login_required
+def give_vawa(case_id):
+    """Give the VAWA notice (HUD-5380) and certification form (HUD-5382) at admission or at a
+    denial of assistance: they are generated in the client's language and filed, and their
+    delivery recorded."""
+    actor = current_actor()
+    case = get_case(actor, case_id)
+    form = VawaForm()
+    if form.validate_on_submit():
+        try:
+            delivery = vawa.give(actor, case, form.occasion.data, form.how.data)
+        except InvalidInput as exc:
+            _errors_onto([form], exc)
+        else:
+            file_when_committed(delivery)
+            flash(
+                gettext(
+                    "VAWA notice %(notice)s and certification form %(certification)s given; "
+                    "they are filed in the archive.",
+                    notice=delivery.notice.reference,
+                    certification=delivery.certification.reference,
+                )
+            )
+            return redirect(url_for("cases.show", case_id=case.id))
+    return _step_page(
+        gettext("Give the VAWA notice and certification form"),
+        case,
+        form,
+        status=400 if form.errors else 200,
+        note=gettext(
+            "Give them at admission and when assistance is denied (24 CFR 5.2005(a)). The "
+            "certification form is the client's to fill in only if they choose: giving it is "
+            "not a request for it."
+        ),
     )
 
 

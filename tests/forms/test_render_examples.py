@@ -75,6 +75,19 @@ KEY_TEXT = {
         "we answer in writing within 10 days",
         "Governance & Membership Committee",
     ],
+    "vawa_notice": [
+        "You get this notice with notice TN-2026-000412, which ends your assistance",
+        "at least 14 business days",
+        "We keep confidential what you tell us about using your rights under VAWA",
+        "the HUD Continuum of Care Program (24 CFR part 578)",
+        "National Domestic Violence Hotline",
+    ],
+    "vawa_certification": [
+        "Getting this form is not a request from us",
+        "You have 14 business days from the day you receive our written request",
+        "not entered into any shared database",
+        "To fill in by or for the victim, only if you choose",
+    ],
     "appeal": [
         "TN-2026-000412",
         "Why you think the decision is wrong",

@@ -1,7 +1,7 @@
 """the VAWA notice and certification given to a client, and what they went with
 
 Revision ID: b5e1c7a9d302
-Revises: 5e55a1c0de01
+Revises: f4b8e1a6c293
 Create Date: 2026-12-05 10:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b5e1c7a9d302"
-down_revision = "5e55a1c0de01"
+down_revision = "f4b8e1a6c293"
 branch_labels = None
 depends_on = None
 

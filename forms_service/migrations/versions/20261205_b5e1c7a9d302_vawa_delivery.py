@@ -1,7 +1,7 @@
 """the VAWA notice and certification given to a client, and what they went with
 
 Revision ID: b5e1c7a9d302
-Revises: f4b8e1a6c293
+Revises: 7f0a2b3c4d5e
 Create Date: 2026-12-05 10:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b5e1c7a9d302"
-down_revision = "f4b8e1a6c293"
+down_revision = "7f0a2b3c4d5e"
 branch_labels = None
 depends_on = None
 

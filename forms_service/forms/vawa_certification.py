@@ -5,20 +5,18 @@ confidentiality statement (24 CFR 5.2007). The agency gives it blank with the HU
 the survivor fills it only if they choose to. Giving it is not a request for it."""
 
 from ..i18n import N_
-from .registry import register
-from .vawa_notice import context, vawa_form_type
+from .spec import registered
+from .vawa_notice import VawaForm
 
-NAME = "vawa_certification"
 
-register(
-    vawa_form_type(
-        name=NAME,
-        title=N_(
-            "Certification of Domestic Violence, Dating Violence, Sexual Assault, or Stalking, "
-            "and Alternate Documentation (HUD-5382)"
-        ),
-        prefix="VC",
-        context=context,
-        page_template="forms/vawa_certification.html",
+@registered
+class VawaCertification(VawaForm):
+    name = "vawa_certification"
+    title = N_(
+        "Certification of Domestic Violence, Dating Violence, Sexual Assault, or Stalking, "
+        "and Alternate Documentation (HUD-5382)"
     )
-)
+    prefix = "VC"
+
+
+NAME = VawaCertification.name

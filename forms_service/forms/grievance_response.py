@@ -112,8 +112,17 @@ class GrievanceResponse(FormSpec):
     )
 
     def checks(self, values: dict):
-        filed, answered = values["grievance_filed_on"], values["response_date"]
-        if filed and answered and answered < filed:
+        yield from self._answered_after_filing(values)
+
+    def rules(self, data: dict):
+        """Checked again before sending: on the staff page the grievance's date is filled by
+        the workflow, so the check when the page is saved does not see it."""
+        yield from self._answered_after_filing(data)
+
+    @staticmethod
+    def _answered_after_filing(values: dict):
+        filed, answered = values.get("grievance_filed_on"), values.get("response_date")
+        if filed and answered and str(answered) < str(filed):  # ISO dates order as text
             yield "response_date", gettext("The response cannot come before the grievance.")
 
     def context(self, data: dict, common: dict) -> dict:

@@ -41,6 +41,16 @@ def test_grievance_response_cannot_come_before_the_grievance():
     assert errors["response_date"] == ["The response cannot come before the grievance."]
 
 
+def test_grievance_response_dated_before_the_grievance_is_not_sent():
+    """The staff page does not post the grievance's date (the workflow fills it), so the
+    rule is checked again before the response goes out for signature."""
+    early = missing(grievance_filed_on="2026-11-20", response_date="2026-11-19")
+    assert early["response_date"] == ["The response cannot come before the grievance."]
+    assert "response_date" not in missing(
+        grievance_filed_on="2026-11-20", response_date="2026-11-20"
+    )
+
+
 def test_the_supervisor_signs_the_response_when_there_is_one():
     data = RESPONSE.example()
     [spec] = RESPONSE.signers(data, People(CLIENT, CASE_MANAGER, supervisor=SUPERVISOR))

@@ -7,7 +7,7 @@ Grievance Process and Confidentiality Exceptions in the CoC's written standards)
 from ..i18n import N_
 from . import fields as f
 from .base import Statement
-from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
+from .grievance import COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import SignerRole
 from .spec import FormSpec, Section, registered
 from .termination_notice import WITHIN_APPEAL_DAYS
@@ -96,12 +96,7 @@ class ClientRights(FormSpec):
                     required=N_("Give the number of days to answer a grievance."),
                     example=10,
                 ),
-                "coc_contact": f.LongText(
-                    N_("CoC Governance & Membership Committee contact (agency setting)"),
-                    setting="coc_contact",
-                    required=NO_COC_CONTACT,
-                    example=EXAMPLE_COC_CONTACT,
-                ),
+                "coc_contact": COC_CONTACT,
             },
             hint=N_(
                 "Given to the client in writing before assistance starts (24 CFR "

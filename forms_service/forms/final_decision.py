@@ -13,7 +13,7 @@ from ..i18n import N_
 from . import fields as f
 from .appeal import HEARING_FORMATS
 from .base import Statement
-from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT
+from .grievance import COC_CONTACT
 from .registry import People, SignerRole, SignerSpec
 from .spec import FormSpec, Section, registered
 
@@ -165,12 +165,7 @@ class FinalDecision(FormSpec):
                     workflow=True,
                     example="Dana Whitfield",
                 ),
-                "coc_contact": f.LongText(
-                    N_("CoC Governance & Membership Committee contact (agency setting)"),
-                    setting="coc_contact",
-                    required=NO_COC_CONTACT,
-                    example=EXAMPLE_COC_CONTACT,
-                ),
+                "coc_contact": COC_CONTACT,
                 "independent": f.Checkbox(
                     N_(
                         "The reviewer did not make or approve the termination and is not a "

@@ -62,6 +62,12 @@ EXAMPLE_COC_CONTACT = (
     "c/o Department of Human Services, Homeless Services Division, 1520 Market Street, "
     "Room 4062, St. Louis, MO 63103 · (314) 657-1704"
 )
+COC_CONTACT = f.LongText(
+    N_("CoC Governance & Membership Committee contact (agency setting)"),
+    setting="coc_contact",
+    required=NO_COC_CONTACT,
+    example=EXAMPLE_COC_CONTACT,
+)
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -179,12 +185,7 @@ class Grievance(FormSpec):
                     300,
                     example="At my Tuesday meeting, or by phone (314) 555-0123",
                 ),
-                "coc_contact": f.LongText(
-                    N_("CoC Governance & Membership Committee contact (agency setting)"),
-                    setting="coc_contact",
-                    required=NO_COC_CONTACT,
-                    example=EXAMPLE_COC_CONTACT,
-                ),
+                "coc_contact": COC_CONTACT,
             },
         ),
     )

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from .. import clock
 from ..i18n import N_
 from . import fields as f
-from .grievance import EXAMPLE_COC_CONTACT, NO_COC_CONTACT, OUTSIDE_ROUTES, outside_routes
+from .grievance import COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import People, SignerRole, SignerSpec
 from .spec import FormSpec, Section, registered
 
@@ -97,12 +97,7 @@ class GrievanceResponse(FormSpec):
                         "late passes will be shown in the front desk log."
                     ),
                 ),
-                "coc_contact": f.LongText(
-                    N_("CoC Governance & Membership Committee contact (agency setting)"),
-                    setting="coc_contact",
-                    required=NO_COC_CONTACT,
-                    example=EXAMPLE_COC_CONTACT,
-                ),
+                "coc_contact": COC_CONTACT,
             },
             hint=N_(
                 "Signed by the case manager's supervisor, or by the case manager when there is "

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from alembic.script import ScriptDirectory  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from forms_service import create_app  # noqa: E402
@@ -450,7 +451,9 @@ def main():
                 }
             )
             with app.app_context():
-                upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+                directory = app.extensions["migrate"].directory
+                refuse_a_schema_of_other_code(directory)
+                upgrade(directory=directory, revision="heads")
                 run(args, rng)
                 db.engine.dispose()
     finally:
@@ -458,6 +461,21 @@ def main():
             with admin.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+def refuse_a_schema_of_other_code(directory: str) -> None:
+    """A kept schema is measured by the code that filled it: a migration landed since would
+    run on its million rows (one re-hashes them row by row, for hours)."""
+    with db.engine.connect() as conn:
+        if not conn.execute(sa.text("SELECT to_regclass('bench_sample')")).scalar_one():
+            return
+        at = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
+    heads = set(ScriptDirectory(directory).get_heads())
+    if at != heads:
+        raise SystemExit(
+            f"the kept schema is at migration {sorted(at)}, this code at {sorted(heads)}: "
+            "measure with the code that filled it, or fill a new --schema"
+        )
 
 
 def kept_sample(conn, records: int) -> dict | None:

@@ -19,7 +19,7 @@ from docx.shared import Mm
 from PIL import Image
 from pypdf import PdfReader
 
-from forms_service.forms.consent_release import example
+from forms_service.forms import get_form_type
 from forms_service.rendering.convert import SofficeConverter
 from forms_service.rendering.service import RenderInput, SignerInfo, render_docx
 from forms_service.rendering.templates import TemplateStore
@@ -81,7 +81,7 @@ def rendered_consent() -> bytes:
         client_name="Zoë O'Brien",
         client_date_of_birth=date(1985, 3, 4),
         case_number="C-2026-0001",
-        data=example(),
+        data=get_form_type("consent_release").example(),
         signers=[SignerInfo("Client", "Zoë O'Brien"), SignerInfo("Case manager", "Sam Okafor")],
     )
     return render_docx(store.load(version, "en"), inp, version)

@@ -16,6 +16,7 @@ from .base import Statement
 from .grievance import COC_CONTACT
 from .registry import People, SignerRole, SignerSpec
 from .spec import FormSpec, Section, registered
+from .termination_notice import TERMINATED_BY, reviewer_is_not_a_decider
 
 REVIEWER = SignerRole("reviewer", N_("Independent reviewer"), staff=True)
 
@@ -154,12 +155,7 @@ class FinalDecision(FormSpec):
                     hint=N_("Yours, as it is printed beside your name."),
                     example="Program Director",
                 ),
-                "terminated_by": f.Text(
-                    N_("Who made the termination decision"),
-                    workflow=True,
-                    required=N_("Name who made the termination decision."),
-                    example="Sam Okafor",
-                ),
+                "terminated_by": TERMINATED_BY,
                 "approved_by": f.Text(
                     N_("Who approved the termination (if anyone)"),
                     workflow=True,
@@ -195,16 +191,7 @@ class FinalDecision(FormSpec):
                 "hearing_date",
                 gettext("The objections cannot be heard before the appeal arrived."),
             )
-        reviewer = (data.get("reviewer_name") or "").casefold()
-        deciders = {(data.get(k) or "").casefold() for k in ("terminated_by", "approved_by")}
-        if reviewer and reviewer in deciders:
-            yield (
-                "reviewer_name",
-                gettext(
-                    "The reviewer must be someone other than the person who made or approved "
-                    "the termination (24 CFR 578.91(b))."
-                ),
-            )
+        yield from reviewer_is_not_a_decider(data)
 
     def checks(self, values: dict):
         heard, decided = values["hearing_date"], values["decision_date"]

@@ -36,6 +36,28 @@ SUPERVISOR = SignerRole("supervisor", N_("Supervisor who approved"), staff=True)
 
 
 DECIDERS = ("terminated_by", "approved_by")  # who made and who approved the termination
+# Filled from the termination's record; the notice and the final decision both print it.
+TERMINATED_BY = f.Text(
+    N_("Who made the termination decision"),
+    workflow=True,
+    required=N_("Name who made the termination decision."),
+    example="Sam Okafor",
+)
+
+
+def reviewer_is_not_a_decider(data: dict):
+    """The reviewer named on a notice or a decision is neither who made nor who approved the
+    termination (24 CFR 578.91(b)); the service checks the whole chain
+    (workflows/independence.py)."""
+    reviewer = (data.get("reviewer_name") or "").casefold()
+    if reviewer and reviewer in {(data.get(k) or "").casefold() for k in DECIDERS}:
+        yield (
+            "reviewer_name",
+            gettext(
+                "The reviewer must be someone other than the person who made or approved "
+                "the termination (24 CFR 578.91(b))."
+            ),
+        )
 
 
 def appeal_deadline(data: dict) -> date | None:
@@ -193,12 +215,7 @@ class TerminationNotice(FormSpec):
                     required=N_("Give the last day of services."),
                     example=_days(14),
                 ),
-                "terminated_by": f.Text(
-                    N_("Who made the termination decision"),
-                    workflow=True,
-                    required=N_("Name who made the termination decision."),
-                    example="Sam Okafor",
-                ),
+                "terminated_by": TERMINATED_BY,
                 "approved_by": f.Text(
                     N_("Supervisor who approved the termination (they sign too)"),
                     workflow=True,
@@ -328,15 +345,7 @@ class TerminationNotice(FormSpec):
                     max=APPEAL_DAYS[1],
                 ),
             )
-        reviewer = (data.get("reviewer_name") or "").casefold()
-        if reviewer and reviewer in {(data.get(k) or "").casefold() for k in DECIDERS}:
-            yield (
-                "reviewer_name",
-                gettext(
-                    "The reviewer must be someone other than the person who made or approved "
-                    "the termination (24 CFR 578.91(b))."
-                ),
-            )
+        yield from reviewer_is_not_a_decider(data)
         for number, row in enumerate(data.get("referrals") or [], 1):
             if not row.get("organization") or not row.get("contact"):
                 yield (

@@ -195,8 +195,9 @@ def worker(concurrency):
 @main.command()
 @with_appcontext
 def beat():
-    """Run the one scheduler for FORMS_RENDER_QUEUE=celery: it sends the outbox sweep every
-    minute. A second one, on any machine sharing the database, refuses to run."""
+    """Run the one scheduler for FORMS_RENDER_QUEUE=celery: it sends the periodic work
+    (`rendering.schedule.PERIODIC`). A second one, on any machine sharing the database,
+    refuses to run."""
     from .rendering.queue import celery_app, scheduler_lock
 
     lock = scheduler_lock(current_app.instance_path)  # held until this process ends
@@ -247,9 +248,8 @@ def send_test_message(email, sms):
 @main.command("send-messages")
 @with_appcontext
 def send_messages():
-    """Send the outgoing messages that are due (retries and signing-link reminders included):
-    for cron, where no Celery worker runs (the web service sends at once and retries while it
-    runs)."""
+    """Send the outgoing messages that are due (retries and signing-link reminders included)
+    now; the periodic work sends them every minute anyway."""
     from .notifications.runner import run_outbox
 
     sent, failed = run_outbox()
@@ -315,8 +315,8 @@ def verify():
 @main.command()
 @with_appcontext
 def checkpoint():
-    """Sign and store a checkpoint of every chain that moved since its last one (run it from
-    cron every FORMS_CHECKPOINT_MINUTES when render jobs do not run under Celery beat)."""
+    """Sign and store a checkpoint of every chain that moved since its last one, now (the
+    periodic work does it every FORMS_CHECKPOINT_MINUTES)."""
     from .archive.integrity import checkpoint_due
 
     written = checkpoint_due()

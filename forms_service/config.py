@@ -123,7 +123,7 @@ class Config:
     CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))
     RENDER_QUEUE = os.environ.get("FORMS_RENDER_QUEUE", "threads")
     # A signed checkpoint of each agency's chains, beside the blobs, at least this often when
-    # they moved (Celery beat, or `forms-service checkpoint` from cron); also on every filing.
+    # they moved (the periodic work, `rendering.schedule`); also on every filing.
     CHECKPOINT_MINUTES = int(os.environ.get("FORMS_CHECKPOINT_MINUTES", "10"))
     RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
     CELERY_BROKER_URL = os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")

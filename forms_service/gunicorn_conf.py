@@ -43,11 +43,14 @@ def when_ready(server):
 
 def post_worker_init(worker):
     """Each worker loads its seal key (and finds the converters running) before its first
-    request."""
+    request, and starts its scheduler thread (threads mode): each periodic task still runs
+    once per interval, by whichever worker claims it first."""
+    from forms_service.rendering import schedule
     from forms_service.rendering.service import start_converters
 
     with worker.wsgi.app_context():
         start_converters()
+    schedule.start(worker.wsgi)
 
 
 def on_exit(server):

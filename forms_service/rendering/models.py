@@ -46,3 +46,15 @@ class RenderJob(IdMixin, CreatedMixin, db.Model):
     )
 
     document: Mapped[Document] = relationship()
+
+
+class PeriodicRun(db.Model):
+    """When a periodic task (`rendering.schedule.PERIODIC`) next falls due, for the whole
+    instance: the runner that moves it on, in one statement, is the one that runs it, so
+    several processes (gunicorn workers, machines) run each task once per interval."""
+
+    __tablename__ = "periodic_run"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ran_by: Mapped[str | None] = mapped_column(String(100))

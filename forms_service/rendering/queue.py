@@ -3,9 +3,11 @@ so a signed document always gets rendered, even if the process dies before handi
 to a runner; `sweep` hands over every job left pending.
 
 - `inline`: in the request, after commit (tests, tiny installs).
-- `threads` (default): a thread pool in this process, in front of the converter pool.
+- `threads` (default): a thread pool in this process, in front of the converter pool; the
+  scheduler thread (`schedule.py`) runs the sweep and the other periodic work.
 - `celery`: Celery on Redis, to `forms-service worker` processes on other machines, and one
-  `forms-service beat` that sends the sweep every minute (a second one refuses to run).
+  `forms-service beat` that sends the periodic work of `schedule.PERIODIC` (a second one
+  refuses to run).
 """
 
 import fcntl
@@ -24,6 +26,7 @@ from ..database import utcnow
 from ..extensions import db
 from .jobs import file_english_copy, run_job
 from .models import QUEUE, QUEUED_LEASE, RenderJob, RenderStatus
+from .schedule import beat_schedule
 
 
 class AppTask(Task):
@@ -49,14 +52,7 @@ def init_app(app: Flask) -> None:
         worker_prefetch_multiplier=1,
         broker_connection_retry_on_startup=True,
         task_ignore_result=True,
-        beat_schedule={
-            "sweep-render-outbox": {"task": "forms_service.sweep", "schedule": 60.0},
-            "send-messages": {"task": "forms_service.send_messages", "schedule": 60.0},
-            "checkpoint": {
-                "task": "forms_service.checkpoint",
-                "schedule": 60.0 * app.config["CHECKPOINT_MINUTES"],
-            },
-        },
+        beat_schedule=beat_schedule(app.config),
     )
     celery_app.flask_app = app
 

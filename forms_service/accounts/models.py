@@ -86,6 +86,9 @@ class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     # step whose code was used, so a code is never accepted twice.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column()
+    # The secret the set-up page's QR code shows until a code confirms it: kept here, never
+    # in the session cookie (which the browser holds, signed but readable).
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
 
     agency: Mapped[Agency] = relationship()
     supervisor: Mapped["User | None"] = relationship(remote_side="User.id")

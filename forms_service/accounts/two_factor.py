@@ -39,8 +39,12 @@ def enrolled(user: User) -> bool:
     return user.totp_secret is not None
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+def pending_secret(user: User) -> str:
+    """The secret being set up for `user`: the same one on every visit to the set-up page
+    until a code confirms it, kept on the server."""
+    if user.totp_pending_secret is None:
+        user.totp_pending_secret = pyotp.random_base32()
+    return user.totp_pending_secret
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -62,13 +66,15 @@ def _digits(code: str) -> str:
     return "".join((code or "").split())
 
 
-def enrol(actor: Actor, user: User, secret: str, code: str) -> list[str]:
+def enrol(actor: Actor, user: User, code: str) -> list[str]:
     """Turn two-factor sign-in on for `user` (the person signing in, or signed in) once they
-    type a code their app shows for `secret`. Returns the ten recovery codes, shown once."""
-    step = _step(secret, _digits(code), None)
+    type a code their app shows for the pending secret. Returns the ten recovery codes, shown
+    once."""
+    secret = user.totp_pending_secret
+    step = _step(secret, _digits(code), None) if secret else None
     if step is None:
         raise _wrong_code()
-    user.totp_secret, user.totp_last_step = secret, step
+    user.totp_secret, user.totp_last_step, user.totp_pending_secret = secret, step, None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_password(c)) for c in codes)
@@ -136,7 +142,7 @@ def reset(actor: Actor, user_id: str) -> User:
     again at their next sign-in where it is required; their sessions end."""
     require_role(actor, (Role.ADMIN,))
     user = get_in_agency(actor, User, user_id)
-    user.totp_secret, user.totp_last_step = None, None
+    user.totp_secret = user.totp_last_step = user.totp_pending_secret = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_sessions(user)
     audit.record(actor, "user.two_factor_reset", user)

@@ -119,7 +119,6 @@ def _signed_in(user: User, **details):
 
 
 PENDING = "two_factor_pending"  # [user id, session generation, when the password was right]
-SETTING_UP = "two_factor_setup"  # the new secret the set-up page's QR code shows
 PENDING_SECONDS = 300
 
 
@@ -173,15 +172,13 @@ def two_factor_setup():
     user = current_user._get_current_object() if signed_in else _pending_user()
     if user is None:
         return redirect(url_for("accounts.login"))
-    secret = session.setdefault(SETTING_UP, two_factor.new_secret())
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.enrol(Actor(user, request.remote_addr), user, secret, form.code.data)
+            codes = two_factor.enrol(Actor(user, request.remote_addr), user, form.code.data)
         except InvalidInput as exc:
             form.code.errors = exc.errors["code"]
         else:
-            session.pop(SETTING_UP)
             if not signed_in:
                 _signed_in(user, second_factor=True)
             return render_template(
@@ -191,6 +188,7 @@ def two_factor_setup():
             )
     from ..signing.remote_views import qr_svg
 
+    secret = two_factor.pending_secret(user)
     return render_template(
         "accounts/two_factor.html",
         form=form,

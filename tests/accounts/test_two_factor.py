@@ -127,3 +127,22 @@ def test_an_admin_turns_it_off_for_a_lost_phone_and_their_sessions_end(app, clie
     assert _password(client, world.case_manager).location == "/"  # not required here
     assert "user.two_factor_reset" in _actions()
     assert db.session.scalars(select(RecoveryCode)).all() == []
+
+
+def test_the_secret_being_set_up_is_kept_on_the_server_never_in_the_session_cookie(
+    app, client, world
+):
+    login(client, world.case_manager)
+    page = open_page(client, "/account/two-factor")
+    secret = re.search(r"<code>([A-Z2-7]+)</code>", page.html).group(1)
+    cookie = client.get_cookie("session").value
+    session = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert secret not in cookie and secret not in repr(session)
+    assert open_page(client, "/account/two-factor").html.count(secret) >= 1  # the same one again
+    db.session.expire_all()
+    assert world.case_manager.totp_pending_secret == secret
+
+    submit(client, "/account/two-factor", code=pyotp.TOTP(secret).now())
+    db.session.expire_all()
+    assert world.case_manager.totp_secret == secret
+    assert world.case_manager.totp_pending_secret is None

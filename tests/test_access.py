@@ -245,6 +245,7 @@ ROUTES = [
         {"role": "case_manager", "supervisor_id": "", "active": "y"},
     ),
     Route("cases.language", "POST", FILL, 302, CASE, {"language": "es"}),
+    Route("cases.hmis_ids", "POST", FILL, 302, CASE, {"hmis_personal_id": "P-1"}),
     Route("programs.grant", "GET", ADMIN, 200, GRANT),
     Route(
         "programs.grant",

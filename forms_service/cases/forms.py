@@ -19,6 +19,13 @@ class IntakeForm(FlaskForm):
     grant_id = SelectField(_l("Grant that serves this case (if known)"), default="")
 
 
+class HmisIdsForm(FlaskForm):
+    """The HMIS's ids for this client and case; the rules are `cases.service.set_hmis_ids`'s."""
+
+    hmis_personal_id = StringField(_l("HMIS PersonalID"))
+    hmis_enrollment_id = StringField(_l("HMIS EnrollmentID of this case"))
+
+
 class CaseSearchForm(FlaskForm):
     """Finding a case: a GET form (bookmarkable, no CSRF: it changes nothing); the rules are
     `cases.service.find_cases`'s."""

@@ -12,6 +12,9 @@ from ..extensions import db
 
 class Client(IdMixin, CreatedMixin, db.Model):
     __tablename__ = "client"
+    __table_args__ = (
+        UniqueConstraint("agency_id", "hmis_personal_id", name="uq_client_hmis_personal_id"),
+    )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(100))
@@ -20,6 +23,9 @@ class Client(IdMixin, CreatedMixin, db.Model):
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
     # Lower-case, accent-free "first last" so records staff find "José" by typing "jose".
     search_name: Mapped[str] = mapped_column(String(201), index=True)
+    # The client's PersonalID in the agency's HMIS (HUD data standards: String, 32), so exports
+    # and the API join our records to theirs; one client per id within an agency.
+    hmis_personal_id: Mapped[str | None] = mapped_column(String(32))
 
     agency: Mapped[Agency] = relationship()
 
@@ -35,7 +41,10 @@ class CaseStatus(StrEnum):
 
 class Case(IdMixin, CreatedMixin, db.Model):
     __tablename__ = "case_file"
-    __table_args__ = (UniqueConstraint("agency_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("agency_id", "number"),
+        UniqueConstraint("agency_id", "hmis_enrollment_id", name="uq_case_file_hmis_enrollment_id"),
+    )
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
     client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("client.id"), index=True)
@@ -48,6 +57,8 @@ class Case(IdMixin, CreatedMixin, db.Model):
     # Why and where the client left (seed 000/004 exit reasons; HMIS 3.12 destination code).
     exit_reason: Mapped[str | None] = mapped_column(String(50))
     destination_code: Mapped[int | None]
+    # The HMIS EnrollmentID of the project stay this case is (a case is one enrolment).
+    hmis_enrollment_id: Mapped[str | None] = mapped_column(String(32))
 
     client: Mapped[Client] = relationship()
     case_manager: Mapped[User] = relationship()

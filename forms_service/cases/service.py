@@ -1,5 +1,6 @@
 """Clients and their cases, seen only by staff of the client's agency."""
 
+import re
 import unicodedata
 from datetime import date, datetime, time
 
@@ -43,6 +44,56 @@ def name_matches(column, text: str, fuzzy: bool) -> list:
         like = column.like(f"%{escaped(word)}%", escape="\\")
         conditions.append(or_(like, column.op("%>")(word)) if fuzzy else like)
     return conditions
+
+
+HMIS_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")  # HUD data standards: PersonalID is String(32)
+
+
+def hmis_id_errors(
+    agency_id, personal_id: str, enrollment_id: str, client: Client | None, case: Case | None
+) -> dict[str, list[str]]:
+    """Field errors of an HMIS PersonalID and EnrollmentID (blank: not known) for a client and
+    case of the agency (None: not created yet): the HUD length and plain characters, and each
+    used by one client or case of the agency only, so an export or an API call joins to one."""
+    errors: dict[str, list[str]] = {}
+    for field, value in (("hmis_personal_id", personal_id), ("hmis_enrollment_id", enrollment_id)):
+        if value and not HMIS_ID.fullmatch(value):
+            errors[field] = [
+                gettext("At most 32 letters, digits, hyphens, underscores or full stops.")
+            ]
+    if personal_id and "hmis_personal_id" not in errors:
+        other = db.session.execute(
+            select(Client).where(
+                Client.agency_id == agency_id,
+                Client.hmis_personal_id == personal_id,
+                Client.id != (client.id if client else None),
+            )
+        ).scalar()
+        if other is not None:
+            errors["hmis_personal_id"] = [
+                gettext(
+                    "HMIS PersonalID %(id)s is already %(name)s's.",
+                    id=personal_id,
+                    name=other.full_name,
+                )
+            ]
+    if enrollment_id and "hmis_enrollment_id" not in errors:
+        other = db.session.execute(
+            select(Case).where(
+                Case.agency_id == agency_id,
+                Case.hmis_enrollment_id == enrollment_id,
+                Case.id != (case.id if case else None),
+            )
+        ).scalar()
+        if other is not None:
+            errors["hmis_enrollment_id"] = [
+                gettext(
+                    "HMIS EnrollmentID %(id)s is already case %(case)s's.",
+                    id=enrollment_id,
+                    case=other.number,
+                )
+            ]
+    return errors
 
 
 def create_client(
@@ -89,11 +140,13 @@ def register_client(
     date_of_birth: date | None,
     language: str,
     program: str,
+    hmis_personal_id: str = "",
+    hmis_enrollment_id: str = "",
 ) -> Case:
     """Intake: a new client of the actor's agency and their first case, managed by the
-    actor, opened today. The same name and date of birth already in the agency is refused
-    (one person, one client record: their documents stay together), naming that client's
-    case."""
+    actor, opened today, with their HMIS ids when known. The same name and date of birth
+    already in the agency is refused (one person, one client record: their documents stay
+    together), naming that client's case."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     first_name, last_name, program = first_name.strip(), last_name.strip(), program.strip()
     errors: dict[str, list[str]] = {}
@@ -110,6 +163,8 @@ def register_client(
         errors["date_of_birth"] = [gettext("Give a date of birth between 1900 and today.")]
     if language not in CLIENT_LANGUAGES:
         errors["language"] = [gettext("Choose a language from the list.")]
+    hmis_personal_id, hmis_enrollment_id = hmis_personal_id.strip(), hmis_enrollment_id.strip()
+    errors.update(hmis_id_errors(user.agency_id, hmis_personal_id, hmis_enrollment_id, None, None))
     search_name = normalise_name(f"{first_name} {last_name}")
     if not errors and date_of_birth:
         same = db.session.execute(
@@ -134,7 +189,9 @@ def register_client(
     if errors:
         raise InvalidInput(errors)
     client = create_client(user.agency, first_name, last_name, date_of_birth, language)
+    client.hmis_personal_id = hmis_personal_id or None
     case = open_case(client, user, program, clock.today(user.agency))
+    case.hmis_enrollment_id = hmis_enrollment_id or None
     audit.record(actor, "client.register", client, case=case.number)
     return case
 
@@ -218,6 +275,23 @@ def set_preferred_language(actor: Actor, case_id: str, language: str) -> Client:
         )
         client.preferred_language = language
     return client
+
+
+def set_hmis_ids(actor: Actor, case_id: str, personal_id: str, enrollment_id: str) -> Case:
+    """The client's HMIS PersonalID and this case's EnrollmentID as the agency's HMIS has
+    them (blank: not known); a change is audited with what it replaced."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    case = get_in_agency(actor, Case, case_id)
+    personal_id, enrollment_id = personal_id.strip(), enrollment_id.strip()
+    errors = hmis_id_errors(case.agency_id, personal_id, enrollment_id, case.client, case)
+    if errors:
+        raise InvalidInput(errors)
+    before = (case.client.hmis_personal_id, case.hmis_enrollment_id)
+    after = (personal_id or None, enrollment_id or None)
+    if before != after:
+        case.client.hmis_personal_id, case.hmis_enrollment_id = after
+        audit.record(actor, "case.hmis_ids", case, before=list(before), after=list(after))
+    return case
 
 
 def require_open(case: Case) -> None:

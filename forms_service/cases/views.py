@@ -15,7 +15,7 @@ from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination, vawa
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
-from .forms import CaseSearchForm, IntakeForm
+from .forms import CaseSearchForm, HmisIdsForm, IntakeForm
 
 bp = Blueprint("cases", __name__)
 
@@ -85,7 +85,7 @@ def new():
 
 @bp.route("/cases/<case_id>")
 @login_required
-def show(case_id):
+def show(case_id, hmis_form=None):
     actor = current_actor()
     case = service.get_case(actor, case_id)
     terminations = termination.for_case(actor, case)
@@ -114,7 +114,33 @@ def show(case_id):
         grants=grants,
         grant_form=grant_form,
         client_languages={code: language_name(code) for code in CLIENT_LANGUAGES},
-    )
+        hmis_form=hmis_form
+        or HmisIdsForm(
+            hmis_personal_id=case.client.hmis_personal_id,
+            hmis_enrollment_id=case.hmis_enrollment_id,
+        ),
+    ), 400 if hmis_form and hmis_form.errors else 200
+
+
+@bp.route("/cases/<case_id>/hmis", methods=["POST"])
+@login_required
+def hmis_ids(case_id):
+    """The HMIS PersonalID and EnrollmentID; refused ones are shown on the case page."""
+    form = HmisIdsForm()
+    if form.validate_on_submit():
+        try:
+            service.set_hmis_ids(
+                current_actor(),
+                case_id,
+                form.hmis_personal_id.data or "",
+                form.hmis_enrollment_id.data or "",
+            )
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            flash(gettext("The HMIS ids are saved."))
+            return redirect(url_for("cases.show", case_id=case_id))
+    return show(case_id, hmis_form=form)
 
 
 @bp.route("/cases/<case_id>/language", methods=["POST"])

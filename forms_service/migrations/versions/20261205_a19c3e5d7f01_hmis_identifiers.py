@@ -1,7 +1,7 @@
 """HMIS identifiers: a client's PersonalID and a case's EnrollmentID, unique per agency
 
 Revision ID: a19c3e5d7f01
-Revises: b5e1c7a9d302
+Revises: b8d4f0a2e365
 Create Date: 2026-12-05 13:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a19c3e5d7f01"
-down_revision = "b5e1c7a9d302"
+down_revision = "b8d4f0a2e365"
 branch_labels = None
 depends_on = None
 

@@ -86,3 +86,11 @@ def from_local(typed: datetime, agency, field: str) -> datetime:
             }
         )
     return local.astimezone(UTC)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later (28 February for a 29 February in a year without one)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -4,8 +4,9 @@
   HMIS privacy standards);
 - 5 years after the latest closeout of the grants that served its case (24 CFR 578.103(c),
   576.500(y)); never while one of them is open;
-- a release of information: 6 years from its creation or from when it was last in effect,
-  whichever is later (45 CFR 164.530(j)).
+- a minimum of the form type's own (its spec's `retention_minimum`), e.g. a release of
+  information: 6 years from its creation or from when it was last in effect, whichever is
+  later (45 CFR 164.530(j)).
 A record of an open case is never due. An active legal hold on the client or the case stops
 disposal until it is lifted (2 CFR 200.334)."""
 
@@ -22,12 +23,12 @@ from ..accounts.models import Role
 from ..accounts.service import ARCHIVE_ROLES, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
+from ..clock import add_years
 from ..database import utcnow
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..programs.models import CaseGrant, Funder, Grant
-from ..workflows.models import ReleaseEnd
 from . import fulltext
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord, LegalHold, RetentionSchedule
 from .service import blob_store
@@ -35,15 +36,7 @@ from .service import blob_store
 DEFAULT_YEARS = 7
 MINIMUM_YEARS = 5
 GRANT_YEARS = 5
-RELEASE_YEARS = 6
 GRANT_RULES = {Funder.COC: "24 CFR 578.103(c)", Funder.ESG: "24 CFR 576.500(y)"}
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -69,29 +62,6 @@ def grant_rule(grants: list[Grant]) -> tuple[date | None, str]:
     )
 
 
-def release_rule(record: ArchiveRecord, closed_on: date) -> tuple[date, str]:
-    """6 years from creation or from the day the release was last in effect, whichever is
-    later: it stops at the earliest of its revocation, end date, end event and case closure."""
-    ends = [(closed_on, "case closure")]
-    if end_date := record.document.data.get("end_date"):
-        ends.append((date.fromisoformat(end_date), "end date"))
-    end = db.session.execute(
-        select(ReleaseEnd).where(ReleaseEnd.release_id == record.document_id)
-    ).scalar_one_or_none()
-    if end is not None:
-        ends.append((end.effective_at.date(), end.reason.replace("_", " ")))
-    last_in_effect, why = min(ends)
-    created = record.signed_at.date()
-    if created >= last_in_effect:
-        return add_years(created, RELEASE_YEARS), (
-            f"release: {RELEASE_YEARS} years from its creation on {created} (45 CFR 164.530(j))"
-        )
-    return add_years(last_in_effect, RELEASE_YEARS), (
-        f"release: {RELEASE_YEARS} years from when it was last in effect, {last_in_effect} "
-        f"({why}) (45 CFR 164.530(j))"
-    )
-
-
 def disposal_date(
     record: ArchiveRecord, closed_on: date, years: int, grants: list[Grant]
 ) -> tuple[date | None, str]:
@@ -103,8 +73,8 @@ def disposal_date(
         if due_on is None:
             return None, rule
         rules.append((due_on, rule))
-    if get_form_type(record.form_type).release_of_information:
-        rules.append(release_rule(record, closed_on))
+    if minimum := get_form_type(record.form_type).retention_minimum(record, closed_on):
+        rules.append(minimum)
     return max(rules, key=lambda rule: rule[0])
 
 

@@ -4,15 +4,12 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 
 from ..accounts.models import Agency
-from ..database import utcnow
-from ..documents.models import Document
 from ..extensions import db
+from ..forms import form_types
 from ..i18n import N_
-from ..workflows.consent import RELEASE
-from ..workflows.models import ReleaseEnd
 from .models import ArchiveDisposal, ArchiveRecord, ArchiveSupersession
 
 STATUSES = {  # labels translated where shown
@@ -48,31 +45,15 @@ def _disposed(before: datetime | None = None) -> ColumnElement[bool]:
 def ended_by_workflow(
     status: str, zone: str, before: datetime | None = None
 ) -> ColumnElement[bool]:
-    """Releases the consent lifecycle ended (before `before`, default now): "revoked", or
-    "expired" (its end date passed on the agency's calendar, in `zone`, its end event
-    happened, or its case closed)."""
-    when = [ReleaseEnd.effective_at < before] if before else []
-    if status == "revoked":
-        return exists().where(
-            ReleaseEnd.release_id == ArchiveRecord.document_id,
-            ReleaseEnd.reason == "revoked",
-            *when,
-        )
-    day = (before or utcnow()).astimezone(ZoneInfo(zone)).date().isoformat()
-    end_date = Document.data["end_date"].as_string()
-    return or_(
-        exists().where(
-            ReleaseEnd.release_id == ArchiveRecord.document_id,
-            ReleaseEnd.reason.in_(("end_event", "case_closed")),
-            *when,
-        ),
-        exists().where(
-            Document.id == ArchiveRecord.document_id,
-            ArchiveRecord.form_type == RELEASE,
-            end_date != "",
-            end_date < day,
-        ),
-    )
+    """Records their form's workflow ended (before `before`, default now): "revoked" or
+    "expired", as each form type's spec says of its own records (`ended_records`), by the
+    agency's calendar in `zone`."""
+    ended = [
+        and_(ArchiveRecord.form_type == form_type.name, condition)
+        for form_type in form_types()
+        if (condition := form_type.ended_records(status, zone, before)) is not None
+    ]
+    return or_(*ended) if ended else false()
 
 
 def condition(status: str, zone: str) -> ColumnElement[bool]:

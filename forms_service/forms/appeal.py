@@ -2,11 +2,8 @@
 the client or written down for them by staff, to be heard by the independent reviewer (24 CFR
 578.91(b)(2); Non-compliance and Exiting in the CoC's written standards)."""
 
-from datetime import timedelta
-
 from flask_babel import gettext
 
-from .. import clock
 from ..i18n import N_
 from . import fields as f
 from .registry import People, SignerRole, SignerSpec
@@ -54,7 +51,7 @@ class Appeal(FormSpec):
                     N_("Appeal received on"),
                     past=True,
                     required=N_("Give the date the appeal was received."),
-                    example=lambda: (clock.example_today() - timedelta(days=1)).isoformat(),
+                    example=f.days_from_today(-1),
                 ),
                 "filed_by": f.Radio(
                     N_("Who writes and signs it"),

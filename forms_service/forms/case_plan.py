@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 from flask_babel import gettext
 
-from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from . import fields as f
@@ -81,13 +80,23 @@ class CasePlan(FormSpec):
             N_("This plan"),
             {
                 "plan_date": f.Date(
-                    N_("Date of this plan"), required=N_("Give the date of this plan.")
+                    N_("Date of this plan"),
+                    required=N_("Give the date of this plan."),
+                    example=f.days_from_today(0),
                 ),
                 "next_review_date": f.Date(
-                    N_("Next review by"), required=N_("Give the date of the next review.")
+                    N_("Next review by"),
+                    required=N_("Give the date of the next review."),
+                    example=f.days_from_today(REVIEW_DAYS),
                 ),
                 "changes": f.LongText(
-                    N_("What changed since the last plan (for a review or update)"), 2000
+                    N_("What changed since the last plan (for a review or update)"),
+                    2000,
+                    example=(
+                        "30-day review. SNAP was approved, so objective 3 "
+                        "now covers the state ID only.\n"
+                        "Added objective 4 (part-time job)."
+                    ),
                 ),
             },
             hint=N_(
@@ -101,12 +110,25 @@ class CasePlan(FormSpec):
                 "housing_goal": f.LongText(
                     N_("Housing goal (always part of the plan)"),
                     required=N_("Housing is always one of the goals: state it."),
+                    example=(
+                        "Move into a one-bedroom apartment I can afford, in "
+                        "the city, by spring, and keep it."
+                    ),
                 ),
-                "other_goals": f.LongText(N_("Other long-term goals (one per line)"), 2000),
+                "other_goals": f.LongText(
+                    N_("Other long-term goals (one per line)"),
+                    2000,
+                    example="Steady income from a part-time job\nKeep my diabetes under control",
+                ),
                 "strengths": f.LongText(
                     N_("Strengths and resources the plan builds on"),
                     2000,
                     required=N_("Name the strengths and resources the plan builds on."),
+                    example=(
+                        "Eight years of work in food service. Keeps "
+                        "appointments. Her sister helps with "
+                        "childcare. Strongly wants a home for herself and her son."
+                    ),
                 ),
             },
             hint=N_("Written with the client, in their words. Housing is always one of the goals."),
@@ -135,6 +157,54 @@ class CasePlan(FormSpec):
                         "owner": f.Text(N_("Who owns this objective"), 100),
                         "target_date": f.Date(N_("Target date")),
                     },
+                    example=[
+                        {
+                            "area": "housing",
+                            "objective": "Complete the Coordinated Entry housing assessment.",
+                            "services": (
+                                "Coordinated Entry assessment; referral to rapid re-housing"
+                            ),
+                            "provider": "Coordinated Entry (Front Door)",
+                            "case_manager_tasks": (
+                                "Book the assessment, go with Maria, send the referral"
+                            ),
+                            "client_tasks": "Bring ID and income papers; go to the assessment",
+                            "owner": "Maria",
+                            "target_date": f.days_from_today(14),
+                        },
+                        {
+                            "area": "housing",
+                            "objective": (
+                                "Visit at least 3 apartments and send 2 rental applications."
+                            ),
+                            "services": "Housing search help; application fees paid by the program",
+                            "provider": "Gateway Housing Services housing navigator",
+                            "case_manager_tasks": "Share listings every week; pay application fees",
+                            "client_tasks": "Visit apartments; fill in the applications",
+                            "owner": "Maria and the housing navigator",
+                            "target_date": f.days_from_today(60),
+                        },
+                        {
+                            "area": "legal",
+                            "objective": "Get a Missouri state ID card.",
+                            "services": "ID voucher; copy of birth certificate",
+                            "provider": "Gateway Housing Services; Missouri license office",
+                            "case_manager_tasks": "Give the ID voucher and a bus pass",
+                            "client_tasks": "Order the birth certificate; go to the license office",
+                            "owner": "Maria",
+                            "target_date": f.days_from_today(21),
+                        },
+                        {
+                            "area": "work",
+                            "objective": "Get a part-time job of at least 20 hours a week.",
+                            "services": "Job readiness class; help with a résumé",
+                            "provider": "St. Louis Job Center",
+                            "case_manager_tasks": "Refer to the class; give bus passes",
+                            "client_tasks": "Go to 4 classes; apply for 5 jobs each week",
+                            "owner": "Maria",
+                            "target_date": f.days_from_today(90),
+                        },
+                    ],
                 ),
             },
         ),
@@ -145,16 +215,29 @@ class CasePlan(FormSpec):
                     N_("Formal supports (agencies, programs, professionals)"),
                     2000,
                     required=N_("Name the formal supports."),
+                    example=(
+                        "Gateway Housing Services case management; Coordinated Entry; "
+                        "Family Health Center (diabetes care); SNAP"
+                    ),
                 ),
                 "informal_supports": f.LongText(
                     N_("Informal supports (family, friends, community)"),
                     2000,
                     required=N_("Name the informal supports (or how to build them)."),
+                    example=(
+                        "Sister, Ana Lopez (childcare and rides); friend and neighbor Teresa; "
+                        "church food pantry"
+                    ),
                 ),
                 "skills": f.LongText(
                     N_("Skills the client will learn"),
                     2000,
                     required=N_("Name the skills the client will learn."),
+                    example=(
+                        "Making and keeping a monthly budget\n"
+                        "Understanding a lease and talking with a landlord\n"
+                        "Using the bus system to get to work"
+                    ),
                 ),
             },
         ),
@@ -162,15 +245,22 @@ class CasePlan(FormSpec):
             N_("Time frames and contacts"),
             {
                 "services_start": f.Date(
-                    N_("Services start"), required=N_("Give the date services start.")
+                    N_("Services start"),
+                    required=N_("Give the date services start."),
+                    example=f.days_from_today(-30),
                 ),
                 "services_end": f.Date(
                     N_("Services end (expected)"),
                     required=N_("Give the date services are expected to end."),
+                    example=f.days_from_today(180),
                 ),
                 "contact_schedule": f.LongText(
                     N_("Schedule of contacts (who meets, how often, where)"),
                     required=N_("Give the schedule of contacts."),
+                    example=(
+                        "Maria and her case manager meet every Tuesday at 10 am at the office. "
+                        "After move-in, a home visit once a month. Ana joins one meeting a month."
+                    ),
                 ),
                 "if_agreement_broken": f.LongText(
                     N_("What happens if someone does not do their part"),
@@ -179,6 +269,17 @@ class CasePlan(FormSpec):
                     hint=N_(
                         "For the client and for the agency: what each does if the other does "
                         "not keep their part."
+                    ),
+                    example=(
+                        "If Maria misses two meetings in a row, her case "
+                        "manager calls her to set a new "
+                        "time. If there is no contact for 30 days, we "
+                        "hold a case conference with Maria "
+                        "before any change to her services.\n"
+                        "If the case manager cannot do a task on time, "
+                        "they tell Maria and set a new date "
+                        "with her.\n"
+                        "Anyone in the plan can ask to change it at any time."
                     ),
                 ),
             },
@@ -200,13 +301,11 @@ class CasePlan(FormSpec):
                         "name": f.Text(N_("Name")),
                         "role": f.Text(N_("Their part in the plan")),
                     },
+                    example=[{"name": "Ana Lopez", "role": "Sister, informal support"}],
                 ),
             },
         ),
     )
-
-    def example(self) -> dict:
-        return _example()
 
     def rules(self, data: dict):
         """The next review at most 30 days away; objectives toward housing and complete; each
@@ -260,98 +359,3 @@ class CasePlan(FormSpec):
     def summary(self, data: dict) -> str:
         review = long_date(data.get("next_review_date")) or gettext("(not set yet)")
         return gettext("review by %(date)s", date=review)
-
-
-def _example() -> dict:
-    """The example plan: a 30-day review with four objectives."""
-    today = clock.example_today()
-
-    def later(days: int) -> str:
-        return (today + timedelta(days=days)).isoformat()
-
-    return {
-        "plan_date": today.isoformat(),
-        "next_review_date": later(REVIEW_DAYS),
-        "changes": (
-            "30-day review. SNAP was approved, so objective 3 now covers the state ID only.\n"
-            "Added objective 4 (part-time job)."
-        ),
-        "housing_goal": (
-            "Move into a one-bedroom apartment I can afford, in the city, by spring, and keep it."
-        ),
-        "other_goals": "Steady income from a part-time job\nKeep my diabetes under control",
-        "strengths": (
-            "Eight years of work in food service. Keeps appointments. Her sister helps with "
-            "childcare. Strongly wants a home for herself and her son."
-        ),
-        "objectives": [
-            {
-                "area": "housing",
-                "objective": "Complete the Coordinated Entry housing assessment.",
-                "services": "Coordinated Entry assessment; referral to rapid re-housing",
-                "provider": "Coordinated Entry (Front Door)",
-                "case_manager_tasks": "Book the assessment, go with Maria, send the referral",
-                "client_tasks": "Bring ID and income papers; go to the assessment",
-                "owner": "Maria",
-                "target_date": later(14),
-            },
-            {
-                "area": "housing",
-                "objective": "Visit at least 3 apartments and send 2 rental applications.",
-                "services": "Housing search help; application fees paid by the program",
-                "provider": "Gateway Housing Services housing navigator",
-                "case_manager_tasks": "Share listings every week; pay application fees",
-                "client_tasks": "Visit apartments; fill in the applications",
-                "owner": "Maria and the housing navigator",
-                "target_date": later(60),
-            },
-            {
-                "area": "legal",
-                "objective": "Get a Missouri state ID card.",
-                "services": "ID voucher; copy of birth certificate",
-                "provider": "Gateway Housing Services; Missouri license office",
-                "case_manager_tasks": "Give the ID voucher and a bus pass",
-                "client_tasks": "Order the birth certificate; go to the license office",
-                "owner": "Maria",
-                "target_date": later(21),
-            },
-            {
-                "area": "work",
-                "objective": "Get a part-time job of at least 20 hours a week.",
-                "services": "Job readiness class; help with a résumé",
-                "provider": "St. Louis Job Center",
-                "case_manager_tasks": "Refer to the class; give bus passes",
-                "client_tasks": "Go to 4 classes; apply for 5 jobs each week",
-                "owner": "Maria",
-                "target_date": later(90),
-            },
-        ],
-        "formal_supports": (
-            "Gateway Housing Services case management; Coordinated Entry; "
-            "Family Health Center (diabetes care); SNAP"
-        ),
-        "informal_supports": (
-            "Sister, Ana Lopez (childcare and rides); friend and neighbor Teresa; "
-            "church food pantry"
-        ),
-        "skills": (
-            "Making and keeping a monthly budget\n"
-            "Understanding a lease and talking with a landlord\n"
-            "Using the bus system to get to work"
-        ),
-        "services_start": later(-30),
-        "services_end": later(180),
-        "contact_schedule": (
-            "Maria and her case manager meet every Tuesday at 10 am at the office. "
-            "After move-in, a home visit once a month. Ana joins one meeting a month."
-        ),
-        "if_agreement_broken": (
-            "If Maria misses two meetings in a row, her case manager calls her to set a new "
-            "time. If there is no contact for 30 days, we hold a case conference with Maria "
-            "before any change to her services.\n"
-            "If the case manager cannot do a task on time, they tell Maria and set a new date "
-            "with her.\n"
-            "Anyone in the plan can ask to change it at any time."
-        ),
-        "other_signers": [{"name": "Ana Lopez", "role": "Sister, informal support"}],
-    }

@@ -10,7 +10,7 @@ from .base import Statement
 from .grievance import COC_CONTACT, OUTSIDE_ROUTES, outside_routes
 from .registry import SignerRole
 from .spec import FormSpec, Section, registered
-from .termination_notice import WITHIN_APPEAL_DAYS
+from .termination_notice import APPEAL_DAYS, APPEAL_DAYS_RANGE
 
 CLIENT = SignerRole("client", N_("Client"), staff=False)
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
@@ -83,7 +83,9 @@ class ClientRights(FormSpec):
                 ),
                 "appeal_days": f.Number(
                     N_("Days a client has to appeal a termination (agency setting)"),
-                    validators=(WITHIN_APPEAL_DAYS,),
+                    minimum=APPEAL_DAYS[0],
+                    maximum=APPEAL_DAYS[1],
+                    range_message=APPEAL_DAYS_RANGE,
                     setting="appeal_days",
                     required=N_("Give the number of days a client has to appeal."),
                     example=14,

@@ -1,7 +1,7 @@
 """Consent to release information: one recipient per release (HIPAA 45 CFR 164.508; 42 CFR
 Part 2 when substance-use treatment records are included)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from markupsafe import Markup
@@ -183,6 +183,7 @@ COUNSELING_NOTES_ALONE = N_(
     "other kinds of information and leave “Other information” blank, or make a separate "
     "consent for the notes."
 )
+RELEASE_YEARS = 6  # kept at least this long (45 CFR 164.530(j))
 CONDITIONED = ("conditioned", True)
 REPRESENTATIVE = ("representative_signs", True)
 
@@ -277,7 +278,7 @@ class ConsentRelease(FormSpec):
                 "end_date": f.Date(
                     N_("Ends on (date)"),
                     validators=(_within_ten_years_from_tomorrow,),
-                    example=lambda: (clock.example_today() + timedelta(days=365)).isoformat(),
+                    example=f.days_from_today(365),
                 ),
                 "end_event": f.Text(
                     N_("Or ends when (event)"),
@@ -414,6 +415,30 @@ class ConsentRelease(FormSpec):
             # trusted words and dates around the escaped event, isolated by the page's `isolate`
             "end_text": lambda isolate: Markup(end_text(data, isolate=isolate)),  # noqa: S704
         }
+
+    def retention_minimum(self, record, closed_on: date) -> tuple[date, str]:
+        """Kept 6 years from its creation or from when it was last in effect, whichever is
+        later (45 CFR 164.530(j)); it stops at the earliest of its revocation, end date, end
+        event and case closure."""
+        from ..workflows.consent import last_in_effect  # the workflow imports the forms
+
+        last, why = last_in_effect(record.document, closed_on)
+        created = record.signed_at.date()
+        if created >= last:
+            return clock.add_years(created, RELEASE_YEARS), (
+                f"release: {RELEASE_YEARS} years from its creation on {created} (45 CFR 164.530(j))"
+            )
+        return clock.add_years(last, RELEASE_YEARS), (
+            f"release: {RELEASE_YEARS} years from when it was last in effect, {last} ({why}) "
+            "(45 CFR 164.530(j))"
+        )
+
+    def ended_records(self, status: str, zone: str, before: datetime | None = None):
+        """Revoked, or expired (its end date, its end event or its case's closure): the
+        consent lifecycle's records (workflows/consent.py)."""
+        from ..workflows.consent import ended_releases  # the workflow imports the forms
+
+        return ended_releases(status, zone, before)
 
     def summary(self, data: dict) -> str:
         recipient = data.get("recipient_name") or gettext("(recipient not named yet)")

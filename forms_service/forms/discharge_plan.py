@@ -4,12 +4,9 @@ client's satisfaction, follow-up only with permission, and the exit reason and H
 destination (Discharge Planning and Client Exit in the CoC's written standards; case closure; HMIS
 3.12)."""
 
-from datetime import timedelta
-
 from flask_babel import LazyString, gettext
 from wtforms import SelectChoice
 
-from .. import clock
 from ..i18n import N_
 from . import fields as f
 from .base import NOT_CHOSEN, translated
@@ -82,13 +79,20 @@ class DischargePlan(FormSpec):
                     N_("Discharge meeting held on"),
                     past=True,
                     required=N_("Hold the discharge meeting first: give its date."),
+                    example=f.days_from_today(0),
                 ),
                 "attendees": f.LongText(
                     N_("Who took part (client, guardian, team, others)"),
                     required=N_("Name who took part in the discharge meeting."),
+                    example=(
+                        "Maria Lopez (client); Sam Okafor (case manager); Ana Lopez (sister); "
+                        "Lee Park (rapid re-housing case manager, new provider)"
+                    ),
                 ),
                 "exit_date": f.Date(
-                    N_("Exit date (last day in the program)"), required=N_("Give the exit date.")
+                    N_("Exit date (last day in the program)"),
+                    required=N_("Give the exit date."),
+                    example=f.days_from_today(10),
                 ),
             },
             hint=N_(
@@ -115,18 +119,44 @@ class DischargePlan(FormSpec):
                         ),
                         "contact": f.Text(N_("How to reach them"), 300),
                     },
+                    example=[
+                        {
+                            "organization": "Family Health Center",
+                            "purpose": "Diabetes care and a primary care doctor",
+                            "steps": (
+                                "Maria calls to move her records to the "
+                                "clinic near her new home by "
+                                "December 10. Sam sends the release she signed."
+                            ),
+                            "contact": "(314) 555-0175",
+                        },
+                        {
+                            "organization": "St. Louis Job Center",
+                            "purpose": "Help finding full-time work",
+                            "steps": "Maria goes to the Tuesday job club; first visit December 8.",
+                            "contact": "(314) 555-0160",
+                        },
+                    ],
                 ),
             },
         ),
         Section(
             N_("Hand-off"),
             {
-                "new_provider": f.Text(N_("New provider taking over (if any)")),
+                "new_provider": f.Text(
+                    N_("New provider taking over (if any)"),
+                    example="Lee Park, Rapid Re-Housing case manager, Gateway Housing Services",
+                ),
                 "handoff": f.LongText(
                     N_("How the hand-off to the new provider happens"),
                     hint=N_(
                         "For example: the new provider meets the client and case manager at "
                         "lease signing."
+                    ),
+                    example=(
+                        "Lee met Maria and Sam at the lease signing on "
+                        "November 20. Sam and Lee meet Maria "
+                        "together one more time before her exit date."
                     ),
                 ),
             },
@@ -141,6 +171,15 @@ class DischargePlan(FormSpec):
                     ),
                     3000,
                     required=N_("A homelessness-prevention plan must be in place before exit."),
+                    example=(
+                        "Warning signs: rent more than a week late, losing "
+                        "work hours, a notice from the "
+                        "landlord.\n"
+                        "What Maria will do: call Lee at once, and call "
+                        "the Housing Help Line for rent "
+                        "help.\n"
+                        "Rent is paid on the 1st by automatic payment; Ana is the back-up contact."
+                    ),
                 ),
             },
         ),
@@ -152,21 +191,27 @@ class DischargePlan(FormSpec):
                     options=SATISFACTION,
                     print_label=True,
                     required=N_("Ask the client how satisfied they are with services."),
+                    example="satisfied",
                 ),
                 "satisfaction_comments": f.LongText(
-                    N_("Client's comments on services (optional)"), 2000, lines=False
+                    N_("Client's comments on services (optional)"),
+                    2000,
+                    lines=False,
+                    example="Sam always called back. Waiting for the ID took too long.",
                 ),
                 "follow_up": f.Radio(
                     N_("The client agrees to be contacted after leaving"),
                     options=YES_NO,
                     required=N_("Record whether the client agrees to follow-up contact."),
                     hint=N_("Follow-up contact only with the client's permission."),
+                    example="yes",
                 ),
                 "follow_up_contact": f.Text(
                     N_("How to reach the client for follow-up"),
                     300,
                     when=("follow_up", "yes"),
                     required=N_("Say how to reach the client for follow-up."),
+                    example="Text or call (314) 555-0123, or through Ana Lopez",
                 ),
             },
         ),
@@ -178,6 +223,7 @@ class DischargePlan(FormSpec):
                     options=EXIT_REASONS,
                     print_label=True,
                     required=N_("Choose the exit reason."),
+                    example="positive",
                 ),
                 "termination_reference": f.Text(
                     N_("Termination notice (document number), when asked to leave"),
@@ -192,18 +238,17 @@ class DischargePlan(FormSpec):
                     choices=tuple(DESTINATION_CHOICES),
                     codes=frozenset(BY_CODE),
                     required=N_("Choose the destination (HMIS 3.12)."),
+                    example=435,
                 ),
                 "subsidy_type": f.Coded(
                     N_("Rental subsidy type (HMIS 3.12.A, for destination 435)"),
                     choices=tuple(SUBSIDY_CHOICES),
                     codes=frozenset(RENTAL_SUBSIDY_TYPES),
+                    example=431,
                 ),
             },
         ),
     )
-
-    def example(self) -> dict:
-        return _example()
 
     def rules(self, data: dict):
         """Each linkage with its specific steps; a hand-off to any new provider; the rental
@@ -274,53 +319,3 @@ class DischargePlan(FormSpec):
             code=destination.code,
             destination=gettext(destination.label),
         )
-
-
-def _example() -> dict:
-    """A positive exit to a rental with a subsidy, handed off to a new provider."""
-    today = clock.example_today()
-    return {
-        "meeting_date": today.isoformat(),
-        "attendees": (
-            "Maria Lopez (client); Sam Okafor (case manager); Ana Lopez (sister); "
-            "Lee Park (rapid re-housing case manager, new provider)"
-        ),
-        "exit_date": (today + timedelta(days=10)).isoformat(),
-        "linkages": [
-            {
-                "organization": "Family Health Center",
-                "purpose": "Diabetes care and a primary care doctor",
-                "steps": (
-                    "Maria calls to move her records to the clinic near her new home by "
-                    "December 10. Sam sends the release she signed."
-                ),
-                "contact": "(314) 555-0175",
-            },
-            {
-                "organization": "St. Louis Job Center",
-                "purpose": "Help finding full-time work",
-                "steps": "Maria goes to the Tuesday job club; first visit December 8.",
-                "contact": "(314) 555-0160",
-            },
-        ],
-        "new_provider": "Lee Park, Rapid Re-Housing case manager, Gateway Housing Services",
-        "handoff": (
-            "Lee met Maria and Sam at the lease signing on November 20. Sam and Lee meet Maria "
-            "together one more time before her exit date."
-        ),
-        "prevention_plan": (
-            "Warning signs: rent more than a week late, losing work hours, a notice from the "
-            "landlord.\n"
-            "What Maria will do: call Lee at once, and call the Housing Help Line for rent "
-            "help.\n"
-            "Rent is paid on the 1st by automatic payment; Ana is the back-up contact."
-        ),
-        "satisfaction": "satisfied",
-        "satisfaction_comments": "Sam always called back. Waiting for the ID took too long.",
-        "follow_up": "yes",
-        "follow_up_contact": "Text or call (314) 555-0123, or through Ana Lopez",
-        "exit_reason": "positive",
-        "termination_reference": "",
-        "destination": 435,
-        "subsidy_type": 431,
-    }

@@ -3,7 +3,7 @@ what the template prints for it and when it counts as blank, so a spec only says
 asks: its label, limits, the message when it is still blank, an example and a hint."""
 
 from dataclasses import KW_ONLY, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms import Form as PlainForm
 from wtforms.validators import NumberRange, Optional
 
+from .. import clock
 from ..formatting import date_time, long_date
 from . import base
 from .base import NOT_CHOSEN, MultiCheckboxField, NotInFuture, choices, multiline, strip, translated
@@ -51,6 +52,10 @@ class Field:
     def schema(self) -> dict:
         raise NotImplementedError
 
+    def filled(self) -> dict:
+        """What its value must be to count as filled (a JSON Schema), where it is required."""
+        return {"minLength": 1}
+
     def printed(self, value, common: dict):
         return value or ""
 
@@ -63,6 +68,12 @@ class Field:
 
     def never_typed(self) -> bool:
         return bool(self.setting or self.workflow)
+
+
+def days_from_today(days: int):
+    """An example date `days` after the example's today (before it when negative), taken when
+    the example is, so it is valid on any day."""
+    return lambda: (clock.example_today() + timedelta(days=days)).isoformat()
 
 
 def _text_schema(label, max_length: int) -> dict:
@@ -117,6 +128,9 @@ class Date(Field):
     def schema(self) -> dict:
         return {"type": ["string", "null"], "pattern": _DATE, "title": str(self.label)}
 
+    def filled(self) -> dict:
+        return {"type": "string", "minLength": 1}
+
     def printed(self, value, common: dict):
         return long_date(value)
 
@@ -140,6 +154,9 @@ class DateTime(Field):
     def schema(self) -> dict:
         return {"type": ["string", "null"], "pattern": _DATE_TIME, "title": str(self.label)}
 
+    def filled(self) -> dict:
+        return {"type": "string", "minLength": 1}
+
     def printed(self, value, common: dict):
         return clock_reading(value, common["agency"]["time_zone"]) if value else ""
 
@@ -150,10 +167,13 @@ class Number(Field):
 
     minimum: int | None = None
     maximum: int | None = None
+    # The error when it is out of bounds (N_-marked; may name %(min)s and %(max)s).
+    range_message: str = ""
     blank = None
 
     def unbound(self):
-        bounds = [NumberRange(self.minimum, self.maximum)]
+        message = translated(self.range_message) or None
+        bounds = [NumberRange(self.minimum, self.maximum, message)]
         if self.minimum is None and self.maximum is None:
             bounds = []
         return IntegerField(
@@ -167,6 +187,9 @@ class Number(Field):
             **{k: v for k, v in limits.items() if v is not None},
             "title": str(self.label),
         }
+
+    def filled(self) -> dict:
+        return {"type": "integer"}
 
     def printed(self, value, common: dict):
         return "" if value is None else str(value)
@@ -189,6 +212,9 @@ class Radio(Field):
 
     def schema(self) -> dict:
         return {"enum": [*self.options, "", None], "title": str(self.label)}
+
+    def filled(self) -> dict:
+        return {"enum": list(self.options)}
 
     def is_blank(self, value) -> bool:
         return value not in self.options
@@ -234,6 +260,9 @@ class Coded(Field):
     def schema(self) -> dict:
         return {"enum": [*sorted(self.codes), None, ""], "title": str(self.label)}
 
+    def filled(self) -> dict:
+        return {"enum": sorted(self.codes)}
+
     def is_blank(self, value) -> bool:
         return value not in self.codes
 
@@ -250,6 +279,9 @@ class Checkbox(Field):
 
     def schema(self) -> dict:
         return {"type": "boolean", "title": str(self.label)}
+
+    def filled(self) -> dict:
+        return {"const": True}
 
     def printed(self, value, common: dict):
         return bool(value)
@@ -270,6 +302,9 @@ class Checkboxes(Field):
             "uniqueItems": True,
             "title": str(self.label),
         }
+
+    def filled(self) -> dict:
+        return {"minItems": 1}
 
     def printed(self, value, common: dict):
         return list(value or [])
@@ -306,6 +341,9 @@ class Rows(Field):
             "title": str(self.label),
         }
 
+    def filled(self) -> dict:
+        return {"minItems": 1}
+
     def printed(self, value, common: dict):
         return [
             {f.printed_as or n: f.printed(row.get(n), common) for n, f in self.fields.items()}
@@ -313,12 +351,32 @@ class Rows(Field):
         ]
 
     def example_value(self):
-        return [dict(row) for row in super().example_value()]
+        """Each row's values, a date from today taken now (`days_from_today`)."""
+        return [
+            {name: value() if callable(value) else value for name, value in row.items()}
+            for row in super().example_value()
+        ]
 
 
 def object_schema(fields: dict[str, Field]) -> dict:
-    return {
+    """The fields' values; each required one filled (a required-if one when its condition
+    holds), as `missing_elements` asks before the form goes out."""
+    schema = {
         "type": "object",
         "properties": {name: f.schema() for name, f in fields.items()},
         "additionalProperties": False,
     }
+    required = [name for name, f in fields.items() if f.required and f.when is None]
+    if required:
+        schema["required"] = required
+        schema["allOf"] = [{"properties": {name: fields[name].filled() for name in required}}]
+    for name, f in fields.items():
+        if f.required and f.when is not None:
+            other, value = f.when
+            schema.setdefault("allOf", []).append(
+                {
+                    "if": {"properties": {other: {"const": value}}, "required": [other]},
+                    "then": {"properties": {name: f.filled()}, "required": [name]},
+                }
+            )
+    return schema

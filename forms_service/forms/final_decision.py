@@ -3,11 +3,8 @@ heard the client's objections; states the decision and its reasons, when it take
 that the reviewer was independent (24 CFR 578.91(b); Non-compliance and Exiting in the CoC's
 written standards)."""
 
-from datetime import timedelta
-
 from flask_babel import gettext
 
-from .. import clock
 from ..errors import RuleViolation
 from ..i18n import N_
 from . import fields as f
@@ -25,10 +22,6 @@ DECISIONS = {
     "reversed": N_("Reversed (the termination is cancelled and services continue)"),
     "modified": N_("Modified (the termination is changed)"),
 }
-
-
-def _days(n: int):
-    return lambda: (clock.example_today() + timedelta(days=n)).isoformat()
 
 
 # What its template must say, in each language it is offered in (`templates check`).
@@ -77,14 +70,14 @@ class FinalDecision(FormSpec):
                     past=True,
                     workflow=True,
                     required=N_("Give the date the appeal was received."),
-                    example=_days(-9),
+                    example=f.days_from_today(-9),
                 ),
                 "hearing_date": f.Date(
                     N_("Objections heard on"),
                     past=True,
                     required=N_("The objections must be heard first: give the date they were."),
                     hint=N_("The decision is written after the client's objections are heard."),
-                    example=_days(-2),
+                    example=f.days_from_today(-2),
                 ),
                 "hearing_format": f.Radio(
                     N_("How the objections were heard"),
@@ -132,12 +125,12 @@ class FinalDecision(FormSpec):
                 "decision_date": f.Date(
                     N_("Date of the decision"),
                     required=N_("Give the date of the decision."),
-                    example=_days(0),
+                    example=f.days_from_today(0),
                 ),
                 "effective_date": f.Date(
                     N_("Takes effect on"),
                     required=N_("Give the date the decision takes effect."),
-                    example=_days(7),
+                    example=f.days_from_today(7),
                 ),
             },
         ),

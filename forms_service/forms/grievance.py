@@ -3,8 +3,6 @@ number, the agency's response deadline, the client's language and accommodation 
 promise of no retaliation and the routes outside the agency (Client Grievance Process of the
 CoC's written standards)."""
 
-from datetime import timedelta
-
 from flask_babel import gettext
 
 from .. import clock
@@ -167,7 +165,7 @@ class Grievance(FormSpec):
                     N_("We answer in writing by"),
                     workflow=True,
                     required=N_("Give the date the agency answers by."),
-                    example=lambda: (clock.example_today() + timedelta(days=10)).isoformat(),
+                    example=f.days_from_today(10),
                 ),
                 "language": f.Text(
                     N_("Language for our answer"),

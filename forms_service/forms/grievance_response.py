@@ -2,11 +2,8 @@
 found and what it will do, and where the client can go next (Client Grievance Process of the
 CoC's written standards)."""
 
-from datetime import timedelta
-
 from flask_babel import gettext
 
-from .. import clock
 from ..i18n import N_
 from . import fields as f
 from .grievance import COC_CONTACT, OUTSIDE_ROUTES, outside_routes
@@ -47,7 +44,7 @@ class GrievanceResponse(FormSpec):
                     N_("Grievance received on"),
                     workflow=True,
                     required=N_("Give the date the grievance was received."),
-                    example=lambda: (clock.example_today() - timedelta(days=6)).isoformat(),
+                    example=f.days_from_today(-6),
                 ),
                 "grievance_summary": f.LongText(
                     N_("The grievance, in short"),
@@ -67,7 +64,7 @@ class GrievanceResponse(FormSpec):
                 "response_date": f.Date(
                     N_("Date of this response"),
                     required=N_("Give the date of this response."),
-                    example=lambda: clock.example_today().isoformat(),
+                    example=f.days_from_today(0),
                 ),
                 "findings": f.LongText(
                     N_("What we found (who we spoke to, what we looked at)"),

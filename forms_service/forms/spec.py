@@ -6,9 +6,11 @@ as CTFd's challenge types do, so a simple form is short."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cached_property
 
 from flask_babel import gettext
+from sqlalchemy import ColumnElement
 
 from .base import BaseForm, Missing, Statement
 from .fields import Field, object_schema
@@ -41,8 +43,7 @@ class FormSpec:
     # A vital document (language access, 72 FR 2732): read and signed in the client's
     # language, or in English with an interpreter who attests to it; never silently English.
     vital: bool = False
-    # A release of information (45 CFR 164.508): kept 6 years from its creation or from when
-    # it was last in effect, whichever is later (164.530(j)).
+    # A release of information (45 CFR 164.508): what every share asks for (the sharing gate).
     release_of_information: bool = False
     # Free-text core elements of a vital document: staff are asked to check them before
     # sending when they read as another language than the document's.
@@ -184,6 +185,22 @@ class FormSpec:
     def on_filed(self, document) -> None:
         """What follows once a signed document of this type is filed in the archive (in the
         filing's transaction)."""
+
+    def retention_minimum(self, record, closed_on: date) -> tuple[date, str] | None:
+        """A minimum of the form type's own for keeping a filed record (its archive record,
+        whose case closed on `closed_on`): the first day it may be disposed of, and the rule
+        as the disposal report words it. None: only the agency's schedule and the closeout of
+        the grants that served the case apply."""
+        return None
+
+    def ended_records(
+        self, status: str, zone: str, before: datetime | None = None
+    ) -> ColumnElement[bool] | None:
+        """The status shown on its filed records besides active, superseded and disposed of:
+        SQL over archive records of this type that `status` ("revoked" or "expired")
+        describes before `before` (default: now), by the agency's calendar in `zone`. None:
+        a record of this type is never revoked and never expires."""
+        return None
 
     def summary(self, data: dict) -> str:
         """A few words that tell one document of this type from another in a list."""

@@ -7,10 +7,7 @@ the CoC's written standards)."""
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
-from wtforms.validators import NumberRange
 
-from .. import clock
 from ..errors import RuleViolation
 from ..formatting import long_date
 from ..i18n import N_
@@ -22,14 +19,7 @@ from .spec import FormSpec, Section, registered
 # The fewest and most days an agency gives a client to appeal (its setting): at least a week;
 # no appeal waits more than a season.
 APPEAL_DAYS = (7, 90)
-WITHIN_APPEAL_DAYS = NumberRange(
-    *APPEAL_DAYS,
-    message=_l(
-        "Days the client has to appeal: between %(min)s and %(max)s.",
-        min=APPEAL_DAYS[0],
-        max=APPEAL_DAYS[1],
-    ),
-)
+APPEAL_DAYS_RANGE = N_("Days the client has to appeal: between %(min)s and %(max)s.")
 
 CASE_MANAGER = SignerRole("case_manager", N_("Case manager"), staff=True)
 SUPERVISOR = SignerRole("supervisor", N_("Supervisor who approved"), staff=True)
@@ -102,10 +92,6 @@ REQUIRED_STATEMENTS = (
 )
 
 
-def _days(n: int):
-    return lambda: (clock.example_today() + timedelta(days=n)).isoformat()
-
-
 EXAMPLE_REFERRALS = (
     {
         "organization": "Biddle Housing Opportunities Center",
@@ -146,7 +132,7 @@ class TerminationNotice(FormSpec):
                     N_("Date of this notice"),
                     workflow=True,
                     required=N_("Give the date of this notice."),
-                    example=_days(0),
+                    example=f.days_from_today(0),
                 ),
                 "case_conference_date": f.Date(
                     N_("Case conference held on"),
@@ -155,7 +141,7 @@ class TerminationNotice(FormSpec):
                     required=N_(
                         "A termination needs a recorded case conference first: give its date."
                     ),
-                    example=_days(-4),
+                    example=f.days_from_today(-4),
                 ),
                 "case_conference_attendees": f.Text(
                     N_("Who took part in the case conference"),
@@ -213,7 +199,7 @@ class TerminationNotice(FormSpec):
                 "last_day": f.Date(
                     N_("Last day of services"),
                     required=N_("Give the last day of services."),
-                    example=_days(14),
+                    example=f.days_from_today(14),
                 ),
                 "terminated_by": TERMINATED_BY,
                 "approved_by": f.Text(
@@ -228,7 +214,9 @@ class TerminationNotice(FormSpec):
             {
                 "appeal_days": f.Number(
                     N_("Days the client has to appeal (agency setting)"),
-                    validators=(WITHIN_APPEAL_DAYS,),
+                    minimum=APPEAL_DAYS[0],
+                    maximum=APPEAL_DAYS[1],
+                    range_message=APPEAL_DAYS_RANGE,
                     setting="appeal_days",
                     required=N_("Give the number of days the client has to appeal."),
                     example=14,
@@ -339,11 +327,7 @@ class TerminationNotice(FormSpec):
         if days and not APPEAL_DAYS[0] <= days <= APPEAL_DAYS[1]:
             yield (
                 "appeal_days",
-                gettext(
-                    "Days the client has to appeal: between %(min)s and %(max)s.",
-                    min=APPEAL_DAYS[0],
-                    max=APPEAL_DAYS[1],
-                ),
+                gettext(APPEAL_DAYS_RANGE, min=APPEAL_DAYS[0], max=APPEAL_DAYS[1]),
             )
         yield from reviewer_is_not_a_decider(data)
         for number, row in enumerate(data.get("referrals") or [], 1):

@@ -6,7 +6,6 @@ at admission, at denial and with a notice that ends assistance (24 CFR 5.2005(a)
 
 from flask_babel import gettext
 
-from .. import clock
 from ..formatting import long_date
 from ..i18n import N_
 from . import fields as f
@@ -59,7 +58,7 @@ class VawaForm(FormSpec):
                     N_("Date given"),
                     workflow=True,
                     required=N_("Give the date the VAWA forms are given."),
-                    example=lambda: clock.example_today().isoformat(),
+                    example=f.days_from_today(0),
                 ),
                 "with_notice": f.Text(
                     N_("Given with the notice (its reference)"),

@@ -6,9 +6,10 @@ active release naming that recipient and that kind of information (seed 000; 004
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from .. import clock
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
@@ -54,6 +55,47 @@ def release_status(release: Document, at: datetime | None = None) -> ReleaseStat
     if end_date and date.fromisoformat(end_date) < clock.day_of(at, release.agency):
         return ReleaseStatus("expired", date.fromisoformat(end_date))
     return ReleaseStatus("active", release.completed_at)
+
+
+def last_in_effect(release: Document, closed_on: date) -> tuple[date, str]:
+    """The day a release was last in effect, and what ended it: the earliest of its case's
+    closure (on `closed_on`), its end date, and its revocation or end event."""
+    ends = [(closed_on, "case closure")]
+    if end_date := release.data.get("end_date"):
+        ends.append((date.fromisoformat(end_date), "end date"))
+    end = db.session.execute(
+        select(ReleaseEnd).where(ReleaseEnd.release_id == release.id)
+    ).scalar_one_or_none()
+    if end is not None:
+        ends.append((end.effective_at.date(), end.reason.replace("_", " ")))
+    return min(ends)
+
+
+def ended_releases(status: str, zone: str, before: datetime | None = None):
+    """SQL over archive records of releases: "revoked" (a revocation took effect before
+    `before`, default now) or "expired" (its end event happened or its case closed, or its
+    end date passed on the agency's calendar, in `zone`)."""
+    from ..archive.models import ArchiveRecord  # the archive reads this workflow
+
+    when = [ReleaseEnd.effective_at < before] if before else []
+    if status == "revoked":
+        return exists().where(
+            ReleaseEnd.release_id == ArchiveRecord.document_id,
+            ReleaseEnd.reason == "revoked",
+            *when,
+        )
+    if status != "expired":
+        return None
+    day = (before or utcnow()).astimezone(ZoneInfo(zone)).date().isoformat()
+    end_date = Document.data["end_date"].as_string()
+    return or_(
+        exists().where(
+            ReleaseEnd.release_id == ArchiveRecord.document_id,
+            ReleaseEnd.reason.in_(("end_event", "case_closed")),
+            *when,
+        ),
+        exists().where(Document.id == ArchiveRecord.document_id, end_date != "", end_date < day),
+    )
 
 
 def releases_of(client_id, agency_id) -> list[Document]:

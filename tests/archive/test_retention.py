@@ -14,6 +14,7 @@ from forms_service.archive.status import statuses
 from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
 from forms_service.programs import service as programs
 from forms_service.workflows.consent import revoke
 from tests.archive.conftest import close
@@ -102,6 +103,21 @@ def _grant(world, number: str, closeout_on: date | None, funder: str = "coc"):
     programs.link_grant(world.actor(world.case_manager), str(world.case.id), str(grant.id))
     db.session.commit()
     return grant
+
+
+def test_a_form_types_own_retention_minimum_comes_from_its_spec(world, make_record, monkeypatch):
+    """The archive knows no form type: it asks the spec's `retention_minimum` hook, which
+    only the release overrides (a plan is kept by the agency's schedule alone)."""
+    record = make_record(form_type="case_plan", signed_at=SIGNED)
+    close(world.case, date(2027, 6, 30))
+    assert due(date(2034, 6, 30))[record.reference].rule.startswith("agency schedule")
+    monkeypatch.setattr(
+        type(get_form_type("case_plan")),
+        "retention_minimum",
+        lambda self, record, closed_on: (date(2040, 1, 1), "kept for an audit"),
+    )
+    assert due(date(2039, 12, 31)) == {}
+    assert due(date(2040, 1, 1))[record.reference].rule == "kept for an audit"
 
 
 def test_a_record_is_never_due_while_a_grant_that_served_it_is_open(world, make_record):

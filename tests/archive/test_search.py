@@ -4,13 +4,16 @@ case and accents, by part, and on PostgreSQL despite a typo; results are paged a
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import true
 
 from forms_service.archive.models import ArchiveDisposal, ArchiveSupersession
 from forms_service.archive.search import PER_PAGE, Criteria, search
+from forms_service.archive.status import statuses
 from forms_service.audit.models import AuditEvent
 from forms_service.cases.service import create_client, open_case
 from forms_service.errors import InvalidInput, PermissionDenied
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
 from forms_service.workflows.consent import revoke
 from tests.conftest import CONSENT
 
@@ -190,6 +193,20 @@ def test_revoked_and_expired_releases_come_from_the_consent_lifecycle(world, mak
     }
     assert set(found(world, name="nunez", in_force_on=date(2026, 5, 1))) == {expired, kept}
     assert set(found(world, name="nunez", in_force_on=date(2026, 8, 1))) == {kept}
+
+
+def test_the_status_shown_on_a_record_comes_from_its_form_types_spec(
+    world, make_record, monkeypatch
+):
+    """The archive knows no form type: a plan whose data has a past end date is not
+    "expired", until its spec's `ended_records` hook says which of its records are."""
+    plan = make_record(form_type="case_plan", data={**CONSENT, "end_date": "2026-06-30"})
+    assert statuses([plan.id]) == {plan.id: "active"}
+    assert found(world, name="nunez", status="expired") == []
+    spec = type(get_form_type("case_plan"))
+    monkeypatch.setattr(spec, "ended_records", lambda self, status, zone, before=None: true())
+    assert statuses([plan.id]) == {plan.id: "expired"}
+    assert found(world, name="nunez", status="expired") == [plan]
 
 
 def test_dates_are_the_agencys_days_an_evening_in_st_louis_is_not_the_next_day(world, make_record):

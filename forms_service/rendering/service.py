@@ -32,6 +32,7 @@ from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
 from ..keys import agency_key_dir, certificate_made_at, ensure_agency_seal_key, ensure_seal_key
 from .convert import ConversionError, SofficeConverter
+from .fonts import set_complex_script_font
 from .pool import ConverterPool
 from .templates import TemplateStore, TemplateVersion
 
@@ -362,6 +363,7 @@ def render_docx(
     if summary is not None:  # the client's copy: a summary page instead of the certificate
         with force_locale(inp.language):
             append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
+    set_complex_script_font(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -16,6 +16,7 @@ from ..extensions import db
 from ..forms.grievance import Grievance as GrievanceSpec
 from ..forms.grievance_response import GrievanceResponse
 from ..i18n import CLIENT_LANGUAGES, language_name
+from ..templates_admin.service import templates_for
 from .models import Grievance
 
 
@@ -68,14 +69,22 @@ def file_grievance(
     return grievance
 
 
-def respond(actor: Actor, grievance: Grievance, data: dict, **language):
-    """The written, signed response."""
+def respond(
+    actor: Actor,
+    grievance: Grievance,
+    data: dict,
+    language: str | None = None,
+    interpreter: dict | None = None,
+):
+    """The written, signed response, in the language the client asked for it in (by default
+    too): see `_answer_language`."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Grievance, grievance.id)
     if grievance.status != "open":
         raise RuleViolation(
             gettext("Grievance %(number)s already has its response.", number=grievance.number)
         )
+    language = _answer_language(grievance, language, interpreter)
     document = documents.start_document(
         actor,
         grievance.case,
@@ -85,7 +94,8 @@ def respond(actor: Actor, grievance: Grievance, data: dict, **language):
             "grievance_number": grievance.number,
             "grievance_filed_on": grievance.filed_on.isoformat(),
         },
-        **language,
+        language,
+        interpreter,
     )
     documents.send_for_signature(actor, document)
     grievance.response_id = document.id
@@ -94,22 +104,82 @@ def respond(actor: Actor, grievance: Grievance, data: dict, **language):
     return document
 
 
-def answer_asked(grievance: Grievance) -> dict:
-    """What the client asked for the answer: the language as typed on the grievance, its
-    code when it names one the client may read ("Spanish", "español" or "es"; else None),
-    and whether they need an interpreter."""
-    data = db.session.get(Document, grievance.grievance_id).data
-    typed = (data.get("language") or "").strip()
-    code = next(
+def _language_code(typed: str) -> str | None:
+    """The code of a language as staff type it ("Spanish", "español" or "es"), else None."""
+    typed = " ".join(typed.split()).casefold()
+    return next(
         (
             code
             for code in CLIENT_LANGUAGES
-            if typed.casefold()
+            if typed
             in {n.casefold() for n in (code, language_name(code, "en"), language_name(code, code))}
         ),
         None,
     )
-    return {"language": typed, "code": code, "interpreter": bool(data.get("interpreter"))}
+
+
+def answer_asked(grievance: Grievance) -> dict:
+    """What the client asked for the answer: the language as typed on the grievance, its
+    code when it names one the client may read (else None), and whether they need an
+    interpreter."""
+    data = db.session.get(Document, grievance.grievance_id).data
+    typed = (data.get("language") or "").strip()
+    return {
+        "language": typed,
+        "code": _language_code(typed),
+        "interpreter": bool(data.get("interpreter")),
+    }
+
+
+def _names_language(typed: str, asked: dict) -> bool:
+    """Whether `typed` names the language asked for: by its code, else word for word."""
+    if asked["code"]:
+        return _language_code(typed) == asked["code"]
+    return " ".join(typed.split()).casefold() == " ".join(asked["language"].split()).casefold()
+
+
+def _answer_language(grievance: Grievance, language: str | None, interpreter: dict | None):
+    """The answer is in the language the client asked for on the grievance (the CoC's
+    grievance process; language access, 72 FR 2732): written in it when the agency has the
+    response's template in it, else in English read to the client by an interpreter into it.
+    Another choice is refused, naming the language asked for."""
+    asked = answer_asked(grievance)
+    if not asked["language"]:
+        return language
+    offered = templates_for(grievance.case.client.agency).languages(GrievanceResponse.name)
+    if asked["code"] in offered:
+        if language not in (None, asked["code"]):
+            raise InvalidInput(
+                {
+                    "language": [
+                        gettext(
+                            "The client asked for the answer in %(language)s: write it in "
+                            "%(language)s.",
+                            language=language_name(asked["code"]),
+                        )
+                    ]
+                }
+            )
+        return asked["code"]
+    interpreter = interpreter or {}
+    if (
+        language in (None, "en")
+        and interpreter.get("name")
+        and _names_language(interpreter.get("language") or "", asked)
+    ):
+        return "en"
+    raise InvalidInput(
+        {
+            "interpreter_language": [
+                gettext(
+                    "The client asked for the answer in %(language)s, and this answer has no "
+                    "template in it: write it in English and name the interpreter who reads "
+                    "it to them in %(language)s.",
+                    language=language_name(asked["code"]) if asked["code"] else asked["language"],
+                )
+            ]
+        }
+    )
 
 
 def open_grievances(actor: Actor) -> list[Grievance]:

@@ -139,6 +139,24 @@ def test_the_language_asked_for_the_answer_reaches_the_grievance_and_its_respons
     assert response.language == "es" and response.status == "signing"
 
 
+def test_an_answer_in_another_language_than_the_client_asked_for_is_refused_on_its_page(
+    client, world
+):
+    login(client, world.case_manager)
+    form = open_page(client, f"/cases/{world.case.id}/grievances/new").form()
+    form.fill(typed_part(get_form_type("grievance")))
+    form["language"] = "Spanish"
+    assert form.submit().status_code == 302
+    grievance = db.session.execute(select(Grievance)).scalar_one()
+    form = open_page(client, f"/grievances/{grievance.id}/respond").form()
+    form.fill(typed_part(get_form_type("grievance_response")))
+    form["document-language"] = "en"
+    response = form.submit()
+    assert response.status_code == 400
+    assert "write it in Spanish" in response.get_data(as_text=True)
+    assert db.session.get(Grievance, grievance.id).response_id is None
+
+
 def test_the_language_of_the_appeal_hearing_reaches_the_appeal(client, world):
     actor = world.actor(world.case_manager)
     t = terminations.record_conference(

@@ -13,6 +13,9 @@ class TemplateStatus(StrEnum):
     DRAFT = "draft"  # checked and previewed, used by no document yet
     ACTIVE = "active"  # new documents of the agency use the newest active version
     DISCARDED = "discarded"  # never used; its number is not given again
+    # No longer given to new documents (they go back to the agency's previous active version,
+    # else the shipped one); the documents pinned to it keep it.
+    RETIRED = "retired"
 
 
 class AgencyTemplateVersion(IdMixin, CreatedMixin, db.Model):

@@ -21,7 +21,7 @@ from ..errors import InvalidInput, NotFound, RuleViolation
 from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..forms.spec import FormSpec
-from ..i18n import N_
+from ..i18n import N_, language_name
 from ..rendering.service import load_template, template_store
 from ..rendering.template_check import Checked, check_template
 from ..rendering.templates import TemplateVersion
@@ -260,6 +260,54 @@ def discard(actor: Actor, form_type: str, number: int) -> AgencyTemplateVersion:
     row.status = TemplateStatus.DISCARDED
     audit.record(actor, "template.discard", row, version=number, files=_files_audited(row))
     return row
+
+
+def retire(
+    actor: Actor, form_type: str, number: int, agency: Agency | None = None
+) -> dict[str, TemplateVersion]:
+    """An active version of the agency's own goes out of use: new documents go back to the
+    agency's previous active version in each language, else the shipped one; documents
+    already sent keep the version they were pinned to. Returns what new documents use now
+    (language -> version)."""
+    agency = _agency_of(actor, agency)
+    row = _own_version(agency, get_form_type(form_type).name, number)
+    if row.status != TemplateStatus.ACTIVE:
+        raise RuleViolation(
+            gettext(
+                "Version %(number)s is %(status)s: only an active version can be retired.",
+                number=number,
+                status=gettext(STATUS_LABELS[row.status]),
+            )
+        )
+    row.status = TemplateStatus.RETIRED
+    db.session.flush()
+    templates = templates_for(agency)
+    offered = templates.languages(row.form_type)  # a language only it had is offered no more
+    now_used = {
+        f.language: templates.current(row.form_type, f.language)
+        for f in row.files
+        if f.language in offered
+    }
+    audit.record(
+        actor,
+        "template.retire",
+        row,
+        agency_id=agency.id,
+        version=number,
+        files=_files_audited(row),
+        now_used={lang: v.number for lang, v in now_used.items()},
+    )
+    return now_used
+
+
+def versions_used(now_used: dict[str, TemplateVersion]) -> str:
+    """ "v3 in English; v1 in Spanish": what new forms use, for a message."""
+    if not now_used:
+        return gettext("no version: its languages are no longer offered")
+    return "; ".join(
+        gettext("v%(number)s in %(language)s", number=v.number, language=language_name(lang))
+        for lang, v in sorted(now_used.items())
+    )
 
 
 def template_file(actor: Actor, form_type: str, number: int, language: str) -> bytes:

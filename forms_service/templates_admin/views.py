@@ -127,6 +127,22 @@ def discard(form_type, number):
     return redirect(url_for(".form_type", form_type=form_type))
 
 
+@bp.route("/<form_type>/<int:number>/retire", methods=["POST"])
+@login_required
+def retire(form_type, number):
+    if ActionForm().validate_on_submit():
+        now_used = service.retire(current_actor(), form_type, number)
+        flash(
+            gettext(
+                "Version %(number)s is retired: new forms use %(versions)s. Forms already sent "
+                "keep the version they were sent with.",
+                number=number,
+                versions=service.versions_used(now_used),
+            )
+        )
+    return redirect(url_for(".form_type", form_type=form_type))
+
+
 @bp.route("/<form_type>/<int:number>/<language>.docx")
 @login_required
 def download(form_type, number, language):

@@ -11,13 +11,16 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from forms_service.accounts.models import Role
+from forms_service.accounts.service import create_user
 from forms_service.archive.models import ArchiveRecord
-from forms_service.errors import InvalidInput
+from forms_service.audit.models import AuditEvent
+from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
 from forms_service.templates_admin import service
 from forms_service.templates_admin.models import AgencyTemplateVersion
-from tests.conftest import archive_consent, blob_path, sign_consent
+from tests.conftest import PASSWORD, archive_consent, blob_path, sign_consent
 from tests.rendering.test_service import pdf_text
 from tests.rendering.test_template_check import HOSTILE, NEW_WORDING, SHIPPED, with_paragraphs
 from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
@@ -63,6 +66,39 @@ def test_a_draft_is_used_by_no_document_and_a_discarded_number_is_never_given_ag
     )
     service.discard(world.actor(world.admin), "consent_release", draft.number)
     assert upload(world).version.number == draft.number + 1
+
+
+@pytest.mark.soffice
+def test_retiring_the_active_version_goes_back_to_the_previous_agency_version_then_the_shipped(
+    world,
+):
+    admin = world.actor(world.admin)
+    first = upload(world).version
+    second = upload(world, with_paragraphs("A second December wording")).version
+    templates = service.templates_for(world.agency)
+    assert templates.current("consent_release", "en").number == second.number
+    now_used = service.retire(admin, "consent_release", second.number)
+    assert {lang: v.number for lang, v in now_used.items()} == dict.fromkeys(
+        ("ar", "en", "es"), first.number
+    )
+    assert templates.current("consent_release", "en").number == first.number
+    service.retire(admin, "consent_release", first.number)
+    assert templates.current("consent_release", "en") == SHIPPED.current(
+        "consent_release", language="en"
+    )
+    # a document pinned to a retired version still finds it
+    pinned = templates.version("consent_release", second.number, second.files[0].sha256)
+    assert pinned.status == "retired"
+    with pytest.raises(RuleViolation):
+        service.retire(admin, "consent_release", first.number)
+    other_admin = create_user(world.other_agency, "ad@b.example", "Ro Diaz", Role.ADMIN, PASSWORD)
+    with pytest.raises(NotFound):  # another agency's admin cannot reach it
+        service.retire(world.actor(other_admin), "consent_release", first.number)
+    retired = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "template.retire"))
+    assert [(e.details["version"], e.details["now_used"]["en"]) for e in retired] == [
+        (second.number, first.number),
+        (first.number, SHIPPED.current("consent_release", language="en").number),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -55,6 +55,28 @@ def test_an_admin_uploads_a_changed_consent_sees_its_preview_and_activates_it(cl
     assert actions["template.activate"]["files"]["en"] == sha
 
 
+@pytest.mark.soffice
+def test_an_admin_retires_the_active_version_and_new_forms_go_back_to_the_shipped_one(
+    client, world
+):
+    login(client, world.admin)
+    page = open_page(client, upload(client, CHANGED).location)
+    page.form(action="/activate").submit()
+    page = open_page(client, f"{PAGE}/{NEXT}")
+    response = page.form(action="/retire").submit()
+    assert response.status_code == 302
+    listed = open_page(client, response.location).html
+    shipped = NEXT - 1
+    assert f"Version {NEXT} is retired: new forms use v{shipped} in Arabic; v{shipped} in " in (
+        html.unescape(listed)
+    )
+    assert "retired" in listed and "Retire version" not in open_page(client, f"{PAGE}/{NEXT}").html
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "template.retire")
+    ).one()
+    assert event.details["files"]["en"] == hashlib.sha256(CHANGED).hexdigest()
+
+
 @pytest.mark.parametrize(
     "case",
     [

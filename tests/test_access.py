@@ -279,7 +279,7 @@ ROUTES = [
     Route("copies.print_copy", "GET", FILL, 409, DOCUMENT),  # 409: not filed yet
     Route("signing.kiosk_packet", "POST", FILL, 302, CASE),  # 302: none ticked, back to it
     Route("documents.record_delivery", "POST", FILL, 409, DOCUMENT),  # 409: a consent
-    Route("copies.send", "POST", FILL, 303, DOCUMENT, {"send_by": "show"}),  # 303: no address
+    Route("copies.send", "POST", FILL, 400, DOCUMENT, {"copy-send_by": "show"}),  # 400: no way
     Route("archive.record", "GET", STAFF, 200, RECORD),
     Route("archive.open_file", "POST", STAFF, 200, RECORD, {"kind": "pdf", "purpose": "audit"}),
     # 409: the holdings' stored "PDF" is a few bytes, not a PDF that can be drawn.

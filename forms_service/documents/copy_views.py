@@ -10,9 +10,11 @@ from ..extensions import db
 from ..i18n import client_language
 from ..notifications import invitations
 from ..notifications.runner import send_soon
-from ..web import current_actor
+from ..web import current_actor, show_errors
 from . import client_copy
 from . import service as documents
+from .forms import CopySendForm
+from .views import show_page
 
 bp = Blueprint("copies", __name__)
 
@@ -39,21 +41,18 @@ def print_copy(document_id):
 def send(document_id):
     actor = current_actor()
     document = documents.get_document(actor, document_id, audit_view=False)
-    form = request.form  # CSRF is checked for every POST (CSRFProtect)
-    try:
-        to = invitations.recipient(
-            form.get("send_by", ""), form.get("phone", ""), form.get("email", "")
-        )
-        if to is None:
-            raise InvalidInput({"send_by": [_("Choose how to send the link.")]})
-    except InvalidInput as exc:
-        (messages,) = exc.errors.values()
-        flash(_("The copy was not sent: %(reason)s", reason=" ".join(messages)))
-        return redirect(url_for("documents.show", document_id=document.id) + "#client-copy"), 303
-    message = client_copy.send_copy(actor, document, *to)
-    send_soon()
-    flash(_("A link to the client's copy is on its way to %(to)s.", to=message.to_address))
-    return redirect(url_for("documents.show", document_id=document.id))
+    form = CopySendForm.offering(invitations.send_options())
+    if form.validate_on_submit():
+        try:
+            to = invitations.recipient(form.send_by.data, form.phone.data, form.email.data)
+            message = client_copy.send_copy(actor, document, *to)
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            send_soon()
+            flash(_("A link to the client's copy is on its way to %(to)s.", to=message.to_address))
+            return redirect(url_for("documents.show", document_id=document.id))
+    return show_page(actor, document, copy_form=form, status=400)
 
 
 @bp.route("/c/<token>", methods=["GET", "POST"])

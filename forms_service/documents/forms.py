@@ -5,16 +5,21 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    EmailField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from ..clock import today
 from ..i18n import language_name
+from ..notifications.models import Channel
 from .delivery import METHOD_LABELS
 from .service import INTERPRETER
 
@@ -92,3 +97,35 @@ class DeliveryForm(FlaskForm):
     )
     delivered_on = DateField(_l("Day it was delivered"), [Optional()])
     note = StringField(_l("Note (optional), e.g. the address it was mailed to"), [Length(max=500)])
+
+
+class CopySendForm(FlaskForm):
+    """Where the one-time link to the client's copy goes: a text message or an e-mail, among
+    the ways this server can send. The service checks the number or address and names the
+    field it refuses."""
+
+    send_by = RadioField(_l("Or send a download link that works once, for 7 days"))
+    phone = TelField(_l("Mobile number"), [Length(max=40)], render_kw={"autocomplete": "off"})
+    email = EmailField(_l("E-mail address"), [Length(max=254)], render_kw={"autocomplete": "off"})
+
+    @classmethod
+    def offering(cls, send: dict, **kwargs) -> "CopySendForm":
+        """The form with only the ways `send` (`invitations.send_options`) says work, the
+        first of them chosen."""
+        form = cls(prefix="copy", **kwargs)
+        ways = (
+            (Channel.SMS, _l("by text message"), send["sms_ready"]),
+            (Channel.EMAIL, _l("by e-mail"), send["email_ready"]),
+        )
+        form.send_by.choices = [SelectChoice(c.value, label) for c, label, ready in ways if ready]
+        if form.send_by.data is None and form.send_by.choices:
+            form.send_by.data = form.send_by.choices[0].value
+        return form
+
+
+class ResendForm(FlaskForm):
+    """ "Send it again" carries how many times the link had been sent again when the page was
+    drawn: a second press of the same button (a double click, a resubmitted page) names the
+    same sending, which goes out once."""
+
+    sent_again = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(0)])

@@ -23,7 +23,7 @@ from ..workflows import consent, plans
 from ..workflows.forms import PaperDeliveryForm, RevocationForm
 from . import delivery, paper_only, service
 from . import paper as paper_service
-from .forms import DeliveryForm, LanguageForm, PaperReceivedForm, VoidForm
+from .forms import CopySendForm, DeliveryForm, LanguageForm, PaperReceivedForm, VoidForm
 from .models import DocumentStatus
 
 bp = Blueprint("documents", __name__)
@@ -140,17 +140,20 @@ def edit(document_id):
 @login_required
 def show(document_id):
     actor = current_actor()
-    return _show_page(actor, service.get_document(actor, document_id))
+    return show_page(actor, service.get_document(actor, document_id))
 
 
-def _links_and_messages(actor, document) -> dict:
-    """The signing links that work (those sent by a message can be sent again), the ways this
-    server can send one, and the messages sent about the document with what became of them."""
+def _links_and_messages(actor, document, copy_form=None) -> dict:
+    """The signing links that work (those sent by a message can be sent again, once per
+    press of the page's button), the ways this server can send one, the client's copy's send
+    form, and the messages sent about the document with what became of them."""
     links = active_links(actor, document)
+    send = invitations.send_options()
     return {
         "remote_links": links,
         "invitations": invitations.invitations_for(links),
-        "send": invitations.send_options(),
+        "send": send,
+        "copy_form": copy_form or CopySendForm.offering(send, formdata=None),
         "messages": messages_about(actor, document),
     }
 
@@ -186,10 +189,10 @@ def record_delivery(document_id):
         else:
             flash(gettext("The delivery is recorded."))
             return redirect(url_for("documents.show", document_id=document.id))
-    return _show_page(actor, document, delivery_form=form, status=400)
+    return show_page(actor, document, delivery_form=form, status=400)
 
 
-def _show_page(actor, document, void_form=None, status=200, delivery_form=None):
+def show_page(actor, document, void_form=None, status=200, delivery_form=None, copy_form=None):
     form_type = get_form_type(document.form_type)
     return render_template(
         "documents/show.html",
@@ -216,7 +219,7 @@ def _show_page(actor, document, void_form=None, status=200, delivery_form=None):
         paper_delivery_methods=paper_only.METHODS,
         content_shown=service.content_shown(document),
         changes=plans.changes(document) if service.content_shown(document) else None,
-        **_links_and_messages(actor, document),
+        **_links_and_messages(actor, document, copy_form),
         **_delivery_part(document, delivery_form),
         **form_type.page_context(document.data),
     ), status
@@ -236,7 +239,7 @@ def void(document_id):
         else:
             flash(gettext("Voided. Its tablet handover and signing links no longer work."))
             return redirect(url_for("documents.show", document_id=document.id))
-    return _show_page(actor, document, void_form=form, status=400)
+    return show_page(actor, document, void_form=form, status=400)
 
 
 @bp.route("/documents/<document_id>/delete", methods=["POST"])

@@ -151,30 +151,38 @@ def _url(invitation: Invitation) -> str:
     return _fernet().decrypt(invitation.url_sealed.encode()).decode()
 
 
-def resend_link(actor: Actor, document, link_id: str) -> OutboxMessage:
+def resend_link(actor: Actor, document, link_id: str, sent_again: int | None) -> OutboxMessage:
     """Send a link that still works again, to where it went the first time (the client lost
-    the message); a link shown only as a QR code has nowhere to go: staff send a new one."""
+    the message); a link shown only as a QR code has nowhere to go: staff send a new one.
+    `sent_again` is how many times it had been sent again when staff saw the page: pressing
+    the same button twice names the same sending, so the message goes out once."""
     link = remote.get_link(actor, document, link_id)
     invitation = invitation_of(link)
     if invitation is None or not remote.works(link):
         raise RuleViolation(
             gettext("This link was not sent by a message or no longer works: send a new link.")
         )
-    invitation.resends += 1
+    if sent_again is None or not 0 <= sent_again <= invitation.resends:
+        raise RuleViolation(gettext("The page was out of date: open the document again."))
+    if sent_again == invitation.resends:  # a new press; else the press already sent
+        invitation.resends += 1
+        audit.record(
+            actor,
+            "remote_link.resend",
+            document,
+            link=str(link.id),
+            channel=invitation.channel.value,
+        )
     subject, body = _texts(link, _url(invitation), reminder=False)
-    message = queue_message(
+    return queue_message(
         invitation.agency_id,
-        f"signing-link:{link.id}:again:{invitation.resends}",
+        f"signing-link:{link.id}:again:{sent_again + 1}",
         invitation.channel,
         invitation.to_address,
         body,
         subject,
         document,
     )
-    audit.record(
-        actor, "remote_link.resend", document, link=str(link.id), channel=message.channel.value
-    )
-    return message
 
 
 def invitations_for(links) -> dict:

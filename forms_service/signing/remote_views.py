@@ -28,6 +28,7 @@ from wtforms.validators import InputRequired, Length, Regexp
 from ..audit import service as audit
 from ..database import after_commit
 from ..documents import service as documents
+from ..documents.forms import ResendForm
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db, limiter
 from ..formatting import show_times_of
@@ -336,7 +337,9 @@ def revoke(document_id, link_id):
 def resend(document_id, link_id):
     actor = current_actor()
     document = documents.get_document(actor, document_id, audit_view=False)
-    message = invitations.resend_link(actor, document, link_id)
+    form = ResendForm()
+    sent_again = form.sent_again.data if form.validate_on_submit() else None
+    message = invitations.resend_link(actor, document, link_id, sent_again)
     send_soon()
     flash(_("The link is on its way again to %(to)s.", to=message.to_address))
     return redirect(url_for("documents.show", document_id=document.id))

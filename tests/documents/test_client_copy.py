@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
+from forms_service.notifications.runner import run_outbox
 from tests.conftest import archive_consent, login
 from tests.pages import open_page
 
@@ -63,8 +64,8 @@ def test_a_copy_sent_by_text_message_downloads_once(app, client, world, consent_
     record = archive_consent(world, consent_document)
     login(client, world.case_manager)
     form = open_page(client, f"/documents/{record.document_id}").form(action="/client-copy/send")
-    form["send_by"] = "sms"
-    form["phone"] = "314 555 0123"
+    form["copy-send_by"] = "sms"
+    form["copy-phone"] = "314 555 0123"
 
     assert form.submit().status_code == 302
 
@@ -80,3 +81,23 @@ def test_a_copy_sent_by_text_message_downloads_once(app, client, world, consent_
     assert downloaded.status_code == 200 and "Summary of signatures" in _text(downloaded.data)
     assert phone.get(path).status_code == 404  # once
     assert len(_audited("document.client_copy_download")) == 1
+
+
+@pytest.mark.soffice
+def test_a_mistyped_address_for_the_copy_is_named_on_its_field_and_nothing_is_sent(
+    app, client, world, consent_document, channels
+):
+    mail_server, sms = channels
+    record = archive_consent(world, consent_document)
+    login(client, world.case_manager)
+    form = open_page(client, f"/documents/{record.document_id}").form(action="/client-copy/send")
+    form["copy-send_by"] = "email"
+    form["copy-email"] = "maria at example"
+
+    page = form.submit()
+
+    assert page.status_code == 400
+    assert "Enter an e-mail address, for example name@example.org." in page.text
+    assert 'id="copy-email-errors"' in page.text and 'value="maria at example"' in page.text
+    assert run_outbox() == (0, 0) and not mail_server.arrived and not sms.arrived
+    assert _audited("document.client_copy") == []

@@ -8,6 +8,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import func, select
 
+from forms_service.audit.models import AuditEvent
 from forms_service.database import utcnow
 from forms_service.extensions import db
 from forms_service.notifications.models import OutboxMessage
@@ -32,6 +33,10 @@ def _send(client, document, **typed):
 
 def _link_in(text: str) -> str:
     return re.search(rf"{PUBLIC}/s/[\w-]{{43}}", text).group(0)
+
+
+def _audited(action: str) -> list:
+    return list(db.session.scalars(select(AuditEvent.id).where(AuditEvent.action == action)))
 
 
 def _count(model) -> int:
@@ -111,6 +116,29 @@ def test_staff_can_send_the_same_link_again(app, client, world, consent_document
     assert again.status_code == 302
     first, second = sms.arrived
     assert _link_in(first["Body"]) == _link_in(second["Body"])
+
+
+def test_sending_again_twice_from_one_page_sends_once(
+    app, client, world, consent_document, channels
+):
+    """A double click (or the page posted twice) names the same sending: one message."""
+    _, sms = channels
+    app.config["PUBLIC_URL"] = PUBLIC
+    document = consent_document()
+    login(client, world.case_manager)
+    _send(client, document, identity_method="dob", send_by="sms", phone="+13145550123")
+    form = open_page(client, f"/documents/{document.id}").form(action="/resend")
+
+    assert form.submit().status_code == 302
+    assert form.submit().status_code == 302
+    run_outbox()
+
+    assert len(sms.arrived) == 2  # the link, then once again
+    assert len(_audited("remote_link.resend")) == 1
+    again = open_page(client, f"/documents/{document.id}").form(action="/resend").submit()
+    assert again.status_code == 302  # a press on the page drawn since sends again
+    run_outbox()
+    assert len(sms.arrived) == 3
 
 
 def test_a_reminder_follows_after_the_delay_until_the_link_stops(

@@ -13,8 +13,11 @@ For each: docs/s with as many documents in flight as converters, p50/p95 of one 
 time (warm converters), the converters' and this process's memory, and the load average (the
 machine may be shared: figures taken under load are noisy). Last line:
   ratio_vs_cold=<c/a> ceiling_ratio=<c/d> docs_per_s=<c> p95_ms=<c p95> first_doc_ms=<e>
+With `--celery-workers N`, instead: N Celery render workers as separate processes (one
+converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render machines run them.
 
     .venv/bin/python bench/render_bench.py --docs 50
+    .venv/bin/python bench/render_bench.py --docs 50 --celery-workers 2
 """
 
 import argparse
@@ -127,7 +130,9 @@ def converter_rss(pool) -> str:
     return f", converter RSS max {max(rss) / 2**20:.0f} MB"
 
 
-def app_for(folder: Path, converter: str, size: int, port: int, database_url: str | None):
+def app_for(
+    folder: Path, converter: str, size: int, port: int, database_url: str | None, **settings
+):
     app = create_app(
         {
             "INSTANCE_PATH": str(folder),
@@ -136,6 +141,7 @@ def app_for(folder: Path, converter: str, size: int, port: int, database_url: st
             "CONVERTERS": size,
             "CONVERTER_BASE_PORT": port,
             "RENDER_QUEUE": "inline",
+            **settings,
         }
     )
     with app.app_context():
@@ -143,6 +149,66 @@ def app_for(folder: Path, converter: str, size: int, port: int, database_url: st
 
         upgrade(directory=app.extensions["migrate"].directory, revision="heads")
     return app
+
+
+def celery_workers(count: int, docs: int, database_url: str, base_port: int) -> None:
+    """(f): `count` workers render `docs` signed consents queued at once; docs/s."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    from forms_service.rendering import queue
+    from forms_service.rendering.models import RenderJob, RenderStatus
+    from tests.rendering.cluster import Cluster, s3_bucket
+
+    schema = f"render_bench_{secrets.token_hex(3)}"
+    admin = sa.create_engine(database_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    server, endpoint, bucket = s3_bucket()
+    with tempfile.TemporaryDirectory(prefix="render-bench-") as tmp:
+        nodes = Cluster(
+            Path(tmp), database_url, schema, "redis://127.0.0.1:6379/0",
+            f"render-bench-{schema}", endpoint, bucket, str(Path(tmp) / "keys"), base_port,
+        )  # fmt: skip
+        app = app_for(Path(tmp), "pool", 1, base_port, None, **nodes.app_settings())
+        try:
+            with app.app_context():
+                from forms_service.keys import ensure_seal_key
+
+                ensure_seal_key(Path(nodes.keys_dir))
+                jobs = signed_jobs(count + docs)
+
+                def filed() -> int:
+                    db.session.rollback()
+                    done = RenderJob.status == RenderStatus.DONE
+                    return db.session.query(RenderJob).filter(done).count()
+
+                for _ in range(count):
+                    nodes.start()
+                for job in jobs[:count]:  # one each: the converters are warm
+                    queue.enqueue(job)
+                while filed() < count:
+                    time.sleep(0.05)
+                start = time.perf_counter()
+                for job in jobs[count:]:
+                    queue.enqueue(job)
+                while filed() < count + docs:
+                    time.sleep(0.05)
+                wall = time.perf_counter() - start
+                print(
+                    f"f) celery, {count} worker process(es), 1 converter each: {docs} docs in "
+                    f"{wall:.1f} s = {docs / wall:.2f} docs/s; load "
+                    f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+                    flush=True,
+                )
+                print(f"celery_workers={count} docs_per_s={docs / wall:.1f}")
+                db.engine.dispose()
+        finally:
+            nodes.stop()
+            server.stop()
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def main() -> None:
@@ -153,7 +219,15 @@ def main() -> None:
     )
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp folder")
     parser.add_argument("--base-port", type=int, default=23000)
+    parser.add_argument(
+        "--celery-workers", type=int, default=0, help="measure N Celery worker processes instead"
+    )
     args = parser.parse_args()
+    if args.celery_workers:
+        print(f"machine: {machine()}")
+        url = args.database_url or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        celery_workers(args.celery_workers, args.docs, url, args.base_port)
+        return
     cold_docs = args.cold_docs or min(args.docs, 10)
     cores = os.cpu_count() or 2
     print(f"machine: {machine()}")

@@ -185,6 +185,14 @@ def worker(concurrency):
     from .rendering.queue import celery_app
     from .rendering.service import start_converters
 
+    keys_dir = Path(current_app.config["SEAL_KEY_DIR"])
+    if not (current_app.config["SEAL_PKCS12"] or (keys_dir / "seal.key").exists()):
+        click.echo(
+            f"No seal keys in {keys_dir}: a render machine seals with the instance's keys. "
+            "Point FORMS_SEAL_KEY_DIR at the folder `forms-service init` made (shared).",
+            err=True,
+        )
+        sys.exit(1)
     start_converters()  # before the first job, which then pays no LibreOffice start
     threads = concurrency or current_app.config["RENDER_THREADS"]
     celery_app.worker_main(

@@ -127,6 +127,7 @@ class Config:
     CHECKPOINT_MINUTES = int(os.environ.get("FORMS_CHECKPOINT_MINUTES", "10"))
     RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
     CELERY_BROKER_URL = os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    CELERY_QUEUE = os.environ.get("FORMS_CELERY_QUEUE", "celery")  # instances on one Redis differ
 
     def __init__(self, folder: Path):
         self.SECRET_KEY = load_secret_key(folder)
@@ -135,7 +136,9 @@ class Config:
         )
         self.ARCHIVE_DIR = os.environ.get("FORMS_ARCHIVE_DIR", str(folder / "archive"))
         self.CONVERTER_WORK_DIR = str(folder / "converters")
-        self.SEAL_KEY_DIR = str(folder / "keys")
+        # Every machine that seals or verifies uses the same keys: share this folder with the
+        # render machines (a read-mostly mount), as their archive storage is shared.
+        self.SEAL_KEY_DIR = os.environ.get("FORMS_SEAL_KEY_DIR", str(folder / "keys"))
 
     @staticmethod
     def check(config) -> None:

@@ -403,3 +403,10 @@ def test_a_second_beat_refuses_to_run(app):
 
     assert result.exit_code == 1
     assert "Another forms-service beat is running" in result.stderr
+
+
+def test_a_render_worker_without_the_instance_s_seal_keys_refuses_to_start(app, tmp_path):
+    app.config["SEAL_KEY_DIR"] = str(tmp_path / "not-shared")
+    result = run(app, "worker")
+    assert result.exit_code == 1
+    assert "Point FORMS_SEAL_KEY_DIR at the folder" in result.stderr

@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         raise RuntimeError(f"FORMS_RENDER_QUEUE must be inline, threads or celery, not {mode!r}")
     celery_app.conf.update(
         broker_url=app.config["CELERY_BROKER_URL"],
+        task_default_queue=app.config["CELERY_QUEUE"],
         task_acks_late=True,  # a worker that dies mid-job leaves it to another worker
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,

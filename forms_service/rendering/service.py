@@ -30,7 +30,7 @@ from ..errors import RuleViolation
 from ..formatting import long_date
 from ..forms import get_form_type
 from ..i18n import RIGHT_TO_LEFT
-from ..keys import agency_key_dir, certificate_made_at, ensure_agency_seal_key, ensure_seal_key
+from ..keys import agency_key_dir, certificate_made_at, ensure_seal_key
 from .convert import ConversionError, SofficeConverter
 from .fonts import set_complex_script_font
 from .pool import ConverterPool
@@ -143,8 +143,10 @@ def start_converters() -> None:
 
 
 def seal_signer(agency_id=None, agency_name: str = ""):
-    """The agency's seal: a configured PKCS#12 file, else the agency's own key (made on first
-    use for an agency older than per-agency keys); without an agency, the instance's key."""
+    """The agency's seal: a configured PKCS#12 file, else the agency's own key; without an
+    agency, the instance's key. An agency's key is made with the agency (or by `init` for an
+    older one), never here: a render machine that made its own would seal with a key no other
+    machine trusts, so a missing key fails the job, saying which folder to share."""
     ext = current_app.extensions
     cfg = current_app.config
     if cfg["SEAL_PKCS12"] or agency_id is None:
@@ -159,8 +161,14 @@ def seal_signer(agency_id=None, agency_name: str = ""):
         return ext["forms_seal"]
     signers = ext.setdefault("forms_agency_seals", {})
     if agency_id not in signers:
-        key = ensure_agency_seal_key(Path(cfg["SEAL_KEY_DIR"]), agency_id, agency_name)
-        signers[agency_id] = load_signer(key, key.with_name("seal.crt"))
+        folder = agency_key_dir(Path(cfg["SEAL_KEY_DIR"]), agency_id)
+        if not (folder / "seal.crt").exists():
+            raise SealKeyError(
+                f"No seal key for {agency_name or agency_id} in {cfg['SEAL_KEY_DIR']}: every "
+                "machine that renders needs the instance's keys folder (FORMS_SEAL_KEY_DIR); "
+                "`forms-service init` makes the keys of agencies older than their own keys."
+            )
+        signers[agency_id] = load_signer(folder / "seal.key", folder / "seal.crt")
     return signers[agency_id]
 
 

@@ -114,3 +114,17 @@ def test_a_missing_converter_names_the_debian_package_to_install(bare_app):
     assert isinstance(missing.value, ConversionError)  # so a render job catches it
     with pytest.raises(ConverterMissing):
         converter().convert(b"PK not really a docx")
+
+
+def test_a_render_machine_without_the_agency_s_key_fails_the_job_instead_of_making_its_own(
+    app, world, consent_document, tmp_path
+):
+    document, job = sign_consent(world, consent_document)
+    app.config["SEAL_KEY_DIR"] = str(tmp_path / "keys-of-another-machine")
+    app.extensions.pop("forms_agency_seals", None)
+    assert not run_job(job.id)
+    db.session.expire_all()
+    failed = db.session.get(RenderJob, job.id)
+    assert "needs the instance's keys folder (FORMS_SEAL_KEY_DIR)" in failed.error
+    assert not (tmp_path / "keys-of-another-machine").exists()
+    assert records() == 0

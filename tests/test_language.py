@@ -11,12 +11,18 @@ import pytest
 import time_machine
 from docx import Document as Docx
 
+from forms_service.archive.service import blob_store
 from forms_service.cli import main
 from forms_service.documents.service import send_for_signature, start_document
 from forms_service.errors import RuleViolation
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.service import RenderInput, render_docx, template_store
+from forms_service.templates_admin.models import (
+    AgencyTemplateFile,
+    AgencyTemplateVersion,
+    TemplateStatus,
+)
 from tests.conftest import CONSENT, login, post
 from tests.pages import submit
 
@@ -101,6 +107,54 @@ def test_a_vital_document_without_the_clients_language_is_refused_with_an_offer(
     send_for_signature(actor, interpreted)
     assert interpreted.status == "signing"
     assert interpreted.data["interpreted_by"] == {"name": "Minh Tran", "language": "Vietnamese"}
+
+
+def _agency_template_in(world, form_type: str, language: str) -> None:
+    """An active agency version with a file in `language` (the shipped English one's bytes),
+    as uploading and activating it leaves it."""
+    shipped = template_store()
+    english = shipped.current(form_type, language="en")
+    version = AgencyTemplateVersion(
+        agency_id=world.agency.id,
+        form_type=form_type,
+        number=shipped.versions(form_type)[-1].number + 1,
+        status=TemplateStatus.ACTIVE,
+        added_by="Ada Admin",
+        activated_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    sha256 = blob_store().put(shipped.load(english, "en"))
+    version.files.append(AgencyTemplateFile(language=language, sha256=sha256))
+    db.session.add(version)
+    db.session.flush()
+
+
+def test_a_form_in_a_language_the_signing_pages_lack_is_signed_in_english_with_an_interpreter(
+    client, world
+):
+    """An agency added French by uploading a template in it: the plan is written in French,
+    but the kiosk has no French pages, so it is not sent to the client without an
+    interpreter, and the kiosk then shows English and names the interpreter."""
+    _agency_template_in(world, "case_plan", "fr")
+    world.client.preferred_language = "fr"
+    actor = world.actor(world.case_manager)
+    data = get_form_type("case_plan").example()
+    document = start_document(actor, world.case, "case_plan", data)
+    assert document.language == "fr"
+    with pytest.raises(RuleViolation, match="not available in French.*interpreter"):
+        send_for_signature(actor, document)
+    interpreter = {"name": "Awa Diallo", "language": "French"}
+    document = start_document(actor, world.case, "case_plan", data, interpreter=interpreter)
+    send_for_signature(actor, document)
+    assert (document.language, document.status) == ("fr", "signing")
+    db.session.commit()
+    login(client, world.case_manager)
+    post(client, f"/documents/{document.id}/kiosk/{document.signers[0].id}")
+    page = client.get("/kiosk").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
+    assert (
+        "<bdi>Awa Diallo</bdi> interprets this form into <bdi>French</bdi>. "
+        "These pages are in English."
+    ) in page
 
 
 def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):

@@ -23,15 +23,15 @@ from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
 from ..forms.registry import People, Person
-from ..i18n import language_name
 from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import load_template
 from ..templates_admin.service import templates_for
 from ..workflows.independence import document_reviewer_conflicts
+from . import language_access
+from .language_access import INTERPRETER
 from .models import Document, DocumentStatus, PaperDelivery, Signer, SignerStatus
 from .typed_language import language_doubts
 
-INTERPRETER = "interpreted_by"  # in a document's data: who read an English form to the client
 IN_PERSON_TABLET = "in_person_tablet"
 STAFF_SESSION = "staff_session"
 ONE_TIME_LINK = "one_time_link"
@@ -212,7 +212,7 @@ def send_for_signature(
         if problems:
             raise RuleViolation(" ".join(problems))
     templates = templates_for(document.agency)
-    _check_language(document, form_type, templates.languages(document.form_type))
+    language_access.check_language(document, form_type, templates.languages(document.form_type))
     doubts = typed_language_doubts(document)
     if doubts and ask_about_typed_language:
         raise TypedLanguageDoubt(doubts)
@@ -223,6 +223,8 @@ def send_for_signature(
     document.logo_sha256 = document.agency.logo_sha256
     document.content_sha256 = content_hash(document)
     on_paper = form_type.requires_paper(document.data)
+    if not on_paper:
+        language_access.check_signing_pages(document, form_type)
     document.status = DocumentStatus.PAPER if on_paper else DocumentStatus.SIGNING
     document.sent_at = utcnow()
     for position, spec in enumerate(
@@ -271,34 +273,6 @@ def _interpreter(given: dict) -> dict:
     if errors:
         raise InvalidInput(errors)
     return {"name": name, "language": language}
-
-
-def _check_language(document: Document, form_type, languages: list[str]) -> None:
-    """Language access for vital documents: the client's language (or another they chose), or
-    English with an interpreter's attestation; a missing translation is refused, never
-    printed in English instead. Other forms fall back to English."""
-    preferred = document.client.preferred_language
-    english_without_help = (
-        document.language == "en" and preferred != "en" and INTERPRETER not in document.data
-    )
-    if document.language in languages and not (form_type.vital and english_without_help):
-        return
-    if not form_type.vital:
-        document.language = "en"
-        return
-    offered = ", ".join(language_name(code) for code in languages)
-    raise RuleViolation(
-        gettext(
-            "%(title)s is a vital document: the client reads %(language)s, and this form is not "
-            "sent in English without help. Its template is offered in: %(languages)s. Choose "
-            "one of those the client reads, or English with an interpreter: give the "
-            "interpreter's name and the language they interpret into, and the form will carry "
-            "their attestation.",
-            title=gettext(form_type.title),
-            language=language_name(preferred),
-            languages=offered,
-        )
-    )
 
 
 def next_signer(document: Document) -> Signer | None:

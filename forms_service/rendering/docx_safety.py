@@ -8,7 +8,10 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from lxml import etree
+
+from ..i18n import N_
 
 MAX_FILE_BYTES = 5 * 2**20
 MAX_UNPACKED_BYTES = 50 * 2**20  # all entries together, as the zip directory declares them
@@ -62,23 +65,34 @@ def _unpack(template: bytes) -> dict[str, etree._Element | bytes]:
     if len(template) > MAX_FILE_BYTES:
         raise Refused(
             Problem(
-                "file",
-                f"it is {len(template) / 2**20:.1f} MB; a template may be at most "
-                f"{MAX_FILE_BYTES // 2**20} MB (make pictures smaller)",
+                gettext("file"),
+                gettext(
+                    "it is %(size)s MB; a template may be at most %(limit)s MB (make pictures "
+                    "smaller)",
+                    size=f"{len(template) / 2**20:.1f}",
+                    limit=MAX_FILE_BYTES // 2**20,
+                ),
             )
         )
     if not zipfile.is_zipfile(io.BytesIO(template)):
         raise Refused(
-            Problem("file", "it is not a DOCX file (not a zip archive): save it as .docx")
+            Problem(
+                gettext("file"),
+                gettext("it is not a DOCX file (not a zip archive): save it as .docx"),
+            )
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(template))
     except zipfile.BadZipFile as exc:
-        raise Refused(Problem("file", f"it is a damaged zip archive ({exc})")) from None
+        raise Refused(
+            Problem(gettext("file"), gettext("it is a damaged zip archive (%(error)s)", error=exc))
+        ) from None
     entries = archive.infolist()
     names = [e.filename for e in entries]
     if len(entries) > MAX_ENTRIES or len(set(names)) != len(names):
-        raise Refused(Problem("file", "its zip directory is not a Word document's"))
+        raise Refused(
+            Problem(gettext("file"), gettext("its zip directory is not a Word document's"))
+        )
     unpacked = sum(e.file_size for e in entries)
     bombs = [
         e.filename
@@ -86,15 +100,25 @@ def _unpack(template: bytes) -> dict[str, etree._Element | bytes]:
         if e.file_size > RATIO_FROM_BYTES and e.file_size > MAX_RATIO * max(e.compress_size, 1)
     ]
     if unpacked > MAX_UNPACKED_BYTES or bombs:
+        size = f"{unpacked / 2**20:.0f}"
         raise Refused(
             Problem(
-                "file",
-                f"a zip bomb: it would unpack to {unpacked / 2**20:.0f} MB"
-                + (f", {', '.join(bombs)} over {MAX_RATIO} times its packed size" if bombs else ""),
+                gettext("file"),
+                gettext(
+                    "a zip bomb: it would unpack to %(size)s MB, %(parts)s over %(ratio)s times "
+                    "its packed size",
+                    size=size,
+                    parts=", ".join(bombs),
+                    ratio=MAX_RATIO,
+                )
+                if bombs
+                else gettext("a zip bomb: it would unpack to %(size)s MB", size=size),
             )
         )
     if any(e.flag_bits & 0x1 for e in entries):
-        raise Refused(Problem("file", "it is encrypted: save it without a password"))
+        raise Refused(
+            Problem(gettext("file"), gettext("it is encrypted: save it without a password"))
+        )
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )
@@ -103,18 +127,20 @@ def _unpack(template: bytes) -> dict[str, etree._Element | bytes]:
         try:
             data = archive.read(name)
         except (zipfile.BadZipFile, NotImplementedError, ValueError) as exc:
-            raise Refused(Problem(name, f"cannot be unpacked ({exc})")) from None
+            raise Refused(
+                Problem(name, gettext("cannot be unpacked (%(error)s)", error=exc))
+            ) from None
         if not name.endswith((".xml", ".rels")):
             parts[name] = data
             continue
-        dtd = Problem(name, "declares a DTD (<!DOCTYPE>): XML entity tricks are refused")
+        dtd = Problem(name, gettext("declares a DTD (<!DOCTYPE>): XML entity tricks are refused"))
         if any(DOCTYPE.encode(codec) in data for codec in ("utf-8", "utf-16-le", "utf-16-be")):
             problems.append(dtd)  # found before parsing: an entity bomb is never expanded
             continue
         try:
             tree = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
-            problems.append(Problem(name, f"is not well-formed XML ({exc})"))
+            problems.append(Problem(name, gettext("is not well-formed XML (%(error)s)", error=exc)))
             continue
         if tree.getroottree().docinfo.doctype:  # in an encoding the search above missed
             problems.append(dtd)
@@ -156,20 +182,34 @@ def _word_document(parts: dict) -> None:
             None,
         )
     if main is None or not isinstance(parts.get(main), etree._Element):
-        raise Refused(Problem("file", "it is not a Word document (no main document part)"))
+        raise Refused(
+            Problem(gettext("file"), gettext("it is not a Word document (no main document part)"))
+        )
     main_type = content_type(parts, main)
     macros = [n for n in parts if n.lower().endswith(("vbaproject.bin", "vbadata.xml"))]
     if macros or "macroEnabled" in main_type:
         raise Refused(
             Problem(
-                "file",
-                "it has macros (a macro-enabled .docm renamed .docx"
-                + (f": {', '.join(macros)}" if macros else "")
-                + "); save it as a Word Document (.docx)",
+                gettext("file"),
+                gettext(
+                    "it has macros (a macro-enabled .docm renamed .docx: %(parts)s); save it as "
+                    "a Word Document (.docx)",
+                    parts=", ".join(macros),
+                )
+                if macros
+                else gettext(
+                    "it has macros (a macro-enabled .docm renamed .docx); save it as a Word "
+                    "Document (.docx)"
+                ),
             )
         )
     if main_type != DOCUMENT_TYPE:
-        raise Refused(Problem("file", f"it is not a Word document but {main_type or 'unknown'}"))
+        raise Refused(
+            Problem(
+                gettext("file"),
+                gettext("it is not a Word document but %(type)s", type=main_type or "?"),
+            )
+        )
 
 
 def unsafe_content(parts: dict) -> list[Problem]:
@@ -184,22 +224,41 @@ def unsafe_content(parts: dict) -> list[Problem]:
             kind = rel.get("Type", "").rsplit("/", 1)[-1]
             target = rel.get("Target", "")
             if kind == "aFChunk":
-                problems.append(Problem(where, f"imports another file as is (altChunk {target})"))
-            elif kind in EMBEDDED:
-                problems.append(Problem(where, f"embeds an object ({kind} {target})"))
-                reported.add(target_part(name, target))
-            elif rel.get("TargetMode") == "External" and kind != "hyperlink":
-                thing = "a linked image" if kind == "image" else f"a {kind} link"
                 problems.append(
                     Problem(
                         where,
-                        f"loads {thing} from outside the document ({target}); "
-                        "insert pictures, do not link them",
+                        gettext("imports another file as is (altChunk %(target)s)", target=target),
                     )
                 )
+            elif kind in EMBEDDED:
+                problems.append(
+                    Problem(
+                        where,
+                        gettext("embeds an object (%(kind)s %(target)s)", kind=kind, target=target),
+                    )
+                )
+                reported.add(target_part(name, target))
+            elif rel.get("TargetMode") == "External" and kind != "hyperlink":
+                message = (
+                    gettext(
+                        "loads a linked image from outside the document (%(target)s); insert "
+                        "pictures, do not link them",
+                        target=target,
+                    )
+                    if kind == "image"
+                    else gettext(
+                        "loads a %(kind)s link from outside the document (%(target)s); insert "
+                        "pictures, do not link them",
+                        kind=kind,
+                        target=target,
+                    )
+                )
+                problems.append(Problem(where, message))
     for name in parts:
         if name.startswith(("word/embeddings/", "word/activeX/")) and name not in reported:
-            problems.append(Problem("file", f"holds an embedded object ({name})"))
+            problems.append(
+                Problem(gettext("file"), gettext("holds an embedded object (%(part)s)", part=name))
+            )
     for name, part in parts.items():
         if isinstance(part, etree._Element):
             problems += _fetching_fields(name, part)
@@ -220,15 +279,24 @@ def _fetching_fields(name: str, part: etree._Element) -> list[Problem]:
     codes += [f.get(f"{W}instr", "") for f in part.iter(f"{W}fldSimple")]
     words = {code.split()[0].upper() for code in codes if code.split()}
     return [
-        Problem(label(name), f"its {field} field fetches content from outside the document")
+        Problem(
+            label(name),
+            gettext("its %(field)s field fetches content from outside the document", field=field),
+        )
         for field in sorted(words & FETCHING_FIELDS)
     ]
 
 
+PART_KINDS = {"header": N_("header"), "footer": N_("footer"), "footnotes": N_("footnotes")}
+
+
 def label(name: str) -> str:
+    """Where a part is, as a report names it, in the page's language."""
     if name == "word/document.xml":
-        return "body"
+        return gettext("body")
     if name == CORE_PROPERTIES:
-        return "document properties"
+        return gettext("document properties")
     kind = re.sub(r"^word/([a-z]+?)\d*\.xml$", r"\1", name)
-    return f"{kind} ({name})" if kind in ("header", "footer", "footnotes") else name
+    if kind not in PART_KINDS:
+        return name
+    return gettext("%(kind)s (%(part)s)", kind=gettext(PART_KINDS[kind]), part=name)

@@ -6,6 +6,7 @@ import copy
 import re
 from collections.abc import Iterator
 
+from flask_babel import gettext
 from lxml import etree
 
 from .docx_safety import (
@@ -47,11 +48,14 @@ def templated_parts(parts: dict) -> Iterator[tuple[str, list[tuple[str, str]], l
     core = parts.get(CORE_PROPERTIES)
     if isinstance(core, etree._Element):
         lines = [
-            (f"document properties ({etree.QName(e).localname})", e.text or "")
+            (
+                gettext("document properties (%(property)s)", property=etree.QName(e).localname),
+                e.text or "",
+            )
             for e in core
             if isinstance(e.tag, str)
         ]
-        yield "document properties", lines, []
+        yield label(CORE_PROPERTIES), lines, []
 
 
 def _blocks(container: etree._Element, where: str) -> Iterator[tuple[str, str]]:
@@ -60,14 +64,23 @@ def _blocks(container: etree._Element, where: str) -> Iterator[tuple[str, str]]:
     for element in _block_elements(container):
         if element.tag == f"{W}p":
             paragraphs += 1
-            yield from _paragraph(element, f"{where} paragraph {paragraphs}")
+            yield from _paragraph(
+                element, gettext("%(where)s paragraph %(number)s", where=where, number=paragraphs)
+            )
         else:
             tables += 1
             for r, row in enumerate(element.iter(f"{W}tr"), 1):
                 if next(row.iterancestors(f"{W}tbl")) is not element:
                     continue  # a row of a nested table: read in its cell
                 for c, cell in enumerate(row.iterchildren(f"{W}tc"), 1):
-                    yield from _blocks(cell, f"{where} table {tables} row {r} cell {c}")
+                    at = gettext(
+                        "%(where)s table %(table)s row %(row)s cell %(cell)s",
+                        where=where,
+                        table=tables,
+                        row=r,
+                        cell=c,
+                    )
+                    yield from _blocks(cell, at)
 
 
 def _block_elements(container: etree._Element) -> Iterator[etree._Element]:
@@ -83,7 +96,8 @@ def _paragraph(p: etree._Element, where: str) -> Iterator[tuple[str, str]]:
     yield where, "".join(own).replace("\n", " ")
     inner = [q for q in p.iter(f"{W}p") if q is not p and next(q.iterancestors(f"{W}p")) is p]
     for k, q in enumerate(inner, 1):
-        yield from _paragraph(q, f"{where} text box paragraph {k}")
+        box = gettext("%(where)s text box paragraph %(number)s", where=where, number=k)
+        yield from _paragraph(q, box)
 
 
 def hidden_code(part: etree._Element) -> list[str]:

@@ -14,7 +14,7 @@ from datetime import date
 
 from babel import Locale, UnknownLocaleError
 from docxtpl import DocxTemplate
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import (
     UNSAFE_ASYNC_GENERATOR_ATTRIBUTES,
@@ -62,7 +62,15 @@ def check_template(
     example rendered to PDF (as version `version_number`, with the agency's `letterhead`:
     RenderInput's agency_name, agency_address, agency_phone and agency_logo, when given)."""
     if not (LANGUAGE_CODE.fullmatch(language) and _known_locale(language)):
-        return Checked([Problem("language", f"{language!r} is not a language code")], None)
+        return Checked(
+            [
+                Problem(
+                    gettext("language"),
+                    gettext("%(language)s is not a language code", language=repr(language)),
+                )
+            ],
+            None,
+        )
     try:
         parts = docx_safety.unpack(template)
     except docx_safety.Refused as refused:
@@ -75,26 +83,29 @@ def check_template(
         tpl = DocxTemplate(io.BytesIO(template))
     # Whatever a malformed file makes docxtpl, python-docx or lxml raise is the file's problem.
     except Exception as exc:  # noqa: BLE001
-        return Checked([*problems, Problem("file", f"Word cannot open it: {exc}")], None)
+        cannot = Problem(gettext("file"), gettext("Word cannot open it: %(error)s", error=exc))
+        return Checked([*problems, cannot], None)
     with force_locale(language):
         context = build_context(tpl, inp, version)
     env = template_environment(language)
-    printed = []
+    printed, properties = [], docx_safety.label(docx_safety.CORE_PROPERTIES)
     for label, lines, hidden in docx_text.templated_parts(parts):
         problems += [Problem(label, _hidden_message(code)) for code in hidden]
         problems += _code_problems(env, context, label, lines)
-        printed += [text for _, text in lines] if label != "document properties" else []
+        printed += [text for _, text in lines] if label != properties else []
     problems += missing_statements(form_type, language, printed)
     if problems:
         return Checked(problems, None)
     try:
         docx = render_docx(template, inp, version)
     except Exception as exc:  # noqa: BLE001
-        return Checked([Problem("example", f"the form's example does not render: {exc}")], None)
+        message = gettext("the form's example does not render: %(error)s", error=exc)
+        return Checked([Problem(gettext("example"), message)], None)
     try:
         return Checked([], converter().convert(docx))
     except ConversionError as exc:
-        return Checked([Problem("example", f"the example does not convert to PDF: {exc}")], None)
+        message = gettext("the example does not convert to PDF: %(error)s", error=exc)
+        return Checked([Problem(gettext("example"), message)], None)
 
 
 def _words(text: str) -> str:
@@ -112,18 +123,26 @@ def missing_statements(form_type: FormSpec, language: str, lines: list[str]) -> 
     if unknown:
         return [
             Problem(
-                "required statements",
-                f"the form must state {', '.join(unknown)}, and no {language!r} wording of "
-                "them is known to check this template against; a programmer adds it to the "
-                f"form's required_statements (forms/{form_type.name}.py)",
+                gettext("required statements"),
+                gettext(
+                    "the form must state %(citations)s, and no %(language)s wording of them is "
+                    "known to check this template against; a programmer adds it to the form's "
+                    "required_statements (%(module)s)",
+                    citations=", ".join(unknown),
+                    language=repr(language),
+                    module=f"forms/{form_type.name}.py",
+                ),
             )
         ]
     text = _words(" ".join(lines))
     return [
         Problem(
-            "required statements",
-            f"{s.citation} is missing: the template must say, word for word, "
-            f"\u201c{s.text[language]}\u201d",
+            gettext("required statements"),
+            gettext(
+                "%(citation)s is missing: the template must say, word for word, “%(words)s”",
+                citation=s.citation,
+                words=s.text[language],
+            ),
         )
         for s in statements
         if _words(s.text[language]) not in text
@@ -138,10 +157,15 @@ def _known_locale(language: str) -> bool:
     return True
 
 
+def _syntax_error(exc: TemplateSyntaxError) -> str:
+    return gettext("Jinja syntax error: %(error)s", error=exc.message)
+
+
 def _hidden_message(code: str) -> str:
-    return (
-        f"template code outside the visible text ({code!r}…): in a field code, a tracked "
-        "change or a picture's alt text; accept all changes and type tags as plain text"
+    return gettext(
+        "template code outside the visible text (%(code)s…): in a field code, a tracked change "
+        "or a picture's alt text; accept all changes and type tags as plain text",
+        code=repr(code),
     )
 
 
@@ -167,7 +191,10 @@ def _code_problems(
     unclosed = [
         Problem(
             where(blanked.count("\n", 0, m.start()) + 1),
-            f"a tag that is never closed: {source[m.start() :].split(chr(10), 1)[0]!r}",
+            gettext(
+                "a tag that is never closed: %(tag)s",
+                tag=repr(source[m.start() :].split("\n", 1)[0]),
+            ),
         )
         for m in docx_text.TAG_START.finditer(blanked)
     ]
@@ -179,9 +206,13 @@ def _code_problems(
             problems.append(
                 Problem(
                     where(first),
-                    f"a tag split across paragraphs or cells (to {where(last)}): "
-                    f"{m.group().replace(chr(10), ' / ')!r}; docxtpl would join them and drop "
-                    "what lies between: type the whole tag in one paragraph",
+                    gettext(
+                        "a tag split across paragraphs or cells (to %(end)s): %(tag)s; docxtpl "
+                        "would join them and drop what lies between: type the whole tag in one "
+                        "paragraph",
+                        end=where(last),
+                        tag=repr(m.group().replace("\n", " / ")),
+                    ),
                 )
             )
     try:
@@ -189,16 +220,14 @@ def _code_problems(
     except TemplateSyntaxError as exc:
         if unclosed:  # Jinja's error would only repeat it
             return problems
-        problems.append(Problem(where(exc.lineno), f"Jinja syntax error: {exc.message}"))
+        problems.append(Problem(where(exc.lineno), _syntax_error(exc)))
         for lineno, text in enumerate(texts, 1):  # the other tags, each alone, for more errors
             for m in re.finditer(r"\{\{.*?\}\}", text):
                 try:
                     env.parse(m.group())
                 except TemplateSyntaxError as alone:
                     if lineno != exc.lineno:
-                        problems.append(
-                            Problem(where(lineno), f"Jinja syntax error: {alone.message}")
-                        )
+                        problems.append(Problem(where(lineno), _syntax_error(alone)))
         return problems
     return problems + _Names(env, context, where).problems(tree)
 
@@ -223,7 +252,10 @@ class _Names:
         reads_another = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
         for node in tree.find_all(reads_another):
             tag = type(node).__name__.lower().replace("fromimport", "from … import")
-            self.add(node, f"{{% {tag} %}} reads another template: a template is one file")
+            self.add(
+                node,
+                gettext("{%% %(tag)s %%} reads another template: a template is one file", tag=tag),
+            )
         self.local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         self.local |= {m.name for m in tree.find_all(nodes.Macro)}
         self.local |= {"loop", "caller", "varargs", "kwargs"}
@@ -231,13 +263,20 @@ class _Names:
         for node in tree.find_all(nodes.Name):
             known = node.name in self.context or node.name in self.env.globals
             if node.ctx == "load" and not known and node.name not in self.local:
-                self.add(node, f"unknown variable {node.name!r} (this form offers: {offered})")
+                self.add(
+                    node,
+                    gettext(
+                        "unknown variable %(name)s (this form offers: %(offered)s)",
+                        name=repr(node.name),
+                        offered=offered,
+                    ),
+                )
         for node in tree.find_all(nodes.Filter):
             if node.name not in self.env.filters:
-                self.add(node, f"unknown filter {node.name!r}")
+                self.add(node, gettext("unknown filter %(name)s", name=repr(node.name)))
         for node in tree.find_all(nodes.Test):
             if node.name not in self.env.tests:
-                self.add(node, f"unknown test {node.name!r}")
+                self.add(node, gettext("unknown test %(name)s", name=repr(node.name)))
         self.walk(tree, {})
         return self.found
 
@@ -258,7 +297,9 @@ class _Names:
         if isinstance(node, nodes.Call):
             function = self.value(node.node, scope)
             if callable(function) and not self.env.is_safe_callable(function):
-                self.add(node, f"the sandbox refuses to call {_dotted(node.node)}")
+                self.add(
+                    node, gettext("the sandbox refuses to call %(name)s", name=_dotted(node.node))
+                )
         for child in node.iter_child_nodes():
             self.walk(child, scope)
 
@@ -270,17 +311,30 @@ class _Names:
         else:
             return
         if name.startswith("_") or name in UNSAFE_ATTRIBUTES:
-            self.add(node, f"the sandbox refuses {_dotted(node)!r}: it reaches into Python")
+            self.add(
+                node,
+                gettext(
+                    "the sandbox refuses %(name)s: it reaches into Python", name=repr(_dotted(node))
+                ),
+            )
             return
         base = self.value(node.node, scope)
         if base is _UNKNOWN or (isinstance(base, Mapping) and name in base):
             return
         if hasattr(base, name):
             if not self.env.is_safe_attribute(base, name, getattr(base, name)):
-                self.add(node, f"the sandbox refuses {_dotted(node)!r}")
+                self.add(node, gettext("the sandbox refuses %(name)s", name=repr(_dotted(node))))
             return
-        has = f" (it has: {', '.join(sorted(base))})" if isinstance(base, Mapping) else ""
-        self.add(node, f"{_dotted(node.node)!r} has no {name!r}{has}")
+        names = {"name": repr(_dotted(node.node)), "attribute": repr(name)}
+        if isinstance(base, Mapping):
+            message = gettext(
+                "%(name)s has no %(attribute)s (it has: %(has)s)",
+                has=", ".join(sorted(base)),
+                **names,
+            )
+        else:
+            message = gettext("%(name)s has no %(attribute)s", **names)
+        self.add(node, message)
 
     def value(self, node: nodes.Node, scope: dict):
         """The example's value of a name or a chain of attributes, when the check knows it."""

@@ -8,14 +8,23 @@ import io
 import zipfile
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
+from forms_service.forms import get_form_type
+from forms_service.rendering.template_check import check_template
 from forms_service.templates_admin.models import AgencyTemplateVersion
 from tests.conftest import login
 from tests.pages import open_page
-from tests.rendering.test_template_check import HOSTILE, NEW_WORDING, SHIPPED, with_paragraphs
+from tests.rendering.test_template_check import (
+    HOSTILE,
+    NEW_WORDING,
+    SHIPPED,
+    body_paragraphs,
+    with_paragraphs,
+)
 
 CHANGED = with_paragraphs(NEW_WORDING)
 NEXT = SHIPPED.versions("consent_release")[-1].number + 1
@@ -97,6 +106,24 @@ def test_a_hostile_upload_through_the_page_is_refused_with_its_reason_and_nothin
     response = upload(client, build())
     assert response.status_code == 400
     assert reason.split(": ", 1)[1][:60] in html.unescape(response.get_data(as_text=True))
+    assert versions() == 0
+
+
+def test_the_check_report_is_in_the_admins_language(client, world):
+    """Each problem and where it is, in the page's language (Spanish here; Arabic too)."""
+    build, _ = HOSTILE["unknown variable"]
+    spanish = {"Accept-Language": "es"}
+    login(client, world.admin)
+    form = open_page(client, PAGE, headers=spanish).form()
+    form.fill({"language": "en"})
+    form["template"] = (build(), "consent.docx")
+    page = html.unescape(form.submit(headers=spanish).get_data(as_text=True))
+    paragraph = f"párrafo {body_paragraphs() + 1}"
+    assert f"cuerpo, {paragraph}: variable desconocida 'favourite_colour'" in page
+    with force_locale("ar"):
+        [problem] = check_template(get_form_type("consent_release"), build(), "en").problems
+    assert str(problem).startswith("النص الرئيسي، الفقرة")
+    assert "متغير غير معروف 'favourite_colour'" in str(problem)
     assert versions() == 0
 
 

@@ -1,0 +1,277 @@
+"""Staff sign-in while many clients sign at once, over HTTP.
+
+gunicorn serves the app (2 workers, the production settings and argon2 cost) on PostgreSQL;
+`--signers` clients each open their phone link, answer the identity question, sign, and their
+case manager countersigns (every page as rendered, every input it has), all at once, so each
+consent is rendered and filed while the others sign. Meanwhile a staff member signs in every
+half second. Printed: sign-in p50/p95 (the POST that checks the password), the signers'
+pages, documents filed, the time until the last is filed, and the app workers' RSS. Renders
+run in the web workers (`--queue threads`, the default) or in separate Celery worker processes
+(`--queue celery`, one converter each). Last line:
+  signin_p95_ms=<x> signin_p50_ms=<x> signers=<n> filed=<n> web_rss_max_mb=<x>
+
+    .venv/bin/python bench/load_bench.py --signers 50
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import sqlalchemy as sa
+from flask import current_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.render_bench import app_for, machine, p95  # noqa: E402
+from forms_service.extensions import db  # noqa: E402
+from tests.conftest import ink_payload  # noqa: E402
+from tests.pages import Form, parse_forms  # noqa: E402
+
+PASSWORD = "load-bench-password-123"  # noqa: S105 (a throwaway instance)
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+UNLIMITED = "100000 per minute"
+
+
+class Http:
+    """What `tests.pages.Form` needs of a client, over a real connection."""
+
+    def __init__(self, base: str):
+        self.base, self.session = base, requests.Session()
+
+    def get(self, path: str, **kwargs):
+        return self.session.get(self.base + path, timeout=300, **kwargs)
+
+    def post(self, url: str, data=None, **kwargs):
+        pairs = list(data.items(multi=True)) if data is not None else None
+        return self.session.post(self.base + url, data=pairs, timeout=300, **kwargs)
+
+    def form(self, path: str, action: str) -> Form:
+        """The page's POST form whose action ends with `action`."""
+        page = self.get(path)
+        page.raise_for_status()
+        (spec,) = [
+            f
+            for f in parse_forms(page.text)
+            if f["attrs"].get("method") == "post"
+            and urlsplit(urljoin(page.url, f["attrs"].get("action") or page.url)).path.endswith(
+                action
+            )
+        ]
+        return Form(self, path, spec)
+
+
+def prepare(count: int) -> list[dict]:
+    """An agency, a case manager, and `count` consents sent with a phone link each."""
+    from forms_service.accounts.models import Role
+    from forms_service.accounts.service import Actor, create_agency, create_user
+    from forms_service.cases.service import create_client, open_case
+    from forms_service.documents import service as documents
+    from forms_service.forms import get_form_type
+    from forms_service.keys import ensure_seal_key
+    from forms_service.signing import remote
+
+    ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))  # what `init` makes
+    agency = create_agency("Load Housing", "1 Load St", "(555) 010-0000")
+    manager = create_user(agency, "cm@load.example", "Case Manager", Role.CASE_MANAGER, PASSWORD)
+    actor = Actor(manager, "127.0.0.1", "bench")
+    data = get_form_type("consent_release").example()
+    signers = []
+    for i in range(count):
+        client = create_client(agency, "Client", f"Number {i}", date(1980, 1, 1 + i % 28), "en")
+        case = open_case(client, manager, "Bench", date(2026, 1, 1))
+        document = documents.start_document(actor, case, "consent_release", data)
+        documents.send_for_signature(actor, document)
+        first, second = document.signers
+        _, token, _ = remote.create_link(actor, document, first, remote.DOB)
+        signers.append(
+            {
+                "token": token,
+                "dob": client.date_of_birth.isoformat(),
+                "countersign": f"/documents/{document.id}/sign/{second.id}",
+            }
+        )
+    db.session.commit()
+    return signers
+
+
+def sign_in(base: str) -> float:
+    """ms of the POST that checks the password (a fresh browser each time)."""
+    http = Http(base)
+    form = http.form("/login", "/login")
+    form["email"], form["password"] = "cm@load.example", PASSWORD
+    start = time.perf_counter()
+    response = form.submit(allow_redirects=False)
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 302, response.status_code
+    return elapsed
+
+
+def one_signer(base: str, signer: dict) -> float:
+    """The client signs on the phone, then the case manager countersigns; seconds."""
+    start = time.perf_counter()
+    phone = Http(base)
+    form = phone.form(f"/s/{signer['token']}", f"/s/{signer['token']}")
+    form["answer"] = signer["dob"]
+    assert form.submit().ok
+    form = phone.form(f"/s/{signer['token']}", "/sign")
+    form["ink"], form["esign_accepted"] = ink_payload(), True
+    assert "/s/thanks" in form.submit().url
+    staff = Http(base)
+    login = staff.form("/login", "/login")
+    login["email"], login["password"] = "cm@load.example", PASSWORD
+    login.submit()
+    form = staff.form(signer["countersign"], signer["countersign"])
+    form["ink"], form["esign_accepted"] = ink_payload(loops=2), True
+    response = form.submit(allow_redirects=False)
+    assert response.status_code == 302, response.text[:500]
+    return time.perf_counter() - start
+
+
+def web_rss_mb(master: int) -> float:
+    """The largest RSS of gunicorn's workers (the master's children that are Python)."""
+    rss = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            status = (stat.parent / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == master and "Name:\tgunicorn" in status:
+            line = next(x for x in status.splitlines() if x.startswith("VmRSS"))
+            rss.append(int(line.split()[1]) / 1024)
+    return max(rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--signers", type=int, default=50)
+    parser.add_argument("--queue", choices=["threads", "celery"], default="threads")
+    parser.add_argument("--port", type=int, default=25080)
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    schema = f"load_bench_{secrets.token_hex(3)}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    base = f"http://127.0.0.1:{args.port}"
+    nodes = server = web = None
+    with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+            "FORMS_INSTANCE": tmp,
+            "FORMS_SECRET_KEY": secrets.token_hex(32),
+            "FORMS_DATABASE_URL": url,
+            "FORMS_COOKIE_SECURE": "0",
+            "FORMS_RENDER_QUEUE": args.queue,
+            "FORMS_CONVERTER_BASE_PORT": str(args.port + 100),
+            "FORMS_LOGIN_RATE_LIMIT": UNLIMITED,
+            "FORMS_LOGIN_ACCOUNT_RATE_LIMIT": UNLIMITED,
+            "FORMS_REMOTE_RATE_LIMIT": UNLIMITED,
+            "FORMS_REMOTE_OPEN_RATE_LIMIT": UNLIMITED,
+            "HOST": "127.0.0.1",
+            "PORT": str(args.port),
+        }
+        try:
+            app = app_for(Path(tmp), "pool", 1, args.port + 100, url)
+            with app.app_context():
+                signers = prepare(args.signers)
+                if args.queue == "celery":
+                    from tests.rendering.cluster import Cluster, s3_bucket
+
+                    server, endpoint, bucket = s3_bucket()
+                    nodes = Cluster(
+                        Path(tmp), PG_URL, schema, "redis://127.0.0.1:6379/0", schema,
+                        endpoint, bucket, str(Path(tmp) / "keys"), args.port + 200,
+                    )  # fmt: skip
+                    env.update(
+                        FORMS_CELERY_BROKER_URL=nodes.broker_url,
+                        FORMS_CELERY_QUEUE=nodes.queue,
+                        FORMS_ARCHIVE_S3_BUCKET=bucket,
+                        FORMS_ARCHIVE_S3_ENDPOINT_URL=endpoint,
+                    )
+                    for _ in range(2):
+                        nodes.start()
+            gunicorn = Path(sys.executable).with_name("gunicorn")
+            web = subprocess.Popen(  # noqa: S603 (fixed arguments)
+                [str(gunicorn), "-c", "python:forms_service.gunicorn_conf", "--access-logfile",
+                 "/dev/null", "forms_service:create_app()"],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            while True:
+                try:
+                    requests.get(base + "/login", timeout=30)
+                    break
+                except requests.RequestException:  # not listening yet, or still starting
+                    time.sleep(0.5)
+            signins, done = [], threading.Event()
+
+            def keep_signing_in():
+                while not done.is_set():
+                    signins.append(sign_in(base))
+                    time.sleep(0.5)
+
+            watcher = threading.Thread(target=keep_signing_in)
+            watcher.start()
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=args.signers) as pool:
+                flows = list(pool.map(lambda s: one_signer(base, s), signers))
+            signed = time.perf_counter() - start
+            with app.app_context():
+                from forms_service.rendering.models import RenderJob, RenderStatus
+
+                while True:
+                    db.session.rollback()
+                    filed = db.session.query(RenderJob).filter_by(status=RenderStatus.DONE)
+                    if filed.count() >= args.signers or time.perf_counter() - start > 900:
+                        break
+                    time.sleep(0.5)
+                filed = filed.count()
+                db.engine.dispose()
+            all_filed = time.perf_counter() - start
+            done.set()
+            watcher.join()
+            rss = web_rss_mb(web.pid)
+        finally:
+            if web is not None:
+                web.terminate()  # gunicorn stops its converters as it exits
+                try:
+                    web.wait(timeout=120)
+                except subprocess.TimeoutExpired:
+                    web.kill()
+                    web.wait()
+            if nodes is not None:
+                nodes.stop()
+                server.stop()
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    print(
+        f"{args.signers} signers at once ({args.queue}): all signed in {signed:.1f} s "
+        f"(each flow p50 {statistics.median(flows):.1f} s, p95 {p95(flows):.1f} s); "
+        f"{filed} filed, the last {all_filed:.1f} s after the start"
+    )
+    print(
+        f"staff sign-in during it: {len(signins)} sign-ins, p50 {statistics.median(signins):.0f} "
+        f"ms, p95 {p95(signins):.0f} ms; web worker RSS max {rss:.0f} MB; load "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    print(
+        f"signin_p95_ms={p95(signins):.0f} signin_p50_ms={statistics.median(signins):.0f} "
+        f"signers={args.signers} filed={filed} web_rss_max_mb={rss:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

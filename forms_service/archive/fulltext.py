@@ -26,7 +26,6 @@ TERMS_INDEX = "ix_archive_text_terms"
 # Tesseract's language packs for the languages documents are signed in (English always too:
 # an agency's letterhead and form titles are in it).
 OCR_LANGUAGES = {"en": "eng", "es": "spa", "ar": "ara"}
-COMMON_SAMPLE = 200  # newest records of an agency sampled to tell a common word from a rare one
 OCR_TIMEOUT = 300  # seconds for one scan; a longer one is left for `forms-service index-text`
 
 log = logging.getLogger(__name__)
@@ -160,14 +159,15 @@ def _has_words(record_id, words: list[str]) -> ColumnElement[bool]:
     return found.scalar_subquery().is_(True)
 
 
-def matches(agency_id, text: str, dialect: str, common: bool = False) -> ColumnElement[bool] | None:
+def matches(agency_id, text: str, dialect: str, walked: bool = False) -> ColumnElement[bool] | None:
     """Records of the agency whose text holds every typed word (whole words, any order,
-    ignoring case and accents); None when nothing searchable was typed. Words `common` in
-    the agency are checked record by record in the page's order; rarer ones through the index."""
+    ignoring case and accents); None when nothing searchable was typed. `walked`
+    (PostgreSQL): each record's words are looked up by its key as an ordered walk reads it
+    (see `search.find`), instead of gathering every match through the index."""
     words = normalise_name(text).split()
     if not words:
         return None
-    if dialect == "postgresql" and common:
+    if dialect == "postgresql" and walked:
         return _has_words(ArchiveRecord.id, words)
     if dialect == "postgresql":
         terms = literal_column(f"{ArchiveText.__tablename__}.{TERMS_COLUMN}")
@@ -180,25 +180,3 @@ def matches(agency_id, text: str, dialect: str, common: bool = False) -> ColumnE
             literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words))
         )
     return ArchiveRecord.id.in_(found)
-
-
-def is_common(execute, agency_id, text: str) -> bool:
-    """Whether the typed words are in at least a quarter of the agency's newest records
-    (PostgreSQL). Such a word ("authorization") is in tens of thousands of records: gathering
-    them all through the index takes seconds, while the newest records hold a page of them."""
-    words = normalise_name(text).split()
-    newest = (
-        select(ArchiveRecord.id)
-        .where(ArchiveRecord.agency_id == agency_id)
-        .order_by(ArchiveRecord.signed_at.desc())
-        .limit(COMMON_SAMPLE)
-        .subquery()
-    )
-    if not words:
-        return False
-    sampled, hits = execute(
-        select(func.count(), func.count().filter(_has_words(newest.c.id, words))).select_from(
-            newest
-        )
-    ).one()
-    return hits > 0 and hits * 4 >= sampled

@@ -55,6 +55,8 @@ class ArchiveRecord(IdMixin, db.Model):
         _trigram_index("ix_archive_record_search_name_trgm", "search_name"),
         _trigram_index("ix_archive_record_signer_names_trgm", "signer_names"),
         Index("ix_archive_record_agency_signed", "agency_id", "signed_at"),
+        # The "client name" order of the archive's search page: a common name walks it.
+        Index("ix_archive_record_agency_client", "agency_id", "search_name"),
         Index("ix_archive_record_agency_form_signed", "agency_id", "form_type", "signed_at"),
         Index("ix_archive_record_agency_case_number", "agency_id", "case_number"),
         _trigram_index("ix_archive_record_case_number_trgm", "case_number"),

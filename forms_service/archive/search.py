@@ -24,15 +24,20 @@ from . import fulltext
 from . import status as record_status
 from .models import ArchiveRecord, LegalHold
 
-SORTS = {  # labels translated where shown
-    "newest": (N_("Newest signed first"), (ArchiveRecord.signed_at.desc(),)),
-    "oldest": (N_("Oldest signed first"), (ArchiveRecord.signed_at.asc(),)),
-    "client": (N_("Client name"), (ArchiveRecord.search_name, ArchiveRecord.signed_at.desc())),
-    "form": (N_("Form type"), (ArchiveRecord.form_type, ArchiveRecord.signed_at.desc())),
+SORTS = {  # labels translated where shown; columns by name ("-": descending), then the id
+    "newest": (N_("Newest signed first"), ("-signed_at",)),
+    "oldest": (N_("Oldest signed first"), ("signed_at",)),
+    "client": (N_("Client name"), ("search_name", "-signed_at")),
+    "form": (N_("Form type"), ("form_type", "-signed_at")),
 }
-BY_SIGNING = ("newest", "oldest")  # the orders an index of the agency's records gives
+# The orders an index of the agency's records gives (ix_archive_record_agency_signed,
+# ix_archive_record_agency_client): a search can walk them (see `find`).
+WALKABLE = ("newest", "oldest", "client")
 PER_PAGE = 25
 COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them all is slow
+SAMPLE = 200  # the agency's newest records, sampled to tell a common search from a rare one
+COUNT_WALK = 0.25  # the share of the sample matching from which the count is walked: its
+# 1,001 are then within ~4,000 records of the walk
 
 
 @dataclass(frozen=True)
@@ -121,26 +126,29 @@ def _on_hold(agency_id: uuid.UUID):
 
 
 def build_query(
-    agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str, common: bool = False
+    agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str, walked: bool = False
 ) -> Select:
     """The records matching `criteria` in one agency, in the chosen order (unpaginated);
     `widened`, a case number is found by part and a name despite a typo (PostgreSQL);
-    `common`, the words searched inside documents are common ones (`fulltext.is_common`)."""
+    `walked` (PostgreSQL), the same records, tested in forms no index answers, so the plan
+    reads the agency's records in the page's order and stops when it has enough."""
     client_id = validate(criteria)
     record = ArchiveRecord
     fuzzy = widened and dialect == "postgresql"
     where = [record.agency_id == agency_id]
-    where += name_matches(record.search_name, criteria.name, fuzzy)
-    where += name_matches(record.signer_names, criteria.signer, fuzzy)
+    where += name_matches(record.search_name, criteria.name, fuzzy, walked)
+    where += name_matches(record.signer_names, criteria.signer, fuzzy, walked)
     if criteria.reference.strip():
         where.append(record.reference == criteria.reference.strip().upper())
-    inside = fulltext.matches(agency_id, criteria.text, dialect, common)
+    inside = fulltext.matches(agency_id, criteria.text, dialect, walked)
     if inside is not None:
         where.append(inside)
     if client_id:
         where.append(record.client_id == client_id)
     number = criteria.case_number.strip().upper()
-    if number and widened:
+    if number and widened and walked:
+        where.append(func.strpos(record.case_number, number) > 0)
+    elif number and widened:
         where.append(record.case_number.like(f"%{escaped(number)}%", escape="\\"))
     elif number:
         where.append(record.case_number == number)
@@ -158,16 +166,52 @@ def build_query(
         where.append(record_status.in_force(criteria.in_force_on, zone))
     if criteria.on_hold:
         where.append(_on_hold(agency_id))
-    order = SORTS[criteria.sort][1]
-    return select(record).where(*where).order_by(*order, record.id)
+    return select(record).where(*where).order_by(*ordering(record, criteria.sort))
+
+
+def ordering(entity, sort: str) -> list:
+    """The ORDER BY of `sort` on `entity` (the records, or the matches gathered from them)."""
+    columns = [getattr(entity, name.lstrip("-")) for name in SORTS[sort][1]]
+    named = zip(columns, SORTS[sort][1], strict=True)
+    return [c.desc() if name.startswith("-") else c for c, name in named] + [entity.id]
 
 
 def capped_count(query: Select, walk: bool = False) -> Select:
     """How many records `query` finds, counting no further than COUNT_LIMIT + 1, and without
     its order: sorting every match only to count them is what made counts slow. A `walk` (a
-    common word) keeps the order an index gives, so the count stops at the limit."""
+    common search) keeps the order an index gives, so the count stops at the limit."""
     counted = query if walk else query.order_by(None)
     return select(func.count()).select_from(counted.limit(COUNT_LIMIT + 1).subquery())
+
+
+def share(execute, agency_id: uuid.UUID, walked: Select) -> float:
+    """The share of the agency's SAMPLE newest records that the `walked` query finds: a cheap
+    estimate of how common its matches are (a common surname, "superseded", a word of every
+    consent), read record by record like the walk itself."""
+    newest = (
+        select(ArchiveRecord.id)
+        .where(ArchiveRecord.agency_id == agency_id)
+        .order_by(ArchiveRecord.signed_at.desc())
+        .limit(SAMPLE)
+        .subquery()
+    )
+    found = walked.where(ArchiveRecord.id.in_(select(newest.c.id))).order_by(None).subquery()
+    sampled, hits = execute(
+        select(
+            select(func.count()).select_from(newest).scalar_subquery(), func.count()
+        ).select_from(found)
+    ).one()
+    return hits / sampled if sampled else 0.0
+
+
+def gathered(indexed: Select, sort: str, offset: int) -> Select:
+    """One statement for a search that finds few: its matches gathered once through the
+    index (at most COUNT_LIMIT + 1, in no order), their number (`total`), and the page among
+    them, so the index is read once for both."""
+    found = indexed.order_by(None).limit(COUNT_LIMIT + 1).cte("found")
+    match = aliased(ArchiveRecord, found)
+    total = select(func.count()).select_from(found).scalar_subquery().label("total")
+    return select(match, total).order_by(*ordering(match, sort)).limit(PER_PAGE).offset(offset)
 
 
 def find(
@@ -179,18 +223,43 @@ def find(
     finds "Núñez")."""
     names = criteria.name.strip() or criteria.signer.strip()
     widens = criteria.case_number.strip() or (names and dialect == "postgresql")
-    common = (
-        dialect == "postgresql"
-        and criteria.sort in BY_SIGNING
-        and fulltext.is_common(execute, agency_id, criteria.text)
-    )
     for widened in (False, True) if widens else (False,):
-        query = build_query(agency_id, criteria, widened, dialect, common)
-        total = execute(capped_count(query, common)).scalar_one()
+        records, total = _find(execute, agency_id, criteria, widened, dialect)
         if total:
-            page = query.limit(PER_PAGE).offset((criteria.page - 1) * PER_PAGE)
-            return list(execute(page).scalars()), total
+            return records, total
     return [], 0
+
+
+def _find(
+    execute: Callable, agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str
+) -> tuple[list[ArchiveRecord], int]:
+    """One try of `find`. An index gathers the matches of a rare search fast, and its page
+    is sorted from them; gathering (and sorting) the thousands of a common one ("garcia" in
+    a large agency) is slow, while the agency's records read in the page's order (PostgreSQL,
+    `WALKABLE`) hold a page of them within a few hundred: more than COUNT_LIMIT matches, the
+    page is walked; a search matching a quarter of the agency's newest records walks for its
+    count too, which then stops at its limit instead of gathering."""
+    offset = (criteria.page - 1) * PER_PAGE
+    indexed = build_query(agency_id, criteria, widened, dialect)
+    walks = dialect == "postgresql" and criteria.sort in WALKABLE
+    walked = build_query(agency_id, criteria, widened, dialect, walked=True) if walks else None
+    if walks and share(execute, agency_id, walked) >= COUNT_WALK:
+        total = execute(capped_count(walked, walk=True)).scalar_one()
+        return _page(execute, walked, offset) if total else [], total
+    rows = execute(gathered(indexed, criteria.sort, offset)).all()
+    if rows:
+        total = rows[0].total
+    elif offset:  # past the last page: nothing to show, but the count still tells
+        total = execute(capped_count(indexed)).scalar_one()
+    else:
+        total = 0
+    if total <= COUNT_LIMIT:
+        return [row[0] for row in rows], total
+    return _page(execute, walked if walks else indexed, offset), total
+
+
+def _page(execute: Callable, query: Select, offset: int) -> list[ArchiveRecord]:
+    return list(execute(query.limit(PER_PAGE).offset(offset)).scalars())
 
 
 def search(actor: Actor, criteria: Criteria) -> Page:

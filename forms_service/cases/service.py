@@ -35,14 +35,19 @@ def escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def name_matches(column, text: str, fuzzy: bool) -> list:
+def name_matches(column, text: str, fuzzy: bool, walked: bool = False) -> list:
     """The conditions for a typed name on a normalised name column: every word, in any order
     and without the comma of "López, Ana", is part of it; on PostgreSQL (`fuzzy`) a word may
-    also be a near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6)."""
+    also be a near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6). `walked`
+    (PostgreSQL): the same test in a form no index answers (`strpos`), checked row by row as
+    an ordered walk reads them, so that walk stops once it has a page."""
     conditions = []
     for word in normalise_name(text.replace(",", " ")).split():
-        like = column.like(f"%{escaped(word)}%", escape="\\")
-        conditions.append(or_(like, column.op("%>")(word)) if fuzzy else like)
+        if walked:
+            part = func.strpos(column, word) > 0
+        else:
+            part = column.like(f"%{escaped(word)}%", escape="\\")
+        conditions.append(or_(part, column.op("%>")(word)) if fuzzy else part)
     return conditions
 
 

@@ -7,7 +7,17 @@ import pytest
 from sqlalchemy import true
 
 from forms_service.archive.models import ArchiveDisposal, ArchiveSupersession
-from forms_service.archive.search import PER_PAGE, Criteria, search
+from forms_service.archive.search import (
+    COUNT_WALK,
+    PER_PAGE,
+    WALKABLE,
+    Criteria,
+    build_query,
+    capped_count,
+    gathered,
+    search,
+    share,
+)
 from forms_service.archive.status import statuses
 from forms_service.audit.models import AuditEvent
 from forms_service.cases.service import create_client, open_case
@@ -215,3 +225,56 @@ def test_dates_are_the_agencys_days_an_evening_in_st_louis_is_not_the_next_day(w
     assert found(world, signed_from=date(2026, 12, 5), signed_to=date(2026, 12, 5)) == [evening]
     assert found(world, signed_from=date(2026, 12, 6)) == []
     assert found(world, name="nunez", in_force_on=date(2026, 12, 5)) == [evening]
+
+
+def test_a_common_search_walks_and_finds_what_the_index_finds_in_the_same_order(
+    world, make_record, second_case
+):
+    """On PostgreSQL a search common among the agency's newest records (a common surname,
+    "superseded", a word of every document) reads the records in the page's order and tests
+    each: it finds the same records, in the same order (ties by signing time included), and
+    the same count as the index's form of it, in every order it walks."""
+    nunez = [make_record(signed_at=at(f"2026-02-{day:02d}"), signer="Li Wu") for day in (1, 3)]
+    nunez.append(make_record(signed_at=at("2026-02-03"), data={"goal": "Maple Street"}))
+    lopez = [make_record(case=second_case, signed_at=at(f"2026-02-0{d}")) for d in (2, 3, 4)]
+    db.session.add(
+        ArchiveSupersession(
+            agency_id=world.agency.id,
+            record_id=lopez[0].id,
+            by_record_id=lopez[1].id,
+            reason="Updated",
+            at=at("2026-02-03"),
+        )
+    )
+    db.session.commit()
+    by_time = sorted([*nunez, *lopez], key=lambda r: (-r.signed_at.timestamp(), r.id))
+    expected = {  # the records each search means, newest first
+        Criteria(name="nunez"): [r for r in by_time if r in nunez],
+        Criteria(name="Lopez, ANA"): [r for r in by_time if r in lopez],
+        Criteria(name="a"): by_time,
+        Criteria(signer="wu"): [r for r in by_time if r in nunez[:2]],
+        Criteria(case_number=second_case.number[2:]): [r for r in by_time if r in lopez],
+        Criteria(status="superseded"): [lopez[0]],
+        Criteria(text="maple", name="jose"): [nunez[2]],
+        Criteria(name="nunez 100%_"): [],
+    }
+    staff = world.actor(world.records)
+    for criteria, records in expected.items():
+        assert search(staff, criteria).records == records, criteria
+    past_the_end = search(staff, Criteria(name="a", page=2))
+    assert (past_the_end.records, past_the_end.total) == ([], len(by_time))
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite's plans read so few records that it never walks
+    execute, agency = db.session.execute, world.agency.id
+    for criteria in [*expected, Criteria(name="nunes"), Criteria(case_number="2026")]:
+        for order in WALKABLE:
+            sorted_ = Criteria(**{**criteria.__dict__, "sort": order})
+            indexed = build_query(agency, sorted_, True, "postgresql")
+            walked = build_query(agency, sorted_, True, "postgresql", walked=True)
+            found = execute(indexed).scalars().all()
+            rows = execute(gathered(indexed, order, 0)).all()
+            assert [row[0] for row in rows] == found and {row.total for row in rows} <= {len(found)}
+            assert execute(walked).scalars().all() == found, sorted_
+            assert execute(capped_count(walked, walk=True)).scalar_one() == len(found)
+            assert (share(execute, agency, walked) > 0) == bool(found), sorted_
+    assert share(execute, agency, walked) >= COUNT_WALK  # "2026": the count walks too

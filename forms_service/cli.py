@@ -126,6 +126,21 @@ def _fail(lines: list[str]):
     sys.exit(2)
 
 
+def _staff_member(email: str, agency: str):
+    """The active account `--as EMAIL` names (an e-mail is unique within an agency only:
+    `--agency NAME` tells which when several agencies have it)."""
+    from .accounts.service import accounts_of
+
+    users = [u for u in accounts_of(email) if u.active]
+    if agency:
+        users = [u for u in users if u.agency.name.casefold() == agency.strip().casefold()]
+    if len(users) > 1:
+        _fail([f"{email} is on the staff of several agencies: name one with --agency."])
+    if not users:
+        _fail([f"No active user {email}" + (f" in {agency}." if agency else ".")])
+    return users[0]
+
+
 @main.command()
 @click.argument("form_type_name", metavar="FORM_TYPE")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), help="JSON payload")
@@ -283,6 +298,7 @@ def verify():
     anything is damaged, naming each damaged record."""
     from .archive.copies import verify_copies
     from .archive.integrity import verify_checkpoints
+    from .archive.orphans import unreferenced
     from .archive.retention import left_after_disposal
     from .archive.service import verify_records
     from .audit.service import verify_chain
@@ -311,6 +327,9 @@ def verify():
     for problem in verify_checkpoints():
         problems += 1
         click.echo(str(problem), err=True)
+    for blob in unreferenced():
+        problems += 1
+        click.echo(str(blob), err=True)
     if problems:
         click.echo(f"{problems} problem(s) found", err=True)
         sys.exit(1)
@@ -366,6 +385,7 @@ def retention(mode, on):
 @main.command()
 @click.argument("client_id")
 @click.option("--as", "email", required=True, help="The records staff member exporting.")
+@click.option("--agency", default="", help="Their agency, when the e-mail is used in several.")
 @click.option(
     "--to",
     "recipient",
@@ -380,21 +400,14 @@ def retention(mode, on):
 )
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True)
 @with_appcontext
-def export(client_id, email, recipient, purpose, explanation, on, out):
+def export(client_id, email, agency, recipient, purpose, explanation, on, out):
     """Write a client's record (PDFs, manifest.json with hashes and audit trails) to a zip."""
-    from sqlalchemy import func, select
-
-    from .accounts.models import User
     from .accounts.service import Actor
     from .archive.export import export_client
     from .archive.sharing import CLIENT
     from .errors import PermissionDenied
 
-    user = db.session.execute(
-        select(User).where(func.lower(User.email) == email.strip().lower())
-    ).scalar_one_or_none()
-    if user is None or not user.active:
-        _fail([f"No active user {email}."])
+    user = _staff_member(email, agency)
     day = on.date() if on else clock.today(user.agency)
     try:
         to = CLIENT if recipient == "client" else recipient  # the option's own word, not a name

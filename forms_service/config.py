@@ -125,6 +125,8 @@ class Config:
     # A signed checkpoint of each agency's chains, beside the blobs, at least this often when
     # they moved (the periodic work, `rendering.schedule`); also on every filing.
     CHECKPOINT_MINUTES = int(os.environ.get("FORMS_CHECKPOINT_MINUTES", "10"))
+    # Stored files no record names (a render killed before its commit) are deleted after this.
+    UNREFERENCED_GRACE_HOURS = int(os.environ.get("FORMS_UNREFERENCED_GRACE_HOURS", "24"))
     RENDER_THREADS = int(os.environ.get("FORMS_RENDER_THREADS", str(os.cpu_count() or 2)))
     CELERY_BROKER_URL = os.environ.get("FORMS_CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
     CELERY_QUEUE = os.environ.get("FORMS_CELERY_QUEUE", "celery")  # instances on one Redis differ

@@ -38,6 +38,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.login",
     "accounts.second_factor",  # the rest of signing in: its own tests
     "accounts.two_factor_setup",
+    "accounts.choose_agency",
     "static",
     "archive.verify",
     "remote.identity",

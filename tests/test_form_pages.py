@@ -38,9 +38,10 @@ CLIENT_PAGES = {
     "signing.kiosk_still_here",
     "signing.kiosk_unlock",
 } | {e for e in PUBLIC_ENDPOINTS if e.startswith(("remote.", "copies."))}
-# Posted to outside a page's form: the sign-in's code step, before a session exists
-# (tests/accounts/test_two_factor.py submits it), and the idle warning's "Stay signed in".
-NO_STAFF_FORM = {"accounts.second_factor", "accounts.still_here"}
+# Posted to outside a page's form: the sign-in's code step and agency choice, before a session
+# exists (tests/accounts/test_two_factor.py and test_signin.py submit them), and the idle
+# warning's "Stay signed in".
+NO_STAFF_FORM = {"accounts.second_factor", "accounts.choose_agency", "accounts.still_here"}
 FREE_STANDING = [t.name for t in form_types() if not t.workflow_step]
 
 

@@ -6,6 +6,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -21,6 +22,12 @@ from .two_factor import POLICIES
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
+
+
+class AgencyChoiceForm(FlaskForm):
+    """After a password that is right for accounts in several agencies: which one now."""
+
+    account = RadioField(_l("Sign in to"), [InputRequired(_l("Choose an agency."))])
 
 
 class PinForm(FlaskForm):

@@ -3,7 +3,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String, Text, false, true
+from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import DEFAULT_TIME_ZONE
@@ -67,9 +67,11 @@ class Agency(IdMixin, CreatedMixin, db.Model):
 
 class User(IdMixin, CreatedMixin, UserMixin, db.Model):
     __tablename__ = "user_account"
+    # Unique within the agency only: another agency's staff are never revealed by a refusal.
+    __table_args__ = (UniqueConstraint("agency_id", "email"),)
 
     agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), index=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = enum_column(Role)
     password_hash: Mapped[str] = mapped_column(String(200))

@@ -18,7 +18,7 @@ from ..keys import ensure_agency_seal_key
 from .models import Agency, Role, User
 
 _hasher = PasswordHasher()
-# Verified when the e-mail is unknown, so a wrong e-mail costs the same time as a wrong password.
+# Verified in place of missing accounts, so a wrong e-mail costs the time of a wrong password.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 STAFF_WHO_FILL_FORMS = (Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN)
 ARCHIVE_ROLES = (Role.RECORDS, Role.ADMIN)  # may search the whole agency's archive
@@ -60,19 +60,41 @@ def verify_secret(stored: str | None, secret: str) -> bool:
         return False
 
 
-def authenticate(email: str, password: str) -> User | None:
-    user = db.session.execute(
-        select(User).where(func.lower(User.email) == email.strip().lower())
-    ).scalar_one_or_none()
+# An e-mail address is unique within an agency, not across agencies (so adding staff tells
+# nothing of other agencies'). Sign-in verifies the password against this many hashes, the
+# accounts' padded with a dummy, so its time does not tell how many agencies use the address.
+SAME_TIME_UP_TO = 3
+
+
+def _verifies(stored: str, password: str) -> bool:
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
-        return None
-    if user is None or not user.active:
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    return user
+        return False
+
+
+def accounts_of(email: str) -> list[User]:
+    """Every account with this e-mail address, one per agency at most."""
+    return list(
+        db.session.execute(
+            select(User).where(func.lower(User.email) == email.strip().lower()).order_by(User.id)
+        ).scalars()
+    )
+
+
+def authenticate(email: str, password: str) -> list[User]:
+    """The active accounts with this e-mail and password: none, one, or (the same person in
+    several agencies) one per agency, who then chooses. Every candidate is verified, padded
+    to SAME_TIME_UP_TO, so 0, 1 or 3 accounts take the same time."""
+    candidates = accounts_of(email)
+    hashes = [u.password_hash for u in candidates]
+    hashes += [_DUMMY_HASH] * (SAME_TIME_UP_TO - len(hashes))
+    right = [_verifies(stored, password) for stored in hashes]  # all of them, always
+    signed_in = [u for u, ok in zip(candidates, right, strict=False) if ok and u.active]
+    for user in signed_in:
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+    return signed_in
 
 
 def end_sessions(user: User) -> None:

@@ -2,24 +2,20 @@
 session of that person, on every device, and a staff session ends after a while without
 activity and after its longest lifetime, whatever the activity."""
 
-from sqlalchemy import func, select
-
 from ..audit import service as audit
 from ..database import transaction_of_its_own
-from ..extensions import db
 from .models import User
-from .service import Actor, end_sessions
+from .service import Actor, accounts_of, end_sessions
 
 
-def failed_login(actor: Actor, email: str, step: str = "password") -> None:
-    """A wrong e-mail or password, in the trail of the account's agency (of none for an
-    address nobody has), committed although the refused sign-in rolls back."""
+def failed_login(actor: Actor, email: str, step: str = "password", user: User | None = None):
+    """A wrong e-mail, password or code, in the trail of the agency of each account with that
+    address (of none for an address nobody has; of `user`'s at the second step), committed
+    although the refused sign-in rolls back."""
     email = email.strip().lower()[:254]
     with transaction_of_its_own():
-        user = db.session.execute(
-            select(User).where(func.lower(User.email) == email)
-        ).scalar_one_or_none()
-        audit.record(actor, "user.login_failed", user, email=email, step=step)
+        for account in [user] if user else accounts_of(email) or [None]:
+            audit.record(actor, "user.login_failed", account, email=email, step=step)
 
 
 def sign_out(actor: Actor) -> None:

@@ -82,11 +82,10 @@ def add_staff(
     errors: dict[str, list[str]] = {}
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = [gettext("Give an e-mail address such as name@agency.org.")]
-    elif db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
-        # one answer whichever agency has it: another agency's staff are not revealed
-        errors["email"] = [
-            gettext("This e-mail address cannot be used for a new account: give another one.")
-        ]
+    elif db.session.execute(
+        select(User.id).where(User.agency_id == admin.agency_id, func.lower(User.email) == email)
+    ).first():  # only this agency's: another agency's staff are neither refused nor revealed
+        errors["email"] = [gettext("Someone on your staff already has this e-mail address.")]
     if not name or len(name) > 200:
         errors["name"] = [gettext("Give the name (at most 200 characters).")]
     if role not in {r.value for r in Role}:

@@ -22,6 +22,7 @@ from ..signing import kiosk
 from ..web import ACTIVE_AT, SIGNED_IN_AT, current_actor, show_errors, start_session
 from . import service, settings, signin, staff, two_factor
 from .forms import (
+    AgencyChoiceForm,
     AgencySettingsForm,
     CodeForm,
     LoginForm,
@@ -100,15 +101,50 @@ def _account_tried() -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            if two_factor.enrolled(user) or two_factor.required(user):
-                session[PENDING] = [str(user.id), user.session_generation, time.time()]
-                return redirect(url_for("accounts.second_factor", next=request.args.get("next")))
-            return _signed_in(user)
+        users = service.authenticate(form.email.data, form.password.data)
+        if len(users) > 1:  # the same person on the staff of several agencies
+            session[CHOOSING] = [[str(u.id), u.session_generation] for u in users] + [time.time()]
+            return redirect(url_for("accounts.choose_agency", next=request.args.get("next")))
+        if users:
+            return _password_right(users[0])
         signin.failed_login(current_actor(), form.email.data or "")
         form.password.errors.append(gettext("The e-mail or password is not right."))
     return render_template("accounts/login.html", form=form), 200 if not form.errors else 400
+
+
+def _password_right(user: User):
+    """The password was right: the second factor next, or signed in."""
+    if two_factor.enrolled(user) or two_factor.required(user):
+        session[PENDING] = [str(user.id), user.session_generation, time.time()]
+        return redirect(url_for("accounts.second_factor", next=request.args.get("next")))
+    return _signed_in(user)
+
+
+CHOOSING = "choose_agency"  # [[user id, session generation], ..., when the password was right]
+
+
+def _accounts_choosing() -> list[User]:
+    """The accounts whose shared password was right in this browser a moment ago."""
+    choosing = session.get(CHOOSING)
+    if not choosing or time.time() - choosing[-1] > PENDING_SECONDS:
+        return []
+    users = [(db.session.get(User, uuid.UUID(i)), generation) for i, generation in choosing[:-1]]
+    return [u for u, g in users if u is not None and u.active and u.session_generation == g]
+
+
+@bp.route("/login/agency", methods=["GET", "POST"])
+def choose_agency():
+    """The same e-mail and password open accounts in several agencies: which one now. Only
+    someone who knew the password sees the agencies' names."""
+    users = {str(u.id): u for u in _accounts_choosing()}
+    if not users:
+        return redirect(url_for("accounts.login"))
+    form = AgencyChoiceForm()
+    form.account.choices = [(i, u.agency.name) for i, u in users.items()]
+    if form.validate_on_submit():
+        session.pop(CHOOSING, None)
+        return _password_right(users[form.account.data])
+    return render_template("accounts/choose_agency.html", form=form), 400 if form.errors else 200
 
 
 def _signed_in(user: User, **details):
@@ -157,7 +193,7 @@ def second_factor():
         try:
             two_factor.check(Actor(user, request.remote_addr), user, form.code.data or "")
         except InvalidInput as exc:
-            signin.failed_login(current_actor(), user.email, step="second factor")
+            signin.failed_login(current_actor(), user.email, step="second factor", user=user)
             form.code.errors = exc.errors["code"]
         else:
             return _signed_in(user, second_factor=True)

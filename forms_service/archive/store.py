@@ -7,6 +7,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -30,8 +31,12 @@ def _checkpoint_name(owner: str, number: int) -> str:
     return f"{CHECKPOINTS}/{owner}/{number:012d}.json"
 
 
+def _is_sha256(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
 def _checked(sha256: str) -> str:
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+    if not _is_sha256(sha256):
         raise ValueError("not a sha256 hex digest")
     return sha256
 
@@ -97,6 +102,12 @@ class FilesystemBlobStore:
     def delete(self, sha256: str) -> None:
         """Destroy a stored file (retention disposal); a missing one is already gone."""
         self._path(sha256).unlink(missing_ok=True)
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored blob (not the checkpoints) and when it was stored."""
+        for path in self.root.glob("??/??/*"):
+            if _is_sha256(path.name):
+                yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
     def put_checkpoint(self, owner: str, number: int, data: bytes) -> None:
         """Write checkpoint `number` of `owner` once: an existing one is never replaced."""
@@ -191,6 +202,13 @@ class S3BlobStore:
 
     def delete(self, sha256: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
+
+    def blobs(self) -> Iterator[tuple[str, datetime]]:
+        """Every stored blob (not the checkpoints) and when it was stored."""
+        for item in self._list("", "/"):
+            name = item.get("Key", "")[len(self.prefix) :]
+            if _is_sha256(name):
+                yield name, item["LastModified"]
 
     def put_checkpoint(self, owner: str, number: int, data: bytes) -> None:
         """Write checkpoint `number` of `owner` once (a conditional PUT: never replaced)."""

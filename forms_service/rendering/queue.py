@@ -22,6 +22,7 @@ from sqlalchemy import or_, text, update
 
 from ..archive.copies import records_missing_copy
 from ..archive.integrity import checkpoint_due
+from ..archive.orphans import sweep_unreferenced
 from ..database import utcnow
 from ..extensions import db
 from .jobs import file_english_copy, run_job
@@ -135,6 +136,11 @@ def sweep_task() -> int:
 @celery_app.task(name="forms_service.checkpoint")
 def checkpoint_task() -> int:
     return len(checkpoint_due())
+
+
+@celery_app.task(name="forms_service.sweep_unreferenced")
+def sweep_unreferenced_task() -> int:
+    return sweep_unreferenced()
 
 
 SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler

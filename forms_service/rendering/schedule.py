@@ -53,6 +53,13 @@ PERIODIC = (
         "..archive.integrity:checkpoint_due",
         lambda c: timedelta(minutes=c["CHECKPOINT_MINUTES"]),
     ),
+    # files a render killed before its commit left behind, past their grace period
+    Periodic(
+        "sweep-unreferenced-blobs",
+        "forms_service.sweep_unreferenced",
+        "..archive.orphans:sweep_unreferenced",
+        lambda c: timedelta(hours=1),
+    ),
 )
 
 

@@ -39,7 +39,7 @@ def test_a_password_shorter_than_12_characters_is_refused(world):
 
 
 def test_the_right_password_signs_in_whatever_the_case_of_the_email(world):
-    assert authenticate("  CM@A.example ", PASSWORD) == world.case_manager
+    assert authenticate("  CM@A.example ", PASSWORD) == [world.case_manager]
 
 
 @pytest.mark.parametrize(
@@ -52,13 +52,13 @@ def test_the_right_password_signs_in_whatever_the_case_of_the_email(world):
     ids=["wrong-password", "unknown-email", "empty-password"],
 )
 def test_a_failed_sign_in_gives_no_user_and_no_reason(world, email, password):
-    assert authenticate(email, password) is None
+    assert authenticate(email, password) == []
 
 
 def test_an_inactive_user_cannot_sign_in(world):
     world.case_manager.active = False
     db.session.commit()
-    assert authenticate(world.case_manager.email, PASSWORD) is None
+    assert authenticate(world.case_manager.email, PASSWORD) == []
 
 
 def test_a_hash_with_outdated_parameters_is_upgraded_at_sign_in(world):
@@ -66,7 +66,7 @@ def test_a_hash_with_outdated_parameters_is_upgraded_at_sign_in(world):
     world.case_manager.password_hash = old
     db.session.commit()
 
-    assert authenticate(world.case_manager.email, PASSWORD) == world.case_manager
+    assert authenticate(world.case_manager.email, PASSWORD) == [world.case_manager]
 
     upgraded = world.case_manager.password_hash
     assert upgraded != old and upgraded.startswith("$argon2id$")

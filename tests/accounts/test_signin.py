@@ -196,3 +196,62 @@ def test_staff_pages_warn_before_the_idle_end_and_stay_signed_in_is_activity(cli
 
 def _csrf_of(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the sign-out form's
+
+
+def _same_person_in_both_agencies(world):
+    """Sam's e-mail and password are also an account of the other agency."""
+    from forms_service.accounts.models import Role
+    from forms_service.accounts.service import create_user
+
+    other = create_user(
+        world.other_agency, world.case_manager.email, "Sam Okafor", Role.CASE_MANAGER, PASSWORD
+    )
+    db.session.commit()
+    return other
+
+
+def test_one_password_for_accounts_in_two_agencies_asks_which_agency(client, world):
+    other = _same_person_in_both_agencies(world)
+    asked = _sign_in(client, world.case_manager.email, PASSWORD)
+    assert asked.location.startswith("/login/agency") and not _opens_pages(client)
+    page = open_page(client, "/login/agency")
+    assert world.agency.name in page.html and world.other_agency.name in page.html
+    chosen = submit(client, "/login/agency", account=str(other.id))
+    assert chosen.status_code == 302 and _opens_pages(client)
+    db.session.expire_all()
+    login_event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.login")
+    ).one()
+    assert login_event.agency_id == world.other_agency.id
+
+
+def test_a_password_right_for_one_of_two_accounts_signs_into_that_one_and_names_no_other(
+    client, world
+):
+    from forms_service.accounts.service import hash_password
+
+    other = _same_person_in_both_agencies(world)
+    other.password_hash = hash_password(NEW_PASSWORD)
+    db.session.commit()
+    signed_in = _sign_in(client, world.case_manager.email, NEW_PASSWORD)
+    assert signed_in.location == "/" and _opens_pages(client)
+    assert world.agency.name not in client.get("/").get_data(as_text=True)
+
+
+def test_sign_in_takes_as_many_hash_checks_for_no_one_or_two_accounts(world, monkeypatch):
+    """What makes a refusal's time tell nothing of how many agencies use an address."""
+    from forms_service.accounts import service
+
+    checks = []
+    real = service._verifies
+    monkeypatch.setattr(
+        service, "_verifies", lambda stored, password: checks.append(1) or real(stored, password)
+    )
+    counts = []
+    for email in ("nobody@a.example", world.records.email, world.case_manager.email):
+        if email == world.case_manager.email:
+            _same_person_in_both_agencies(world)
+        checks.clear()
+        assert service.authenticate(email, "wrong horse battery staple") == []
+        counts.append(len(checks))
+    assert counts == [service.SAME_TIME_UP_TO] * 3

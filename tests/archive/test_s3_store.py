@@ -116,3 +116,32 @@ def test_a_checkpoint_in_the_bucket_is_written_once_and_listed(s3):
     assert store.get_checkpoint("agency-1", 3) is None
     assert store.checkpoint_numbers("agency-1") == [1, 2]
     assert store.checkpoint_owners() == ["agency-1", "instance"]
+
+
+def test_blobs_in_the_bucket_are_listed_without_the_checkpoints(s3):
+    store = S3BlobStore(BUCKET, s3, prefix="blobs/")
+    name = store.put(PDF)
+    store.put_checkpoint("agency-1", 1, b"first")
+    assert [sha256 for sha256, _ in store.blobs()] == [name]
+
+
+def test_unreferenced_blobs_in_the_bucket_are_named_and_swept(
+    app, s3, s3_endpoint, world, make_record
+):
+    from datetime import timedelta
+
+    import time_machine
+
+    from forms_service.archive.orphans import sweep_unreferenced, unreferenced
+    from forms_service.database import utcnow
+
+    app.config.update(ARCHIVE_S3_BUCKET=BUCKET, ARCHIVE_S3_ENDPOINT_URL=s3_endpoint)
+    app.extensions.pop("archive_store", None)
+    record = make_record()
+    lost = archive.blob_store().put(PDF)  # a render killed before its commit
+    with time_machine.travel(utcnow() + timedelta(hours=25)):
+        assert [u.sha256 for u in unreferenced()] == [lost]
+        assert sweep_unreferenced() == 1
+    assert sorted(keys(s3)) == sorted(
+        [record.pdf_sha256, record.docx_sha256, f"checkpoints/{world.agency.id}/000000000001.json"]
+    )

@@ -16,7 +16,7 @@ from forms_service.notifications import runner  # noqa: F401 (registers send_mes
 from forms_service.rendering import schedule
 from forms_service.rendering.queue import celery_app
 
-NAMES = ["sweep-render-outbox", "send-messages", "checkpoint"]
+NAMES = ["sweep-render-outbox", "send-messages", "checkpoint", "sweep-unreferenced-blobs"]
 
 
 def test_celery_beat_sends_the_same_periodic_tasks_the_scheduler_thread_runs(app):
@@ -51,6 +51,8 @@ def test_each_task_runs_once_per_interval_however_many_workers_tick(app, monkeyp
         assert schedule.tick() == ["sweep-render-outbox", "send-messages"]
         assert schedule.tick() == []
     with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
+        assert schedule.tick() == NAMES[:3]
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
         assert schedule.tick() == NAMES
 
 

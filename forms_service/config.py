@@ -94,9 +94,11 @@ class Config:
     REMINDER_HOURS = int(os.environ.get("FORMS_REMINDER_HOURS", "24"))
     # Staff are told of a form owed on paper (or declined) this many days after it was sent.
     OWED_NOTICE_DAYS = int(os.environ.get("FORMS_OWED_NOTICE_DAYS", "7"))
-    # A staff session ends after this long without activity (a page warns a minute or two
-    # before) and, whatever the activity, this long after signing in.
-    STAFF_IDLE_MINUTES = int(os.environ.get("FORMS_STAFF_IDLE_MINUTES", "30"))
+    # A staff session ends after this long without activity (a page warns STAFF_IDLE_WARN
+    # seconds before; a fraction of a minute is for tests) and, whatever the activity, this
+    # long after signing in.
+    STAFF_IDLE_MINUTES = float(os.environ.get("FORMS_STAFF_IDLE_MINUTES", "30"))
+    STAFF_IDLE_WARN = 120
     STAFF_SESSION_HOURS = int(os.environ.get("FORMS_STAFF_SESSION_HOURS", "8"))
     KIOSK_TIMEOUT = int(os.environ.get("FORMS_KIOSK_TIMEOUT", "180"))  # seconds of inactivity
     SOFFICE = os.environ.get("FORMS_SOFFICE", "soffice")

@@ -1,7 +1,7 @@
 """a staff e-mail address is unique within its agency, not across agencies
 
 Revision ID: c9e5a1b3f476
-Revises: a19c3e5d7f01
+Revises: e6a1c3f58b27
 Create Date: 2026-12-05 13:50:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c9e5a1b3f476"
-down_revision = "a19c3e5d7f01"
+down_revision = "e6a1c3f58b27"
 branch_labels = None
 depends_on = None
 

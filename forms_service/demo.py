@@ -2,7 +2,7 @@
 linked to its program's open grant, and a records tour already filed through the real
 services (signed with ink on the tablet, rendered by the converters, sealed and archived): a
 client rights form and a case plan updated to version 2 in Spanish, a revoked consent in
-English, a consent in Arabic."""
+English with its letter to the recipient (signed, filed and mailed), a consent in Arabic."""
 
 import json
 import math
@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from . import clock
 from .accounts.models import Agency, Role, User
 from .accounts.service import SYSTEM, Actor, create_agency, create_user
 from .accounts.settings import set_time_zone
@@ -17,6 +18,7 @@ from .cases.models import Case
 from .cases.service import create_client, open_case
 from .clock import DEFAULT_TIME_ZONE
 from .database import utcnow
+from .documents import delivery
 from .documents import service as documents
 from .documents.models import Document
 from .extensions import db
@@ -25,7 +27,7 @@ from .forms.client_rights import ClientRights
 from .programs import service as programs
 from .programs.models import Funder
 from .rendering.jobs import run_job
-from .workflows import consent, plans
+from .workflows import consent, plans, revocation_letter
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (demo data only, printed on purpose)
 AGENCY = ("Gateway Housing Services", "1200 Market St, St. Louis, MO 63103", "(314) 555-0100")
@@ -104,8 +106,11 @@ def _file_tour(actor: Actor, cases: list[Case]) -> None:
     documents.update_draft(actor, update, {**update.data, "changes": changes})
     _sign_and_file(actor, update)
     release = _signed_and_filed(actor, james, consent.RELEASE)
-    consent.revoke(
-        actor, release, utcnow(), note="James asked by phone; St. Patrick Center was told."
+    consent.revoke(actor, release, utcnow(), note="James asked in a letter.")
+    (letter,) = revocation_letter.letters_about(release)
+    letter = _sign_and_file(actor, letter)
+    delivery.record_delivery(
+        actor, letter, "mail", clock.today(james.client.agency), "By first class"
     )
     db.session.commit()
     _signed_and_filed(actor, amina, consent.RELEASE)

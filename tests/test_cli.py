@@ -341,11 +341,12 @@ def test_demo_loads_one_agency_and_files_a_records_tour_once_and_verify_passes(a
     assert loaded[4] == [
         ("Amina", "consent_release", "ar", 1, "archived"),
         ("James", "consent_release", "en", 1, "archived"),
+        ("James", "revocation_letter", "en", 1, "archived"),  # mailed to St. Patrick Center
         ("María José", "case_plan", "es", 1, "archived"),
         ("María José", "case_plan", "es", 2, "archived"),
         ("María José", "client_rights", "es", 1, "archived"),
     ]
-    assert loaded[5] == 5 and count(ArchiveSupersession) == 1  # plan v1 by v2
+    assert loaded[5] == 6 and count(ArchiveSupersession) == 1  # plan v1 by v2
     assert [end.reason for end in db.session.execute(select(ReleaseEnd)).scalars()] == ["revoked"]
     assert {case.client_id for case in db.session.execute(select(Case)).scalars()} == set(
         db.session.execute(select(Client.id)).scalars()

@@ -1,8 +1,10 @@
-"""Delivery of the documents addressed to the client (a termination notice, a final decision,
-a grievance response): staff record how it reached them (in hand, mail, e-mail, text) and on
+"""Delivery of the documents addressed to someone (a termination notice, a final decision, a
+grievance response to the client; a revoked consent's letter to its recipient): staff record
+how it reached them (in hand, mail, e-mail, text, fax: the ways its form type offers) and on
 which day; What's due lists those not yet delivered. A form type says it is one with
-`delivered_to_client`. A document given on paper only (a notice that ends a lease) is not
-delivered electronically: `paper_only` records its hand-over or mailing instead."""
+`delivered` and `delivery_methods`. A document given on paper only (a notice that ends a
+lease) is not delivered electronically: `paper_only` records its hand-over or mailing
+instead."""
 
 from datetime import date
 
@@ -24,21 +26,30 @@ METHOD_LABELS = {
     DeliveryMethod.MAIL: N_("By mail"),
     DeliveryMethod.EMAIL: N_("By e-mail"),
     DeliveryMethod.TEXT: N_("By text message"),
+    DeliveryMethod.FAX: N_("By fax"),
 }
 DELIVERABLE = (DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)
 
 
 def needs_delivery(document: Document) -> bool:
     return (
-        get_form_type(document.form_type).delivered_to_client
+        get_form_type(document.form_type).delivered
         and document.status in DELIVERABLE
         and paper_only.delivery_of(document) is None
     )
 
 
+def methods_for(document: Document) -> dict[DeliveryMethod, str]:
+    """The ways this document's form type is delivered, with their labels, in its order."""
+    offered = get_form_type(document.form_type).delivery_methods
+    return {DeliveryMethod(m): METHOD_LABELS[DeliveryMethod(m)] for m in offered}
+
+
 def require_deliverable(document: Document) -> None:
     if not needs_delivery(document):
-        raise RuleViolation(gettext("Only a signed notice, decision or response is delivered."))
+        raise RuleViolation(
+            gettext("Only a signed notice, decision, response or letter is delivered.")
+        )
 
 
 def record_delivery(
@@ -50,7 +61,7 @@ def record_delivery(
     get_in_agency(actor, Document, document.id)
     require_deliverable(document)
     errors = {}
-    if method not in set(DeliveryMethod):
+    if method not in methods_for(document):
         errors["method"] = [gettext("Choose how it was delivered.")]
     today = clock.today(document.agency)
     signed_on = (
@@ -114,4 +125,4 @@ def undelivered(case_ids: list) -> list[Document]:
 
 
 def _delivered_types():
-    return [t for t in form_types() if t.delivered_to_client]
+    return [t for t in form_types() if t.delivered]

@@ -20,7 +20,6 @@ from wtforms.widgets import HiddenInput
 from ..clock import today
 from ..i18n import language_name
 from ..notifications.models import Channel
-from .delivery import METHOD_LABELS
 from .service import INTERPRETER
 
 
@@ -89,14 +88,19 @@ class VoidForm(FlaskForm):
 
 
 class DeliveryForm(FlaskForm):
-    """How and when a signed notice, decision or response reached the client."""
+    """How and when a signed notice, decision, response or letter reached its addressee, in
+    one of the ways its form type offers."""
 
-    method = RadioField(
-        _l("How it was delivered"),
-        choices=[SelectChoice(m.value, _l(label)) for m, label in METHOD_LABELS.items()],
-    )
+    method = RadioField(_l("How it was delivered"))
     delivered_on = DateField(_l("Day it was delivered"), [Optional()])
     note = StringField(_l("Note (optional), e.g. the address it was mailed to"), [Length(max=500)])
+
+    @classmethod
+    def offering(cls, methods: dict, **kwargs) -> "DeliveryForm":
+        """The form with `methods` (`delivery.methods_for`) as its choices."""
+        form = cls(**kwargs)
+        form.method.choices = [SelectChoice(m.value, _l(label)) for m, label in methods.items()]
+        return form
 
 
 class CopySendForm(FlaskForm):

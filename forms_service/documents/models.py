@@ -125,6 +125,7 @@ class DeliveryMethod(StrEnum):
     MAIL = "mail"
     EMAIL = "email"
     TEXT = "text"
+    FAX = "fax"
 
 
 class Delivery(IdMixin, CreatedMixin, db.Model):

@@ -103,15 +103,17 @@ def update_draft(
     interpreter: dict | None = None,
 ) -> Document:
     """A draft's new content, in `language` (default: the one it has) and read by
-    `interpreter` (default: none), so a draft refused for its language can be put right."""
+    `interpreter` (default: none), so a draft refused for its language can be put right; what
+    its workflow filled stays as it was (the page shows it, never takes it)."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     if document.status != DocumentStatus.DRAFT:
         raise RuleViolation(
             gettext("This form was sent for signature; it can no longer be changed.")
         )
-    settings = get_form_type(document.form_type).agency_values(document.agency)
-    data = {**data, **settings}
+    form_type = get_form_type(document.form_type)
+    kept = {name: document.data.get(name) for name in form_type.workflow_fields}  # never typed
+    data = {**data, **kept, **form_type.agency_values(document.agency)}
     document.data = {**data, INTERPRETER: _interpreter(interpreter)} if interpreter else data
     document.language = language or document.language
     audit.record(
@@ -158,6 +160,7 @@ def people_of(document: Document, reviewer: User | None = None) -> People:
         case_manager=staff(case_manager),
         supervisor=staff(case_manager.supervisor),
         reviewer=staff(reviewer),
+        author=staff(document.created_by),
     )
 
 

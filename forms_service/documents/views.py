@@ -19,7 +19,7 @@ from ..rendering.queue import enqueue
 from ..signing.remote import active_links
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
-from ..workflows import consent, plans
+from ..workflows import consent, plans, revocation_letter
 from ..workflows.forms import PaperDeliveryForm, RevocationForm
 from . import delivery, paper_only, service
 from . import paper as paper_service
@@ -79,6 +79,9 @@ def _form_page(form, form_type, case, document, language, language_doubts=None):
         language_form=language,
         language_doubts=language_doubts or {},
         send_anyway=SEND_ANYWAY,
+        recorded={name: document.data.get(name) for name in form_type.workflow_fields}
+        if document is not None
+        else None,
         **agency_settings_shown(current_actor(), form_type),
     ), (400 if refused else 200)
 
@@ -160,9 +163,9 @@ def _links_and_messages(actor, document, copy_form=None) -> dict:
 
 def _delivery_part(document, form=None) -> dict:
     """A notice, decision or response owed to the client: how and when it was delivered."""
-    if not get_form_type(document.form_type).delivered_to_client:
+    if not get_form_type(document.form_type).delivered:
         return {}
-    form = form or DeliveryForm()
+    form = form or DeliveryForm.offering(delivery.methods_for(document))
     if form.delivered_on.data is None and not form.errors:
         form.delivered_on.data = clock.today(document.agency)
     return {
@@ -178,7 +181,7 @@ def record_delivery(document_id):
     actor = current_actor()
     document = service.get_document(actor, document_id, audit_view=False)
     delivery.require_deliverable(document)
-    form = DeliveryForm()
+    form = DeliveryForm.offering(delivery.methods_for(document))
     if form.validate_on_submit():
         try:
             delivery.record_delivery(
@@ -208,6 +211,9 @@ def show_page(actor, document, void_form=None, status=200, delivery_form=None, c
         **_rendering(actor, document),
         release=consent.release_status(document) if document.form_type == consent.RELEASE else None,
         revocation_form=RevocationForm(),
+        revocation_letters=revocation_letter.letters_about(document)
+        if document.form_type == consent.RELEASE
+        else [],
         paper_delivery=paper_only.delivery_of(document),
         awaiting_paper_delivery=paper_only.awaiting_delivery(document),
         paper_delivery_form=PaperDeliveryForm.offering(

@@ -10,6 +10,7 @@ from . import (
     final_decision,  # noqa: F401
     grievance,  # noqa: F401
     grievance_response,  # noqa: F401
+    revocation_letter,  # noqa: F401
     termination_notice,  # noqa: F401
     vawa_certification,  # noqa: F401
     vawa_notice,  # noqa: F401

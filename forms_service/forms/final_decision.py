@@ -50,7 +50,7 @@ class FinalDecision(FormSpec):
     workflow_step = True
     continues_after_closing = True
     names_reviewer = True
-    delivered_to_client = True
+    delivered = True
     printed_as = "decision"
     signer_roles = (REVIEWER,)
     sections = (

@@ -25,7 +25,7 @@ class GrievanceResponse(FormSpec):
     prefix = "GRR"
     workflow_step = True
     continues_after_closing = True
-    delivered_to_client = True
+    delivered = True
     printed_as = "response"
     signer_roles = (RESPONDER,)
     sections = (

@@ -33,6 +33,7 @@ class People:
     case_manager: Person
     supervisor: Person | None = None
     reviewer: Person | None = None  # the independent reviewer of a termination or appeal
+    author: Person | None = None  # the staff member who wrote the document
 
 
 @dataclass(frozen=True)

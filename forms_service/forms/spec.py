@@ -51,9 +51,14 @@ class FormSpec:
     # Names the independent reviewer of a termination: the service checks the reviewer's
     # independence before it goes out (24 CFR 578.91(b)(3); workflows/independence.py).
     names_reviewer: bool = False
-    # Handed to the client after signing (a termination notice, a final decision, a grievance
-    # response): staff record how and when it was delivered; What's due lists it until then.
-    delivered_to_client: bool = False
+    # Delivered to its addressee after signing (a termination notice, a final decision, a
+    # grievance response to the client; a revoked consent's letter to its recipient): staff
+    # record how and when, in one of `delivery_methods`; What's due lists it until then.
+    delivered: bool = False
+    delivery_methods: tuple[str, ...] = ("in_hand", "mail", "email", "text")
+    # Written by its workflow as a draft for staff to check and send (a revoked consent's
+    # letter): What's due lists the draft until it is sent.
+    due_as_draft: bool = False
     # The client's plan: a signed one is reviewed and updated as a new version.
     is_plan: bool = False
     # Its signing records the exit: a case closes only once it is signed and filed.

@@ -120,7 +120,7 @@ class TerminationNotice(FormSpec):
     vital = True
     workflow_step = True
     names_reviewer = True
-    delivered_to_client = True
+    delivered = True
     printed_as = "notice"
     signer_roles = (CASE_MANAGER, SUPERVISOR)
     sections = (

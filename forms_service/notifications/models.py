@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import CreatedMixin, IdMixin, enum_column, utcnow
@@ -77,6 +77,8 @@ class Notice(IdMixin, CreatedMixin, db.Model):
     event_key: Mapped[str] = mapped_column(String(250), unique=True)
     kind: Mapped[str] = mapped_column(String(30))  # its words come from NOTICE_TEXTS
     subject: Mapped[str] = mapped_column(Text)  # what it is about: a reference, a due item
+    # A subject in words (a due item): in each staff language, shown in the reader's.
+    subjects: Mapped[dict | None] = mapped_column(JSON)
     url: Mapped[str] = mapped_column(String(300))  # where to act on it, a path of this site
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

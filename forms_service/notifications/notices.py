@@ -1,13 +1,14 @@
 """Staff are told: a signature arrived from a phone link, a document was filed, a render gave
 up, and what falls due soon (a plan review, a grievance response, a termination step, a form
-owed on paper). Each notice links to what needs doing and is shown in the reader's language;
-a staff member may have them e-mailed as well (the agency's name, the notice and the link)."""
+owed on paper). Each notice links to what needs doing and is shown in the reader's language
+(what is due is stored worded in every staff language); a staff member may have them
+e-mailed as well (the agency's name, the notice and the link)."""
 
 import time
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import func, select, update
 
 from .. import clock
@@ -17,7 +18,8 @@ from ..cases.models import Case, CaseStatus
 from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..extensions import db
-from ..i18n import N_
+from ..formatting import long_date
+from ..i18n import N_, STAFF_LANGUAGES
 from ..workflows import consent
 from .models import Channel, Notice, NoticePreference
 from .service import channel_ready, queue_message
@@ -36,7 +38,11 @@ _last_due_sweep = 0.0
 
 
 def notice_text(notice: Notice) -> str:
-    return gettext(NOTICE_TEXTS[notice.kind], subject=notice.subject)
+    """The notice in the current language: a subject in words is stored in each staff
+    language (English, the one every member reads, where the language is not a staff one)."""
+    subjects = notice.subjects or {}
+    subject = subjects.get(str(get_locale()), subjects.get("en", notice.subject))
+    return gettext(NOTICE_TEXTS[notice.kind], subject=subject)
 
 
 def wants_email(user: User) -> bool:
@@ -54,9 +60,12 @@ def _address(url: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + url
 
 
-def notify(user: User, kind: str, event_key: str, subject: str, url: str) -> Notice | None:
-    """A notice for `user`, once per `event_key`, written in the caller's transaction; also
-    e-mailed (in English, the staff language every member reads) when they asked for that."""
+def notify(
+    user: User, kind: str, event_key: str, subject: str, url: str, subjects: dict | None = None
+) -> Notice | None:
+    """A notice for `user`, once per `event_key`, written in the caller's transaction, its
+    subject in words in each staff language (`subjects`) when it has words; also e-mailed (in
+    English, the staff language every member reads) when they asked for that."""
     key = f"{user.id}:{event_key}"[:250]
     if db.session.execute(select(Notice.id).where(Notice.event_key == key)).first():
         return None
@@ -66,6 +75,7 @@ def notify(user: User, kind: str, event_key: str, subject: str, url: str) -> Not
         event_key=key,
         kind=kind,
         subject=subject,
+        subjects=subjects,
         url=url,
     )
     db.session.add(notice)
@@ -121,24 +131,34 @@ def notify_due(force: bool = False) -> int:
     made = 0
     for user in list(staff):
         today = clock.today(user.agency)
-        with force_locale("en"):
-            items = whats_due(Actor(user), today)
-        for item in items:
+        for item in whats_due(Actor(user), today):
             if item.due_on is not None and item.due_on > today + DUE_WITHIN:
                 continue
-            subject = f"{item.what} ({item.case.client.full_name}, {item.case.number})"
+            what = in_staff_languages(item.say)
+            about = f"({item.case.client.full_name}, {item.case.number})"
+            subjects = {language: f"{words} {about}" for language, words in what.items()}
             if item.document is not None:  # a form owed (on paper, declined): after N days
-                if clock.aware(item.document.sent_at) > utcnow() - owed_after:
+                since = item.document.sent_at or item.document.created_at  # a draft: written
+                if clock.aware(since) > utcnow() - owed_after:
                     continue
                 url = path("documents.show", document_id=item.document.id)
                 key = f"due:{item.kind}:{item.document.id}"
             else:
                 url = path("cases.show", case_id=item.case.id)
-                key = f"due:{item.kind}:{item.case.id}:{item.what}:{item.due_on}"
-            made += notify(user, DUE, key, subject, url) is not None
+                key = f"due:{item.kind}:{item.case.id}:{what['en']}:{item.due_on}"
+            made += notify(user, DUE, key, subjects["en"], url, subjects) is not None
         made += _consents_ending(user, today)
     db.session.commit()
     return made
+
+
+def in_staff_languages(say) -> dict[str, str]:
+    """What `say` words, in each staff language (language -> words)."""
+    worded = {}
+    for language in STAFF_LANGUAGES:
+        with force_locale(language):
+            worded[language] = say()
+    return worded
 
 
 def _consents_ending(user: User, today) -> int:
@@ -162,12 +182,19 @@ def _consents_ending(user: User, today) -> int:
         ends = date.fromisoformat(end_date)
         if ends > today + CONSENT_ENDS_WITHIN:
             continue
-        subject = (
-            f"{release.reference} ({release.data.get('recipient_name', '')}) ends "
-            f"{ends.isoformat()} ({release.client.full_name}, {release.case.number})"
+        subjects = in_staff_languages(
+            lambda release=release, ends=ends: gettext(
+                "%(reference)s (%(recipient)s) ends %(date)s (%(client)s, %(case)s)",
+                reference=release.reference,
+                recipient=release.data.get("recipient_name", ""),
+                date=long_date(ends),
+                client=release.client.full_name,
+                case=release.case.number,
+            )
         )
         url = path("documents.show", document_id=release.id)
-        made += notify(user, DUE, f"consent-ends:{release.id}", subject, url) is not None
+        key = f"consent-ends:{release.id}"
+        made += notify(user, DUE, key, subjects["en"], url, subjects) is not None
     return made
 
 

@@ -205,7 +205,8 @@ def revoke(
     note: str = "",
 ) -> ReleaseEnd:
     """A revocation takes effect when the agency receives it; it does not undo disclosures
-    already made in reliance on the release (164.508(b)(5)). The recipient is to be told.
+    already made in reliance on the release (164.508(b)(5)). The recipient is told: the
+    revocation writes the letter to them, for `actor` to check, sign and send.
     `received_at` as staff typed it is a clock reading in the agency's zone
     (`clock.from_local`); an aware time is taken as it is."""
     require_role(actor, STAFF_WHO_FILL_FORMS)
@@ -213,7 +214,7 @@ def revoke(
     received = clock.from_local(received_at, release.agency, "received_at")
     if received > utcnow():
         raise InvalidInput({"received_at": [gettext("The date received cannot be in the future.")]})
-    return _end(
+    end = _end(
         actor,
         release,
         "revoked",
@@ -221,6 +222,15 @@ def revoke(
         revocation_id=revocation.id if revocation else None,
         note=note or f"Tell {release.data.get('recipient_name')} that the release was revoked.",
     )
+    _tell_the_recipient(actor, release, end)
+    return end
+
+
+def _tell_the_recipient(actor: Actor, release: Document, end: ReleaseEnd) -> None:
+    """The recipients a revoked release named are told: its letter is written for `actor`."""
+    from .revocation_letter import write_letter  # it starts a document: that service reads us
+
+    write_letter(actor, release, end)
 
 
 def record_end_event(actor: Actor, release: Document, happened_at: datetime) -> ReleaseEnd:
@@ -287,7 +297,7 @@ def apply_revocation(document: Document) -> ReleaseEnd | None:
     if not release_status(release, received).active:
         return None
     actor = Actor(document.created_by)
-    return _end(
+    end = _end(
         actor,
         release,
         "revoked",
@@ -295,3 +305,5 @@ def apply_revocation(document: Document) -> ReleaseEnd | None:
         revocation_id=document.id,
         note=f"Tell {release.data.get('recipient_name')} that the release was revoked.",
     )
+    _tell_the_recipient(actor, release, end)
+    return end

@@ -1,8 +1,10 @@
 """What's due: the work waiting on a case manager or a supervisor, in one list (seed 000:
 plan reviews every 30 days, overdue reviews listed for the case manager and supervisor)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from flask_babel import gettext
 from sqlalchemy import func, select
@@ -15,7 +17,7 @@ from ..documents import delivery, paper_only
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
-from ..forms import form_type_that, get_form_type
+from ..forms import form_type_that, form_types, get_form_type
 from . import termination as terminations
 from .independence import chain_above
 from .models import Grievance, Termination
@@ -23,12 +25,19 @@ from .models import Grievance, Termination
 
 @dataclass(frozen=True)
 class Due:
+    """One item of What's due; `say` words it in the current language, so a page shows it in
+    its reader's and a notice is stored in every staff language."""
+
     kind: str
-    what: str
+    say: Callable[[], str]
     case: Case
     due_on: date | None
     overdue: bool
     document: Document | None = None
+
+    @property
+    def what(self) -> str:
+        return self.say()
 
 
 def _team(user: User) -> set:
@@ -71,6 +80,22 @@ def _to_deliver(document: Document) -> str:
         "then record its delivery",
         title=gettext(get_form_type(document.form_type).title),
         reference=document.reference,
+    )
+
+
+def _termination(termination: Termination, today: date) -> str:
+    return gettext("Termination: %(waiting)s", waiting=terminations.due(termination, today))
+
+
+def _grievance(grievance: Grievance) -> str:
+    return gettext("Grievance %(number)s: response", number=grievance.number)
+
+
+def _to_send(document: Document) -> str:
+    """A document its workflow wrote for staff to send (a revoked consent's letter)."""
+    return gettext(
+        "Not sent yet (%(about)s): check it, sign it, send it and record how",
+        about=get_form_type(document.form_type).summary(document.data),
     )
 
 
@@ -119,22 +144,23 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     for case in cases:
         review = plan_review_due(case)
         if review <= today + timedelta(days=7):
-            items.append(Due("plan", gettext("Case plan review"), case, review, review < today))
+            items.append(
+                Due("plan", lambda: gettext("Case plan review"), case, review, review < today)
+            )
     unsigned = db.session.execute(
         select(Document)
         .where(Document.case_id.in_(ids), Document.status.in_(OWED))
         .order_by(Document.sent_at)
     ).scalars()
-    items += [Due(d.status, _awaited(d), d.case, None, False, d) for d in unsigned]
+    items += [Due(d.status, partial(_awaited, d), d.case, None, False, d) for d in unsigned]
     items += [
-        Due("delivery", _to_deliver(d), d.case, None, False, d) for d in paper_only.awaiting_in(ids)
+        Due("delivery", partial(_to_deliver, d), d.case, None, False, d)
+        for d in paper_only.awaiting_in(ids)
     ]
     for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
-        waiting = terminations.due(t, today)
-        if waiting:
+        if terminations.due(t, today):
             overdue = t.status == terminations.APPEALED and today > t.decision_due
-            what = gettext("Termination: %(waiting)s", waiting=waiting)
-            items.append(Due("termination", what, t.case, None, overdue))
+            items.append(Due("termination", partial(_termination, t, today), t.case, None, overdue))
     open_grievances = select(Grievance).where(
         Grievance.case_id.in_(ids), Grievance.status == "open"
     )
@@ -142,12 +168,22 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
         items.append(
             Due(
                 "grievance",
-                gettext("Grievance %(number)s: response", number=g.number),
+                partial(_grievance, g),
                 g.case,
                 g.response_due,
                 g.response_due < today,
             )
         )
+    drafts = db.session.execute(
+        select(Document)
+        .where(
+            Document.case_id.in_(ids),
+            Document.status == DocumentStatus.DRAFT,
+            Document.form_type.in_([t.name for t in form_types() if t.due_as_draft]),
+        )
+        .order_by(Document.created_at)
+    ).scalars()
+    items += [Due("draft", partial(_to_send, d), d.case, None, False, d) for d in drafts]
     for d in delivery.undelivered(ids):
-        items.append(Due("delivery", gettext("Not delivered yet"), d.case, None, False, d))
+        items.append(Due("delivery", lambda: gettext("Not delivered yet"), d.case, None, False, d))
     return sorted(items, key=lambda d: (not d.overdue, d.due_on or today))

@@ -22,7 +22,7 @@ from ..forms.termination_notice import TerminationNotice
 from ..rendering.queue import enqueue
 from ..templates_admin.service import templates_for
 from ..web import agency_settings_shown, current_actor, show_errors
-from . import consent, grievance, plans, termination, vawa
+from . import consent, grievance, plans, revocation_letter, termination, vawa
 from .due import waiting_for_signature, whats_due
 from .forms import (
     CloseForm,
@@ -313,10 +313,12 @@ def revoke(document_id):
         else:
             flash(
                 gettext(
-                    "Revocation recorded. Tell %(recipient)s.",
+                    "Revocation recorded. Check the letter to %(recipient)s, sign it and send it.",
                     recipient=release.data.get("recipient_name"),
                 )
             )
+            letter = revocation_letter.letters_about(release)[-1]
+            return redirect(url_for("documents.edit", document_id=letter.id))
     else:
         flash(gettext("Give the date and time the revocation was received."))
     return redirect(url_for("documents.show", document_id=release.id))

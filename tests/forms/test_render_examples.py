@@ -88,6 +88,15 @@ KEY_TEXT = {
         "not entered into any shared database",
         "To fill in by or for the victim, only if you choose",
     ],
+    "revocation_letter": [
+        "To: St. Patrick Center",
+        "Maria Lopez has revoked the consent CR-2026-000123",
+        "From that time the consent no longer allows us to share information with you",
+        "The revocation does not undo what we shared with you, or what you did, while the "
+        "consent was in effect.",
+        "protected by Federal confidentiality rules (42 CFR part 2)",
+        "Staff member who sends the letter",
+    ],
     "appeal": [
         "TN-2026-000412",
         "Why you think the decision is wrong",

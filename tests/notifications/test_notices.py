@@ -1,7 +1,7 @@
 """Staff are told: a signature from a phone link, a document filed, a render that gave up, and
 work due soon; a count in the header, a list, and e-mail for those who chose it."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -11,12 +11,15 @@ from forms_service import clock
 from forms_service.database import utcnow
 from forms_service.documents import service as documents
 from forms_service.extensions import db
+from forms_service.formatting import long_date
 from forms_service.notifications import notices
 from forms_service.notifications.models import Notice
 from forms_service.notifications.runner import run_outbox
 from forms_service.rendering.jobs import MAX_ATTEMPTS, run_job
 from tests.conftest import archive_consent, login, sign_consent
 from tests.pages import open_page
+
+SPANISH = {"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}
 
 
 def _kinds(user) -> list[str]:
@@ -106,4 +109,27 @@ def test_a_consent_ending_within_30_days_is_a_notice_for_its_case_manager(world,
         )
     ).scalars()
     assert notice.user_id == world.case_manager.id
-    assert f"ends {ends.isoformat()}" in notice.subject
+    assert f"ends {long_date(ends, 'en')}" in notice.subjects["en"]
+    assert f"termina el {long_date(ends, 'es')}" in notice.subjects["es"]
+
+
+def test_a_due_notice_is_stored_and_shown_in_the_staff_members_language(client, world):
+    """The case plan review falls due 30 days after the case opened (October 1)."""
+    with time_machine.travel(datetime(2026, 10, 30, 16, tzinfo=UTC)):
+        notices.notify_due(force=True)
+        (notice,) = db.session.execute(
+            select(Notice).where(Notice.user_id == world.case_manager.id)
+        ).scalars()
+        about = f"(María José Núñez, {world.case.number})"
+        assert notice.subjects == {
+            "en": f"Case plan review {about}",
+            "es": f"Revisión del plan de caso {about}",
+        }
+        login(client, world.case_manager)
+
+        spanish = open_page(client, "/notices", headers=SPANISH).html
+        english = open_page(client, "/notices").html
+
+    assert f"Vence pronto: Revisión del plan de caso {about}." in spanish
+    assert "Case plan review" not in spanish
+    assert f"Due soon: Case plan review {about}." in english

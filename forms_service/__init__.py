@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     queue.init_app(app)
 
     from .accounts.views import bp as accounts_bp
+    from .api.admin import bp as api_admin_bp
+    from .api.views import bp as api_bp
     from .archive.views import bp as archive_bp
     from .cases.views import bp as cases_bp
     from .documents.copy_views import bp as copies_bp
@@ -72,6 +74,8 @@ def create_app(config: dict | None = None) -> Flask:
         notifications_bp,
         templates_admin_bp,
         copies_bp,
+        api_bp,
+        api_admin_bp,
     ):
         app.register_blueprint(blueprint)
     return app

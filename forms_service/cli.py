@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from . import clock, create_app, keys
+from .api.cli import api_token
 from .archive.service import PURPOSES
 from .config import rate_limit_storage
 from .errors import InvalidInput, NotFound, RuleViolation
@@ -30,6 +31,9 @@ def create_command_app():
 @click.group(cls=FlaskGroup, create_app=create_command_app, add_version_option=False)
 def main():
     """forms-service: case-management forms, signed, rendered and archived."""
+
+
+main.add_command(api_token)  # command groups that live with their area
 
 
 def _time_zone(ctx, param, value):

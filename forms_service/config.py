@@ -72,6 +72,7 @@ class Config:
     # identity answer (each link also locks after 5 wrong answers).
     REMOTE_LINK_HOURS = int(os.environ.get("FORMS_REMOTE_LINK_HOURS", "72"))
     REMOTE_RATE_LIMIT = os.environ.get("FORMS_REMOTE_RATE_LIMIT", "10 per minute")
+    API_RATE_LIMIT = os.environ.get("FORMS_API_RATE_LIMIT", "120 per minute")  # per API token
     REMOTE_OPEN_RATE_LIMIT = os.environ.get("FORMS_REMOTE_OPEN_RATE_LIMIT", "60 per minute")
     # Behind a reverse proxy: how many to trust for the client's address, scheme and host (a
     # signature's recorded IP must be the signer's, not the proxy's). 0: none, served directly.

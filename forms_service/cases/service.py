@@ -259,6 +259,56 @@ def find_cases(actor: Actor, text: str = "", mine: bool = False, status: str = "
     return cases
 
 
+def find_clients(
+    actor: Actor,
+    hmis_personal_id: str = "",
+    name: str = "",
+    date_of_birth: date | None = None,
+    after: str | None = None,
+    limit: int = 50,
+) -> list[Client]:
+    """The agency's clients with this HMIS PersonalID, name (matched as `find_cases` matches
+    it) and date of birth, whichever are given, in id order after the client id `after` (a
+    page of another system's sync); audited like a search of cases."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    name = " ".join(name.split())
+    if len(name) > 200:
+        raise InvalidInput({"name": [gettext("At most %(most)s characters.", most=200)]})
+    where = [Client.agency_id == actor.agency_id]
+    if hmis_personal_id:
+        where.append(Client.hmis_personal_id == hmis_personal_id.strip())
+    if name:
+        where.extend(name_matches(Client.search_name, name, fuzzy=False))
+    if date_of_birth:
+        where.append(Client.date_of_birth == date_of_birth)
+    if after:
+        where.append(Client.id > get_in_agency(actor, Client, after).id)
+    clients = list(
+        db.session.execute(select(Client).where(*where).order_by(Client.id).limit(limit)).scalars()
+    )
+    criteria = {"hmis_personal_id": hmis_personal_id, "name": name, "date_of_birth": date_of_birth}
+    given = {k: str(v) for k, v in criteria.items() if v}
+    if given:
+        audit.record(actor, "client.search", **given, results=len(clients))
+    return clients
+
+
+def get_client(actor: Actor, client_id: str) -> tuple[Client, list[Case]]:
+    """A client of the agency and their cases (newest first), audited as a view."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    client = get_in_agency(actor, Client, client_id)
+    audit.record(actor, "client.view", client)
+    return client, cases_of(client)
+
+
+def cases_of(client: Client) -> list[Case]:
+    return list(
+        db.session.execute(
+            select(Case).where(Case.client_id == client.id).order_by(Case.opened_on.desc())
+        ).scalars()
+    )
+
+
 def get_case(actor: Actor, case_id: str) -> Case:
     require_role(actor, STAFF_WHO_FILL_FORMS)
     case = get_in_agency(actor, Case, case_id)

@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .api.admin import bp as api_admin_bp
     from .api.views import bp as api_bp
     from .archive.views import bp as archive_bp
+    from .bulk.views import bp as bulk_bp
     from .cases.views import bp as cases_bp
     from .documents.copy_views import bp as copies_bp
     from .documents.views import bp as documents_bp
@@ -76,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
         copies_bp,
         api_bp,
         api_admin_bp,
+        bulk_bp,
     ):
         app.register_blueprint(blueprint)
     return app

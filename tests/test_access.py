@@ -18,6 +18,7 @@ from forms_service.api.models import ApiToken
 from forms_service.archive.models import AccessLog, ArchiveRecord, LegalHold
 from forms_service.archive.service import blob_store
 from forms_service.audit.models import AuditEvent
+from forms_service.bulk.models import BulkRun
 from forms_service.cases.service import create_client, open_case
 from forms_service.database import utcnow
 from forms_service.documents.models import Document, Signer, SignerStatus
@@ -71,6 +72,7 @@ class Holdings:
     user_id: str  # a staff member (the case manager)
     grant_id: str  # a grant of the agency's programs
     token_id: str  # an API token
+    run_id: str  # a bulk run
     form_type: str = "consent_release"
 
     @property
@@ -88,6 +90,7 @@ class Holdings:
             self.user_id,
             self.grant_id,
             self.token_id,
+            self.run_id,
         }
 
 
@@ -168,6 +171,8 @@ def _holdings(world, manager, case) -> Holdings:
         created_by_id=manager.id,
     )
     db.session.add(token)
+    run = BulkRun(agency_id=case.agency_id, created_by_id=manager.id, filename="a.csv", send=False)
+    db.session.add(run)
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -185,6 +190,7 @@ def _holdings(world, manager, case) -> Holdings:
         user_id=str(manager.id),
         grant_id=str(grant.id),
         token_id=str(token.id),
+        run_id=str(run.id),
     )
 
 
@@ -244,6 +250,7 @@ GRIEVANCE = {"grievance_id": "grievance_id"}
 STAFF_MEMBER = {"user_id": "user_id"}
 GRANT = {"grant_id": "grant_id"}
 TOKEN = {"token_id": "token_id"}
+RUN = {"run_id": "run_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
@@ -271,6 +278,8 @@ ROUTES = [
     ),
     Route("programs.link", "POST", FILL, 302, CASE, {"grant_id": Held("grant_id")}),
     Route("api_admin.revoke", "POST", ADMIN, 302, TOKEN),
+    Route("bulk.run", "GET", ADMIN, 200, RUN),
+    Route("bulk.run", "POST", ADMIN, 302, RUN),
     Route("documents.new", "GET", FILL, 200, NEW),
     Route("documents.new", "POST", FILL, 302, NEW, _consent_form(action="save")),
     Route("documents.edit", "GET", FILL, 200, DRAFT),
@@ -511,6 +520,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "user_id": own.user_id,
         "grant_id": own.grant_id,
         "token_id": own.token_id,
+        "run_id": own.run_id,
         "form_type": own.form_type,
         "number": "1",  # a template version (the Templates page)
         "language": "en",

@@ -39,6 +39,26 @@ def field_errors(errors: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def checked_data(case: Case, form_type_name: str, data: dict, language: str | None = None):
+    """The form type and `data` as the page's form stores it, or InvalidInput naming each
+    field (the page's own messages), an unknown field and a language the form is not in."""
+    form_type = creatable_form_type(form_type_name)
+    if not isinstance(data, dict):
+        raise InvalidInput({"data": [gettext("Give the form's data as an object.")]})
+    form = form_type.form_class.from_payload(data, agency=case.client.agency)
+    errors = {} if form.validate() else field_errors(form.errors)
+    for name in sorted(set(data) - set(form_type.fields)):
+        errors[name] = [gettext("This form has no such field.")]
+    offered = templates_for(case.client.agency).languages(form_type.name)
+    if language is not None and language not in offered:
+        errors["language"] = [
+            gettext("Choose one of the form's languages: %(codes)s.", codes=", ".join(offered))
+        ]
+    if errors:
+        raise InvalidInput(errors)
+    return form_type, form.to_data()
+
+
 def create_prefilled(
     actor: Actor,
     case: Case,
@@ -51,22 +71,8 @@ def create_prefilled(
     describes it), in `language` (default: the client's), sent for signature when `send`.
     Every refusal names its field; a refused send leaves nothing behind (the caller's
     transaction, or a row of a bulk run, is rolled back)."""
-    form_type = creatable_form_type(form_type_name)
-    if not isinstance(data, dict):
-        raise InvalidInput({"data": [gettext("Give the form's data as an object.")]})
-    form = form_type.form_class.from_payload(data, agency=case.client.agency)
-    errors = {} if form.validate() else field_errors(form.errors)
-    unknown = sorted(set(data) - set(form_type.fields))
-    for name in unknown:
-        errors[name] = [gettext("This form has no such field.")]
-    offered = templates_for(case.client.agency).languages(form_type.name)
-    if language is not None and language not in offered:
-        errors["language"] = [
-            gettext("Choose one of the form's languages: %(codes)s.", codes=", ".join(offered))
-        ]
-    if errors:
-        raise InvalidInput(errors)
-    document = service.start_document(actor, case, form_type.name, form.to_data(), language)
+    form_type, cleaned = checked_data(case, form_type_name, data, language)
+    document = service.start_document(actor, case, form_type.name, cleaned, language)
     if send:
         service.send_for_signature(actor, document)
     return document

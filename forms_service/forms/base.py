@@ -32,6 +32,10 @@ class Statement:
 
     citation: str
     text: dict[str, str]  # language -> the words, as the template has them (tags included)
+    # A statement printed only where it applies (42 CFR 2.32 when substance use records are
+    # shared): form values that make it apply. The template must contain it all the same, and
+    # `templates check` renders the example with these values to see that it is printed.
+    applies_with: dict | None = None
 
 
 def has_control_character(value: str, multiline: bool = False) -> bool:

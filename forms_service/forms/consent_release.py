@@ -148,6 +148,28 @@ REQUIRED_STATEMENTS = (
         },
     ),
     Statement(
+        "42 CFR 2.31(a)(4)(iii)",
+        {
+            "en": (
+                "Your record (or information contained in your record) may be redisclosed in "
+                "accordance with the permissions contained in the HIPAA regulations, except for "
+                "uses and disclosures for civil, criminal, administrative, and legislative "
+                "proceedings against you."
+            ),
+            "es": (
+                "Su registro (o la información que contiene) puede volver a divulgarse según los "
+                "permisos de las normas de HIPAA, excepto para usos y divulgaciones en "
+                "procedimientos civiles, penales, administrativos y legislativos en su contra."
+            ),
+            "ar": (
+                "يجوز الإفصاح مجدداً عن سجلك (أو عن المعلومات الواردة فيه) وفقاً للأذونات "
+                "الواردة في لوائح HIPAA، باستثناء الاستخدامات والإفصاحات في الإجراءات المدنية "
+                "أو الجنائية أو الإدارية أو التشريعية ضدك."
+            ),
+        },
+        applies_with={"categories": ["substance_use"], "recipient_hipaa_entity": True},
+    ),
+    Statement(
         "42 CFR 2.32",
         {
             "en": (
@@ -162,6 +184,7 @@ REQUIRED_STATEMENTS = (
                 "هذا السجل الذي أُفصح لك عنه محمي بموجب قواعد السرية الفيدرالية (42 CFR الجزء 2)."
             ),
         },
+        applies_with={"categories": ["substance_use"]},
     ),
 )
 

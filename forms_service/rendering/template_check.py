@@ -98,9 +98,12 @@ def check_template(
         return Checked(problems, None)
     try:
         docx = render_docx(template, inp, version)
+        problems = unprinted_statements(form_type, template, inp, version)
     except Exception as exc:  # noqa: BLE001
         message = gettext("the form's example does not render: %(error)s", error=exc)
         return Checked([Problem(gettext("example"), message)], None)
+    if problems:
+        return Checked(problems, None)
     try:
         return Checked([], converter().convert(docx))
     except ConversionError as exc:
@@ -147,6 +150,39 @@ def missing_statements(form_type: FormSpec, language: str, lines: list[str]) -> 
         for s in statements
         if _words(s.text[language]) not in text
     ]
+
+
+def unprinted_statements(
+    form_type: FormSpec, template: bytes, inp, version: TemplateVersion
+) -> list[Problem]:
+    """Each statement printed only where it applies that the template contains but does not
+    print when it applies (its condition miswritten, or the words inside another branch): the
+    example rendered with the values that make it apply, its words looked for between the
+    values the statement prints."""
+    problems = []
+    for s in form_type.required_statements:
+        if s.applies_with is None:
+            continue
+        applying = replace(inp, data={**inp.data, **s.applies_with})
+        parts = docx_safety.unpack(render_docx(template, applying, version))
+        printed = _words(
+            " ".join(text for _, lines, _ in docx_text.templated_parts(parts) for _, text in lines)
+        )
+        if not all(_words(piece) in printed for piece in TAG.split(s.text[inp.language])):
+            problems.append(
+                Problem(
+                    gettext("required statements"),
+                    gettext(
+                        "%(citation)s is in the template but not printed where it applies "
+                        "(with %(values)s): the template must print, word for word, "
+                        "“%(words)s”",
+                        citation=s.citation,
+                        values=s.applies_with,
+                        words=s.text[inp.language],
+                    ),
+                )
+            )
+    return problems
 
 
 def _known_locale(language: str) -> bool:

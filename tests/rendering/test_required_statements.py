@@ -35,7 +35,30 @@ def test_a_language_with_no_known_wording_of_the_statements_is_reported_not_pass
     problems = check_template(CONSENT, CONSENT_EN, "fr").problems
     assert [str(p) for p in problems] == [
         "required statements: the form must state 45 CFR 164.508(c)(2)(i), 45 CFR "
-        "164.508(c)(2)(ii), 45 CFR 164.508(c)(2)(iii), 42 CFR 2.32, and no 'fr' wording of them "
+        "164.508(c)(2)(ii), 45 CFR 164.508(c)(2)(iii), 42 CFR 2.31(a)(4)(iii), 42 CFR 2.32, and "
+        "no 'fr' wording of them "
         "is known to check this template against; a programmer adds it to the form's "
         "required_statements (forms/consent_release.py)"
+    ]
+
+
+HIPAA_RECIPIENT = b"{%p if consent.recipient_hipaa_entity %}"
+
+
+def test_a_consent_that_drops_the_2_31_a_4_iii_statement_is_refused_naming_it(bare_app):
+    sentence = b"Your record (or information contained in your record) may be redisclosed"
+    problems = check_template(CONSENT, consent_with(sentence, b"It may be shared"), "en")
+    assert [str(p).split(":")[:2] for p in problems.problems] == [
+        ["required statements", " 42 CFR 2.31(a)(4)(iii) is missing"]
+    ]
+
+
+def test_a_2_31_a_4_iii_statement_kept_but_never_printed_is_refused(bare_app):
+    """The words are in the template, under a condition that is never true for a HIPAA
+    covered recipient of substance use records: checked by rendering the example with them."""
+    never = b"{%p if consent.recipient_hipaa_entity and not consent.includes_sud %}"
+    problems = check_template(CONSENT, consent_with(HIPAA_RECIPIENT, never), "en").problems
+    assert [str(p).split(" (with")[0] for p in problems] == [
+        "required statements: 42 CFR 2.31(a)(4)(iii) is in the template but not printed where "
+        "it applies"
     ]

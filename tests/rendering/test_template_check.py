@@ -27,7 +27,13 @@ from tests.rendering.test_service import pdf_text
 from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
 
 SHIPPED = TemplateStore(REPO_ROOT / "form_templates")
-CONSENT_EN = SHIPPED.load(SHIPPED.version("consent_release", 1), "en")
+CONSENT_EN = SHIPPED.load(SHIPPED.versions("consent_release")[-1], "en")  # the current one
+# Shipped versions made before a statement was required: kept for the documents pinned to
+# them, and checked for everything else.
+PREDATING = {
+    ("consent_release", 1): ["42 CFR 2.31(a)(4)(iii)"],
+    ("consent_release", 2): ["42 CFR 2.31(a)(4)(iii)"],
+}
 NEW_WORDING = "Gateway Housing Services wording of December"
 
 
@@ -44,8 +50,9 @@ NEW_WORDING = "Gateway Housing Services wording of December"
 def test_every_shipped_template_passes_the_check(bare_app, form_type, number, language):
     template = SHIPPED.load(SHIPPED.version(form_type, number), language)
     checked = check_template(get_form_type(form_type), template, language)
-    assert checked.problems == []
-    assert checked.pdf.startswith(b"%PDF")
+    predating = PREDATING.get((form_type, number), [])
+    assert [str(p).split(": ")[1].split(" is ")[0] for p in checked.problems] == predating
+    assert predating or checked.pdf.startswith(b"%PDF")
 
 
 def rebuilt(change, compression=zipfile.ZIP_DEFLATED) -> bytes:

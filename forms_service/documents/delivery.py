@@ -18,6 +18,7 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..i18n import N_
+from ..workflows import vawa
 from . import paper_only
 from .models import Delivery, DeliveryMethod, Document, DocumentStatus, PaperDelivery
 
@@ -55,11 +56,13 @@ def require_deliverable(document: Document) -> None:
 def record_delivery(
     actor: Actor, document: Document, method: str, delivered_on: date | None, note: str = ""
 ) -> Delivery:
-    """Record that the signed document reached its addressee; checked before anything is
+    """Record that the signed document reached its addressee, with the VAWA forms it
+    encloses (given then, by the staff member who records it); checked before anything is
     written (a day in the future or before it was signed is refused on its field)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Document, document.id)
     require_deliverable(document)
+    enclosed = vawa.enclosed_with(document)
     errors = {}
     if method not in methods_for(document):
         errors["method"] = [gettext("Choose how it was delivered.")]
@@ -92,6 +95,7 @@ def record_delivery(
     audit.record(
         actor, "document.delivered", document, method=method, delivered_on=delivered_on.isoformat()
     )
+    vawa.given_with(actor, enclosed, delivered_on, user)
     return delivery
 
 

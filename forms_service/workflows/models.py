@@ -88,7 +88,7 @@ class Grievance(IdMixin, CreatedMixin, db.Model):
 class VawaDelivery(IdMixin, CreatedMixin, db.Model):
     """The VAWA notice of occupancy rights (HUD-5380) and certification form (HUD-5382) given
     to a client: when (admission, denial, or with the notice that ends assistance), how, by
-    whom and on which day (24 CFR 5.2005(a)(2)). With a notice they go as it goes."""
+    whom and on which day (24 CFR 5.2005(a)(2)). With a notice they are given when it is."""
 
     __tablename__ = "vawa_delivery"
 
@@ -102,11 +102,13 @@ class VawaDelivery(IdMixin, CreatedMixin, db.Model):
         ForeignKey("document.id"), index=True
     )
     how: Mapped[str] = mapped_column(String(20))  # in_hand | mail | with_notice
-    given_on: Mapped[date]
-    given_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"))
+    # With a notice: blank until the notice's delivery is recorded, then that day and whoever
+    # handed it over or mailed it (`vawa.given_with`).
+    given_on: Mapped[date | None]
+    given_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
 
     case: Mapped[Case] = relationship()
     notice: Mapped[Document] = relationship(foreign_keys=[notice_id])
     certification: Mapped[Document] = relationship(foreign_keys=[certification_id])
     with_document: Mapped[Document | None] = relationship(foreign_keys=[with_document_id])
-    given_by: Mapped[User] = relationship()
+    given_by: Mapped[User | None] = relationship()

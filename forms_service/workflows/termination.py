@@ -160,9 +160,12 @@ def record_notice_delivery(
     actor: Actor, notice: Document, method: str, delivered_on: date | None, delivered_by: User
 ):
     """A notice given on paper only (it ends a lease, 15 U.S.C. 7003(b)(2)(B)) was handed to
-    the client or mailed: recorded, it counts as issued and the appeal window the notice
-    printed runs from that day."""
+    the client or mailed, with the VAWA forms it encloses: recorded, it counts as issued, the
+    VAWA forms as given that day by the same person, and the appeal window the notice printed
+    runs from that day. Without its VAWA forms it is refused (24 CFR 5.2005(a)(2))."""
+    enclosed = vawa.enclosed_with(notice)
     given = paper_only.record_delivery(actor, notice, method, delivered_on, delivered_by)
+    vawa.given_with(actor, enclosed, given.delivered_on, delivered_by)
     termination = db.session.scalar(select(Termination).where(Termination.notice_id == notice.id))
     if termination is not None and termination.status == NOTICE_TO_DELIVER:
         days = int(notice.data["appeal_days"])

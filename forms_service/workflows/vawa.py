@@ -6,18 +6,20 @@ fill if and when they choose, and giving it is not a written request for it."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from .. import clock
+from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
 from ..cases.models import Case
 from ..documents import service as documents
 from ..documents.models import Document
-from ..errors import InvalidInput
+from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import vawa_certification, vawa_notice
 from ..i18n import N_
@@ -30,7 +32,7 @@ IN_HAND, MAIL, WITH_NOTICE = "in_hand", "mail", "with_notice"
 HOW = {
     IN_HAND: N_("In hand"),
     MAIL: N_("By mail"),
-    WITH_NOTICE: N_("With the notice, delivered as it is"),
+    WITH_NOTICE: N_("With the notice, as it was delivered"),
 }
 
 
@@ -54,7 +56,7 @@ def give(
 ) -> VawaDelivery:
     """Generate both forms for `case` (in `language`, else the client's) and record that
     `actor` gave them today, `how`; with a notice that ends assistance they go with it, in its
-    language, and are delivered as it is."""
+    language, and are given when its delivery is recorded (`given_with`)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     errors = {}
@@ -84,14 +86,14 @@ def give(
         certification_id=given[1].id,
         with_document_id=with_document.id if with_document else None,
         how=how,
-        given_on=given_on,
-        given_by_id=user.id,
+        given_on=None if with_document else given_on,
+        given_by_id=None if with_document else user.id,
     )
     db.session.add(delivery)
     db.session.flush()
     audit.record(
         actor,
-        "vawa.given",
+        "vawa.made_with_notice" if with_document else "vawa.given",
         delivery,
         occasion=occasion,
         how=how,
@@ -100,6 +102,46 @@ def give(
         with_notice=data["with_notice"] or None,
     )
     return delivery
+
+
+def enclosed_with(notice: Document) -> VawaDelivery | None:
+    """The VAWA forms a notice says it encloses (`vawa_enclosed`, a notice that ends
+    assistance): it does not count as given without them (24 CFR 5.2005(a)(2)), so their
+    absence is refused before its delivery is recorded. None for a document that encloses
+    none."""
+    if not notice.data.get("vawa_enclosed"):
+        return None
+    delivery = db.session.scalar(
+        select(VawaDelivery).where(VawaDelivery.with_document_id == notice.id)
+    )
+    if delivery is None:
+        raise RuleViolation(
+            gettext(
+                "%(notice)s says that the VAWA notice of occupancy rights (HUD-5380) and the "
+                "certification form (HUD-5382) go with it, and they were not made with it: it "
+                "cannot be given without them (24 CFR 5.2005(a)(2)).",
+                notice=notice.reference,
+            )
+        )
+    return delivery
+
+
+def given_with(actor: Actor, delivery: VawaDelivery | None, given_on: date, given_by: User):
+    """The notice they go with reached the client: so did they, that day, from whoever handed
+    it over or mailed it (its first recorded delivery; a later one changes nothing)."""
+    if delivery is None or delivery.given_on is not None:
+        return
+    delivery.given_on, delivery.given_by_id = given_on, given_by.id
+    audit.record(
+        actor,
+        "vawa.given",
+        delivery,
+        occasion=delivery.occasion,
+        how=delivery.how,
+        given_on=given_on.isoformat(),
+        given_by=given_by.name,
+        with_notice=delivery.with_document.reference,
+    )
 
 
 def render_jobs(delivery: VawaDelivery) -> list[RenderJob]:

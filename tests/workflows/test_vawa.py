@@ -13,11 +13,15 @@ from forms_service import clock
 from forms_service.archive.models import ArchiveRecord
 from forms_service.archive.service import file_document, stored_file, verify_records
 from forms_service.audit.models import AuditEvent
+from forms_service.documents import paper_only
+from forms_service.documents.delivery import record_delivery
 from forms_service.documents.models import Document, DocumentStatus
+from forms_service.errors import RuleViolation
 from forms_service.extensions import db
 from forms_service.programs.models import CaseGrant, Grant
 from forms_service.rendering.jobs import render_signed
-from forms_service.workflows.models import VawaDelivery
+from forms_service.workflows import termination as terminations
+from forms_service.workflows.models import Termination, VawaDelivery
 from tests.conftest import blob_path, login
 from tests.pages import open_page
 from tests.workflows import test_termination_views as steps
@@ -60,7 +64,7 @@ def test_termination_notice_files_vawa_notice_and_certification_with_it(
     notice = issued(conference)
     delivery = delivery_of(with_document_id=notice.id)
     assert (delivery.occasion, delivery.how) == ("termination", "with_notice")
-    assert delivery.given_on == clock.today(world.agency)
+    assert (delivery.given_on, delivery.given_by_id) == (None, None)  # given as the notice is
     for document in (delivery.notice, delivery.certification):
         assert document.case_id == notice.case_id and document.signers == []
         assert document.status == DocumentStatus.ARCHIVED
@@ -196,3 +200,69 @@ def test_verify_covers_the_vawa_forms(client, world):
     db.session.expire_all()
     damaged = [(d.record.reference, d.kind) for d in verify_records()]
     assert (record.reference, "pdf") in damaged
+
+
+def paper_notice(client, conference, director) -> Document:
+    form = notice_form(client, conference, director)
+    form["ends_lease"], form["lease_description"] = "y", "Lease for unit 3B"
+    assert form.submit().status_code == 302
+    return issued(conference)
+
+
+def test_vawa_forms_are_given_when_the_notice_they_go_with_is_handed_over(
+    client, world, conference, director
+):
+    notice = paper_notice(client, conference, director)
+    case_page = open_page(client, f"/cases/{world.case.id}").html
+    assert f"not given yet; they go with {notice.reference} when its delivery is recorded" in (
+        case_page
+    )
+    page = open_page(client, f"/documents/{notice.id}")
+    delivery = page.form(action=f"/documents/{notice.id}/paper-delivery")
+    delivery["method"] = "mail"
+    delivery["delivered_on"] = (clock.today(world.agency)).isoformat()
+    assert delivery.submit().status_code == 302
+    given = delivery_of(with_document_id=notice.id)
+    assert (given.given_on, given.given_by_id) == (
+        clock.today(world.agency),
+        world.case_manager.id,
+    )
+    case_page = open_page(client, f"/cases/{world.case.id}").html
+    assert "With a notice that ends assistance: given" in case_page
+    assert "With the notice, as it was delivered, by Sam Okafor" in case_page
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "vawa.given")
+    ).scalar_one()
+    assert event.details["with_notice"] == notice.reference
+
+
+def test_a_signed_notice_delivered_gives_the_vawa_forms_it_encloses(
+    client, world, conference, director
+):
+    assert notice_form(client, conference, director).submit().status_code == 302
+    notice = issued(conference)
+    notice.status, notice.completed_at = DocumentStatus.SIGNED, notice.sent_at
+    day = clock.today(world.agency)
+    record_delivery(world.actor(world.case_manager), notice, "email", day)
+    record_delivery(world.actor(world.supervisor), notice, "mail", day)  # a second copy
+    given = delivery_of(with_document_id=notice.id)
+    assert (given.given_on, given.given_by_id) == (day, world.case_manager.id)
+
+
+def test_a_notice_without_the_vawa_forms_it_encloses_does_not_count_as_issued(
+    client, world, conference, director
+):
+    notice = paper_notice(client, conference, director)
+    db.session.delete(delivery_of(with_document_id=notice.id))
+    db.session.commit()
+    with pytest.raises(RuleViolation, match="cannot be given without them"):
+        terminations.record_notice_delivery(
+            world.actor(world.case_manager),
+            notice,
+            "in_hand",
+            clock.today(world.agency),
+            world.case_manager,
+        )
+    db.session.rollback()
+    assert db.session.get(Termination, conference.id).status == terminations.NOTICE_TO_DELIVER
+    assert paper_only.delivery_of(notice).delivered_on is None

@@ -1,10 +1,13 @@
 """The rules of a termination notice (seed 000 "Non-compliance and Exiting"; 24 CFR 578.91;
 VAWA; ESIGN 7003(b)(2)(B))."""
 
+import io
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from docx import Document as Docx
 
 from forms_service import clock
 from forms_service.errors import RuleViolation
@@ -12,6 +15,7 @@ from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
 from forms_service.forms.termination_notice import appeal_deadline, requires_paper
 from forms_service.rendering import preview
+from forms_service.rendering.service import render_docx, template_store
 
 FORM = get_form_type("termination_notice")
 NOTICE = FORM.example()
@@ -156,3 +160,24 @@ def test_referrals_round_trip_through_a_json_payload_and_a_draft():
     again = FORM.form_class.from_data(data, meta={"csrf": False})
     assert again.case_conference_date.data == date.fromisoformat(NOTICE["case_conference_date"])
     assert again.to_data() == data
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", "Under state law, only a court can order you to leave your home"),
+        ("es", "Según la ley estatal, solo un tribunal puede ordenarle que deje su vivienda"),
+        ("ar", "بموجب قانون الولاية، لا يملك إلا القضاء أن يأمرك بمغادرة مسكنك"),
+    ],
+)
+def test_a_notice_that_ends_a_lease_says_only_a_court_can_remove_the_tenant(language, words):
+    lease = {"ends_lease": True, "lease_description": "Lease for unit 3B"}
+    store = template_store()
+    version = store.current(FORM.name, language=language)
+    inp = preview.example_input(FORM, {**preview.example_payload(FORM), "form": NOTICE}, language)
+    for data, printed in ((lease, True), ({"ends_lease": False}, False)):
+        docx = render_docx(
+            store.load(version, language), replace(inp, data={**inp.data, **data}), version
+        )
+        text = " ".join(p.text for p in Docx(io.BytesIO(docx)).paragraphs)
+        assert (words in text) is printed

@@ -179,6 +179,10 @@ def test_the_termination_notice_record_shows_its_vawa_attachments_and_search_fin
     page = open_page(client, f"/archive/{notice_record.id}")
     for document in (delivery.notice, delivery.certification):
         assert f'/archive/{record_of(document).id}"' in page.html
+    assert f"not given yet; they go with {notice.reference}" in page.html
+    record_delivery(world.actor(world.case_manager), notice, "in_hand", clock.today(world.agency))
+    db.session.commit()
+    page = open_page(client, f"/archive/{notice_record.id}")
     assert "With a notice that ends assistance: given" in page.html
     vawa_page = open_page(client, f"/archive/{record_of(delivery.notice).id}")
     assert f'/archive/{notice_record.id}"' in vawa_page.html

@@ -2,7 +2,7 @@
 blank until its delivery is recorded, and taken from that delivery for rows made before
 
 Revision ID: c7d3e9a1b584
-Revises: c7d3e9a1f5b2
+Revises: d7a2f4c6b813
 Create Date: 2026-12-05 13:55:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c7d3e9a1b584"
-down_revision = "c7d3e9a1f5b2"
+down_revision = "d7a2f4c6b813"
 branch_labels = None
 depends_on = None
 

@@ -18,6 +18,7 @@ from forms_service.errors import RuleViolation
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.service import RenderInput, render_docx, template_store
+from forms_service.signing import remote
 from forms_service.templates_admin.models import (
     AgencyTemplateFile,
     AgencyTemplateVersion,
@@ -155,6 +156,8 @@ def test_a_form_in_a_language_the_signing_pages_lack_is_signed_in_english_with_a
         "<bdi>Awa Diallo</bdi> interprets this form into <bdi>French</bdi>. "
         "These pages are in English."
     ) in page
+    with pytest.raises(RuleViolation, match="not available in French.*not through a link"):
+        remote.create_link(actor, document, document.signers[0], remote.DOB)
 
 
 def test_a_vital_document_in_the_clients_language_is_sent_and_pinned(world):

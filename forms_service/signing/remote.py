@@ -23,6 +23,7 @@ from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import ONE_TIME_LINK, Evidence, next_signer, record_signature
 from ..errors import NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
+from ..i18n import LANGUAGES, language_name
 from ..rendering.models import RenderJob
 from .models import RemoteLink
 
@@ -75,6 +76,15 @@ def create_link(
         raise RuleViolation(gettext("Staff sign as themselves, not through a link."))
     if document.status != DocumentStatus.SIGNING or next_signer(document) is not signer:
         raise RuleViolation(gettext("This document is not waiting for this signer."))
+    if document.language not in LANGUAGES:  # only an agency template has it
+        raise RuleViolation(
+            gettext(
+                "The signing pages are not available in %(language)s: the interpreter reads "
+                "this form to the client, so it is signed on the tablet with them, not "
+                "through a link.",
+                language=language_name(document.language),
+            )
+        )
     if identity_method not in (DOB, CODE):
         raise RuleViolation(gettext("Choose date of birth or a code."))
     if identity_method == DOB and document.client.date_of_birth is None:

@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .signing.remote_views import bp as remote_bp
     from .signing.views import bp as signing_bp
     from .templates_admin.views import bp as templates_admin_bp
+    from .webhooks.views import bp as webhooks_bp
     from .workflows.views import bp as workflows_bp
 
     for blueprint in (
@@ -78,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
         api_bp,
         api_admin_bp,
         bulk_bp,
+        webhooks_bp,
     ):
         app.register_blueprint(blueprint)
     return app

@@ -90,6 +90,10 @@ class Config:
     SMS_ACCOUNT = os.environ.get("FORMS_SMS_ACCOUNT", "")
     SMS_TOKEN = os.environ.get("FORMS_SMS_TOKEN", "")
     SMS_FROM = os.environ.get("FORMS_SMS_FROM", "")  # the number (or sender id) messages come from
+    # Webhook endpoints may only be at public addresses, unless in these networks (comma
+    # separated, e.g. "10.1.0.0/16" for a receiver on the agency's own network): the operator's
+    # choice, since an agency admin of a shared instance must not reach the host's network.
+    WEBHOOKS_ALLOW_PRIVATE = os.environ.get("FORMS_WEBHOOKS_ALLOW_PRIVATE", "")
     # A signing link sent by message is sent again after this many hours while it still works
     # (twice at most).
     REMINDER_HOURS = int(os.environ.get("FORMS_REMINDER_HOURS", "24"))

@@ -41,8 +41,14 @@ def enum_column(enum: type[StrEnum], **kwargs):
 
 
 def after_commit(func: Callable[[], None]) -> None:
-    """Run `func` after this request's transaction has committed."""
+    """Run `func` after this request's (or job's) transaction has committed."""
     g.setdefault("after_commit", []).append(func)
+
+
+def committed() -> None:
+    """The unit of work has committed: run what was queued for then."""
+    for func in g.pop("after_commit", []):
+        func()
 
 
 @contextmanager
@@ -60,8 +66,7 @@ def init_app(app: Flask) -> None:
     def commit_or_roll_back(response):
         if response.status_code < 400:
             db.session.commit()
-            for func in g.pop("after_commit", []):
-                func()
+            committed()
         else:
             db.session.rollback()
         return response

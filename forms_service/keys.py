@@ -3,7 +3,9 @@ certificate naming the agency, and the instance's own (`seal.key`, from before a
 their own): it signs the checkpoints of events no agency owns and stays trusted for the
 records sealed with it."""
 
+import base64
 import functools
+import hashlib
 import os
 import shutil
 import tempfile
@@ -11,11 +13,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 INSTANCE_SEAL_NAME = "forms-service document seal"
+
+
+def sealer(secret_key: str, purpose: str) -> Fernet:
+    """Encrypts what must be read back but never from a copy of the database alone (a
+    signing link, a webhook secret): a key derived from the server's secret key, one per
+    purpose."""
+    key = hashlib.sha256(f"{purpose}:".encode() + secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key.digest()))
 
 
 def ensure_seal_key(folder: Path, common_name: str = INSTANCE_SEAL_NAME) -> Path:

@@ -27,6 +27,7 @@ from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.programs.models import Grant
 from forms_service.signing.remote import create_link
+from forms_service.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from forms_service.workflows.grievance import file_grievance
 from forms_service.workflows.termination import record_conference
 from tests.conftest import CONSENT, ink_payload, login, post
@@ -73,6 +74,8 @@ class Holdings:
     grant_id: str  # a grant of the agency's programs
     token_id: str  # an API token
     run_id: str  # a bulk run
+    endpoint_id: str  # a webhook endpoint
+    delivery_id: str  # a delivery of an event to it
     form_type: str = "consent_release"
 
     @property
@@ -91,6 +94,8 @@ class Holdings:
             self.grant_id,
             self.token_id,
             self.run_id,
+            self.endpoint_id,
+            self.delivery_id,
         }
 
 
@@ -173,6 +178,19 @@ def _holdings(world, manager, case) -> Holdings:
     db.session.add(token)
     run = BulkRun(agency_id=case.agency_id, created_by_id=manager.id, filename="a.csv", send=False)
     db.session.add(run)
+    endpoint = WebhookEndpoint(
+        agency_id=case.agency_id,
+        url="https://hooks.example.org/in",
+        events=["document.sent"],
+        secret_sealed="",
+        enabled=False,  # nothing is sent to it while other tests use the holdings
+        created_by_id=manager.id,
+    )
+    event = WebhookEvent(
+        agency_id=case.agency_id, event_key=f"held:{case.id}", type="document.sent", data={}
+    )
+    delivered = WebhookDelivery(endpoint=endpoint, event=event)
+    db.session.add(delivered)
     db.session.commit()
     return Holdings(
         agency_id=case.agency_id,
@@ -191,6 +209,8 @@ def _holdings(world, manager, case) -> Holdings:
         grant_id=str(grant.id),
         token_id=str(token.id),
         run_id=str(run.id),
+        endpoint_id=str(endpoint.id),
+        delivery_id=str(delivered.id),
     )
 
 
@@ -251,6 +271,8 @@ STAFF_MEMBER = {"user_id": "user_id"}
 GRANT = {"grant_id": "grant_id"}
 TOKEN = {"token_id": "token_id"}
 RUN = {"run_id": "run_id"}
+ENDPOINT = {"endpoint_id": "endpoint_id"}
+DELIVERY = {"endpoint_id": "endpoint_id", "delivery_id": "delivery_id"}
 SIGNATURE = {"ink": ink_payload(), "esign_accepted": "y", "content_sha256": Held("content_sha256")}
 
 # Every route whose URL names an object. A new one must be added here (see the url_map test).
@@ -280,6 +302,16 @@ ROUTES = [
     Route("api_admin.revoke", "POST", ADMIN, 302, TOKEN),
     Route("bulk.run", "GET", ADMIN, 200, RUN),
     Route("bulk.run", "POST", ADMIN, 302, RUN),
+    Route("webhooks.endpoint", "GET", ADMIN, 200, ENDPOINT),
+    Route(
+        "webhooks.endpoint",
+        "POST",
+        ADMIN,
+        302,
+        ENDPOINT,
+        {"url": "https://hooks.example.org/new", "events": "document.signed", "enabled": "y"},
+    ),
+    Route("webhooks.redeliver", "POST", ADMIN, 302, DELIVERY),
     Route("documents.new", "GET", FILL, 200, NEW),
     Route("documents.new", "POST", FILL, 302, NEW, _consent_form(action="save")),
     Route("documents.edit", "GET", FILL, 200, DRAFT),
@@ -521,6 +553,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(clien
         "grant_id": own.grant_id,
         "token_id": own.token_id,
         "run_id": own.run_id,
+        "endpoint_id": own.endpoint_id,
+        "delivery_id": own.delivery_id,
         "form_type": own.form_type,
         "number": "1",  # a template version (the Templates page)
         "language": "en",

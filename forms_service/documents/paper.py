@@ -18,6 +18,7 @@ from ..database import utcnow
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..rendering.models import RenderJob
+from ..webhooks import service as webhooks
 from .models import Document, DocumentStatus, SignerStatus
 from .service import PAPER
 
@@ -121,6 +122,7 @@ def receive_paper(
             signer.identity_check = check[:200]
             signer.witnessed_by_id = user.id
             signer.content_sha256 = document.content_sha256
+            webhooks.emit(document.agency_id, "document.signed", document=document, signer=signer)
     document.paper_scan_sha256 = blob_store().put(pdf)
     document.status = DocumentStatus.SIGNED
     document.completed_at = now

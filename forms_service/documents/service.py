@@ -26,6 +26,7 @@ from ..forms.registry import People, Person
 from ..rendering.models import RenderJob, RenderStatus
 from ..rendering.service import load_template
 from ..templates_admin.service import templates_for
+from ..webhooks import service as webhooks
 from ..workflows.independence import document_reviewer_conflicts
 from . import language_access
 from .language_access import INTERPRETER
@@ -259,6 +260,7 @@ def send_for_signature(
         **({"paper_only": True} if on_paper else {}),
         **({"typed_language_doubts": doubts} if doubts else {}),
     )
+    webhooks.emit(document.agency_id, "document.sent", document=document, case=document.case)
     return document
 
 
@@ -397,6 +399,7 @@ def record_signature(
         content_sha256=document.content_sha256,
         user_agent=signer.user_agent,
     )
+    webhooks.emit(document.agency_id, "document.signed", document=document, signer=signer)
     if next_signer(document) is not None:
         db.session.flush()
         return None
@@ -449,6 +452,7 @@ def decline(actor: Actor, document: Document, signer: Signer, reason: str) -> Do
     signer.declined_reason = reason or None
     document.status = DocumentStatus.DECLINED
     audit.record(actor, "document.decline", document, signer=signer.name, reason=reason or None)
+    webhooks.emit(document.agency_id, "document.declined", document=document, signer=signer)
     return document
 
 
@@ -485,6 +489,7 @@ def void(actor: Actor, document: Document, reason: str) -> Document:
     document.status = DocumentStatus.VOIDED
     document.void_reason = reason
     audit.record(actor, "document.void", document, reason=reason)
+    webhooks.emit(document.agency_id, "document.voided", document=document)
     return document
 
 

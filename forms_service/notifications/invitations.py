@@ -2,8 +2,6 @@
 with reminders after a set delay until the link is used, revoked or expires. A message says
 who sends it and carries the link, nothing about the client or the form."""
 
-import base64
-import hashlib
 import re
 from datetime import timedelta
 
@@ -12,7 +10,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from .. import clock
+from .. import clock, keys
 from ..accounts.service import Actor
 from ..audit import service as audit
 from ..database import utcnow
@@ -80,8 +78,7 @@ def send_options() -> dict:
 
 
 def _fernet() -> Fernet:
-    key = hashlib.sha256(b"signing-invitation:" + current_app.config["SECRET_KEY"].encode())
-    return Fernet(base64.urlsafe_b64encode(key.digest()))
+    return keys.sealer(current_app.config["SECRET_KEY"], "signing-invitation")
 
 
 def reminder_delay() -> timedelta:

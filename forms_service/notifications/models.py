@@ -21,7 +21,21 @@ class MessageStatus(StrEnum):
     FAILED = "failed"  # gave up (or a runner died while sending): staff decide
 
 
-class OutboxMessage(IdMixin, CreatedMixin, db.Model):
+class OutboxRow:
+    """The columns of a row waiting to leave (a message, a webhook delivery): its state, its
+    tries and its next try (`notifications.outbox` moves them)."""
+
+    status: Mapped[MessageStatus] = enum_column(
+        MessageStatus, default=MessageStatus.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(IdMixin, CreatedMixin, OutboxRow, db.Model):
     """One message to one address, written in the transaction of the action that causes it.
     `event_key` names that event (e.g. the signing link it carries): a second row for the
     same event is never written, so nothing is sent twice."""
@@ -38,14 +52,6 @@ class OutboxMessage(IdMixin, CreatedMixin, db.Model):
     # What the message is about, for staff: the object's table and id (a document, a link).
     about_type: Mapped[str | None] = mapped_column(String(50))
     about_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    status: Mapped[MessageStatus] = enum_column(
-        MessageStatus, default=MessageStatus.PENDING, index=True
-    )
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    error: Mapped[str | None] = mapped_column(Text)
     provider_id: Mapped[str | None] = mapped_column(String(100))  # the SMS provider's id
 
 

@@ -25,11 +25,15 @@ from .models import Channel, Notice, NoticePreference
 from .service import channel_ready, queue_message
 
 SIGNED_BY_LINK, FILED, RENDER_FAILED, DUE = "signed_by_link", "filed", "render_failed", "due"
+WEBHOOK_OFF = "webhook_off"
 NOTICE_TEXTS = {
     SIGNED_BY_LINK: N_("A signature arrived from a phone link: %(subject)s."),
     FILED: N_("Signed by everyone and filed: %(subject)s."),
     RENDER_FAILED: N_("Could not be rendered, try again from its page: %(subject)s."),
     DUE: N_("Due soon: %(subject)s."),
+    WEBHOOK_OFF: N_(
+        "A webhook endpoint was turned off after its deliveries failed for days: %(subject)s."
+    ),
 }
 DUE_WITHIN = timedelta(days=3)  # grievance responses, plan reviews: told this long before
 CONSENT_ENDS_WITHIN = timedelta(days=30)  # a release of information about to end

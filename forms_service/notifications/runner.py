@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from ..database import after_commit
 from ..rendering.queue import celery_app, executor
+from ..webhooks import delivery as webhooks
 from .invitations import next_reminder_in, queue_reminders
 from .notices import notify_due
 from .service import next_retry_in, send_due
@@ -16,15 +17,19 @@ _timer_lock = threading.Lock()
 
 
 def run_outbox() -> tuple[int, int]:
-    """Write the reminders and staff notices that are due, then send every message due."""
+    """Write the reminders, staff notices and webhook events that are due, then send every
+    message and webhook delivery due: (sent, not sent)."""
     notify_due()
     queue_reminders()
-    return send_due()
+    webhooks.emit_expired_consents()
+    sent, not_sent = send_due()
+    arrived, not_arrived = webhooks.deliver_due()
+    return sent + arrived, not_sent + not_arrived
 
 
 def _next_wake():
-    waits = [w for w in (next_retry_in(), next_reminder_in()) if w is not None]
-    return min(waits, default=None)
+    waits = (next_retry_in(), next_reminder_in(), webhooks.next_retry_in())
+    return min((w for w in waits if w is not None), default=None)
 
 
 def _send_in_app(app: Flask) -> None:

@@ -3,29 +3,26 @@ what is due, each message claimed by one runner first, so it goes out once. A fa
 retried with growing waits, audited, and shown to staff."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..accounts.service import ALL_STAFF, SYSTEM, Actor, require_role
 from ..audit import service as audit
 from ..database import utcnow
 from ..extensions import db
+from . import outbox
 from .channels import NotConfigured, Outgoing, SendFailed, email_sender, sms_sender
 from .models import Channel, MessageStatus, OutboxMessage
 
 # Waits before the 2nd, 3rd, ... try; after the last the message is failed for staff to see.
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
-MAX_ATTEMPTS = len(BACKOFF) + 1
+RETRIES = outbox.Retries(
+    (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+)
 # A message claimed this long ago and still "sending": its runner died mid-send. It may have
 # arrived, so it is not sent again by itself: staff see it failed and can send a new one.
 CLAIM_LOST_AFTER = timedelta(minutes=15)
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands timestamps back without a zone; they were written in UTC.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def queue_message(
@@ -73,20 +70,9 @@ def channel_ready(channel: Channel) -> bool:
     return True
 
 
-def _claim(message_id: uuid.UUID) -> bool:
-    """Mark the message as being sent by this runner, committed, unless another has it."""
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MessageStatus.PENDING)
-        .values(status=MessageStatus.SENDING, claimed_at=utcnow())
-    ).rowcount
-    db.session.commit()
-    return claimed == 1
-
-
 def send_one(message_id: uuid.UUID) -> bool:
     """Send one pending message; True when it went out. Its own unit of work."""
-    if not _claim(message_id):
+    if not outbox.claim(OutboxMessage, message_id):
         return False
     message = db.session.get(OutboxMessage, message_id)
     try:
@@ -94,13 +80,7 @@ def send_one(message_id: uuid.UUID) -> bool:
             Outgoing(message.to_address, message.subject, message.body)
         )
     except SendFailed as exc:
-        message.attempts += 1
-        message.error = exc.reason[:2000]
-        if exc.permanent or message.attempts >= MAX_ATTEMPTS:
-            message.status = MessageStatus.FAILED
-        else:
-            message.status = MessageStatus.PENDING
-            message.next_attempt_at = utcnow() + BACKOFF[message.attempts - 1]
+        gave_up = outbox.failed(message, exc.reason, RETRIES, exc.permanent)
         audit.record(
             SYSTEM,
             "message.failed",
@@ -108,14 +88,11 @@ def send_one(message_id: uuid.UUID) -> bool:
             channel=message.channel.value,
             attempt=message.attempts,
             error=message.error,
-            gave_up=message.status == MessageStatus.FAILED,
+            gave_up=gave_up,
         )
         db.session.commit()
         return False
-    message.attempts += 1
-    message.status = MessageStatus.SENT
-    message.sent_at = utcnow()
-    message.error = None
+    outbox.succeeded(message)
     message.provider_id = (provider_id or "")[:100] or None
     message.body = ""  # it may hold a working link; what was sent is not kept
     audit.record(SYSTEM, "message.sent", message, channel=message.channel.value)
@@ -123,14 +100,8 @@ def send_one(message_id: uuid.UUID) -> bool:
     return True
 
 
-def _give_up_lost_claims(now: datetime) -> None:
-    lost = db.session.execute(
-        select(OutboxMessage).where(
-            OutboxMessage.status == MessageStatus.SENDING,
-            OutboxMessage.claimed_at <= now - CLAIM_LOST_AFTER,
-        )
-    ).scalars()
-    for message in lost:
+def _give_up_lost_claims() -> None:
+    for message in outbox.lost_claims(OutboxMessage, CLAIM_LOST_AFTER):
         message.status = MessageStatus.FAILED
         message.error = "The sender stopped while sending: it may or may not have arrived."
         audit.record(SYSTEM, "message.failed", message, error=message.error, gave_up=True)
@@ -139,8 +110,8 @@ def _give_up_lost_claims(now: datetime) -> None:
 
 def send_due(limit: int = 200) -> tuple[int, int]:
     """Send the messages whose time has come, oldest first: (sent, not sent)."""
+    _give_up_lost_claims()
     now = utcnow()
-    _give_up_lost_claims(now)
     ids = (
         db.session.execute(
             select(OutboxMessage.id)
@@ -161,14 +132,7 @@ def send_due(limit: int = 200) -> tuple[int, int]:
 
 def next_retry_in() -> timedelta | None:
     """How long until the earliest message waiting for another try is due."""
-    at = db.session.execute(
-        select(OutboxMessage.next_attempt_at)
-        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.attempts > 0)
-        .order_by(OutboxMessage.next_attempt_at)
-        .limit(1)
-    ).scalar_one_or_none()
-    db.session.rollback()
-    return None if at is None else max(_aware(at) - utcnow(), timedelta(0))
+    return outbox.next_retry_in(OutboxMessage)
 
 
 def messages_about(actor: Actor, about) -> list[OutboxMessage]:

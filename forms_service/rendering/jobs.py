@@ -18,7 +18,7 @@ from ..archive import copies, integrity, versions
 from ..archive import service as archive
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
-from ..database import utcnow
+from ..database import committed, utcnow
 from ..documents.models import Document, DocumentStatus, SignerStatus
 from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, PAPER, STAFF_SESSION
 from ..errors import RuleViolation
@@ -28,6 +28,7 @@ from ..forms import get_form_type
 from ..i18n import N_, language_name
 from ..notifications import notices
 from ..templates_admin.service import templates_for
+from ..webhooks import service as webhooks
 from .models import RUN_LEASE, RenderJob, RenderStatus
 from .service import RenderInput, SignerInfo, render, render_paper_signed
 
@@ -296,7 +297,9 @@ def run_job(job_id: uuid.UUID) -> bool:
     )
     audit.record(SYSTEM, "archive.file", record, document=document.reference)
     notices.filed(document)
+    webhooks.emit(document.agency_id, "document.filed", document=document, archive_record=record)
     db.session.commit()
+    committed()  # the webhook deliveries
     integrity.checkpoint_after_filing(record.agency_id)  # kept outside the database
     if copies.wants_copy(record):
         file_english_copy(record.id)

@@ -20,6 +20,7 @@ from ..documents.models import Document, DocumentStatus
 from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..forms import form_type_that
+from ..webhooks import service as webhooks
 from .models import ReleaseEnd
 
 RELEASE = form_type_that("release_of_information").name
@@ -194,6 +195,8 @@ def _end(actor: Actor, release: Document, reason: str, effective_at: datetime, *
     db.session.add(end)
     db.session.flush()
     audit.record(actor, f"release.{reason}", release, effective_at=effective_at.isoformat())
+    kind = "consent.revoked" if reason == "revoked" else "consent.expired"
+    webhooks.emit(release.agency_id, kind, release=release, reason=reason)
     return end
 
 

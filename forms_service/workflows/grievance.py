@@ -17,6 +17,7 @@ from ..forms.grievance import Grievance as GrievanceSpec
 from ..forms.grievance_response import GrievanceResponse
 from ..i18n import CLIENT_LANGUAGES, language_name
 from ..templates_admin.service import templates_for
+from ..webhooks import service as webhooks
 from .models import Grievance
 
 
@@ -66,6 +67,7 @@ def file_grievance(
     documents.send_for_signature(actor, document)
     grievance.grievance_id = document.id
     audit.record(actor, "grievance.file", grievance, number=grievance.number)
+    webhooks.emit(grievance.agency_id, "grievance.filed", grievance=grievance, document=document)
     return grievance
 
 
@@ -101,6 +103,7 @@ def respond(
     grievance.response_id = document.id
     grievance.status = "responded"
     audit.record(actor, "grievance.respond", grievance, response=document.reference)
+    webhooks.emit(grievance.agency_id, "grievance.answered", grievance=grievance, response=document)
     return document
 
 

@@ -29,6 +29,7 @@ from ..formatting import long_date
 from ..forms.appeal import Appeal
 from ..forms.final_decision import FinalDecision
 from ..forms.termination_notice import TerminationNotice
+from ..webhooks import service as webhooks
 from . import vawa
 from .independence import independence_conflicts
 from .models import Termination
@@ -145,6 +146,7 @@ def issue_notice(actor: Actor, termination: Termination, data: dict, reviewer: U
     else:
         termination.appeal_deadline = notice_date + timedelta(days=agency.appeal_days)
         termination.status = NOTICE
+        _issued(termination, notice)
     audit.record(
         actor,
         "termination.notice",
@@ -178,7 +180,20 @@ def record_notice_delivery(
             notice=notice.reference,
             appeal_deadline=termination.appeal_deadline.isoformat(),
         )
+        _issued(termination, notice)
     return given
+
+
+def _issued(termination: Termination, notice: Document) -> None:
+    """The notice counts as issued (its appeal window runs): tell the webhooks."""
+    webhooks.emit(
+        termination.agency_id,
+        "termination.notice_issued",
+        termination=termination,
+        notice=notice,
+        case=termination.case,
+        appeal_deadline=termination.appeal_deadline.isoformat(),
+    )
 
 
 def file_appeal(actor: Actor, termination: Termination, data: dict, **language):
@@ -251,6 +266,14 @@ def issue_decision(actor: Actor, termination: Termination, data: dict, **languag
     termination.outcome = data.get("decision")
     termination.status = DECIDED
     audit.record(actor, "termination.decision", termination, outcome=termination.outcome)
+    webhooks.emit(
+        termination.agency_id,
+        "termination.decided",
+        termination=termination,
+        decision=decision,
+        case=termination.case,
+        outcome=termination.outcome,
+    )
     return decision
 
 

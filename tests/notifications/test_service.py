@@ -9,7 +9,7 @@ from sqlalchemy import select
 from forms_service.audit.models import AuditEvent
 from forms_service.database import utcnow
 from forms_service.extensions import db
-from forms_service.notifications import service
+from forms_service.notifications import outbox, service
 from forms_service.notifications.models import Channel, MessageStatus, OutboxMessage
 from tests.conftest import login
 from tests.notifications.servers import SMS_FROM
@@ -82,9 +82,9 @@ def test_a_provider_outage_is_retried_after_a_wait_until_it_passes(world, channe
     assert message.status == MessageStatus.PENDING and message.attempts == 1
     assert "503" in message.error
     assert service.send_due() == (0, 0)  # not due before its wait is over
-    with time_machine.travel(utcnow() + service.BACKOFF[0] + timedelta(seconds=1)):
+    with time_machine.travel(utcnow() + service.RETRIES.backoff[0] + timedelta(seconds=1)):
         assert service.send_due() == (0, 1)
-    with time_machine.travel(utcnow() + service.BACKOFF[1] + timedelta(minutes=2)):
+    with time_machine.travel(utcnow() + service.RETRIES.backoff[1] + timedelta(minutes=2)):
         assert service.send_due() == (1, 0)
 
     assert len(sms.arrived) == 1
@@ -109,7 +109,7 @@ def test_a_refused_number_is_given_up_at_once_and_staff_see_why(world, channels,
 def test_a_message_claimed_by_one_runner_is_not_sent_by_another(world, channels):
     mail_server, _ = channels
     message = _queue(world)
-    assert service._claim(message.id)
+    assert outbox.claim(OutboxMessage, message.id)
 
     assert service.send_one(message.id) is False
     assert mail_server.arrived == []
@@ -119,7 +119,7 @@ def test_a_runner_that_died_while_sending_leaves_the_message_failed_not_sent_aga
     """It may have arrived: staff decide, rather than the client getting it twice."""
     mail_server, _ = channels
     message = _queue(world)
-    assert service._claim(message.id)
+    assert outbox.claim(OutboxMessage, message.id)
 
     with time_machine.travel(utcnow() + service.CLAIM_LOST_AFTER + timedelta(minutes=1)):
         assert service.send_due() == (0, 0)

@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .cases.views import bp as cases_bp
     from .documents.copy_views import bp as copies_bp
     from .documents.views import bp as documents_bp
+    from .hmis.views import bp as hmis_bp
     from .notifications.views import bp as notifications_bp
     from .programs.views import bp as programs_bp
     from .signing.remote_views import bp as remote_bp
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
         api_admin_bp,
         bulk_bp,
         webhooks_bp,
+        hmis_bp,
     ):
         app.register_blueprint(blueprint)
     return app

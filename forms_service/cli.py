@@ -19,6 +19,7 @@ from .config import rate_limit_storage
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
+from .hmis.commands import hmis_export
 from .rendering.convert import ConversionError, ConverterMissing
 
 
@@ -34,6 +35,7 @@ def main():
 
 
 main.add_command(api_token)  # command groups that live with their area
+main.add_command(hmis_export)
 
 
 def _time_zone(ctx, param, value):

@@ -19,6 +19,7 @@ from ..cases.models import Client
 from ..errors import InvalidInput
 from ..extensions import db
 from ..forms.consent_release import PART2_NOTICE, SUD_CATEGORIES
+from . import roi
 from . import status as record_status
 from .models import ArchiveRecord, ArchiveSupersession
 from .service import canonical_value, log_access, record_for_document, stated_purpose, stored_file
@@ -67,6 +68,10 @@ def _consent_copy(actor, archive, release: ArchiveRecord, written: set) -> dict:
         log_access(actor, release, "export", "copy of the consent that lets Part 2 records go")
         written.add(name)
     return {"consent": release.reference, "file": name}
+
+
+def _json(value: dict) -> bytes:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _named(recipient: str | Recipient) -> str:
@@ -129,6 +134,9 @@ def export_client(
                 entry["file"] = f"documents/{record.reference}-v{record.version}.pdf"
                 _entry(archive, entry["file"], stored_file(record, "pdf"))
                 log_access(actor, record, "export", f"{stated} (export to {_named(recipient)})")
+                if roi.is_release(record):  # beside its PDF, as an HMIS imports an ROI
+                    entry["roi"] = entry["file"].removesuffix(".pdf") + ".roi.json"
+                    _entry(archive, entry["roi"], _json(roi.roi_record(record, on)))
                 if recipient is not CLIENT and SUD_CATEGORIES & categories_needed(record):
                     release = sharing_decision(record, recipient, on).release
                     entry["disclosed_under"] = _consent_copy(
@@ -143,11 +151,7 @@ def export_client(
             "as_of": on.isoformat(),
             "documents": entries,
         }
-        _entry(
-            archive,
-            "manifest.json",
-            json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False).encode(),
-        )
+        _entry(archive, "manifest.json", _json(manifest))
     data = out.getvalue()
     audit.record(
         actor,

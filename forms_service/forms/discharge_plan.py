@@ -240,6 +240,12 @@ class DischargePlan(FormSpec):
                     required=N_("Choose the destination (HMIS 3.12)."),
                     example=435,
                 ),
+                "other_destination": f.Text(
+                    N_("Other destination, described (HMIS 3.12, for destination 17)"),
+                    50,
+                    when=("destination", 17),
+                    required=N_("Describe the destination (HMIS 3.12 Other)."),
+                ),
                 "subsidy_type": f.Coded(
                     N_("Rental subsidy type (HMIS 3.12.A, for destination 435)"),
                     choices=tuple(SUBSIDY_CHOICES),

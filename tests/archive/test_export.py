@@ -38,7 +38,11 @@ def test_the_clients_own_request_gets_every_document_with_a_manifest(world, make
     files = zipfile.ZipFile(io.BytesIO(result.data))
     manifest = json.loads(files.read("manifest.json"))
     assert sorted(files.namelist()) == sorted(
-        ["manifest.json", *(f"documents/{r.reference}-v1.pdf" for r in (release, plan))]
+        [
+            "manifest.json",
+            *(f"documents/{r.reference}-v1.pdf" for r in (release, plan)),
+            f"documents/{release.reference}-v1.roi.json",  # a release: its ROI record too
+        ]
     )
     for entry in manifest["documents"]:
         pdf = files.read(entry["file"])
@@ -219,3 +223,61 @@ def test_a_partner_named_client_is_a_partner_not_the_clients_own_request(world, 
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(result.data)).read("manifest.json"))
     assert result.records == [] and manifest["recipient"] == "client"
     assert len(export(world).records) == 1  # the client's own request gets it
+
+
+def test_a_release_goes_with_its_roi_record_beside_its_pdf(world, make_record):
+    """The shape an HMIS imports as a release-of-information record: client, recipient,
+    scope, signed, effective, expires, revoked at, and the template it was signed on."""
+    world.client.hmis_personal_id = "P-1001"
+    release = make_record(data={**CONSENT, "end_date": "2027-03-01"})
+    db.session.add(
+        ReleaseEnd(
+            release_id=release.document_id,
+            reason="revoked",
+            effective_at=datetime(2026, 3, 20, 16, 0, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+
+    files = zipfile.ZipFile(io.BytesIO(export(world).data))
+
+    manifest = json.loads(files.read("manifest.json"))
+    (entry,) = manifest["documents"]
+    assert entry["roi"] == entry["file"].removesuffix(".pdf") + ".roi.json"
+    roi = json.loads(files.read(entry["roi"]))
+    assert roi["client"]["name"] == "María José Núñez"
+    assert roi["client"]["hmis_personal_id"] == "P-1001"
+    assert roi["recipient"] == {
+        "name": CONSENT["recipient_name"],
+        "type": CONSENT["recipient_type"],
+        "contact": CONSENT["recipient_contact"],
+    }
+    assert roi["scope"]["categories"] == sorted(CONSENT["categories"])
+    assert roi["scope"]["purpose"] == CONSENT["purpose"]
+    assert roi["signed"] == roi["effective"] == entry["signed_at"]
+    assert roi["expires"] == {"on": "2027-03-01", "event": CONSENT["end_event"]}
+    assert roi["revoked_at"].startswith("2026-03-20T16:00")
+    assert roi["template"] == {"version": 1, "sha256": "a" * 64}
+    assert roi["pdf_sha256"] == entry["pdf_sha256"]
+
+
+def test_a_revocation_recorded_after_the_exports_day_is_not_in_its_roi_record(world, make_record):
+    release = make_record()
+    db.session.add(
+        ReleaseEnd(
+            release_id=release.document_id,
+            reason="revoked",
+            effective_at=datetime(2026, 5, 2, 16, 0, tzinfo=UTC),
+        )
+    )
+    db.session.commit()
+    files = zipfile.ZipFile(io.BytesIO(export(world, on=ON).data))
+    (entry,) = json.loads(files.read("manifest.json"))["documents"]
+    roi = json.loads(files.read(entry["roi"]))
+    assert roi["revoked_at"] is None and roi["ended"] is None
+
+
+def test_a_case_plan_has_no_roi_record(world, make_record):
+    make_record(form_type="case_plan", data={"goal": "housing"})
+    files = zipfile.ZipFile(io.BytesIO(export(world).data))
+    assert not [n for n in files.namelist() if n.endswith(".roi.json")]

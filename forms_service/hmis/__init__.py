@@ -1,0 +1,1 @@
+"""The HUD HMIS CSV export: Exit.csv rows from signed discharge plans, with Export.csv."""

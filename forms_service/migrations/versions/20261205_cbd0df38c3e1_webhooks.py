@@ -1,7 +1,7 @@
 """Webhooks: endpoints per agency, the events they hear, and the delivery outbox with each try
 
 Revision ID: cbd0df38c3e1
-Revises: c7d3e9a1f5b2
+Revises: c7d3e9a1b584
 Create Date: 2026-12-05 13:19:52.035462
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "cbd0df38c3e1"
-down_revision = "c7d3e9a1f5b2"
+down_revision = "c7d3e9a1b584"
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..accounts.service import Actor, get_in_agency, require_role
@@ -152,9 +153,23 @@ def earlier_response(token: ApiToken, key: str, request_sha256: str) -> Idempote
 
 
 def remember_response(token: ApiToken, key: str, request_sha256: str, status: int, body) -> None:
-    db.session.add(
-        IdempotentResponse(
-            token_id=token.id, key=key, request_sha256=request_sha256, status=status, body=body
-        )
-    )
-    db.session.flush()
+    """Keep the answer for `key`; the same key sent twice at once is done by the first only:
+    the second is refused whole (its work rolled back with it), and a retry gets the answer."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                IdempotentResponse(
+                    token_id=token.id,
+                    key=key,
+                    request_sha256=request_sha256,
+                    status=status,
+                    body=body,
+                )
+            )
+    except IntegrityError:
+        raise RuleViolation(
+            gettext(
+                "A request with this idempotency key was being done at the same time: send it "
+                "again to get its answer."
+            )
+        ) from None

@@ -3,6 +3,7 @@ audit, JSON in and out, cursor pages, idempotent POSTs, per-token rate limits.""
 
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from forms_service.archive.models import AccessLog
@@ -96,6 +97,21 @@ def test_the_same_idempotency_key_makes_one_client_and_another_body_is_422(api, 
     changed = api.post("/clients", {**NEW, "first_name": "Other"}, key="intake-42")
     assert changed.status_code == 422
     assert "Idempotency-Key" in changed.get_json()["errors"]
+
+
+def test_the_same_idempotency_key_sent_twice_at_once_is_done_by_the_first_only(world):
+    from forms_service.api import service
+    from forms_service.api.models import IdempotentResponse
+    from forms_service.errors import RuleViolation
+
+    token, _secret = service.create_token(world.actor(world.admin), "HMIS sync", ["write"])
+    service.remember_response(token, "intake-43", "digest", 201, {"id": "first"})
+    # the second call checked for the key before the first had stored its answer
+    with pytest.raises(RuleViolation, match="send it again to get its answer"):
+        service.remember_response(token, "intake-43", "digest", 201, {"id": "second"})
+    db.session.commit()
+    (kept,) = db.session.execute(select(IdempotentResponse)).scalars()
+    assert kept.body == {"id": "first"}
 
 
 def test_a_key_is_the_tokens_own(client, world, api):

@@ -1,14 +1,15 @@
 """The client's copy ends with one summary page instead of the audit certificate: who signed,
 when and how, the fingerprint of what was signed, and where to check a copy. It leaves out
 what the agency keeps for itself (the event trail with staff e-mail addresses, IP addresses
-and browser strings). Every value is written as literal text, on pages drawn straight to PDF
-(`pages.py`), so the copy costs LibreOffice only the form."""
+and browser strings). Every value is written as literal text."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .certificate import LABEL_MM, N_
-from .pages import LETTER_PT, Pages, Running
+from docx.document import Document as DocxDocument
+
+from . import bidi
+from .certificate import N_, _facts_table, _heading, _small, _unnumbered, _xml_text
 
 
 @dataclass(frozen=True)
@@ -42,51 +43,50 @@ CHECK = N_(
 )
 
 
-def summary_pdf(
+def append_summary(
+    doc: DocxDocument,
     data: SummaryData,
     translate: Callable[[str], str] = str,
     right_to_left: bool = False,
-    page_size_pt: tuple[float, float] = LETTER_PT,
-    pages_before: int = 0,
-) -> bytes:
-    """The one-page summary as PDF pages of its own (fpdf2), in the document's language, to
-    follow the `pages_before` pages of the converted form."""
+) -> None:
+    """Append the one-page summary, on a new page, in the document's language."""
     t = translate
-    running = Running(data.agency, data.title, data.client_name, data.document_id, pages_before)
-    intro = t(INTRO) % {"agency": data.agency}
-    check = t(CHECK) % {"url": data.verify_url, "agency": data.agency}
-    signers = [value for s in data.signers for value in vars(s).values()]
-    texts = [*(v for v in vars(data).values() if isinstance(v, str)), *signers, intro, check]
-    pages = Pages(running, t, right_to_left, page_size_pt, texts)
-    pages.heading(t(N_("Summary of signatures")), 1)
-    pages.paragraph(intro)
-    pages.facts(
+    body = doc.element.body
+    first = len(body) - 1
+    heading = _heading(doc, t(N_("Summary of signatures")), 1)
+    heading.paragraph_format.page_break_before = True
+    _unnumbered(heading)
+    doc.add_paragraph(t(INTRO) % {"agency": _xml_text(data.agency)})
+    _facts_table(
+        doc,
         [
             (t(N_("Document ID")), data.document_id, False),
             (t(N_("Form")), data.title, False),
             (t(N_("Client")), data.client_name, False),
             (t(N_("Agency")), data.agency, False),
         ],
-        LABEL_MM,
     )
     for signer in data.signers:
-        pages.heading(signer.name, 2)
-        pages.facts(
+        _heading(doc, _xml_text(signer.name), 2)
+        _facts_table(
+            doc,
             [
                 (t(N_("Role")), signer.role, False),
                 (t(N_("Method")), signer.method, False),
                 (t(N_("Signed at")), signer.signed_at, False),
             ],
-            LABEL_MM,
         )
-    pages.heading(t(N_("Check this copy")), 2)
-    pages.paragraph(check)
-    pages.facts(
+    _heading(doc, t(N_("Check this copy")), 2)
+    doc.add_paragraph(
+        t(CHECK) % {"url": _xml_text(data.verify_url), "agency": _xml_text(data.agency)}
+    )
+    _facts_table(
+        doc,
         [
             (t(N_("Content SHA-256")), data.content_sha256, True),
             (t(N_("SHA-256 of the signed original (PDF)")), data.filed_pdf_sha256, True),
         ],
-        LABEL_MM,
     )
-    pages.paragraph(t(N_("A fingerprint changes if anything in the file changes.")), 8)
-    return pages.output_bytes()
+    _small(doc, t(N_("A fingerprint changes if anything in the file changes.")))
+    if right_to_left:
+        bidi.right_to_left(list(body)[first:-1], mark_runs=False)

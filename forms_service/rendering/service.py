@@ -6,10 +6,8 @@ import re
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from functools import partial
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -24,10 +22,8 @@ from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pypdf import PdfReader, PdfWriter
 
 from signatures.certificate import CertificateData, append_certificate, set_metadata
-from signatures.certificate_pdf import certificate_pdf
-from signatures.pages import page_size, prepare_fonts
 from signatures.seal import SealKeyError, load_pkcs12_signer, load_signer, seal_pdf
-from signatures.summary import SummaryData, summary_pdf
+from signatures.summary import SummaryData, append_summary
 
 from ..clock import DEFAULT_TIME_ZONE
 from ..errors import RuleViolation
@@ -128,10 +124,8 @@ def converter() -> ConverterPool | SofficeConverter:
 def start_converters() -> None:
     """Start the warm converters and seal a blank page now (the web service and a worker call
     this as they start): the first document signed then waits for neither LibreOffice nor
-    the seal key's parsing, which took seconds, nor for the certificate's fonts. A seal key
-    that cannot be used or a converter that fails to start is logged, and fails (or starts)
-    with the first document as before."""
-    prepare_fonts()
+    the seal key's parsing, which took seconds. A seal key that cannot be used or a converter
+    that fails to start is logged, and fails (or starts) with the first document as before."""
     blank = PdfWriter()
     blank.add_blank_page(width=612, height=792)
     out = io.BytesIO()
@@ -329,20 +323,13 @@ def render_docx(
     inp: RenderInput,
     version: TemplateVersion,
     certificate: CertificateData | None = None,
+    blank_pages: int = 0,
+    summary: SummaryData | None = None,
 ) -> bytes:
-    """The filled DOCX with its metadata and, for a signed document, its audit certificate."""
-    return render_docx_parts(template, inp, version, certificate)[1]
-
-
-def render_docx_parts(
-    template: bytes,
-    inp: RenderInput,
-    version: TemplateVersion,
-    certificate: CertificateData | None = None,
-) -> tuple[bytes, bytes]:
-    """The form alone (what LibreOffice converts: the certificate's PDF pages are drawn
-    without it) and the DOCX filed, the form followed by its audit certificate, from one
-    render of the template."""
+    """The filled DOCX with its metadata and, for a signed document, its audit certificate,
+    built on the open document and saved once. With `blank_pages`, the form's pages are
+    that many blank ones, for a paper original's scan to take their place: the certificate
+    after them keeps the form's header and numbers its pages as they are in the filed PDF."""
     tpl = DocxTemplate(io.BytesIO(template))
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
         tpl.render(build_context(tpl, inp, version), jinja_env=template_environment(inp.language))
@@ -361,32 +348,30 @@ def render_docx_parts(
         add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
-    set_metadata(tpl.docx, **metadata(inp, version))
-    set_complex_script_font(tpl.docx)
-    form = _saved(tpl)
-    if certificate is None:
-        return form, form
-    with force_locale(inp.language):
-        append_certificate(
-            tpl.docx, certificate, gettext, right_to_left=inp.language in RIGHT_TO_LEFT
-        )
-    set_complex_script_font(tpl.docx)
-    return form, _saved(tpl)
-
-
-def metadata(inp: RenderInput, version: TemplateVersion) -> dict[str, str]:
-    """Title, author, subject, keywords and identifier of a rendered document."""
+    if blank_pages:
+        body = tpl.docx.element.body
+        for block in list(body)[:-1]:  # all but the closing section properties
+            body.remove(block)
+        for number in range(blank_pages):
+            tpl.docx.add_paragraph().paragraph_format.page_break_before = number > 0
     title = get_form_type(inp.form_type).title
-    return {
-        "title": f"{title} {inp.reference}" + (" (English copy)" if inp.copy_note else ""),
-        "author": inp.agency_name,
-        "subject": title,
-        "keywords": f"{inp.reference}, {inp.form_type}, template v{version.number}",
-        "identifier": inp.reference,
-    }
-
-
-def _saved(tpl: DocxTemplate) -> bytes:
+    set_metadata(
+        tpl.docx,
+        title=f"{title} {inp.reference}" + (" (English copy)" if inp.copy_note else ""),
+        author=inp.agency_name,
+        subject=title,
+        keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
+        identifier=inp.reference,
+    )
+    if certificate is not None:
+        with force_locale(inp.language):
+            append_certificate(
+                tpl.docx, certificate, gettext, right_to_left=inp.language in RIGHT_TO_LEFT
+            )
+    if summary is not None:  # the client's copy: a summary page instead of the certificate
+        with force_locale(inp.language):
+            append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
+    set_complex_script_font(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -401,47 +386,20 @@ def render(
     document also gets its audit certificate pages and the agency's PAdES seal."""
     version = version or template_store().current(inp.form_type, language=inp.language)
     template = load_template(version, inp.language)
-    form, docx = render_docx_parts(template, inp, version, certificate)
-    pdf = converter().convert(form)
+    docx = render_docx(template, inp, version, certificate)
+    pdf = converter().convert(docx)
     stamped = None
     if certificate is not None:
-        pdf = with_certificate(pdf, certificate, inp.language)
         what = "English copy of signed document" if inp.copy_note else "Signed document"
         pdf, stamped = _sealed(pdf, what, inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)
-
-
-def with_certificate(pdf: bytes, certificate: CertificateData, language: str) -> bytes:
-    """The PDF followed by the audit certificate's pages, drawn in its page size."""
-    return appended(pdf, partial(certificate_pdf, certificate), language)
-
-
-def appended(pdf: bytes, draw: Callable[..., bytes], language: str) -> bytes:
-    """`pdf` (a PDF/A from LibreOffice) with the pages `draw` makes, in `language` and the
-    first page's size, numbered after its pages; its catalogue (output intent, XMP metadata)
-    and document information are kept."""
-    reader = PdfReader(io.BytesIO(pdf))
-    with force_locale(language):
-        extra = draw(
-            translate=gettext,
-            right_to_left=language in RIGHT_TO_LEFT,
-            page_size_pt=page_size(reader.pages[0]),
-            pages_before=len(reader.pages),
-        )
-    writer = PdfWriter(clone_from=reader)
-    for page in PdfReader(io.BytesIO(extra)).pages:
-        writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def render_client_copy(inp: RenderInput, version: TemplateVersion, summary: SummaryData) -> bytes:
     """The client's copy as a PDF: the signed form with its summary page, sealed (made on
     demand, so without a timestamp: the filed original carries the proof)."""
     template = template_store().load(version, inp.language)
-    pdf = converter().convert(render_docx(template, inp, version))
-    pdf = appended(pdf, partial(summary_pdf, summary), inp.language)
+    pdf = converter().convert(render_docx(template, inp, version, summary=summary))
     return _sealed(pdf, "Client's copy of signed document", replace(inp, timestamp=False))[0]
 
 
@@ -468,29 +426,20 @@ def render_paper_signed(
     inp: RenderInput, version: TemplateVersion, certificate: CertificateData, scan: bytes
 ) -> Rendered:
     """A form signed on paper, for the archive: the scan as received, then the audit
-    certificate's pages, sealed like the others; no LibreOffice. Its DOCX is the form as
-    printed for signing, with that certificate."""
+    certificate pages with the form's header and footer, sealed like the others. Its DOCX is
+    the form as printed for signing, with that certificate."""
     template = load_template(version, inp.language)
     scanned = PdfReader(io.BytesIO(scan))
+    count = len(scanned.pages)
+    placeholders = render_docx(template, inp, version, certificate, blank_pages=count)
+    whole = PdfReader(io.BytesIO(converter().convert(placeholders)))
     writer = PdfWriter()
     writer.append(scanned)
-    with force_locale(inp.language):
-        pages = certificate_pdf(
-            certificate,
-            gettext,
-            inp.language in RIGHT_TO_LEFT,
-            page_size(scanned.pages[0]),
-            len(scanned.pages),
-        )
-    for page in PdfReader(io.BytesIO(pages)).pages:
+    for page in whole.pages[count:]:
         writer.add_page(page)
-    info = metadata(inp, version)
-    writer.add_metadata({f"/{key.title()}": info[key] for key in INFO_KEYS})
+    writer.add_metadata(dict(whole.metadata or {}))
     out = io.BytesIO()
     writer.write(out)
     pdf, stamped = _sealed(out.getvalue(), "Document signed on paper", inp)
     docx = render_docx(template, inp, version, certificate)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)
-
-
-INFO_KEYS = ("title", "author", "subject", "keywords")  # what LibreOffice carries into a PDF

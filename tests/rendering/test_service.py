@@ -6,7 +6,6 @@ import zipfile
 from datetime import date
 
 import pytest
-from docx import Document
 from docxtpl import Listing
 from flask import current_app
 from pypdf import PdfReader
@@ -23,8 +22,6 @@ from forms_service.rendering.service import (
     template_store,
 )
 from tests.conftest import CONSENT
-from tests.signatures.test_certificate import certificate_data
-from tests.signatures.test_seal import pdfa_identification
 
 NASTY = "<b>bold</b> & {{ x }} {% if %} \"double\" 'single' مريم العلي 🏠"
 
@@ -150,33 +147,3 @@ def test_a_seal_key_that_cannot_be_used_does_not_stop_the_service_starting(bare_
     start_converters()  # logged; the first document to seal says what is wrong
 
     assert all(slot.server_pid for slot in converter().stats())
-
-
-def embedded(font) -> bool:
-    font = font.get_object()
-    if "/DescendantFonts" in font:
-        font = font["/DescendantFonts"][0].get_object()
-    descriptor = font["/FontDescriptor"]
-    return any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-
-
-@pytest.mark.soffice
-def test_a_signed_pdf_is_the_converted_form_then_its_certificate_pages_in_one_pdfa_file(
-    bare_app,
-):
-    certificate = certificate_data(b"signed content")
-
-    rendered = render(consent_input(), certificate=certificate)
-
-    reader = PdfReader(io.BytesIO(rendered.pdf))
-    texts = [page.extract_text() for page in reader.pages]
-    first = next(i for i, text in enumerate(texts) if "Audit certificate" in text)
-    assert first >= 2 and not any("Audit certificate" in text for text in texts[:first])
-    assert f"Page {first + 1} of {len(texts)}" in texts[first]
-    assert certificate.content_sha256 in texts[first]
-    assert pdfa_identification(rendered.pdf) == ("2", "B")
-    assert "/OutputIntents" in reader.root_object
-    assert all(embedded(f) for page in reader.pages for f in page["/Resources"]["/Font"].values())
-    assert reader.metadata["/Title"].startswith("Consent to Release Information CR-TEST000001")
-    filed = [p.text for p in Document(io.BytesIO(rendered.docx)).paragraphs]
-    assert "Audit certificate" in filed  # the DOCX filed carries the same certificate

@@ -24,7 +24,6 @@ from .models import Channel, Invitation, OutboxMessage
 from .service import channel_ready, queue_message
 
 SHOW = "show"  # no message: staff show the QR code or copy the link
-MAX_REMINDERS = 2
 _PHONE_PUNCTUATION = re.compile(r"[\s().\-]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -192,8 +191,8 @@ def invitations_for(links) -> dict:
 
 
 def queue_reminders() -> int:
-    """Write a reminder for every sent link that is due one and still works; an invitation
-    stops after MAX_REMINDERS or when its link stops (used, revoked, expired, signed)."""
+    """Write a reminder for every sent link that is due one and still works, one each
+    `FORMS_REMINDER_HOURS` until its link stops (used, revoked, expired, signed)."""
     now = utcnow()
     due = db.session.execute(
         select(Invitation, RemoteLink)
@@ -202,16 +201,12 @@ def queue_reminders() -> int:
     ).all()
     queued = 0
     for invitation, link in due:
-        if not remote.works(link) or invitation.reminders_sent >= MAX_REMINDERS:
+        if not remote.works(link):
             invitation.next_reminder_at = None
             continue
         invitation.reminders_sent += 1
         later = now + reminder_delay()
-        invitation.next_reminder_at = (
-            later
-            if invitation.reminders_sent < MAX_REMINDERS and later < clock.aware(link.expires_at)
-            else None
-        )
+        invitation.next_reminder_at = later if later < clock.aware(link.expires_at) else None
         subject, body = _texts(link, _url(invitation), reminder=True)
         queue_message(
             invitation.agency_id,

@@ -162,6 +162,21 @@ def test_a_reminder_follows_after_the_delay_until_the_link_stops(
     assert _link_in(reminder["Body"]) == _link_in(first["Body"])
 
 
+def test_reminders_go_on_each_delay_until_the_link_expires(
+    app, client, world, consent_document, channels
+):
+    _, sms = channels
+    app.config.update(PUBLIC_URL=PUBLIC, REMINDER_HOURS=24, REMOTE_LINK_HOURS=24 * 5)
+    document = consent_document()
+    login(client, world.case_manager)
+    _send(client, document, identity_method="dob", send_by="sms", phone="+13145550123")
+    start = utcnow()
+    for day in range(1, 7):
+        with time_machine.travel(start + timedelta(hours=24 * day, minutes=day)):
+            run_outbox()
+    assert len(sms.arrived) == 1 + 4  # the link, then a reminder a day while it works
+
+
 def test_staff_are_warned_when_links_would_point_at_the_servers_own_address(
     app, client, world, consent_document
 ):

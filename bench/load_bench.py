@@ -105,8 +105,9 @@ def prepare(count: int) -> list[dict]:
     return signers
 
 
-def sign_in(base: str) -> float:
-    """ms of the POST that checks the password (a fresh browser each time)."""
+def sign_in(base: str) -> tuple[Http, float]:
+    """The case manager signed in from a fresh browser, and ms of the POST that checks the
+    password."""
     http = Http(base)
     form = http.form("/login", "/login")
     form["email"], form["password"] = "cm@load.example", PASSWORD
@@ -114,7 +115,7 @@ def sign_in(base: str) -> float:
     response = form.submit(allow_redirects=False)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code == 302, response.status_code
-    return elapsed
+    return http, elapsed
 
 
 def one_signer(base: str, signer: dict) -> float:
@@ -127,10 +128,7 @@ def one_signer(base: str, signer: dict) -> float:
     form = phone.form(f"/s/{signer['token']}", "/sign")
     form["ink"], form["esign_accepted"] = ink_payload(), True
     assert "/s/thanks" in form.submit().url
-    staff = Http(base)
-    login = staff.form("/login", "/login")
-    login["email"], login["password"] = "cm@load.example", PASSWORD
-    login.submit()
+    staff, _ = sign_in(base)
     form = staff.form(signer["countersign"], signer["countersign"])
     form["ink"], form["esign_accepted"] = ink_payload(loops=2), True
     response = form.submit(allow_redirects=False)
@@ -220,7 +218,7 @@ def main() -> None:
 
             def keep_signing_in():
                 while not done.is_set():
-                    signins.append(sign_in(base))
+                    signins.append(sign_in(base)[1])
                     time.sleep(0.5)
 
             watcher = threading.Thread(target=keep_signing_in)

@@ -86,7 +86,8 @@ def test_an_export_downloads_a_zip_and_a_partner_must_be_named(client, world, ma
     response = submit(client, page, action=export, **typed)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
-    assert names == [f"documents/{record.reference}-v1.pdf", "manifest.json"]
+    stem = f"documents/{record.reference}-v1"
+    assert names == [f"{stem}.pdf", f"{stem}.roi.json", "manifest.json"]  # a consent: its ROI too
 
 
 def test_records_staff_place_and_lift_a_legal_hold_with_a_reason(client, world, make_record):

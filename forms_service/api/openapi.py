@@ -215,6 +215,21 @@ SCHEMAS = {
             "form_type": {"type": "string"},
             "data": {"type": "object", "description": "As GET /form-types/{name} describes."},
             "language": {"type": "string", "description": "Default: the client's."},
+            "interpreter_name": {
+                "type": "string",
+                "maxLength": 200,
+                "description": (
+                    "Who reads the form to the client (with `interpreter_language`; the form "
+                    "carries their attestation). A vital form in English for a client who "
+                    "reads another language is sent only with both (else 409); one without "
+                    "the other is a 422 naming the missing one."
+                ),
+            },
+            "interpreter_language": {
+                "type": "string",
+                "maxLength": 100,
+                "description": "The language the interpreter reads it in.",
+            },
             "send": {"type": "boolean", "default": False},
         },
     },

@@ -18,6 +18,7 @@ from ..archive import status as record_status
 from ..audit import service as audit
 from ..cases import service as cases
 from ..documents import service as documents
+from ..documents.language_access import interpreter_given
 from ..documents.prefill import create_prefilled
 from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import csrf, limiter
@@ -322,7 +323,10 @@ def update_case(case_id):
 @needs("write")
 @idempotent
 def create_document(case_id):
-    """A draft from prefilled data, or (`"send": true`) sent for signature at once."""
+    """A draft from prefilled data, or (`"send": true`) sent for signature at once; in
+    English read by an interpreter when `interpreter_name` and `interpreter_language` are
+    given (the send page's rules: a vital form goes in English to a client who reads another
+    language only with them)."""
     body = _body()
     found = cases.get_case(g.api_actor, case_id)
     send = body.get("send", False)
@@ -335,6 +339,9 @@ def create_document(case_id):
         body.get("data", {}),
         send=send,
         language=body.get("language"),
+        interpreter=interpreter_given(
+            _text(body, "interpreter_name"), _text(body, "interpreter_language")
+        ),
     )
     return shapes.document(document), 201
 

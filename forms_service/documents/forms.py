@@ -20,7 +20,7 @@ from wtforms.widgets import HiddenInput
 from ..clock import today
 from ..i18n import language_name
 from ..notifications.models import Channel
-from .service import INTERPRETER
+from .language_access import INTERPRETER, interpreter_given
 
 
 class LanguageForm(FlaskForm):
@@ -59,9 +59,7 @@ class LanguageForm(FlaskForm):
 
     def chosen(self) -> dict:
         """start_document's (and update_draft's) language and interpreter arguments."""
-        name = (self.interpreter_name.data or "").strip()
-        language = (self.interpreter_language.data or "").strip()
-        interpreter = {"name": name, "language": language} if name or language else None
+        interpreter = interpreter_given(self.interpreter_name.data, self.interpreter_language.data)
         return {"language": self.language.data, "interpreter": interpreter}
 
 

@@ -4,11 +4,34 @@ interpreter who reads it to them and attests to it."""
 
 from flask_babel import gettext
 
-from ..errors import RuleViolation
+from ..errors import InvalidInput, RuleViolation
 from ..i18n import LANGUAGES, language_name
 from .models import Document
 
 INTERPRETER = "interpreted_by"  # in a document's data: who read the form to the client
+
+
+def interpreter_given(name: str | None, language: str | None) -> dict | None:
+    """The interpreter as the language form or an API call gives it: a name and a language,
+    None when both are blank (a half given is refused by `checked_interpreter`)."""
+    name, language = (name or "").strip(), (language or "").strip()
+    return {"name": name, "language": language} if name or language else None
+
+
+def checked_interpreter(given: dict) -> dict:
+    """An interpreter has a name and a language; the error names the part that is missing
+    (`interpreter_name`, `interpreter_language`), as the language form and the API call them."""
+    name = " ".join(str(given.get("name") or "").split())
+    language = " ".join(str(given.get("language") or "").split())
+    message = [gettext("Give the interpreter's name and the language they interpret into.")]
+    errors = {}
+    if not name or len(name) > 200:
+        errors["interpreter_name"] = message
+    if not language or len(language) > 100:
+        errors["interpreter_language"] = message
+    if errors:
+        raise InvalidInput(errors)
+    return {"name": name, "language": language}
 
 
 def check_language(document: Document, form_type, languages: list[str]) -> None:

@@ -9,7 +9,7 @@ from ..cases.models import Case
 from ..errors import InvalidInput
 from ..forms import form_types, get_form_type
 from ..templates_admin.service import templates_for
-from . import service
+from . import language_access, service
 from .models import Document
 
 
@@ -39,9 +39,16 @@ def field_errors(errors: dict, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
-def checked_data(case: Case, form_type_name: str, data: dict, language: str | None = None):
+def checked_data(
+    case: Case,
+    form_type_name: str,
+    data: dict,
+    language: str | None = None,
+    interpreter: dict | None = None,
+):
     """The form type and `data` as the page's form stores it, or InvalidInput naming each
-    field (the page's own messages), an unknown field and a language the form is not in."""
+    field (the page's own messages), an unknown field, a language the form is not in and
+    the part of an interpreter left out (the language form's rule)."""
     form_type = creatable_form_type(form_type_name)
     if not isinstance(data, dict):
         raise InvalidInput({"data": [gettext("Give the form's data as an object.")]})
@@ -54,6 +61,11 @@ def checked_data(case: Case, form_type_name: str, data: dict, language: str | No
         errors["language"] = [
             gettext("Choose one of the form's languages: %(codes)s.", codes=", ".join(offered))
         ]
+    if interpreter is not None:
+        try:
+            language_access.checked_interpreter(interpreter)
+        except InvalidInput as exc:
+            errors.update(exc.errors)
     if errors:
         raise InvalidInput(errors)
     return form_type, form.to_data()
@@ -66,13 +78,15 @@ def create_prefilled(
     data: dict,
     send: bool = False,
     language: str | None = None,
+    interpreter: dict | None = None,
 ) -> Document:
     """A draft of `form_type_name` for `case` from `data` (as the form's JSON Schema
-    describes it), in `language` (default: the client's), sent for signature when `send`.
+    describes it), in `language` (default: the client's) and read to the client by
+    `interpreter` ({"name", "language"}, as on the page), sent for signature when `send`.
     Every refusal names its field; a refused send leaves nothing behind (the caller's
     transaction, or a row of a bulk run, is rolled back)."""
-    form_type, cleaned = checked_data(case, form_type_name, data, language)
-    document = service.start_document(actor, case, form_type.name, cleaned, language)
+    form_type, cleaned = checked_data(case, form_type_name, data, language, interpreter)
+    document = service.start_document(actor, case, form_type.name, cleaned, language, interpreter)
     if send:
         service.send_for_signature(actor, document)
     return document

@@ -29,7 +29,7 @@ from ..templates_admin.service import templates_for
 from ..webhooks import service as webhooks
 from ..workflows.independence import document_reviewer_conflicts
 from . import language_access
-from .language_access import INTERPRETER
+from .language_access import INTERPRETER, checked_interpreter
 from .models import Document, DocumentStatus, PaperDelivery, Signer, SignerStatus
 from .typed_language import language_doubts
 
@@ -68,7 +68,7 @@ def start_document(
         language=language or case.client.preferred_language,
     )
     if interpreter:
-        document.data = {**document.data, INTERPRETER: _interpreter(interpreter)}
+        document.data = {**document.data, INTERPRETER: checked_interpreter(interpreter)}
     db.session.add(document)
     db.session.flush()
     audit.record(actor, "document.create", document, form_type=form_type.name)
@@ -115,7 +115,7 @@ def update_draft(
     form_type = get_form_type(document.form_type)
     kept = {name: document.data.get(name) for name in form_type.workflow_fields}  # never typed
     data = {**data, **kept, **form_type.agency_values(document.agency)}
-    document.data = {**data, INTERPRETER: _interpreter(interpreter)} if interpreter else data
+    document.data = {**data, INTERPRETER: checked_interpreter(interpreter)} if interpreter else data
     document.language = language or document.language
     audit.record(
         actor,
@@ -262,22 +262,6 @@ def send_for_signature(
     )
     webhooks.emit(document.agency_id, "document.sent", document=document, case=document.case)
     return document
-
-
-def _interpreter(given: dict) -> dict:
-    """An interpreter has a name and a language; the error names the part that is missing
-    (`interpreter_name`, `interpreter_language`), as the language form calls them."""
-    name = " ".join(str(given.get("name") or "").split())
-    language = " ".join(str(given.get("language") or "").split())
-    message = [gettext("Give the interpreter's name and the language they interpret into.")]
-    errors = {}
-    if not name or len(name) > 200:
-        errors["interpreter_name"] = message
-    if not language or len(language) > 100:
-        errors["interpreter_language"] = message
-    if errors:
-        raise InvalidInput(errors)
-    return {"name": name, "language": language}
 
 
 def next_signer(document: Document) -> Signer | None:

@@ -86,3 +86,44 @@ def test_a_workflow_step_is_not_made_through_the_api(api, world):
     response = api.post(f"/cases/{world.case.id}/documents", {"form_type": step.name, "data": {}})
     assert response.status_code == 422
     assert "form_type" in response.get_json()["errors"]
+
+
+def test_a_vital_form_in_english_for_a_client_who_reads_another_language_needs_an_interpreter(
+    api, world
+):
+    """The send page's language-access rule (72 FR 2732), through the API's own fields."""
+    world.client.preferred_language = "es"
+    db.session.commit()
+    asked = {"form_type": "consent_release", "data": consent_data(), "send": True, "language": "en"}
+    url = f"/cases/{world.case.id}/documents"
+
+    alone = api.post(url, asked)
+    assert alone.status_code == 409 and "interpreter" in alone.get_json()["detail"]
+    half = api.post(url, {**asked, "interpreter_name": "Rosa Díaz"})
+    assert half.status_code == 422
+    assert set(half.get_json()["errors"]) == {"interpreter_language"}
+    bad = api.post(url, {**asked, "interpreter_name": 7, "interpreter_language": "Spanish"})
+    assert set(bad.get_json()["errors"]) == {"interpreter_name"}
+    assert db.session.scalar(select(func.count()).select_from(Document)) == 0
+
+    sent = api.post(
+        url, {**asked, "interpreter_name": " Rosa  Díaz ", "interpreter_language": "Spanish"}
+    )
+
+    assert sent.status_code == 201, sent.get_json()
+    body = sent.get_json()
+    assert (body["status"], body["language"]) == ("signing", "en")
+    assert body["data"]["interpreted_by"] == {"name": "Rosa Díaz", "language": "Spanish"}
+
+
+def test_an_interpreter_half_given_is_named_with_the_forms_own_field_errors(api, world):
+    response = api.post(
+        f"/cases/{world.case.id}/documents",
+        {
+            "form_type": "consent_release",
+            "data": {**consent_data(), "colour": "red"},
+            "interpreter_language": "Spanish",
+        },
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"colour", "interpreter_name"}

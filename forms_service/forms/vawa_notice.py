@@ -28,6 +28,16 @@ ANY_COVERED = N_("a housing program funded by HUD")
 DEADLINE_BUSINESS_DAYS = 14  # 24 CFR 5.2007(b)(1)(ii): at least 14 business days
 
 
+def given_on(data: dict) -> str:
+    """The day the forms say they were given. Forms that go with a notice are printed and
+    filed as it is issued, before anyone knows the day it reaches the client: they say they
+    are given that day, which its delivery records (`vawa.given_with`), never the day they
+    were made."""
+    if data.get("with_notice"):
+        return gettext("the day notice %(notice)s is given to you", notice=data["with_notice"])
+    return long_date(data["given_on"])
+
+
 class VawaForm(FormSpec):
     """A VAWA form: generated and given by the agency, signed by nobody; the step that gives
     it fills every field from the case and the agency."""
@@ -54,12 +64,8 @@ class VawaForm(FormSpec):
                 "covered_programs": f.Checkboxes(
                     N_("Funded by"), options=COVERED, workflow=True, example=["coc"]
                 ),
-                "given_on": f.Date(
-                    N_("Date given"),
-                    workflow=True,
-                    required=N_("Give the date the VAWA forms are given."),
-                    example=f.days_from_today(0),
-                ),
+                # Blank for forms that go with a notice: they are given the day it is.
+                "given_on": f.Date(N_("Date given"), workflow=True),
                 "with_notice": f.Text(
                     N_("Given with the notice (its reference)"),
                     40,
@@ -93,12 +99,17 @@ class VawaForm(FormSpec):
                 "occasion": data["occasion"],
                 "program": data.get("program") or common["agency"]["name"],
                 "covered": ", ".join(covered) or gettext(ANY_COVERED),
-                "given_on": long_date(data["given_on"]),
+                "given_on": given_on(data),
                 "with_notice": data.get("with_notice") or "",
                 "coc_contact": multiline(data.get("coc_contact")),
                 "deadline_days": str(DEADLINE_BUSINESS_DAYS),
             }
         }
+
+    def rules(self, data: dict):
+        """Forms given on their own say the day they were given; with a notice, its day."""
+        if not data.get("with_notice") and not data.get("given_on"):
+            yield "given_on", gettext("Give the date the VAWA forms are given.")
 
     def page_context(self, data: dict) -> dict:
         covered = [COVERED[c] for c in data.get("covered_programs") or [] if c in COVERED]

@@ -56,7 +56,8 @@ def give(
 ) -> VawaDelivery:
     """Generate both forms for `case` (in `language`, else the client's) and record that
     `actor` gave them today, `how`; with a notice that ends assistance they go with it, in its
-    language, and are given when its delivery is recorded (`given_with`)."""
+    language, and are given when its delivery is recorded (`given_with`): until then no day is
+    printed or recorded as the day they were given."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     get_in_agency(actor, Case, case.id)
     errors = {}
@@ -70,7 +71,7 @@ def give(
     data = {
         **program_facts(case),
         "occasion": occasion,
-        "given_on": given_on.isoformat(),
+        "given_on": None if with_document else given_on.isoformat(),
         "with_notice": with_document.reference if with_document else "",
     }
     language = language or (with_document.language if with_document else None)

@@ -4,8 +4,10 @@ delivery is recorded and the archive proves they were given (24 CFR 5.2005(a)(2)
 578.99(j) and 576.409)."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from forms_service.documents.delivery import record_delivery
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.errors import RuleViolation
 from forms_service.extensions import db
+from forms_service.formatting import long_date
 from forms_service.programs.models import CaseGrant, Grant
 from forms_service.rendering.jobs import render_signed
 from forms_service.workflows import termination as terminations
@@ -213,31 +216,43 @@ def paper_notice(client, conference, director) -> Document:
     return issued(conference)
 
 
-def test_vawa_forms_are_given_when_the_notice_they_go_with_is_handed_over(
+def test_vawa_forms_with_a_notice_say_and_record_they_were_given_the_day_it_was_handed_over(
     client, world, conference, director
 ):
+    """Made and filed as the notice is issued, they print no day of their own: they say they
+    are given with it, and the day its delivery records is the day the archive keeps."""
     notice = paper_notice(client, conference, director)
+    made_on = clock.today(world.agency)
     case_page = open_page(client, f"/cases/{world.case.id}").html
     assert f"not given yet; they go with {notice.reference} when its delivery is recorded" in (
         case_page
     )
-    page = open_page(client, f"/documents/{notice.id}")
-    delivery = page.form(action=f"/documents/{notice.id}/paper-delivery")
-    delivery["method"] = "mail"
-    delivery["delivered_on"] = (clock.today(world.agency)).isoformat()
-    assert delivery.submit().status_code == 302
-    given = delivery_of(with_document_id=notice.id)
-    assert (given.given_on, given.given_by_id) == (
-        clock.today(world.agency),
-        world.case_manager.id,
-    )
-    case_page = open_page(client, f"/cases/{world.case.id}").html
-    assert "With a notice that ends assistance: given" in case_page
-    assert "With the notice, as it was delivered, by Sam Okafor" in case_page
+    made = delivery_of(with_document_id=notice.id)
+    for document in (made.notice, made.certification):
+        text = pdf_text(record_of(document))
+        assert f"Given on the day notice {notice.reference} is given to you" in text
+        assert f"Given on {long_date(made_on)}" not in text  # the day they were made
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=2)):
+        handed_over_on = clock.today(world.agency)
+        login(client, world.case_manager)
+        page = open_page(client, f"/documents/{notice.id}")
+        delivery = page.form(action=f"/documents/{notice.id}/paper-delivery")
+        delivery["method"] = "mail"
+        delivery["delivered_on"] = handed_over_on.isoformat()
+        assert delivery.submit().status_code == 302
+        given = delivery_of(with_document_id=notice.id)
+        assert (given.given_on, given.given_by_id) == (handed_over_on, world.case_manager.id)
+        assert handed_over_on != made_on
+        case_page = open_page(client, f"/cases/{world.case.id}").html
+        assert f"With a notice that ends assistance: given {long_date(handed_over_on)}" in (
+            case_page
+        )
+        assert "With the notice, as it was delivered, by Sam Okafor" in case_page
     event = db.session.execute(
         select(AuditEvent).where(AuditEvent.action == "vawa.given")
     ).scalar_one()
     assert event.details["with_notice"] == notice.reference
+    assert event.details["given_on"] == handed_over_on.isoformat()
 
 
 def test_a_signed_notice_delivered_gives_the_vawa_forms_it_encloses(

@@ -1,13 +1,12 @@
-"""Render jobs reach a runner: a thread pool in the process, or Celery workers on Redis. The
-committed job row is the outbox, so a signed document is rendered even when the hand-over to
-the runner was lost, and never filed twice."""
+"""Render jobs reach a runner: a thread pool in the process (Celery workers on Redis, as
+separate processes, are in test_scale_out.py: one run in this process loses what is sent after
+it). The committed job row is the outbox, so a signed document is rendered even when the
+hand-over to the runner was lost, and never filed twice."""
 
-import os
 import time
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
 from sqlalchemy import func, select
 
@@ -20,7 +19,6 @@ from forms_service.rendering.models import QUEUED_LEASE, RUN_LEASE, RenderJob
 from tests.conftest import sign_consent
 
 pytestmark = pytest.mark.soffice
-REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def archived(document_id) -> bool:
@@ -82,29 +80,6 @@ def test_a_job_sent_twice_is_filed_once(app, world, consent_document):
     assert [f.result(timeout=120) for f in futures] == [True, True]
     assert archived(document.id) and records() == 1
     assert db.session.get(RenderJob, job.id).attempts == 1
-
-
-@pytest.fixture
-def celery_worker(app):
-    from celery.contrib.testing.worker import start_worker
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.fail(f"Redis is not reachable at {REDIS_URL} ({exc}); start it.", pytrace=False)
-    app.config["RENDER_QUEUE"] = "celery"
-    queue.celery_app.conf.update(
-        broker_url=REDIS_URL, task_default_queue=f"forms-test-{os.getpid()}"
-    )
-    with start_worker(queue.celery_app, pool="solo", perform_ping_check=False):
-        yield
-
-
-def test_celery_workers_render_through_redis(app, world, consent_document, celery_worker):
-    document, job = sign_consent(world, consent_document)
-    queue.enqueue(job.id)
-    assert wait_until(lambda: archived(document.id))
-    assert records() == 1
 
 
 def test_exactly_one_scheduler_runs_and_a_new_one_runs_once_the_old_one_ended(app):

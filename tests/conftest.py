@@ -8,9 +8,11 @@ import os
 import re
 import secrets
 import shutil
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from flask import current_app
@@ -40,8 +42,26 @@ DATABASES = [
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "forms_service", "migrations")
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept for the run: every test makes an app, and each app
+    would otherwise compile every page it renders again (keyed by the template's source)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 def _make_app(instance, url, profile, **extra):
-    return create_app(
+    app = create_app(
         {
             "INSTANCE_PATH": str(instance),
             "TESTING": True,
@@ -55,6 +75,8 @@ def _make_app(instance, url, profile, **extra):
             **extra,
         }
     )
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -134,26 +156,34 @@ def postgres_schema(tmp_path_factory, converter_profile):
     engine.dispose()
 
 
-@pytest.fixture(params=DATABASES)
-def app(request, tmp_path, converter_profile):
+@contextmanager
+def app_on(request, database: str, folder: Path):
+    """An app on an empty migrated database of `database`'s kind, its context pushed; on
+    PostgreSQL its tables are emptied afterwards."""
     extra = {}
-    if request.param == "sqlite":
-        path = tmp_path / "forms.db"
+    if database == "sqlite":
+        path = folder / "forms.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
-    elif request.param == "postgresql":
+    elif database == "postgresql":
         extra["SQLALCHEMY_ENGINE_OPTIONS"], tables = request.getfixturevalue("postgres_schema")
         url = PG_URL
     else:
-        raise ValueError(f"unknown test database {request.param!r}")
-    app = _make_app(tmp_path, url, converter_profile, **extra)
+        raise ValueError(f"unknown test database {database!r}")
+    app = _make_app(folder, url, request.getfixturevalue("converter_profile"), **extra)
     with app.app_context():
         yield app
         db.session.remove()
-        if request.param == "postgresql":
+        if database == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, tmp_path):
+    with app_on(request, request.param, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

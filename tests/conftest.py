@@ -39,6 +39,9 @@ PG_URL = os.environ.get(
 DATABASES = [
     d.strip() for d in os.environ.get("FORMS_TEST_DATABASES", "sqlite,postgresql").split(",")
 ]
+# For what a page does in the browser (its scripts, styles, timers), which no database changes:
+# such tests run on the first database only.
+ONE_DATABASE = pytest.mark.parametrize("app", DATABASES[:1], indirect=True)
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "forms_service", "migrations")
 
 

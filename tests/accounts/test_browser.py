@@ -10,7 +10,7 @@ import pyotp
 import pytest
 import time_machine
 
-from tests.conftest import PASSWORD
+from tests.conftest import ONE_DATABASE, PASSWORD
 from tests.signing.test_browser import browser, live_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -29,6 +29,7 @@ def _sign_out(page, live_server):  # noqa: F811
     page.wait_for_url(f"{live_server}/login", timeout=WAIT)
 
 
+@ONE_DATABASE  # the page's timers and the session's clock
 def test_the_idle_warning_shows_stay_signed_in_keeps_the_session_and_idleness_ends_it(
     app,
     live_server,  # noqa: F811

@@ -12,10 +12,10 @@ from PIL import Image
 
 from forms_service.documents.service import send_for_signature, start_document
 from forms_service.extensions import db
-from tests.conftest import CONSENT, PASSWORD
+from tests.conftest import CONSENT, ONE_DATABASE, PASSWORD
 from tests.signing.test_browser import browser, live_server  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]  # the pages' markup and styles
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 PAGE_BUDGET = 150 * 1024
 FOCUSABLE = (

@@ -7,6 +7,7 @@ import pytest
 
 from forms_service.documents.models import Document, SignerStatus
 from forms_service.extensions import db
+from tests.conftest import ONE_DATABASE
 from tests.signing.test_accessibility import serious_violations
 from tests.signing.test_browser import (  # noqa: F401 (fixtures)
     Shots,
@@ -16,7 +17,7 @@ from tests.signing.test_browser import (  # noqa: F401 (fixtures)
     live_server,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]  # the page's own behaviour
 TABLET = {"width": 800, "height": 1280}
 ACTIVE_ID = "document.activeElement.id"
 

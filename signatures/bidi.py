@@ -1,6 +1,9 @@
 """Right-to-left WordprocessingML, which python-docx has no API for: the audit certificate and
 the client's summary page of an Arabic document use it."""
 
+import re
+import unicodedata
+
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
@@ -58,3 +61,32 @@ def right_to_left(blocks, mark_runs: bool = True) -> None:
                 _insert_in_order(rpr, _element("w:rtl"), _RPR_AFTER_RTL)
         for tbl in block.iter(qn("w:tbl")):
             _insert_in_order(tbl.tblPr, _element("w:bidiVisual"), _TBLPR_AFTER_BIDI)
+
+
+LRM = "\u200e"  # left-to-right mark: zero width, in every font (isolates are not)
+# A bracketed stretch, with at most one level of brackets inside it: "(24 CFR 5.2005(a)(2))".
+_BRACKETED = re.compile(r"\((?:[^()]|\([^()]*\))*\)")
+
+
+def _latin_kept_whole(match: re.Match) -> str:
+    inside = {unicodedata.bidirectional(c) for c in match.group()}
+    if "L" in inside and not inside & {"R", "AL"}:
+        return f"{LRM}{match.group()}{LRM}"
+    return match.group()
+
+
+def keep_latin_brackets_whole(text: str) -> str:
+    """Each bracketed stretch written left to right in right-to-left text ("المرأة (HUD-5380)")
+    between left-to-right marks: its brackets then belong to it, so it is never split from
+    them at the end of a line or drawn with them mirrored, and the PDF's text layer reads it
+    as typed."""
+    return _BRACKETED.sub(_latin_kept_whole, text) if "(" in text else text
+
+
+def latin_brackets_kept_whole(parts) -> None:
+    """`keep_latin_brackets_whole` on every text of these XML parts (the body, headers,
+    footers): what a template says as much as the values it prints."""
+    for part in parts:
+        for t in part.iter(qn("w:t")):
+            if t.text:
+                t.text = keep_latin_brackets_whole(t.text)

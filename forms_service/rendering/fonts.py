@@ -7,14 +7,18 @@ them out left to right and then reverses the line, so "الإفصاح" extracts 
 pypdf keeps them. Noto Naskh Arabic (the same Debian package, fonts-noto-core) draws lam-alef
 as two joined glyphs, one per letter, so every extractor, screen reader and copy/paste gets the
 letters as typed. Its one optional ligature (liga: لله, as in "عبد الله") is turned off with
-LibreOffice's font-feature syntax for the same reason. The font is set here, whatever the
-template names, so an agency's own template gets the same text layer; Word, which does not read
-the feature suffix, shows the filed DOCX in a substitute font."""
+LibreOffice's font-feature syntax for the same reason, and so is its mark positioning (mark,
+mkmk): LibreOffice 7.4 writes a vowel mark it moves up or down (سُلِّم) as a text run of its own
+on another baseline, which splits the word's letters apart in every extractor ("سل … م").
+Without it each mark is drawn where the font draws it by default, a little less finely placed
+over tall letters (أُ), and stays in its word. The font is set here, whatever the template
+names, so an agency's own template gets the same text layer; Word, which does not read the
+feature suffix, shows the filed DOCX in a substitute font."""
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-COMPLEX_SCRIPT_FONT = "Noto Naskh Arabic:-liga"  # LibreOffice: the font, without liga
+COMPLEX_SCRIPT_FONT = "Noto Naskh Arabic:-liga&-mark&-mkmk"  # LibreOffice: font, features off
 
 _CS, _CS_THEME = qn("w:cs"), qn("w:cstheme")
 

@@ -21,6 +21,7 @@ from PIL import Image
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pypdf import PdfReader, PdfWriter
 
+from signatures.bidi import LRM, latin_brackets_kept_whole
 from signatures.certificate import CertificateData, append_certificate, set_metadata
 from signatures.seal import SealKeyError, load_pkcs12_signer, load_signer, seal_pdf
 from signatures.summary import SummaryData, append_summary
@@ -217,7 +218,6 @@ def signature_image(tpl: DocxTemplate, png: bytes) -> InlineImage:
     return InlineImage(tpl, io.BytesIO(png), height=Mm(box_h))
 
 
-LRM = "\u200e"  # left-to-right mark: zero width, in every font (isolates are not)
 _FIRST_STRONG = re.compile(r"[^\W\d_]")
 
 
@@ -371,6 +371,10 @@ def render_docx(
     if summary is not None:  # the client's copy: a summary page instead of the certificate
         with force_locale(inp.language):
             append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
+    if inp.language in RIGHT_TO_LEFT:
+        latin_brackets_kept_whole(
+            part.element for part in tpl.docx.part.package.iter_parts() if hasattr(part, "element")
+        )
     set_complex_script_font(tpl.docx)
     out = io.BytesIO()
     tpl.save(out)

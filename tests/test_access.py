@@ -54,6 +54,7 @@ class Holdings:
 
     agency_id: uuid.UUID
     client_name: str
+    client_id: str
     case_id: str
     draft_id: str  # a draft, for the edit page
     document_id: str  # sent for signature
@@ -75,6 +76,7 @@ class Holdings:
     @property
     def ids(self) -> set[str]:
         return {
+            self.client_id,
             self.case_id,
             self.draft_id,
             self.document_id,
@@ -189,6 +191,7 @@ def _holdings(world, manager, case) -> Holdings:
     return Holdings(
         agency_id=case.agency_id,
         client_name=case.client.full_name,
+        client_id=str(case.client_id),
         case_id=str(case.id),
         draft_id=str(draft.id),
         document_id=str(signing.id),
@@ -255,6 +258,7 @@ class Route:
         return post(client, url, data)
 
 
+CLIENT = {"client_id": "client_id"}
 CASE = {"case_id": "case_id"}
 NEW = {"case_id": "case_id", "form_type": "form_type"}
 DRAFT = {"document_id": "draft_id"}
@@ -284,6 +288,15 @@ ROUTES = [
         302,
         STAFF_MEMBER,
         {"role": "case_manager", "supervisor_id": "", "active": "y"},
+    ),
+    Route("cases.another", "GET", FILL, 200, CLIENT),
+    Route(
+        "cases.another",
+        "POST",
+        FILL,
+        302,
+        CLIENT,
+        {"program": "Shelter", "opened_on": "2026-10-15", "case_manager_email": "cm@a.example"},
     ),
     Route("cases.language", "POST", FILL, 302, CASE, {"language": "es"}),
     Route("cases.hmis_ids", "POST", FILL, 302, CASE, {"hmis_personal_id": "P-1"}),

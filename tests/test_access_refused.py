@@ -179,6 +179,7 @@ def test_a_path_with_a_non_id_is_not_found(client, world, path):
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_protected_route(client, world, holdings):
     own = holdings[world.agency.id]
     values = {
+        "client_id": own.client_id,
         "case_id": own.case_id,
         "document_id": own.document_id,
         "signer_id": own.signer_id,

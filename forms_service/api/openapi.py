@@ -75,6 +75,7 @@ PAGING = [
 LIMIT = _param(
     "limit", "query", "Items per page.", {"type": "integer", "minimum": 1, "maximum": 100}
 )
+CLIENT_ID = _param("client_id", "path", "A client's id.")
 CASE_ID = _param("case_id", "path", "A case's id.")
 DOCUMENT_ID = _param("document_id", "path", "A document's id.")
 RECORD_ID = _param("record_id", "path", "An archive record's id.")
@@ -171,6 +172,23 @@ SCHEMAS = {
             "preferred_language": {"type": "string", "default": "en"},
             "program": {"type": "string", "maxLength": 100},
             "hmis_personal_id": HMIS_ID,
+            "hmis_enrollment_id": HMIS_ID,
+        },
+    },
+    "NewCase": {
+        "type": "object",
+        "required": ["program", "opened_on", "case_manager_email"],
+        "properties": {
+            "program": {"type": "string", "maxLength": 100},
+            "opened_on": {
+                "type": "string",
+                "format": "date",
+                "description": "Not in the future, nor before the client's birth.",
+            },
+            "case_manager_email": {
+                "type": "string",
+                "description": "An active case manager or supervisor of the agency.",
+            },
             "hmis_enrollment_id": HMIS_ID,
         },
     },
@@ -324,7 +342,19 @@ PATHS = {
             "read",
             "A client and their cases",
             _json(_ref("Client"), "The client"),
-            [_param("client_id", "path", "A client's id.")],
+            [CLIENT_ID],
+        )
+    },
+    "/api/v1/clients/{client_id}/cases": {
+        "post": _op(
+            "write",
+            "Open another case for a registered client (back after leaving, or another "
+            "program); a program they have an open case in is a 422",
+            _json(_ref("Case"), "The case"),
+            [CLIENT_ID],
+            body=_ref("NewCase"),
+            status="201",
+            key=True,
         )
     },
     "/api/v1/cases/{case_id}": {

@@ -290,6 +290,23 @@ def client(client_id):
     return shapes.client(found, its_cases)
 
 
+@bp.post("/clients/<client_id>/cases")
+@needs("write")
+@idempotent
+def open_case(client_id):
+    """Another case for a registered client, as on the page (`open_another_case`)."""
+    body = _body()
+    case = cases.open_another_case(
+        g.api_actor,
+        client_id,
+        _text(body, "program"),
+        _date(body.get("opened_on"), "opened_on"),
+        _text(body, "case_manager_email"),
+        _text(body, "hmis_enrollment_id"),
+    )
+    return shapes.case(case), 201
+
+
 @bp.get("/cases/<case_id>")
 @needs("read")
 def case(case_id):

@@ -19,6 +19,16 @@ class IntakeForm(FlaskForm):
     grant_id = SelectField(_l("Grant that serves this case (if known)"), default="")
 
 
+class AnotherCaseForm(FlaskForm):
+    """Another case for a registered client; the rules are `cases.service.open_another_case`'s
+    (a case manager the page did not offer is refused there, on its field)."""
+
+    program = StringField(_l("Program"))
+    opened_on = DateField(_l("Opened on"), validators=[Optional()])
+    case_manager_email = SelectField(_l("Case manager"), validate_choice=False)
+    hmis_enrollment_id = StringField(_l("HMIS EnrollmentID of this case (if known)"))
+
+
 class HmisIdsForm(FlaskForm):
     """The HMIS's ids for this client and case; the rules are `cases.service.set_hmis_ids`'s."""
 

@@ -8,7 +8,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, func, or_, select
 
 from .. import clock
-from ..accounts.models import Agency, User
+from ..accounts.models import Agency, Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..database import utcnow
@@ -138,6 +138,17 @@ def open_case(client: Client, case_manager: User, program: str, opened_on: date)
     return case
 
 
+def _line_errors(**values: str) -> dict[str, list[str]]:
+    """Each value is required, on one line, at most 100 characters (the page's fields)."""
+    errors = {}
+    for field, value in values.items():
+        if not value:
+            errors[field] = [gettext("This is required.")]
+        elif len(value) > 100 or any(ord(c) < 0x20 for c in value):
+            errors[field] = [gettext("At most %(most)s characters, on one line.", most=100)]
+    return errors
+
+
 def register_client(
     actor: Actor,
     first_name: str,
@@ -154,16 +165,7 @@ def register_client(
     together), naming that client's case."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     first_name, last_name, program = first_name.strip(), last_name.strip(), program.strip()
-    errors: dict[str, list[str]] = {}
-    for field, value, most in (
-        ("first_name", first_name, 100),
-        ("last_name", last_name, 100),
-        ("program", program, 100),
-    ):
-        if not value:
-            errors[field] = [gettext("This is required.")]
-        elif len(value) > most or any(ord(c) < 0x20 for c in value):
-            errors[field] = [gettext("At most %(most)s characters, on one line.", most=most)]
+    errors = _line_errors(first_name=first_name, last_name=last_name, program=program)
     if date_of_birth and not date(1900, 1, 1) <= date_of_birth <= clock.today(user.agency):
         errors["date_of_birth"] = [gettext("Give a date of birth between 1900 and today.")]
     if language not in CLIENT_LANGUAGES:
@@ -198,6 +200,84 @@ def register_client(
     case = open_case(client, user, program, clock.today(user.agency))
     case.hmis_enrollment_id = hmis_enrollment_id or None
     audit.record(actor, "client.register", client, case=case.number)
+    return case
+
+
+CASE_MANAGING = (Role.CASE_MANAGER, Role.SUPERVISOR)  # whom a case may be assigned to
+
+
+def case_managers(actor: Actor) -> list[User]:
+    """The agency's active case managers and supervisors, whom a new case may be given to."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    return list(
+        db.session.execute(
+            select(User)
+            .where(User.agency_id == actor.agency_id, User.active, User.role.in_(CASE_MANAGING))
+            .order_by(User.name)
+        ).scalars()
+    )
+
+
+def open_another_case(
+    actor: Actor,
+    client_id: str,
+    program: str,
+    opened_on: date | None,
+    case_manager_email: str,
+    hmis_enrollment_id: str = "",
+) -> Case:
+    """Another case (enrolment) for a client already registered: one who left and comes back,
+    or enters a second program; termination never bars re-entry (24 CFR 578.91(a)). Its
+    case manager is an active case manager or supervisor of the agency; it opens on a day
+    not in the future nor before the client was born; a program the client has an open case
+    in is refused, naming that case. Audited."""
+    require_role(actor, STAFF_WHO_FILL_FORMS)
+    client = get_in_agency(actor, Client, client_id)
+    program, hmis_enrollment_id = program.strip(), hmis_enrollment_id.strip()
+    errors = _line_errors(program=program)
+    same = next(
+        (
+            c
+            for c in cases_of(client)
+            if c.is_open and normalise_name(c.program) == normalise_name(program)
+        ),
+        None,
+    )
+    if program and same is not None:
+        errors["program"] = [
+            gettext(
+                "%(name)s already has an open case in %(program)s: %(case)s.",
+                name=client.full_name,
+                program=same.program,
+                case=same.number,
+            )
+        ]
+    today = clock.today(client.agency)
+    if opened_on is None:
+        errors["opened_on"] = [gettext("Give the day the case opens.")]
+    elif opened_on > today or (client.date_of_birth and opened_on < client.date_of_birth):
+        errors["opened_on"] = [
+            gettext(
+                "Give a day between the client's birth and today (%(today)s).",
+                today=long_date(today),
+            )
+        ]
+    manager = next(
+        (u for u in case_managers(actor) if u.email.lower() == case_manager_email.strip().lower()),
+        None,
+    )
+    if manager is None:
+        errors["case_manager_email"] = [
+            gettext("Choose an active case manager or supervisor of the agency.")
+        ]
+    errors.update(hmis_id_errors(client.agency_id, "", hmis_enrollment_id, client, None))
+    if errors:
+        raise InvalidInput(errors)
+    case = open_case(client, manager, program, opened_on)
+    case.hmis_enrollment_id = hmis_enrollment_id or None
+    audit.record(
+        actor, "case.open", case, client=str(client.id), program=program, case_manager=manager.email
+    )
     return case
 
 

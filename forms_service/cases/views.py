@@ -3,6 +3,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from .. import clock
 from ..accounts.models import Role
 from ..documents.service import documents_for_case
 from ..errors import InvalidInput
@@ -15,7 +16,7 @@ from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination, vawa
 from ..workflows.forms import CloseForm, ConferenceForm
 from . import service
-from .forms import CaseSearchForm, HmisIdsForm, IntakeForm
+from .forms import AnotherCaseForm, CaseSearchForm, HmisIdsForm, IntakeForm
 
 bp = Blueprint("cases", __name__)
 
@@ -83,6 +84,38 @@ def new():
     return render_template("cases/new.html", form=form), 400 if form.errors else 200
 
 
+@bp.route("/clients/<client_id>/cases/new", methods=["GET", "POST"])
+@login_required
+def another(client_id):
+    """Another case for a registered client (back after leaving, or a second program)."""
+    actor = current_actor()
+    found, its_cases = service.get_client(actor, client_id)
+    form = AnotherCaseForm(opened_on=clock.today(found.agency), case_manager_email=actor.user.email)
+    form.case_manager_email.choices = [(u.email, u.name) for u in service.case_managers(actor)]
+    if form.validate_on_submit():
+        try:
+            case = service.open_another_case(
+                actor,
+                client_id,
+                form.program.data or "",
+                form.opened_on.data,
+                form.case_manager_email.data or "",
+                form.hmis_enrollment_id.data or "",
+            )
+        except InvalidInput as exc:
+            show_errors(form, exc.errors)
+        else:
+            flash(
+                gettext(
+                    "Case %(case)s is open for %(name)s.", case=case.number, name=found.full_name
+                )
+            )
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template(
+        "cases/another.html", client=found, cases=its_cases, form=form
+    ), 400 if form.errors else 200
+
+
 @bp.route("/cases/<case_id>")
 @login_required
 def show(case_id, hmis_form=None):
@@ -98,6 +131,7 @@ def show(case_id, hmis_form=None):
     return render_template(
         "cases/show.html",
         case=case,
+        client_cases=service.cases_of(case.client),
         documents=documents,
         packet=kiosk.waiting_for_the_client(documents),
         form_types=[t for t in form_types() if not t.workflow_step],

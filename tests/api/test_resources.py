@@ -1,12 +1,14 @@
 """Form types, clients and cases, and the archive through the API: the page's rules and
 audit, JSON in and out, cursor pages, idempotent POSTs, per-token rate limits."""
 
+import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from forms_service.archive.models import AccessLog
+from forms_service.audit.models import AuditEvent
 from forms_service.cases.models import Case, Client
 from forms_service.cases.service import create_client
 from forms_service.extensions import db
@@ -65,6 +67,40 @@ def test_the_hmis_ids_are_set_on_a_case(api, world):
     too_long = api.patch(f"/cases/{world.case.id}", {"hmis_personal_id": "x" * 33})
     assert too_long.status_code == 422
     assert "hmis_personal_id" in too_long.get_json()["errors"]
+
+
+def test_another_case_is_opened_for_a_registered_client_as_on_the_page(api, world):
+    asked = {
+        "program": "Shelter Plus Care",
+        "opened_on": "2026-10-15",
+        "case_manager_email": "sup@a.example",
+        "hmis_enrollment_id": "ENR-7",
+    }
+    opened = api.post(f"/clients/{world.client.id}/cases", asked, key="reentry-1")
+
+    assert opened.status_code == 201, opened.get_json()
+    body = opened.get_json()
+    assert (body["program"], body["status"], body["opened_on"]) == (
+        "Shelter Plus Care",
+        "open",
+        "2026-10-15",
+    )
+    assert (body["client_id"], body["hmis_enrollment_id"]) == (str(world.client.id), "ENR-7")
+    assert db.session.get(Case, uuid.UUID(body["id"])).case_manager_id == world.supervisor.id
+    client_cases = api.get(f"/clients/{world.client.id}").get_json()["cases"]
+    assert {c["id"] for c in client_cases} == {body["id"], str(world.case.id)}
+    event = db.session.execute(
+        select(AuditEvent).where(AuditEvent.action == "case.open")
+    ).scalar_one()
+    assert event.actor.startswith("API token 'HMIS sync'")
+
+    again = api.post(f"/clients/{world.client.id}/cases", asked)
+    assert again.status_code == 422 and body["number"] in again.get_json()["errors"]["program"][0]
+    blank = api.post(f"/clients/{world.client.id}/cases", {"opened_on": "15/10/2026"})
+    assert blank.status_code == 422
+    assert set(blank.get_json()["errors"]) == {"opened_on"}
+    nothing = api.post(f"/clients/{world.client.id}/cases", {})
+    assert set(nothing.get_json()["errors"]) == {"program", "opened_on", "case_manager_email"}
 
 
 def test_clients_come_in_cursor_pages(api, world):

@@ -386,6 +386,7 @@ ROUTES = [
     Route("workflows.respond", "GET", FILL, 200, GRIEVANCE),
     Route("workflows.respond", "POST", FILL, 400, GRIEVANCE),
     Route("workflows.revoke", "POST", FILL, 302, DOCUMENT),
+    Route("workflows.write_letter_again", "POST", FILL, 409, DOCUMENT),  # 409: not revoked
     Route("workflows.record_delivery", "POST", FILL, 302, DOCUMENT),
     Route("workflows.close", "POST", FILL, 302, CASE),
     Route("workflows.plan_update", "POST", FILL, 409, CASE),  # 409: no signed plan yet

@@ -5,6 +5,7 @@ a POST must be reached by a form on one of them, so a new form page cannot be le
 
 import uuid
 from dataclasses import asdict
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,14 +17,21 @@ from forms_service.archive.models import ArchiveRecord
 from forms_service.bulk.models import BulkRow
 from forms_service.database import utcnow
 from forms_service.documents.models import Document, DocumentStatus
-from forms_service.documents.service import choose_paper, send_for_signature, start_document
+from forms_service.documents.service import (
+    choose_paper,
+    delete_draft,
+    send_for_signature,
+    start_document,
+)
 from forms_service.extensions import db
 from forms_service.forms import form_type_that, form_types, get_form_type
 from forms_service.notifications.models import Channel, Invitation, Notice
 from forms_service.rendering.models import RenderJob, RenderStatus
 from forms_service.templates_admin.models import AgencyTemplateVersion, TemplateStatus
 from forms_service.workflows import termination as terminations
+from forms_service.workflows.consent import revoke
 from forms_service.workflows.plans import PLAN
+from forms_service.workflows.revocation_letter import letters_about
 from tests.conftest import login
 from tests.pages import duplicate_names, open_page
 from tests.test_access import PUBLIC_ENDPOINTS, _holdings
@@ -102,6 +110,14 @@ def walk(world, client):
     ends_lease = {**notice, "ends_lease": True, "lease_description": "Unit 4B"}
     terminations.issue_notice(actor, lease, ends_lease, world.admin)
     on_paper_only = db.session.get(Document, lease.notice_id)
+    # A revoked consent whose letter's draft was deleted offers to write it again.
+    unsent = send_for_signature(
+        actor, start_document(actor, world.case, consent.name, consent.example())
+    )
+    _signed(unsent)
+    unsent.completed_at -= timedelta(days=1)
+    revoke(actor, unsent, utcnow() - timedelta(hours=1))
+    delete_draft(actor, letters_about(unsent)[0])
     on_paper = send_for_signature(
         actor, start_document(actor, world.case, consent.name, consent.example())
     )
@@ -160,7 +176,7 @@ def walk(world, client):
                 adapter.build(rule.endpoint, {"document_id": d})
                 for d in (
                     *(held.document_id, release.id, gave_up.id, held.draft_id),
-                    *(delivered.id, on_paper_only.id),
+                    *(delivered.id, on_paper_only.id, unsent.id),
                 )
             ]
         elif rule.endpoint == "documents.receive_paper":

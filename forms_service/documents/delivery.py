@@ -109,8 +109,9 @@ def deliveries_of(document: Document) -> list[Delivery]:
     )
 
 
-def undelivered(case_ids: list) -> list[Document]:
-    """The signed documents of these cases that are owed to the client and not delivered."""
+def undelivered(case_ids) -> list[Document]:
+    """The signed documents of these cases (ids, or a query of them) owed to their addressee
+    and not delivered."""
     kinds = [t.name for t in _delivered_types()]
     delivered = select(Delivery.document_id)
     return list(

@@ -214,6 +214,8 @@ def show_page(actor, document, void_form=None, status=200, delivery_form=None, c
         revocation_letters=revocation_letter.letters_about(document)
         if document.form_type == consent.RELEASE
         else [],
+        letter_owed=document.form_type == consent.RELEASE
+        and revocation_letter.untold_end(document) is not None,
         paper_delivery=paper_only.delivery_of(document),
         awaiting_paper_delivery=paper_only.awaiting_delivery(document),
         paper_delivery_form=PaperDeliveryForm.offering(

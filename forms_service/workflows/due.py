@@ -7,17 +7,18 @@ from datetime import date, timedelta
 from functools import partial
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from .. import clock
 from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
-from ..cases.models import Case
+from ..cases.models import Case, CaseStatus
 from ..documents import delivery, paper_only
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
 from ..documents.service import next_signer
 from ..extensions import db
 from ..forms import form_type_that, form_types, get_form_type
+from . import revocation_letter
 from . import termination as terminations
 from .independence import chain_above
 from .models import Grievance, Termination
@@ -48,11 +49,15 @@ def _team(user: User) -> set:
     return {u.id for u in staff if u.id == user.id or user.id in {b.id for b in chain_above(u)}}
 
 
-def _cases(user: User) -> list[Case]:
-    query = select(Case).where(Case.agency_id == user.agency_id, Case.status == "open")
+def _team_cases(user: User):
+    """The ids of the cases this person oversees, open and closed (a query)."""
+    query = select(Case.id).where(Case.agency_id == user.agency_id)
     team = _team(user)
-    if team:
-        query = query.where(Case.case_manager_id.in_(team))
+    return query.where(Case.case_manager_id.in_(team)) if team else query
+
+
+def _cases(user: User) -> list[Case]:
+    query = select(Case).where(Case.id.in_(_team_cases(user)), Case.status == CaseStatus.OPEN)
     return list(db.session.execute(query).scalars())
 
 
@@ -99,6 +104,15 @@ def _to_send(document: Document) -> str:
     )
 
 
+def _untold(release: Document) -> str:
+    """A revoked consent whose letter's draft was deleted, or the letter voided."""
+    return gettext(
+        "Revoked: %(recipient)s is still owed the letter telling them (its draft was deleted "
+        "or it was voided); write it again from this page",
+        recipient=release.data.get("recipient_name", ""),
+    )
+
+
 def _awaited(document: Document) -> str:
     """Whose signature the document waits for, or why it is stuck."""
     if document.status == DocumentStatus.SIGNING:
@@ -136,10 +150,15 @@ def waiting_for_signature(actor: Actor) -> list[Document]:
 
 
 def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
+    """The work due on the cases this person oversees; a closed case still owes what
+    continues after closing (a form its spec says so of, a delivery, a grievance's answer, a
+    revoked consent's letter)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     today = today or clock.today(user.agency)
     cases = _cases(user)
     ids = [c.id for c in cases]
+    every = _team_cases(user)  # closed cases too
+    continuing = [t.name for t in form_types() if t.continues_after_closing]
     items = []
     for case in cases:
         review = plan_review_due(case)
@@ -149,7 +168,13 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
             )
     unsigned = db.session.execute(
         select(Document)
-        .where(Document.case_id.in_(ids), Document.status.in_(OWED))
+        .where(
+            Document.status.in_(OWED),
+            or_(
+                Document.case_id.in_(ids),
+                and_(Document.case_id.in_(every), Document.form_type.in_(continuing)),
+            ),
+        )
         .order_by(Document.sent_at)
     ).scalars()
     items += [Due(d.status, partial(_awaited, d), d.case, None, False, d) for d in unsigned]
@@ -162,7 +187,7 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
             overdue = t.status == terminations.APPEALED and today > t.decision_due
             items.append(Due("termination", partial(_termination, t, today), t.case, None, overdue))
     open_grievances = select(Grievance).where(
-        Grievance.case_id.in_(ids), Grievance.status == "open"
+        Grievance.case_id.in_(every), Grievance.status == "open"
     )
     for g in db.session.execute(open_grievances).scalars():
         items.append(
@@ -177,13 +202,15 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     drafts = db.session.execute(
         select(Document)
         .where(
-            Document.case_id.in_(ids),
+            Document.case_id.in_(every),
             Document.status == DocumentStatus.DRAFT,
             Document.form_type.in_([t.name for t in form_types() if t.due_as_draft]),
         )
         .order_by(Document.created_at)
     ).scalars()
     items += [Due("draft", partial(_to_send, d), d.case, None, False, d) for d in drafts]
-    for d in delivery.undelivered(ids):
+    for d in delivery.undelivered(every):
         items.append(Due("delivery", lambda: gettext("Not delivered yet"), d.case, None, False, d))
+    for release, _end in revocation_letter.untold(every):
+        items.append(Due("letter", partial(_untold, release), release.case, None, False, release))
     return sorted(items, key=lambda d: (not d.overdue, d.due_on or today))

@@ -324,6 +324,22 @@ def revoke(document_id):
     return redirect(url_for("documents.show", document_id=release.id))
 
 
+@bp.route("/documents/<document_id>/revocation-letter", methods=["POST"])
+@login_required
+def write_letter_again(document_id):
+    """A revoked consent's letter, written again after its draft was deleted or it was voided."""
+    actor = current_actor()
+    release = get_document(actor, document_id, audit_view=False)
+    letter = revocation_letter.write_again(actor, release)
+    flash(
+        gettext(
+            "The letter to %(recipient)s is written again: check it, sign it and send it.",
+            recipient=release.data.get("recipient_name"),
+        )
+    )
+    return redirect(url_for("documents.edit", document_id=letter.id))
+
+
 @bp.route("/documents/<document_id>/paper-delivery", methods=["POST"])
 @login_required
 def record_delivery(document_id):

@@ -1,7 +1,7 @@
 """The recipients a revoked consent named are told (45 CFR 164.508(b)(5); 42 CFR 2.31): the
 revocation writes the letter to the recipient, the staff member who recorded it signs it, its
 sending (mail, e-mail, fax, in hand) is recorded, and What's due lists the revocation until
-then."""
+then, also once the case is closed and after its draft is deleted (then it is written again)."""
 
 from datetime import timedelta
 
@@ -16,8 +16,9 @@ from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.workflows import consent
 from forms_service.workflows.due import whats_due
-from forms_service.workflows.revocation_letter import LETTER, letters_about
-from tests.conftest import ink_payload, login, sign_consent
+from forms_service.workflows.revocation_letter import LETTER, letters_about, write_again
+from tests.cases.test_views import close
+from tests.conftest import ink_payload, login, post, sign_consent
 from tests.pages import open_page
 
 LETTER_TYPE = get_form_type(LETTER)
@@ -183,3 +184,69 @@ def test_a_signed_revocation_form_writes_the_letter_too(world, consent_document)
         select(AuditEvent.action).where(AuditEvent.action == "document.create")
     ).all()
     assert len(created) == 3  # the consent, the revocation and the letter
+
+
+def _revoked_with_its_letter(client, world, consent_document, user):
+    release = _active_release(world, consent_document)
+    login(client, user)
+    _revoke_on_the_page(client, release, _an_hour_ago(world))
+    (letter,) = letters_about(release)
+    return release, letter
+
+
+def test_a_deleted_letter_draft_leaves_the_letter_owed_and_it_is_written_again(
+    client, world, consent_document
+):
+    """Deleting the draft tells nobody: the revocation's recipient is still told (45 CFR
+    164.508(b)(5)), so What's due says the letter is owed and the consent's page writes it
+    again."""
+    release, letter = _revoked_with_its_letter(client, world, consent_document, world.case_manager)
+    assert (
+        open_page(client, f"/documents/{letter.id}").form(action="/delete").submit().status_code
+        == 302
+    )
+
+    due = _due(world, world.case_manager)
+    assert ("draft", letter.id) not in due and ("letter", release.id) in due
+    assert "St. Patrick Center is still owed the letter" in open_page(client, "/due").html
+
+    response = (
+        open_page(client, f"/documents/{release.id}").form(action="/revocation-letter").submit()
+    )
+
+    (again,) = letters_about(release)
+    assert response.headers["Location"].endswith(f"/documents/{again.id}/edit")
+    assert again.id != letter.id and again.data["release_reference"] == release.reference
+    due = _due(world, world.case_manager)
+    assert ("draft", again.id) in due and ("letter", release.id) not in due
+    assert "/revocation-letter" not in open_page(client, f"/documents/{release.id}").html
+    assert post(client, f"/documents/{release.id}/revocation-letter").status_code == 409
+    assert letters_about(release) == [again]
+
+
+def test_a_voided_letter_is_owed_again_too(client, world, consent_document):
+    release, letter = _revoked_with_its_letter(client, world, consent_document, world.case_manager)
+    actor = world.actor(world.case_manager)
+    documents.send_for_signature(actor, letter)
+    documents.void(actor, letter, "Wrong address")
+    db.session.commit()
+    assert ("letter", release.id) in _due(world, world.case_manager)
+
+
+def test_closing_the_case_keeps_the_letter_on_whats_due_until_it_is_sent(
+    client, world, consent_document
+):
+    """The letter is owed to the recipient even once the case is closed (closing ends the
+    releases, it tells no recipient), so a closed case's letter stays listed."""
+    release, letter = _revoked_with_its_letter(client, world, consent_document, world.case_manager)
+    close(world.case)
+
+    assert ("draft", letter.id) in _due(world, world.case_manager)
+    assert ("draft", letter.id) in _due(world, world.supervisor)  # a report's case
+    documents.delete_draft(world.actor(world.case_manager), db.session.get(Document, letter.id))
+    db.session.commit()
+    assert ("letter", release.id) in _due(world, world.case_manager)
+    again = write_again(world.actor(world.case_manager), release)
+    documents.send_for_signature(world.actor(world.case_manager), again)
+    db.session.commit()
+    assert ("signing", again.id) in _due(world, world.case_manager)

@@ -1,6 +1,6 @@
 """Who reaches what: the routes that name an object (ROUTES, checked against the app's URL
 map), each serving its own agency's object to the roles that may use it; the refusals, on the
-same routes, are in test_access_refused.py. The tablet shows only the client who signs."""
+same routes, are in read_only/test_access_refused.py. The tablet shows only the client who signs."""
 
 import re
 import uuid

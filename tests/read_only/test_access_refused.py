@@ -1,7 +1,8 @@
 """Refusals: no route reaches another agency's object by changing an id in the URL (404, as
 for an id that never existed), ids that are not ids are 404, records staff are refused case
 pages, and anonymous visitors are sent to sign in. A refusal changes nothing (each test checks
-that), so the tests of a database share one pair of agencies and their holdings, made once."""
+that), so the tests of a database share one pair of agencies and their holdings, made once
+(tests/read_only/conftest.py)."""
 
 import re
 import uuid
@@ -14,7 +15,7 @@ from forms_service.archive.models import AccessLog, ArchiveRecord
 from forms_service.audit.models import AuditEvent
 from forms_service.documents.models import Document, Signer
 from forms_service.extensions import db
-from tests.conftest import DATABASES, World, app_on, login, post
+from tests.conftest import login, post
 from tests.test_access import (
     FILL,
     PUBLIC_ENDPOINTS,
@@ -22,32 +23,7 @@ from tests.test_access import (
     USERS,
     Holdings,
     Route,
-    holdings_of,
 )
-
-
-@pytest.fixture(scope="module", params=DATABASES)
-def app(request, tmp_path_factory):
-    with app_on(request, request.param, tmp_path_factory.mktemp("refusals")) as app:
-        yield app
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    return World()
-
-
-@pytest.fixture(scope="module")
-def holdings(world) -> dict[uuid.UUID, Holdings]:
-    return holdings_of(world)
-
-
-@pytest.fixture(autouse=True)
-def fresh_session(app):
-    """Each test starts from what is committed, whatever the one before left half done."""
-    yield
-    db.session.rollback()
-
 
 # Bodies differ only in these values (CSRF token, typed input); compare pages without them.
 VALUES = re.compile(r'value="[^"]*"')

@@ -1,7 +1,9 @@
 """Staff pages in Spanish: every staff page, asked for by a browser that prefers Spanish,
 shows none of the English sentences of the staff templates (the pages a client reads are
-checked in tests/forms/test_pages.py)."""
+checked in tests/forms/test_pages.py). Asking for a page changes nothing another page shows, so
+the pages of a database are asked of one agency pair (tests/read_only/conftest.py)."""
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -11,9 +13,9 @@ from babel.messages.extract import extract_from_file
 
 from forms_service.accounts.models import Role
 from tests.conftest import login
-from tests.test_access import ROUTES, holdings  # noqa: F401 (fixture)
+from tests.test_access import ROUTES
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "forms_service" / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "forms_service" / "templates"
 STAFF_TEMPLATES = [
     *TEMPLATES.glob("*.html"),
     *(TEMPLATES / "forms").glob("*_fields.html"),
@@ -40,6 +42,7 @@ PAGES = [
 ]
 
 
+@functools.cache
 def english_sentences() -> set[str]:
     """Whole sentences of the staff templates: long, without placeholders or markup, so no
     translation keeps one by chance."""

@@ -19,6 +19,7 @@ from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select
+from werkzeug.routing import Rule
 
 from forms_service import create_app
 from forms_service.accounts.models import Role
@@ -61,6 +62,24 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 COMPILED_TEMPLATES = CompiledTemplates()
+
+
+def _shared_url_builders():
+    """Werkzeug compiles two URL-building functions for each route of each new app (nine
+    tenths of making an app); the function depends only on the route's parts, and is bound
+    to its rule afterwards, so the tests' apps share them."""
+    compile_builder, builders = Rule._compile_builder, {}
+
+    def shared(rule, append_unknown=True):
+        key = (tuple(rule._trace), repr(sorted((rule.defaults or {}).items())), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = shared
+
+
+_shared_url_builders()
 
 
 def _make_app(instance, url, profile, **extra):
@@ -151,12 +170,14 @@ def postgres_schema(tmp_path_factory, converter_profile):
     app = _make_app(folder, PG_URL, converter_profile, SQLALCHEMY_ENGINE_OPTIONS=options)
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="heads")
-        tables = [t.name for t in db.metadata.sorted_tables]
         db.engine.dispose()
-    yield options, tables
+    yield options
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
+
+
+SEQUENCES = "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
 
 
 @contextmanager
@@ -169,7 +190,7 @@ def app_on(request, database: str, folder: Path):
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         url = f"sqlite:///{path}"
     elif database == "postgresql":
-        extra["SQLALCHEMY_ENGINE_OPTIONS"], tables = request.getfixturevalue("postgres_schema")
+        extra["SQLALCHEMY_ENGINE_OPTIONS"] = request.getfixturevalue("postgres_schema")
         url = PG_URL
     else:
         raise ValueError(f"unknown test database {database!r}")
@@ -177,9 +198,12 @@ def app_on(request, database: str, folder: Path):
     with app.app_context():
         yield app
         db.session.remove()
-        if database == "postgresql":
+        if database == "postgresql":  # DELETE: TRUNCATE of every table costs 20 times more
             with db.engine.begin() as conn:
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+                for table in reversed(db.metadata.sorted_tables):  # those pointing at others first
+                    conn.execute(table.delete())
+                for sequence in conn.scalars(sa.text(SEQUENCES)):
+                    conn.execute(sa.text(f"ALTER SEQUENCE {sequence} RESTART"))
         db.engine.dispose()
 
 

@@ -103,17 +103,26 @@ def test_the_page_shows_a_failed_render_without_reloading(
     sign_in(page, live_server, world.case_manager)
     polls, loads = [], []
     page.on("request", lambda r: "render-status" in r.url and polls.append(r.url))
-    page.goto(f"{live_server}/documents/{document.id}")
-    page.on("load", lambda p: loads.append(p.url))
-    page.wait_for_timeout(2500)
-    assert len(polls) >= 1  # asked once, quietly
+    page.clock.install()  # the page's waits between asking run on a clock the test moves on
+    with page.expect_response(lambda r: "render-status" in r.url):
+        page.goto(f"{live_server}/documents/{document.id}")
+        page.on("load", lambda p: loads.append(p.url))
+        page.clock.run_for(2500)
+    assert len(polls) == 1  # asked once, quietly
 
     _give_up(job.id)
-    page.wait_for_selector("text=The document could not be rendered", timeout=15000)
+    failed = page.locator("text=The document could not be rendered")
+    for _ in range(10):  # a wait of the page's at a time: it asks less and less often
+        page.clock.run_for(10_000)
+        if failed.is_visible():
+            break
+        page.wait_for_timeout(100)  # the answer, in real time
+    assert failed.is_visible()
 
     assert loads == []  # never reloaded
     asked = len(polls)
-    page.wait_for_timeout(5000)
+    page.clock.run_for(600_000)
+    page.wait_for_timeout(300)
     assert len(polls) == asked  # stopped asking
     assert page.locator("#render-status button:has-text('Try again')").is_visible()
     Shots(page)("document-render-failed")

@@ -38,8 +38,10 @@ def live_server(app):
     server.shutdown()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium for a module's tests (each opens a context of its own, so none shares a
+    cookie or a page with another)."""
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):

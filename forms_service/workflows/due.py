@@ -152,7 +152,7 @@ def waiting_for_signature(actor: Actor) -> list[Document]:
 def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     """The work due on the cases this person oversees; a closed case still owes what
     continues after closing (a form its spec says so of, a delivery, a grievance's answer, a
-    revoked consent's letter)."""
+    termination's appeal and decision, a revoked consent's letter)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     today = today or clock.today(user.agency)
     cases = _cases(user)
@@ -182,7 +182,8 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
         Due("delivery", partial(_to_deliver, d), d.case, None, False, d)
         for d in paper_only.awaiting_in(ids)
     ]
-    for t in db.session.execute(select(Termination).where(Termination.case_id.in_(ids))).scalars():
+    terminated = select(Termination).where(Termination.case_id.in_(every))  # appeals outlive it
+    for t in db.session.execute(terminated).scalars():
         if terminations.due(t, today):
             overdue = t.status == terminations.APPEALED and today > t.decision_due
             items.append(Due("termination", partial(_termination, t, today), t.case, None, overdue))

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
+from forms_service.cases.models import CaseStatus
 from forms_service.documents import paper_only
 from forms_service.documents import service as documents
 from forms_service.documents.models import DocumentStatus
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
+from forms_service.workflows import termination as terminations
 from forms_service.workflows.due import plan_review_due, whats_due
 from tests.conftest import PASSWORD, ink_payload, login
 from tests.pages import open_page
@@ -125,3 +127,26 @@ def test_whats_due_lists_a_paper_only_notice_until_its_delivery_is_recorded(worl
         actor, notice, "in_hand", clock.today(world.agency), world.case_manager
     )
     assert not [i for i in whats_due(actor) if i.kind == "delivery"]
+
+
+def test_a_termination_noticed_before_the_case_closed_stays_due_until_its_decision(world):
+    """The client keeps the right to appeal after the case closed (24 CFR 578.91): the appeal
+    window, then the reviewer's decision, stay on What's due."""
+    director = create_user(world.agency, "dir@a.example", "Jo Director", Role.SUPERVISOR, PASSWORD)
+    actor = world.actor(world.case_manager)
+    today = clock.today(world.agency)
+    t = terminations.record_conference(actor, world.case, today, "Client, Sam", "Weighed.")
+    terminations.issue_notice(actor, t, get_form_type("termination_notice").example(), director)
+    world.case.status, world.case.closed_on = CaseStatus.CLOSED, today
+    db.session.commit()
+    assert "appeal window open" in _terminations(whats_due(actor))
+
+    appeal = {**get_form_type("appeal").example(), "received_on": today.isoformat()}
+    terminations.file_appeal(actor, t, appeal)
+    db.session.commit()
+    assert "final decision due" in _terminations(whats_due(actor))
+    assert "final decision due" in _terminations(whats_due(world.actor(world.supervisor)))
+
+
+def _terminations(items) -> str:
+    return " ".join(i.what for i in items if i.kind == "termination")

@@ -2,9 +2,11 @@
 Rental subsidy type: the only list of these codes in the service.
 
 Codes and wording as in the HUD HMIS Data Dictionary (FY2024, in effect since October 1,
-2023), grouped and ordered as it groups them. "Worker unable to determine" (37) belongs to
-4.12 Current Living Situation, not to 3.12, and is left out. A new HUD list is a new table
-here, never an edit of this one in place: archived documents name the codes they used."""
+2023; FY2026 kept both lists), grouped and ordered as it groups them. HUD renamed 3.12.A 436
+"Emergency Housing Voucher" to "Housing Stability Voucher" within FY2024; the code stayed.
+"Worker unable to determine" (37) belongs to 4.12 Current Living Situation, not to 3.12, and
+is left out. A new HUD list is a new table here, never an edit of this one in place: archived
+documents name the codes they used."""
 
 from dataclasses import dataclass
 
@@ -94,7 +96,7 @@ RENTAL_SUBSIDY_TYPES: dict[int, str] = {
     433: N_("HCV voucher (tenant or project based) (not dedicated)"),
     434: N_("Public housing unit"),
     420: N_("Rental by client, with other ongoing housing subsidy"),
-    436: N_("Emergency Housing Voucher"),
+    436: N_("Housing Stability Voucher"),
     437: N_("Family Unification Program Voucher (FUP)"),
     438: N_("Foster Youth to Independence Initiative (FYI)"),
     439: N_("Permanent Supportive Housing"),

@@ -1,7 +1,9 @@
 """The HMIS CSV files this service writes, column by column, in the order HUD's HMIS CSV
 Format Specifications give them. FY2026 kept Exit.csv (3.12 Destination and 3.12.A) and
-Export.csv as FY2024 had them; a column set is named by the specifications' year, so a
-later change is a new entry here, never an edit of one in place."""
+Export.csv as FY2024 had them: it changed only SourceID's length (S32 to S350) and the lists of
+Exit.csv's RHY counseling and aftercare columns, which this service leaves empty. A column set
+is named by the specifications' year, so a later change is a new entry here, never an edit of
+one in place."""
 
 _EXIT = (
     *("ExitID", "EnrollmentID", "PersonalID", "ExitDate", "Destination"),

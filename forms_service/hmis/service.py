@@ -6,9 +6,11 @@ clock, as HMIS users read them."""
 
 import csv
 import io
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from importlib.metadata import version as installed_version
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -27,10 +29,14 @@ from .columns import COLUMNS, CSV_VERSIONS
 
 OTHER = 17  # 3.12 "Other": the destination is described in OtherDestination
 SIGNED = (DocumentStatus.SIGNED, DocumentStatus.ARCHIVED)
-# Export.csv's lists (HMIS CSV Format Specifications, appendix lists 1.1, 1.2, 1.5): an
-# agency's own database; a reporting period; neither a delta nor a full refresh of an HMIS;
+# Export.csv's codes (HMIS CSV Format Specifications FY2024 and FY2026, lists 1.9 SourceType,
+# 1.1 ExportPeriodType, 1.2 ExportDirective, 1.5 HashStatus): a standalone/agency-specific
+# application; the exits of a reporting period; neither a delta nor a full refresh of an HMIS;
 # nothing hashed.
 AGENCY_DATABASE, REPORTING_PERIOD, OTHER_DIRECTIVE, UNHASHED = 2, 3, 3, 1
+# SourceContactPhone: ten digits, no punctuation, as the specifications' pattern; a leading US
+# country code is dropped.
+US_PHONE = re.compile(r"1?([2-9][0-9]{2}[2-9][0-9]{6})")
 
 
 @dataclass(frozen=True)
@@ -190,9 +196,14 @@ def export(
     return HmisExport(export_id, files, len(rows), left_out)
 
 
+def contact_phone(text: str) -> str:
+    """The phone as Export.csv takes it, or empty when it is not a US number."""
+    found = US_PHONE.fullmatch("".join(c for c in text if c.isdigit()))
+    return found.group(1) if found else ""
+
+
 def _export_row(agency, user, export_id, start, end, version) -> dict:
     first, _, last = (user.name if user else "").partition(" ")
-    phone = "".join(c for c in agency.phone if c.isdigit())
     return {
         "ExportID": export_id,
         "SourceType": AGENCY_DATABASE,
@@ -200,14 +211,14 @@ def _export_row(agency, user, export_id, start, end, version) -> dict:
         "SourceName": agency.name[:50],
         "SourceContactFirst": first[:50],
         "SourceContactLast": last[:50],
-        "SourceContactPhone": phone if len(phone) == 10 else "",
+        "SourceContactPhone": contact_phone(agency.phone),
         "SourceContactExtension": "",
         "SourceContactEmail": user.email if user else "",
         "ExportDate": _time(utcnow(), agency),
         "ExportStartDate": start.isoformat(),
         "ExportEndDate": end.isoformat(),
         "SoftwareName": "forms-service",
-        "SoftwareVersion": "",
+        "SoftwareVersion": installed_version("forms-service"),
         "CSVVersion": CSV_VERSIONS[version],
         "ExportPeriodType": REPORTING_PERIOD,
         "ExportDirective": OTHER_DIRECTIVE,

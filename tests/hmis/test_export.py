@@ -3,6 +3,7 @@ column lists and codes; a plan without the HMIS's ids is left out and named; aud
 
 import csv
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -21,9 +22,13 @@ from forms_service.hmis.columns import COLUMNS
 from tests.conftest import ink_payload, login
 from tests.pages import open_page
 
-# HUD, HMIS CSV Format Specifications FY2024 (HUD Exchange, "HMIS-CSV-Format-Specifications-
-# 2024"), as HUD's Data Lab lists them machine-readably: HUD-Data-Lab/DataLab,
-# SupplementalTables/CSV_Columns.csv (rows "Exit,…" and "Export,…"), in file order.
+# HUD's HMIS CSV Format Specifications FY2024 (https://files.hudexchange.info/resources/
+# documents/HMIS-CSV-Format-Specifications-2024.pdf), as HUD's Data Lab keeps them machine-
+# readably: HUD-Data-Lab/DataLab SupplementalTables/CSV_Columns.csv (rows "Exit,…" and
+# "Export,…", in file order). Green River's warehouse agrees for FY2024 and FY2026 alike
+# (greenriver/hmis-warehouse app/models/concerns/hmis_structure/exit.rb `when '2024', '2026'`,
+# export.rb `when '2024'`) but spells WorkPlaceViolenceThreats; HUD spells it
+# WorkplaceViolenceThreats since FY2024 (DataLab FY2024_mapping.R renames the column to it).
 HUD_EXIT_FY2024 = [
     "ExitID", "EnrollmentID", "PersonalID", "ExitDate", "Destination", "DestinationSubsidyType",
     "OtherDestination", "HousingAssessment", "SubsidyInformation", "ProjectCompletionStatus",
@@ -44,21 +49,47 @@ HUD_EXPORT_FY2024 = [
     "ExportDate", "ExportStartDate", "ExportEndDate", "SoftwareName", "SoftwareVersion",
     "CSVVersion", "ExportPeriodType", "ExportDirective", "HashStatus", "ImplementationID",
 ]  # fmt: skip
-# FY2026: HUD's Data Lab turns FY2024 files into FY2026 ones (HUD-Data-Lab/DataLab,
-# FY2026_mapping.R) by changing Client.csv, Enrollment.csv and Services.csv only: Exit.csv
-# (3.12 unchanged) and Export.csv keep the FY2024 columns.
-HUD_FY2026 = {"Exit.csv": HUD_EXIT_FY2024, "Export.csv": HUD_EXPORT_FY2024}
+# FY2026 keeps both: HUD's Data Lab makes its FY2026 test files from FY2024 ones
+# (HUD-Data-Lab/DataLab FY2026_mapping.R) changing the columns of Client.csv, Enrollment.csv and
+# Services.csv only, and Bitfocus's "HUD HMIS CSV/XML Program Data Export: FY 2026 Updates"
+# (https://help.bitfocus.com/hud-hmis-csv/xml-program-data-export-fy-2026-updates) names for
+# Export.csv only SourceID's length (S32 to S350), for Exit.csv only the lists of R18 and R20.
 HUD_FY2024 = {"Exit.csv": HUD_EXIT_FY2024, "Export.csv": HUD_EXPORT_FY2024}
-# FY2024 HMIS CSV Format Specifications v1.2, Appendix B, list 3.12.1 Living Situation (as
-# COHHIO/ryha data-raw/LivingCodes.R copies it). 37 (worker unable to determine) belongs to
-# 4.12, 335 and 336 to 3.917 prior living situation: not destinations at exit.
-HUD_LIVING_SITUATIONS = {
-    116, 101, 118, 215, 206, 207, 225, 204, 205, 302, 329, 314, 332, 312, 313, 327, 336, 335,
-    422, 423, 426, 410, 435, 421, 411, 30, 17, 24, 37, 8, 9, 99,
+HUD_FY2026 = HUD_FY2024
+# 3.12 Destination and 3.12.A Rental subsidy type, the same in FY2024 and FY2026:
+# greenriver/hmis-warehouse lib/data/2026_hud_lists.json ("code": "3.12" and "3.12.A") and
+# HUD-Data-Lab/DataLab SupplementalTables/DestinationSubsidy.csv. 436 was "Emergency Housing
+# Voucher" until HUD renamed it in the FY2024 specifications (greenriver/hmis-warehouse pull
+# request 4315, "renamed in 2024 spec").
+HUD_DESTINATIONS = {
+    116, 101, 118, 215, 206, 207, 225, 204, 205, 302, 329, 314, 332, 312, 313, 327, 422, 423,
+    426, 410, 435, 421, 411, 30, 17, 24, 8, 9, 99,
 }  # fmt: skip
-NOT_AT_EXIT = {37, 335, 336}
-# List 3.12.A Rental subsidy type (HUD-Data-Lab/DataLab, SupplementalTables/DestinationSubsidy.csv).
-HUD_SUBSIDY_TYPES = {428, 419, 431, 433, 434, 420, 436, 437, 438, 439, 440}
+HUD_SUBSIDY_TYPES = {
+    428: "GPD TIP housing subsidy",
+    419: "VASH housing subsidy",
+    431: "RRH or equivalent subsidy",
+    433: "HCV voucher (tenant or project based) (not dedicated)",
+    434: "Public housing unit",
+    420: "Rental by client, with other ongoing housing subsidy",
+    436: "Housing Stability Voucher",
+    437: "Family Unification Program Voucher (FUP)",
+    438: "Foster Youth to Independence Initiative (FYI)",
+    439: "Permanent Supportive Housing",
+    440: "Other permanent housing dedicated for formerly homeless persons",
+}
+# Export.csv's codes, lists 1.9 SourceType, 1.1 ExportPeriodType, 1.2 ExportDirective and 1.5
+# HashStatus (greenriver/hmis-warehouse lib/data/2026_hud_lists.json; CSV_Columns.csv's notes):
+# a standalone/agency-specific application (so SourceID may stay empty), a reporting period,
+# "Other" (neither a delta nor a full refresh), unhashed. SourceContactPhone's pattern is
+# CSV_Columns.csv's.
+HUD_EXPORT_CODES = {
+    "SourceType": "2",
+    "ExportPeriodType": "3",
+    "ExportDirective": "3",
+    "HashStatus": "1",
+}
+HUD_PHONE = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{2}[0-9]{4}")
 
 
 @pytest.mark.parametrize(("version", "hud"), [("2024", HUD_FY2024), ("2026", HUD_FY2026)])
@@ -67,8 +98,28 @@ def test_the_files_have_huds_columns_in_huds_order(version, hud):
 
 
 def test_the_discharge_plan_offers_exactly_huds_destinations_and_subsidy_types():
-    assert set(BY_CODE) == HUD_LIVING_SITUATIONS - NOT_AT_EXIT
-    assert set(RENTAL_SUBSIDY_TYPES) == HUD_SUBSIDY_TYPES
+    assert set(BY_CODE) == HUD_DESTINATIONS
+    assert RENTAL_SUBSIDY_TYPES == HUD_SUBSIDY_TYPES
+
+
+@pytest.mark.parametrize(
+    ("entered", "written"),
+    [("(314) 555-0175", "3145550175"), ("+1 314-555-0175", "3145550175"), ("555-0175", "")]
+    + [("(014) 555-0175", ""), ("314 155 0175", "")],
+)
+def test_the_contact_phone_is_ten_digits_in_huds_pattern_or_left_empty(entered, written):
+    assert service.contact_phone(entered) == written
+    assert written == "" or HUD_PHONE.fullmatch(written)
+
+
+def test_export_csv_codes_are_huds_for_an_agency_database(world):
+    made = service.export(world.actor(world.records), *_period(world), "2024")
+    (export,) = _rows(made.files["Export.csv"])
+    assert {name: export[name] for name in HUD_EXPORT_CODES} == HUD_EXPORT_CODES
+    assert export["SourceID"] == "" and export["CSVVersion"] == "FY2024"
+    assert export["SoftwareName"] == "forms-service" and export["SoftwareVersion"]
+    assert export["ImplementationID"] == world.agency.id.hex
+    assert export["SourceContactPhone"] == "3145550100"  # the agency's "(314) 555-0100"
 
 
 def _plan(world, case=None, **changes):

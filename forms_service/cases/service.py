@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date, datetime, time
 
 from flask_babel import gettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select
 
 from .. import clock
 from ..accounts.models import Agency, Role, User
@@ -35,20 +35,36 @@ def escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# A typed word shorter than this is a whole name or its start ("Lê", "Ng", "Ma" for María),
+# not a piece of any name: "le" inside "Alejandro" or "Miller" is noise, and a piece that
+# short is one no trigram index can look up (the whole archive would be read).
+SHORT_WORD = 3
+
+
 def name_matches(column, text: str, fuzzy: bool, walked: bool = False) -> list:
     """The conditions for a typed name on a normalised name column: every word, in any order
-    and without the comma of "López, Ana", is part of it; on PostgreSQL (`fuzzy`) a word may
-    also be a near miss ("nunes" finds "Núñez", trigram word similarity ≥ 0.6). `walked`
-    (PostgreSQL): the same test in a form no index answers (`strpos`), checked row by row as
-    an ordered walk reads them, so that walk stops once it has a page."""
+    and without the comma of "López, Ana", is part of it (a SHORT_WORD: the start of one of
+    its words); on PostgreSQL (`fuzzy`) a longer word may also be a near miss ("nunes" finds
+    "Núñez", trigram word similarity ≥ 0.6). `walked` (PostgreSQL): the same test in a form
+    no index answers (`strpos`), checked row by row as an ordered walk reads them, so that
+    walk stops once it has a page."""
     conditions = []
     for word in normalise_name(text.replace(",", " ")).split():
+        if len(word) < SHORT_WORD:
+            conditions.append(_word_start(column, word, walked))
+            continue
         if walked:
             part = func.strpos(column, word) > 0
         else:
             part = column.like(f"%{escaped(word)}%", escape="\\")
         conditions.append(or_(part, column.op("%>")(word)) if fuzzy else part)
     return conditions
+
+
+def _word_start(column, word: str, walked: bool):
+    if walked:
+        return func.strpos(literal(" ").concat(column), f" {word}") > 0
+    return column.regexp_match(f"(^| ){re.escape(word)}")  # PostgreSQL: a trigram lookup
 
 
 HMIS_ID = re.compile(r"[A-Za-z0-9._-]{1,32}")  # HUD data standards: PersonalID is String(32)

@@ -40,7 +40,7 @@ from flask_migrate import upgrade  # noqa: E402
 from forms_service import create_app  # noqa: E402
 from forms_service.archive.search import Criteria, find  # noqa: E402
 from forms_service.archive.service import HASHED_FIELDS  # noqa: E402
-from forms_service.cases.service import normalise_name  # noqa: E402
+from forms_service.cases.search import normalise_name  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 
 URL = os.environ.get(

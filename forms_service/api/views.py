@@ -16,6 +16,7 @@ from ..archive import search as archive_search
 from ..archive import service as archive
 from ..archive import status as record_status
 from ..audit import service as audit
+from ..cases import search as case_search
 from ..cases import service as cases
 from ..documents import service as documents
 from ..documents.language_access import interpreter_given
@@ -248,7 +249,7 @@ def form_type(name):
 def find_clients():
     limit = _limit()
     after = decode_cursor("after").get("after")
-    found = cases.find_clients(
+    found = case_search.find_clients(
         g.api_actor,
         hmis_personal_id=request.args.get("hmis_personal_id", ""),
         name=request.args.get("name", ""),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdfium2
 from sqlalchemy import ColumnElement, column, delete, func, literal_column, select, table
 
-from ..cases.service import normalise_name
+from ..cases.search import normalise_name
 from ..errors import RuleViolation
 from ..extensions import db
 from .models import ArchiveRecord, ArchiveText

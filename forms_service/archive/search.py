@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import Agency
 from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
 from ..audit import service as audit
-from ..cases.service import escaped, name_matches
+from ..cases.search import escaped, name_matches
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import N_

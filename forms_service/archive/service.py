@@ -22,7 +22,7 @@ from .. import clock
 from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
 from ..audit import chains
 from ..audit import service as audit
-from ..cases.service import normalise_name
+from ..cases.search import normalise_name
 from ..database import utcnow
 from ..documents.models import Document
 from ..errors import InvalidInput, RuleViolation

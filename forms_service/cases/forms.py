@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import Optional
 
 from ..forms.base import choices
-from .service import CASE_FILTERS
+from .search import CASE_FILTERS
 
 
 class IntakeForm(FlaskForm):
@@ -38,7 +38,7 @@ class HmisIdsForm(FlaskForm):
 
 class CaseSearchForm(FlaskForm):
     """Finding a case: a GET form (bookmarkable, no CSRF: it changes nothing); the rules are
-    `cases.service.find_cases`'s."""
+    `cases.search.find_cases`'s."""
 
     class Meta:
         csrf = False

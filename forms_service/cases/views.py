@@ -15,7 +15,7 @@ from ..signing import kiosk
 from ..web import current_actor, show_errors
 from ..workflows import grievance, plans, termination, vawa
 from ..workflows.forms import CloseForm, ConferenceForm
-from . import service
+from . import search, service
 from .forms import AnotherCaseForm, CaseSearchForm, HmisIdsForm, IntakeForm
 
 bp = Blueprint("cases", __name__)
@@ -35,7 +35,7 @@ def index():
     """Every case of the agency, or those found by the search box and filters."""
     form = CaseSearchForm(request.args)
     try:
-        cases = service.find_cases(
+        cases = search.find_cases(
             current_actor(), form.q.data or "", form.mine.data, form.status.data or ""
         )
     except InvalidInput as exc:

@@ -115,7 +115,7 @@ def releases_of(client_id, agency_id) -> list[Document]:
 
 def _names_recipient(release: Document, recipient: str) -> bool:
     """The release names `recipient`, whatever the case, spacing and accents."""
-    from ..cases.service import normalise_name  # the case service reads this workflow
+    from ..cases.search import normalise_name  # the case service reads this workflow
 
     return normalise_name(release.data.get("recipient_name") or "") == normalise_name(recipient)
 

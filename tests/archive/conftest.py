@@ -14,7 +14,7 @@ from forms_service.archive.integrity import write_checkpoint
 from forms_service.archive.models import ArchiveRecord
 from forms_service.archive.service import blob_store, chain_record, record_hash
 from forms_service.cases.models import Case
-from forms_service.cases.service import normalise_name
+from forms_service.cases.search import normalise_name
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from tests.conftest import CONSENT, csrf_token

@@ -5,7 +5,6 @@ case manager countersigns with the mouse. No request may leave this machine.
 `FORMS_SCREENSHOTS=DIR` keeps a screenshot of each step (the README's come from here)."""
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -18,15 +17,6 @@ from forms_service.extensions import db
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.soffice]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -38,18 +28,13 @@ def live_server(app):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """One chromium for a module's tests (each opens a context of its own, so none shares a
-    cookie or a page with another)."""
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("chromium is not installed: run scripts/install-system-deps.sh --browser")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chromium):
+    """The module's chromium, every page of the test before closed: a page left open could
+    keep the focus from the next one's."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 class Shots:

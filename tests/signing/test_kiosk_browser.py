@@ -4,6 +4,7 @@ survives a refusal, paper is asked once, an error shows where the person is, and
 warning never takes the focus."""
 
 import pytest
+from playwright.sync_api import expect
 
 from forms_service.documents.models import Document, SignerStatus
 from forms_service.extensions import db
@@ -63,7 +64,7 @@ def test_sign_waits_for_the_agreement_and_a_refused_signature_keeps_its_ink(kios
     page.locator("#confirm-sign").tap()
     page.wait_for_selector(".error-summary")
     assert page.title().startswith("Error: ")
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    expect(page.locator(".error-summary")).to_be_focused()  # once its script has run
     assert page.locator(".sig-pad.has-ink").count() == 1
     assert page.locator("#pad-ink").input_value().startswith('{"v":1')
     inked = page.evaluate(
@@ -110,7 +111,7 @@ def test_a_decline_error_shows_where_the_person_is_and_no_reason_is_needed(kiosk
     page.fill("#reason", "x" * 1001)
     page.locator("#decline button[type=submit]").tap()
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    expect(page.locator(".error-summary")).to_be_focused()  # once its script has run
     assert _in_view(page, ".error-summary") and _in_view(page, "#reason")
     Shots(page)("kiosk-03-decline-error")
 

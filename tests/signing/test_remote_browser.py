@@ -8,6 +8,7 @@ says how they were identified. No request may leave this machine.
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -175,7 +176,7 @@ def test_a_wrong_identity_answer_is_focused_announced_and_named_in_the_title(
     page.locator("main button[type=submit]").tap()
     page.wait_for_selector(".error-summary")
     assert page.title().startswith("Error: Sign a document")
-    assert page.evaluate("document.activeElement.getAttribute('role')") == "alert"
+    expect(page.locator(".error-summary[role=alert]")).to_be_focused()  # once its script ran
     assert page.locator("#answer").get_attribute("aria-invalid") == "true"
     assert page.locator("#answer-errors").is_visible()
     _fits_the_phone(page)

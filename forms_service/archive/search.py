@@ -154,7 +154,10 @@ def build_query(
         where.append(record.case_number == number)
     if criteria.form_type:
         where.append(record.form_type == criteria.form_type)
-    zone = db.session.get(Agency, agency_id).time_zone  # its days, not the server's
+    # Its days, not the server's; read only when a date or status asks (a query each time:
+    # nothing keeps the agency loaded).
+    dated = criteria.signed_from or criteria.signed_to or criteria.status or criteria.in_force_on
+    zone = db.session.get(Agency, agency_id).time_zone if dated else ""
     if criteria.signed_from:
         where.append(record.signed_at >= record_status.start_of(criteria.signed_from, zone))
     if criteria.signed_to:

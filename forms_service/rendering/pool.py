@@ -341,10 +341,15 @@ class ConverterPool:
                 self._ensure_running(slot)
 
     def shutdown(self) -> None:
-        """Stop every converter of this work directory, whichever process started it."""
+        """Stop every converter of this work directory, whichever process started it, each
+        once its current job, or the replacement of a worn one, is done: a replacement still
+        starting would outlive the stop."""
         for slot in self._slots:
-            if slot.path("server.pid").exists():  # a slot never started has nothing to stop
-                self._stop(slot, grace=STOP_GRACE)
+            if not slot.dir.exists():  # a slot never started has nothing to stop
+                continue
+            with _acquire(slot.path("job.lock")):
+                if slot.path("server.pid").exists():
+                    self._stop(slot, grace=STOP_GRACE)
 
     def stop_started(self) -> None:
         """Stop the converters this process started and that still run, each once its

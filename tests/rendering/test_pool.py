@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from forms_service.rendering.convert import ConversionError, ConverterMissing
-from forms_service.rendering.pool import ConverterPool, _port_taken
+from forms_service.rendering.pool import ConverterPool, _acquire, _port_taken
 
 pytestmark = pytest.mark.soffice
 
@@ -248,7 +248,11 @@ def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_p
         assert frugal.stats()[0].server_pid not in (None, worn)
         assert worn not in processes_under(tmp_path / "converters")
     finally:
-        frugal.shutdown()
+        frugal.shutdown()  # while the second one's replacement starts: it waits for it
+    replacing = _acquire(tmp_path / "converters" / "slot-0" / "job.lock", blocking=False)
+    assert replacing is not None, "a replacement was still starting after the shutdown"
+    replacing.close()
+    assert processes_under(tmp_path / "converters") == set()
 
 
 def test_a_converter_is_replaced_after_its_number_of_documents(tmp_path):

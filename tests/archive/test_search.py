@@ -57,22 +57,13 @@ def test_a_name_is_found_ignoring_case_and_accents_and_by_part(world, make_recor
 def test_a_name_of_one_or_two_letters_is_a_word_or_its_start_not_a_piece_of_one(world, make_record):
     """ "Lê" means the Lês (and "Ma" may start María): not every "Alejandro" and "Miller", and
     not a read of the whole archive (no index looks up two letters inside names)."""
-    le = make_record(
-        case=open_case(
-            create_client(world.agency, "Minh", "Lê", date(1980, 1, 2)),
-            world.case_manager,
-            "Shelter",
-            date(2026, 1, 5),
-        )
-    )
-    miller = make_record(
-        case=open_case(
-            create_client(world.agency, "Alejandro", "Miller", date(1981, 2, 3)),
-            world.case_manager,
-            "Shelter",
-            date(2026, 1, 5),
-        )
-    )
+
+    def case_of(first: str, last: str):
+        client = create_client(world.agency, first, last, date(1980, 1, 2))
+        return open_case(client, world.case_manager, "Shelter", date(2026, 1, 5))
+
+    le = make_record(case=case_of("Minh", "Lê"))
+    miller = make_record(case=case_of("Alejandro", "Miller"))
     maria = make_record()
     assert found(world, name="Lê") == [le]
     assert found(world, name="le minh") == [le]

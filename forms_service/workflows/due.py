@@ -56,11 +56,6 @@ def _team_cases(user: User):
     return query.where(Case.case_manager_id.in_(team)) if team else query
 
 
-def _cases(user: User) -> list[Case]:
-    query = select(Case).where(Case.id.in_(_team_cases(user)), Case.status == CaseStatus.OPEN)
-    return list(db.session.execute(query).scalars())
-
-
 def plan_review_due(case: Case) -> date:
     """30 days (agency setting) after the last signed case plan, or after the case opened."""
     last = db.session.scalar(
@@ -155,9 +150,10 @@ def whats_due(actor: Actor, today: date | None = None) -> list[Due]:
     termination's appeal and decision, a revoked consent's letter)."""
     user = require_role(actor, STAFF_WHO_FILL_FORMS)
     today = today or clock.today(user.agency)
-    cases = _cases(user)
-    ids = [c.id for c in cases]
     every = _team_cases(user)  # closed cases too
+    open_ = select(Case).where(Case.id.in_(every), Case.status == CaseStatus.OPEN)
+    cases = list(db.session.execute(open_).scalars())
+    ids = [c.id for c in cases]
     continuing = [t.name for t in form_types() if t.continues_after_closing]
     items = []
     for case in cases:

@@ -19,9 +19,26 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.soffice]
 
 
+def closing_each_response(app):
+    """The app with each response read whole and closed before it is sent: werkzeug's
+    development server skips closing a response when the browser drops the connection as the
+    server drains it (a page closed at the end of a test), leaving a static file open for the
+    garbage collector to report in whichever test runs next."""
+
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_each_response(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

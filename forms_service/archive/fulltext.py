@@ -159,16 +159,19 @@ def _has_words(record_id, words: list[str]) -> ColumnElement[bool]:
     return found.scalar_subquery().is_(True)
 
 
-def matches(agency_id, text: str, dialect: str, walked: bool = False) -> ColumnElement[bool] | None:
-    """Records of the agency whose text holds every typed word (whole words, any order,
-    ignoring case and accents); None when nothing searchable was typed. `walked`
+def matches(
+    record_id, agency_id, text: str, dialect: str, walked: bool = False
+) -> ColumnElement[bool] | None:
+    """The records (by their id column `record_id`) of the agency whose text holds every
+    typed word (whole words, any order, ignoring case and accents); None when nothing
+    searchable was typed. `walked`
     (PostgreSQL): each record's words are looked up by its key as an ordered walk reads it
     (see `search.find`), instead of gathering every match through the index."""
     words = normalise_name(text).split()
     if not words:
         return None
     if dialect == "postgresql" and walked:
-        return _has_words(ArchiveRecord.id, words)
+        return _has_words(record_id, words)
     if dialect == "postgresql":
         terms = literal_column(f"{ArchiveText.__tablename__}.{TERMS_COLUMN}")
         found = select(ArchiveText.record_id).where(
@@ -179,4 +182,4 @@ def matches(agency_id, text: str, dialect: str, walked: bool = False) -> ColumnE
         found = select(fts.c.record_id).where(
             literal_column(FTS_TABLE).op("MATCH")(_fts5_query(words))
         )
-    return ArchiveRecord.id.in_(found)
+    return record_id.in_(found)

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..i18n import N_
 from . import fulltext
 from . import status as record_status
-from .models import ArchiveRecord, LegalHold
+from .models import ArchiveRecord, ArchiveSearchRow, LegalHold
 
 SORTS = {  # labels translated where shown; columns by name ("-": descending), then the id
     "newest": (N_("Newest signed first"), ("-signed_at",)),
@@ -30,8 +30,8 @@ SORTS = {  # labels translated where shown; columns by name ("-": descending), t
     "client": (N_("Client name"), ("search_name", "-signed_at")),
     "form": (N_("Form type"), ("form_type", "-signed_at")),
 }
-# The orders an index of the agency's records gives (ix_archive_record_agency_signed,
-# ix_archive_record_agency_client): a search can walk them (see `find`).
+# The orders an index of the agency's search rows gives (ix_archive_search_agency_signed,
+# ix_archive_search_agency_client): a search can walk them (see `find`).
 WALKABLE = ("newest", "oldest", "client")
 PER_PAGE = 25
 COUNT_LIMIT = 1000  # beyond this the page says "more than 1,000": counting them all is slow
@@ -114,7 +114,7 @@ def _on_hold(agency_id: uuid.UUID):
     agency's few holds to their records (not every record to the holds), so it stays fast
     in an archive of millions."""
     held = aliased(ArchiveRecord)
-    return ArchiveRecord.id.in_(
+    return ArchiveSearchRow.id.in_(
         select(held.id)
         .join(LegalHold, LegalHold.client_id == held.client_id)
         .where(
@@ -128,52 +128,63 @@ def _on_hold(agency_id: uuid.UUID):
 def build_query(
     agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str, walked: bool = False
 ) -> Select:
-    """The records matching `criteria` in one agency, in the chosen order (unpaginated);
-    `widened`, a case number is found by part and a name despite a typo (PostgreSQL);
-    `walked` (PostgreSQL), the same records, tested in forms no index answers, so the plan
-    reads the agency's records in the page's order and stops when it has enough."""
+    """The search rows of the records matching `criteria` in one agency, in the chosen order
+    (unpaginated); `widened`, a case number is found by part and a name despite a typo
+    (PostgreSQL); `walked` (PostgreSQL), the same records, tested in forms no index answers,
+    so the plan reads the agency's rows in the page's order and stops when it has enough.
+    Only a criterion the rows lack (document number, client, status, legal hold) joins the
+    records themselves."""
     client_id = validate(criteria)
-    record = ArchiveRecord
+    row, record = ArchiveSearchRow, ArchiveRecord
     fuzzy = widened and dialect == "postgresql"
-    where = [record.agency_id == agency_id]
-    where += name_matches(record.search_name, criteria.name, fuzzy, walked)
-    where += name_matches(record.signer_names, criteria.signer, fuzzy, walked)
+    where = [row.agency_id == agency_id]
+    where += name_matches(row.search_name, criteria.name, fuzzy, walked)
+    where += name_matches(row.signer_names, criteria.signer, fuzzy, walked)
+    on_record = []
     if criteria.reference.strip():
-        where.append(record.reference == criteria.reference.strip().upper())
-    inside = fulltext.matches(agency_id, criteria.text, dialect, walked)
+        on_record.append(record.reference == criteria.reference.strip().upper())
+    inside = fulltext.matches(row.id, agency_id, criteria.text, dialect, walked)
     if inside is not None:
         where.append(inside)
     if client_id:
-        where.append(record.client_id == client_id)
+        on_record.append(record.client_id == client_id)
     number = criteria.case_number.strip().upper()
     if number and widened and walked:
-        where.append(func.strpos(record.case_number, number) > 0)
+        where.append(func.strpos(row.case_number, number) > 0)
     elif number and widened:
-        where.append(record.case_number.like(f"%{escaped(number)}%", escape="\\"))
+        where.append(row.case_number.like(f"%{escaped(number)}%", escape="\\"))
     elif number:
-        where.append(record.case_number == number)
+        where.append(row.case_number == number)
     if criteria.form_type:
-        where.append(record.form_type == criteria.form_type)
+        where.append(row.form_type == criteria.form_type)
     # Its days, not the server's; read only when a date or status asks (a query each time:
     # nothing keeps the agency loaded).
     dated = criteria.signed_from or criteria.signed_to or criteria.status or criteria.in_force_on
     zone = db.session.get(Agency, agency_id).time_zone if dated else ""
     if criteria.signed_from:
-        where.append(record.signed_at >= record_status.start_of(criteria.signed_from, zone))
+        where.append(row.signed_at >= record_status.start_of(criteria.signed_from, zone))
     if criteria.signed_to:
         next_day = criteria.signed_to + timedelta(days=1)
-        where.append(record.signed_at < record_status.start_of(next_day, zone))
-    if criteria.status:
-        where.append(record_status.condition(criteria.status, zone))
+        where.append(row.signed_at < record_status.start_of(next_day, zone))
+    if criteria.status in record_status.BY_ID:
+        where.append(record_status.condition(criteria.status, zone, row))
+    elif criteria.status:
+        on_record.append(record_status.condition(criteria.status, zone))
     if criteria.in_force_on:
-        where.append(record_status.in_force(criteria.in_force_on, zone))
+        on_record.append(record_status.in_force(criteria.in_force_on, zone))
     if criteria.on_hold:
         where.append(_on_hold(agency_id))
-    return select(record).where(*where).order_by(*ordering(record, criteria.sort))
+    query = select(row).where(*where)
+    if on_record:  # the agency stated on the record too: its indexes lead with it
+        query = query.join(record, record.id == row.id).where(
+            record.agency_id == agency_id, *on_record
+        )
+    return query.order_by(*ordering(row, criteria.sort))
 
 
 def ordering(entity, sort: str) -> list:
-    """The ORDER BY of `sort` on `entity` (the records, or the matches gathered from them)."""
+    """The ORDER BY of `sort` on `entity` (the search rows, or the matches gathered from
+    them)."""
     columns = [getattr(entity, name.lstrip("-")) for name in SORTS[sort][1]]
     named = zip(columns, SORTS[sort][1], strict=True)
     return [c.desc() if name.startswith("-") else c for c, name in named] + [entity.id]
@@ -191,14 +202,15 @@ def share(execute, agency_id: uuid.UUID, walked: Select) -> float:
     """The share of the agency's SAMPLE newest records that the `walked` query finds: a cheap
     estimate of how common its matches are (a common surname, "superseded", a word of every
     consent), read record by record like the walk itself."""
+    row = ArchiveSearchRow
     newest = (
-        select(ArchiveRecord.id)
-        .where(ArchiveRecord.agency_id == agency_id)
-        .order_by(ArchiveRecord.signed_at.desc())
+        select(row.id)
+        .where(row.agency_id == agency_id)
+        .order_by(row.signed_at.desc())
         .limit(SAMPLE)
         .subquery()
     )
-    found = walked.where(ArchiveRecord.id.in_(select(newest.c.id))).order_by(None).subquery()
+    found = walked.where(row.id.in_(select(newest.c.id))).order_by(None).subquery()
     sampled, hits = execute(
         select(
             select(func.count()).select_from(newest).scalar_subquery(), func.count()
@@ -212,9 +224,10 @@ def gathered(indexed: Select, sort: str, offset: int) -> Select:
     index (at most COUNT_LIMIT + 1, in no order), their number (`total`), and the page among
     them, so the index is read once for both."""
     found = indexed.order_by(None).limit(COUNT_LIMIT + 1).cte("found")
-    match = aliased(ArchiveRecord, found)
+    match = aliased(ArchiveSearchRow, found)
     total = select(func.count()).select_from(found).scalar_subquery().label("total")
-    return select(match, total).order_by(*ordering(match, sort)).limit(PER_PAGE).offset(offset)
+    page = select(match.id, total).order_by(*ordering(match, sort))
+    return page.limit(PER_PAGE).offset(offset)
 
 
 def find(
@@ -223,29 +236,47 @@ def find(
     """One page of matches and their capped count. A name, signer or case number is first
     matched as typed (what staff mean nearly always, and fast); only when that finds nothing
     does part of a case number count, and on PostgreSQL near misses of a name ("nunes"
-    finds "Núñez"). On PostgreSQL its statements run without parallel workers (for the rest
-    of the transaction): each reads a few thousand rows at most, and starting workers cost
-    more than they saved (12 ms against 6 for "superseded" at a million records)."""
+    finds "Núñez"). On PostgreSQL its statements are planned for what they read (for the
+    rest of the transaction): without parallel workers, since each reads a few thousand rows
+    at most and starting workers cost more than they saved (12 ms against 6 for
+    "superseded" at a million records); and with index lookups priced as reads from memory,
+    as the narrow search rows and their indexes are (`random_page_cost` 1.1, the usual
+    setting for a cached database, against a default made for spinning disks): priced as
+    disk reads, "superseded" read all 150,000 rows of an agency instead of looking up its
+    1,001 superseded ones (16 ms against 2)."""
     if dialect == "postgresql":
-        execute(select(func.set_config("max_parallel_workers_per_gather", "0", True)))
+        execute(
+            select(
+                func.set_config("max_parallel_workers_per_gather", "0", True),
+                func.set_config("random_page_cost", "1.1", True),
+            )
+        )
     names = criteria.name.strip() or criteria.signer.strip()
     widens = criteria.case_number.strip() or (names and dialect == "postgresql")
     for widened in (False, True) if widens else (False,):
-        records, total = _find(execute, agency_id, criteria, widened, dialect)
+        ids, total = _find(execute, agency_id, criteria, widened, dialect)
         if total:
-            return records, total
+            return _records(execute, ids), total
     return [], 0
+
+
+def _records(execute: Callable, ids: list[uuid.UUID]) -> list[ArchiveRecord]:
+    """The page's records, in the order of its ids."""
+    found = execute(select(ArchiveRecord).where(ArchiveRecord.id.in_(ids))).scalars()
+    by_id = {record.id: record for record in found}
+    return [by_id[record_id] for record_id in ids]
 
 
 def _find(
     execute: Callable, agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str
-) -> tuple[list[ArchiveRecord], int]:
-    """One try of `find`. An index gathers the matches of a rare search fast, and its page
-    is sorted from them; gathering (and sorting) the thousands of a common one ("garcia" in
-    a large agency) is slow, while the agency's records read in the page's order (PostgreSQL,
-    `WALKABLE`) hold a page of them within a few hundred: more than COUNT_LIMIT matches, the
-    page is walked; a search matching a quarter of the agency's newest records walks for its
-    count too, which then stops at its limit instead of gathering."""
+) -> tuple[list[uuid.UUID], int]:
+    """One try of `find`: the ids of its page and the capped count. An index gathers the
+    matches of a rare search fast, and its page is sorted from them; gathering (and sorting)
+    the thousands of a common one ("garcia" in a large agency) is slow, while the agency's
+    rows read in the page's order (PostgreSQL, `WALKABLE`) hold a page of them within a few
+    hundred: more than COUNT_LIMIT matches, the page is walked; a search matching a quarter
+    of the agency's newest records walks for its count too, which then stops at its limit
+    instead of gathering."""
     offset = (criteria.page - 1) * PER_PAGE
     indexed = build_query(agency_id, criteria, widened, dialect)
     walks = dialect == "postgresql" and criteria.sort in WALKABLE
@@ -261,12 +292,13 @@ def _find(
     else:
         total = 0
     if total <= COUNT_LIMIT:
-        return [row[0] for row in rows], total
+        return [row.id for row in rows], total
     return _page(execute, walked if walks else indexed, offset), total
 
 
-def _page(execute: Callable, query: Select, offset: int) -> list[ArchiveRecord]:
-    return list(execute(query.limit(PER_PAGE).offset(offset)).scalars())
+def _page(execute: Callable, query: Select, offset: int) -> list[uuid.UUID]:
+    page = query.with_only_columns(ArchiveSearchRow.id).limit(PER_PAGE).offset(offset)
+    return list(execute(page).scalars())
 
 
 def search(actor: Actor, criteria: Criteria) -> Page:

@@ -27,19 +27,19 @@ def start_of(day: date, zone: str) -> datetime:
     return datetime.combine(day, time.min, ZoneInfo(zone)).astimezone(UTC)
 
 
-def _superseded(before: datetime | None = None) -> ColumnElement[bool]:
+def _superseded(before: datetime | None = None, record=ArchiveRecord) -> ColumnElement[bool]:
     when = [ArchiveSupersession.at < before] if before else []
     return exists().where(
-        ArchiveSupersession.record_id == ArchiveRecord.id,
+        ArchiveSupersession.record_id == record.id,
         # redundant for the answer, decisive for the plan: only this agency's supersessions
-        ArchiveSupersession.agency_id == ArchiveRecord.agency_id,
+        ArchiveSupersession.agency_id == record.agency_id,
         *when,
     )
 
 
-def _disposed(before: datetime | None = None) -> ColumnElement[bool]:
+def _disposed(before: datetime | None = None, record=ArchiveRecord) -> ColumnElement[bool]:
     when = [ArchiveDisposal.at < before] if before else []
-    return exists().where(ArchiveDisposal.record_id == ArchiveRecord.id, *when)
+    return exists().where(ArchiveDisposal.record_id == record.id, *when)
 
 
 def ended_by_workflow(
@@ -56,12 +56,17 @@ def ended_by_workflow(
     return or_(*ended) if ended else false()
 
 
-def condition(status: str, zone: str) -> ColumnElement[bool]:
+# The statuses told by a record's id and agency alone: `condition` can test them on a search
+# row (`record`: an entity with those two), without reading the record.
+BY_ID = ("superseded", "disposed")
+
+
+def condition(status: str, zone: str, record=ArchiveRecord) -> ColumnElement[bool]:
     """SQL: the records that have `status` now, by the clock of their agency (in `zone`)."""
     if status == "superseded":
-        return and_(_superseded(), not_(_disposed()))
+        return and_(_superseded(record=record), not_(_disposed(record=record)))
     if status == "disposed":
-        return _disposed()
+        return _disposed(record=record)
     if status in ("revoked", "expired"):
         return and_(ended_by_workflow(status, zone), not_(_superseded()), not_(_disposed()))
     return in_force(None, zone)

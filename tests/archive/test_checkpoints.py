@@ -88,7 +88,7 @@ def recompute_archive_chain(agency) -> None:
 
 
 def delete_record(record) -> None:
-    for table in ("archive_text", "archive_record"):
+    for table in ("archive_text", "archive_search", "archive_record"):
         column = "record_id" if table == "archive_text" else "id"
         db.session.execute(
             sa.text(f"DELETE FROM {table} WHERE {column} = :id"),  # noqa: S608

@@ -189,7 +189,7 @@ FORM_TYPES = [
 ]
 AGENCIES = 20
 FILLED = ("agency", "archive_record", "archive_supersession", "archive_disposal", "archive_text")
-FILLED += ("archive_search", "legal_hold")
+FILLED += ("archive_search", "archive_name_word", "legal_hold")
 STAFF = [f"{random.choice(FIRST)} {random.choice(LAST)}" for _ in range(400)]  # noqa: S311
 # The words of a filed document: a form's own text (the same in every record of its type), a
 # recipient or program (one of 2,000) and the client's name; a record holds about 120 words.
@@ -518,6 +518,13 @@ def fill_once(conn, records: int, rng) -> dict:
     columns = ", ".join(SEARCHED)  # the model's column names
     insert = f"INSERT INTO archive_search ({columns}) SELECT {columns} FROM archive_record"  # noqa: S608
     conn.execute(sa.text(insert))
+    conn.execute(  # and the words of the names, once per agency
+        sa.text(
+            "INSERT INTO archive_name_word (agency_id, word) SELECT DISTINCT agency_id, word "
+            "FROM archive_record, regexp_split_to_table(search_name || ' ' || "
+            "replace(signer_names, '|', ' '), ' +') AS word WHERE length(word) >= 3"
+        )
+    )
     conn.execute(sa.text("CREATE TABLE bench_sample (records integer, body bytea)"))
     conn.execute(
         sa.text("INSERT INTO bench_sample VALUES (:records, :body)"),

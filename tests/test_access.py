@@ -12,7 +12,8 @@ import pytest
 from forms_service import clock
 from forms_service.accounts.models import Role
 from forms_service.api.models import ApiToken
-from forms_service.archive.models import ArchiveRecord, ArchiveSearchRow, LegalHold
+from forms_service.archive.models import ArchiveRecord, LegalHold
+from forms_service.archive.search import add_search_entries
 from forms_service.archive.service import blob_store
 from forms_service.bulk.models import BulkRun
 from forms_service.cases.service import create_client, open_case
@@ -124,7 +125,7 @@ def file_record(document: Document) -> ArchiveRecord:
     )
     db.session.add(record)
     db.session.flush()
-    db.session.add(ArchiveSearchRow.of(record))
+    add_search_entries(record)
     return record
 
 

@@ -127,12 +127,22 @@ class ArchiveSearchRow(db.Model):
     form_type: Mapped[str] = mapped_column(String(50))
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
-    @classmethod
-    def of(cls, record: ArchiveRecord) -> "ArchiveSearchRow":
-        return cls(**{column: getattr(record, column) for column in SEARCHED})
-
 
 SEARCHED = tuple(ArchiveSearchRow.__table__.columns.keys())
+
+
+class ArchiveNameWord(db.Model):
+    """Each word of the names an agency's records were filed with (clients' and signers',
+    normalised), once. A typed word that finds nothing is looked up among these few thousand
+    words for the ones it nearly is ("williamx": "william", "williams"), and the records are
+    then found by those as typed: a near-miss test of every record's name read a thousand
+    candidates per common name. Written with each record, never edited."""
+
+    __tablename__ = "archive_name_word"
+    __table_args__ = (_trigram_index("ix_archive_name_word_trgm", "word"),)
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+    word: Mapped[str] = mapped_column(String(201), primary_key=True)
 
 
 class ArchiveText(db.Model):

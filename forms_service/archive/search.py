@@ -10,19 +10,20 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import gettext
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, literal, or_, select, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Agency
 from ..accounts.service import ARCHIVE_ROLES, Actor, require_role
 from ..audit import service as audit
-from ..cases.search import escaped, name_matches
+from ..cases.search import SHORT_WORD, escaped, name_matches, typed_words
 from ..errors import InvalidInput
 from ..extensions import db
 from ..i18n import N_
 from . import fulltext
 from . import status as record_status
-from .models import ArchiveRecord, ArchiveSearchRow, LegalHold
+from .models import SEARCHED, ArchiveNameWord, ArchiveRecord, ArchiveSearchRow, LegalHold
 
 SORTS = {  # labels translated where shown; columns by name ("-": descending), then the id
     "newest": (N_("Newest signed first"), ("-signed_at",)),
@@ -109,6 +110,41 @@ def validate(criteria: Criteria) -> uuid.UUID | None:
     return client_id
 
 
+def add_search_entries(record: ArchiveRecord) -> None:
+    """A record's search row and the words of its names, written in the transaction that
+    files it (a word the agency has already is kept once)."""
+    db.session.add(ArchiveSearchRow(**{column: getattr(record, column) for column in SEARCHED}))
+    names = f"{record.search_name} {record.signer_names.replace('|', ' ')}"
+    words = sorted({word for word in names.split() if len(word) >= SHORT_WORD})
+    if words:
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        rows = [{"agency_id": record.agency_id, "word": word} for word in words]
+        db.session.execute(dialect.insert(ArchiveNameWord).values(rows).on_conflict_do_nothing())
+
+
+def near_words(execute: Callable, agency_id: uuid.UUID, *texts: str) -> dict[str, list[str]]:
+    """For each typed word of SHORT_WORD letters or more, the words of the agency's filed
+    names it nearly is (PostgreSQL, trigram word similarity ≥ 0.6), in one statement; a word
+    holding another of them is left out (the shorter finds it too)."""
+    typed = sorted({w for text in texts for w in typed_words(text) if len(w) >= SHORT_WORD})
+    if not typed:
+        return {}
+    known = ArchiveNameWord
+    lookups = [
+        select(literal(word).label("typed"), known.word).where(
+            known.agency_id == agency_id, known.word.op("%>")(word)
+        )
+        for word in typed
+    ]
+    near: dict[str, list[str]] = {}
+    for word, found in execute(union_all(*lookups)).all():
+        near.setdefault(word, []).append(found)
+    return {
+        word: [w for w in found if not any(o != w and o in w for o in found)]
+        for word, found in near.items()
+    }
+
+
 def _on_hold(agency_id: uuid.UUID):
     """A hold not yet lifted covers the record: on its client, or on its case. Read from the
     agency's few holds to their records (not every record to the holds), so it stays fast
@@ -126,20 +162,26 @@ def _on_hold(agency_id: uuid.UUID):
 
 
 def build_query(
-    agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str, walked: bool = False
+    agency_id: uuid.UUID,
+    criteria: Criteria,
+    widened: bool,
+    dialect: str,
+    walked: bool = False,
+    near: dict | None = None,
 ) -> Select:
     """The search rows of the records matching `criteria` in one agency, in the chosen order
     (unpaginated); `widened`, a case number is found by part and a name despite a typo
     (PostgreSQL); `walked` (PostgreSQL), the same records, tested in forms no index answers,
-    so the plan reads the agency's rows in the page's order and stops when it has enough.
+    so the plan reads the agency's rows in the page's order and stops when it has enough;
+    `near`: the near misses of the typed names (`near_words`), else tested on each row.
     Only a criterion the rows lack (document number, client, status, legal hold) joins the
     records themselves."""
     client_id = validate(criteria)
     row, record = ArchiveSearchRow, ArchiveRecord
     fuzzy = widened and dialect == "postgresql"
     where = [row.agency_id == agency_id]
-    where += name_matches(row.search_name, criteria.name, fuzzy, walked)
-    where += name_matches(row.signer_names, criteria.signer, fuzzy, walked)
+    where += name_matches(row.search_name, criteria.name, fuzzy, walked, near)
+    where += name_matches(row.signer_names, criteria.signer, fuzzy, walked, near)
     on_record = []
     if criteria.reference.strip():
         on_record.append(record.reference == criteria.reference.strip().upper())
@@ -253,8 +295,11 @@ def find(
         )
     names = criteria.name.strip() or criteria.signer.strip()
     widens = criteria.case_number.strip() or (names and dialect == "postgresql")
+    near = None
     for widened in (False, True) if widens else (False,):
-        ids, total = _find(execute, agency_id, criteria, widened, dialect)
+        if widened and names and dialect == "postgresql":
+            near = near_words(execute, agency_id, criteria.name, criteria.signer)
+        ids, total = _find(execute, agency_id, criteria, widened, dialect, near)
         if total:
             return _records(execute, ids), total
     return [], 0
@@ -268,7 +313,12 @@ def _records(execute: Callable, ids: list[uuid.UUID]) -> list[ArchiveRecord]:
 
 
 def _find(
-    execute: Callable, agency_id: uuid.UUID, criteria: Criteria, widened: bool, dialect: str
+    execute: Callable,
+    agency_id: uuid.UUID,
+    criteria: Criteria,
+    widened: bool,
+    dialect: str,
+    near: dict | None,
 ) -> tuple[list[uuid.UUID], int]:
     """One try of `find`: the ids of its page and the capped count. An index gathers the
     matches of a rare search fast, and its page is sorted from them; gathering (and sorting)
@@ -278,9 +328,9 @@ def _find(
     of the agency's newest records walks for its count too, which then stops at its limit
     instead of gathering."""
     offset = (criteria.page - 1) * PER_PAGE
-    indexed = build_query(agency_id, criteria, widened, dialect)
+    indexed = build_query(agency_id, criteria, widened, dialect, near=near)
     walks = dialect == "postgresql" and criteria.sort in WALKABLE
-    walked = build_query(agency_id, criteria, widened, dialect, walked=True) if walks else None
+    walked = build_query(agency_id, criteria, widened, dialect, True, near) if walks else None
     if walks and share(execute, agency_id, walked) >= COUNT_WALK:
         total = execute(capped_count(walked, walk=True)).scalar_one()
         return _page(execute, walked, offset) if total else [], total

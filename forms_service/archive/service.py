@@ -30,13 +30,12 @@ from ..extensions import db
 from ..formatting import date_time
 from ..i18n import N_
 from ..rendering.service import Rendered, seal_certificates
-from . import fulltext
+from . import fulltext, search
 from .models import (
     AccessLog,
     ArchiveCopy,
     ArchiveDisposal,
     ArchiveRecord,
-    ArchiveSearchRow,
     SealTimestamp,
 )
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
@@ -176,7 +175,7 @@ def file_document(document: Document, rendered: Rendered) -> ArchiveRecord:
     chain_record(record)
     db.session.add(record)
     db.session.flush()
-    db.session.add(ArchiveSearchRow.of(record))
+    search.add_search_entries(record)
     fulltext.index_filed_record(record, document.data, rendered.pdf)
     return record
 

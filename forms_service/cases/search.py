@@ -34,24 +34,39 @@ def escaped(text: str) -> str:
 SHORT_WORD = 3
 
 
-def name_matches(column, text: str, fuzzy: bool, walked: bool = False) -> list:
-    """The conditions for a typed name on a normalised name column: every word, in any order
-    and without the comma of "López, Ana", is part of it (a SHORT_WORD: the start of one of
-    its words); on PostgreSQL (`fuzzy`) a longer word may also be a near miss ("nunes" finds
-    "Núñez", trigram word similarity ≥ 0.6). `walked` (PostgreSQL): the same test in a form
-    no index answers (`strpos`), checked row by row as an ordered walk reads them, so that
-    walk stops once it has a page."""
+def typed_words(text: str) -> list[str]:
+    """The words of a typed name, normalised, without the comma of "López, Ana"."""
+    return normalise_name(text.replace(",", " ")).split()
+
+
+def name_matches(
+    column, text: str, fuzzy: bool, walked: bool = False, near: dict | None = None
+) -> list:
+    """The conditions for a typed name on a normalised name column: every word, in any order,
+    is part of it (a SHORT_WORD: the start of one of its words); on PostgreSQL (`fuzzy`) a
+    longer word may also be a near miss ("nunes" finds "Núñez", trigram word similarity
+    ≥ 0.6), tested on the column, or with `near` (typed word -> the known words it nearly
+    is) as any of those words. `walked` (PostgreSQL): the same test in a form no index
+    answers (`strpos`), checked row by row as an ordered walk reads them, so that walk stops
+    once it has a page."""
     conditions = []
-    for word in normalise_name(text.replace(",", " ")).split():
+    for word in typed_words(text):
         if len(word) < SHORT_WORD:
             conditions.append(_word_start(column, word, walked))
-            continue
-        if walked:
-            part = func.strpos(column, word) > 0
+        elif not fuzzy:
+            conditions.append(_part(column, word, walked))
+        elif near is None:
+            conditions.append(or_(_part(column, word, walked), column.op("%>")(word)))
         else:
-            part = column.like(f"%{escaped(word)}%", escape="\\")
-        conditions.append(or_(part, column.op("%>")(word)) if fuzzy else part)
+            words = [word, *near.get(word, ())]
+            conditions.append(or_(*(_part(column, w, walked) for w in words)))
     return conditions
+
+
+def _part(column, word: str, walked: bool):
+    if walked:
+        return func.strpos(column, word) > 0
+    return column.like(f"%{escaped(word)}%", escape="\\")
 
 
 def _word_start(column, word: str, walked: bool):

@@ -11,7 +11,8 @@ import pytest
 
 from forms_service.archive.fulltext import index_record
 from forms_service.archive.integrity import write_checkpoint
-from forms_service.archive.models import ArchiveRecord, ArchiveSearchRow
+from forms_service.archive.models import ArchiveRecord
+from forms_service.archive.search import add_search_entries
 from forms_service.archive.service import blob_store, chain_record, record_hash
 from forms_service.cases.models import Case
 from forms_service.cases.search import normalise_name
@@ -92,7 +93,7 @@ def make_record(world):
         chain_record(record)
         db.session.add(record)
         db.session.flush()
-        db.session.add(ArchiveSearchRow.of(record))
+        add_search_entries(record)
         index_record(record, document.data)  # its blank PDF has no words to read
         db.session.commit()
         if checkpoint:  # as a filing does

@@ -2,14 +2,16 @@
 case and accents, by part, and on PostgreSQL despite a typo; results are paged and sorted."""
 
 from datetime import UTC, date, datetime
+from itertools import product
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text, true
+from sqlalchemy import select, text, true
 
 from forms_service.archive.models import (
     SEARCHED,
     ArchiveDisposal,
+    ArchiveNameWord,
     ArchiveSearchRow,
     ArchiveSupersession,
 )
@@ -21,6 +23,7 @@ from forms_service.archive.search import (
     build_query,
     capped_count,
     gathered,
+    near_words,
     search,
     share,
 )
@@ -297,11 +300,16 @@ def test_a_common_search_walks_and_finds_what_the_index_finds_in_the_same_order(
     if db.session.get_bind().dialect.name != "postgresql":
         return  # SQLite's plans read so few records that it never walks
     execute, agency = db.session.execute, world.agency.id
-    for criteria in [*expected, Criteria(name="nunes"), Criteria(case_number="2026")]:
+    for criteria, near in product(
+        [*expected, Criteria(name="nunes"), Criteria(case_number="2026")],
+        (None, "the agency's words"),  # near misses tested on each row, or looked up first
+    ):
+        if near:
+            near = near_words(execute, agency, criteria.name, criteria.signer)
         for order in WALKABLE:
             sorted_ = Criteria(**{**criteria.__dict__, "sort": order})
-            indexed = build_query(agency, sorted_, True, "postgresql")
-            walked = build_query(agency, sorted_, True, "postgresql", walked=True)
+            indexed = build_query(agency, sorted_, True, "postgresql", near=near)
+            walked = build_query(agency, sorted_, True, "postgresql", True, near)
             found = [row.id for row in execute(indexed).scalars()]
             rows = execute(gathered(indexed, order, 0)).all()
             assert [row.id for row in rows] == found and {row.total for row in rows} <= {len(found)}
@@ -342,3 +350,24 @@ def test_the_migration_gives_records_filed_before_it_their_search_rows(app, worl
     upgrade(directory=MIGRATIONS, revision="heads")
     assert found(world, signer="lopez") == [records[1]]
     assert found(world, case_number=world.case.number) == records[::-1]  # newest first
+    if db.session.get_bind().dialect.name == "postgresql":  # near misses: the names' words
+        assert found(world, signer="okafr") == [records[0]]
+
+
+def test_near_misses_are_the_agencys_known_name_words_a_typed_word_nearly_is(world, make_record):
+    """A typed word that finds nothing is looked up among the words of the names the
+    agency's records were filed with (each kept once per agency), and the records are found
+    by those words; another agency's words are not its."""
+    make_record(signer="Ana Williams")
+    make_record(signer="Ana Williams Bell")
+    make_record(case=world.other_case, signer="Ana Willians")
+    words = db.session.execute(
+        select(ArchiveNameWord.word).where(ArchiveNameWord.agency_id == world.agency.id)
+    ).scalars()
+    assert sorted(words) == ["ana", "bell", "jose", "maria", "nunez", "williams"]
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    assert near_words(db.session.execute, world.agency.id, "Williamx") == {
+        "williamx": ["williams"]  # not the other agency's "willians"
+    }
+    assert len(found(world, signer="williamx")) == 2

@@ -3,6 +3,7 @@ what the rules require it to say."""
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -18,7 +19,9 @@ from forms_service.rendering.service import (
     converter,
     isolated,
     render,
+    render_docx,
     start_converters,
+    template_environment,
     template_store,
 )
 from tests.conftest import CONSENT
@@ -147,3 +150,20 @@ def test_a_seal_key_that_cannot_be_used_does_not_stop_the_service_starting(bare_
     start_converters()  # logged; the first document to seal says what is wrong
 
     assert all(slot.server_pid for slot in converter().stats())
+
+
+def test_a_template_part_is_compiled_once_and_each_document_still_gets_its_own_values(bare_app):
+    """docxtpl compiles every part of a template at each render; the environment keeps the
+    compiled parts, so a second document of the same template compiles nothing, and each
+    document still prints its own values."""
+    store = template_store()
+    version = store.current("consent_release", language="en")
+    template = store.load(version, "en")
+    environment = template_environment("en")
+    environment._compiled.cache_clear()
+    first = render_docx(template, consent_input(), version)
+    compiled = environment._compiled.cache_info().misses
+    second = render_docx(template, replace(consent_input(), client_name="Ana López"), version)
+    assert compiled > 0 and environment._compiled.cache_info().misses == compiled
+    assert "Ana López" in docx_xml(second) and "Ana López" not in docx_xml(first)
+    assert "{{ client }}" in docx_xml(first) and "{{ client }}" not in docx_xml(second)

@@ -16,6 +16,7 @@ from . import clock, create_app, keys
 from .api.cli import api_token
 from .archive.service import PURPOSES
 from .config import rate_limit_storage
+from .database import utcnow
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
@@ -341,7 +342,7 @@ def verify():
         sys.exit(1)
     click.echo(
         "All archived files, their seals, the chains of records and audit events and their "
-        f"signed checkpoints are intact ({date.today()})."
+        f"signed checkpoints are intact (checked {utcnow():%Y-%m-%d %H:%M} UTC)."
     )
 
 

@@ -186,7 +186,7 @@ def test_staff_pages_warn_before_the_idle_end_and_stay_signed_in_is_activity(cli
     login(client, world.case_manager)
     page = open_page(client, "/cases").html
     assert 'id="idle-warning"' in page and 'data-idle-seconds="1800"' in page
-    assert "you will be signed out in two minutes" in page
+    assert "you will be signed out in 2 minutes" in page  # STAFF_IDLE_WARN: 120 s
     clock(25)
     stay = client.post("/account/still-here", headers={"X-CSRFToken": _csrf_of(page)})
     assert stay.status_code == 204
@@ -255,3 +255,11 @@ def test_sign_in_takes_as_many_hash_checks_for_no_one_or_two_accounts(world, mon
         assert service.authenticate(email, "wrong horse battery staple") == []
         counts.append(len(checks))
     assert counts == [service.SAME_TIME_UP_TO] * 3
+
+
+def test_the_idle_warning_names_the_time_the_agency_configured(client, world):
+    client.application.config["STAFF_IDLE_WARN"] = 60
+    login(client, world.case_manager)
+    assert "you will be signed out in 1 minute," in open_page(client, "/cases").html
+    client.application.config["STAFF_IDLE_WARN"] = 300
+    assert "you will be signed out in 5 minutes," in open_page(client, "/cases").html

@@ -3,6 +3,7 @@ retention and export a client's record."""
 
 import itertools
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -198,6 +199,9 @@ def render_pending(retry_failed):
     sys.exit(1 if failed else 0)
 
 
+RENDER_NICENESS = 10
+
+
 @main.command()
 @click.option("--concurrency", type=int, default=None, help="Render threads (default: cores)")
 @with_appcontext
@@ -216,6 +220,9 @@ def worker(concurrency):
         )
         sys.exit(1)
     start_converters()  # before the first job, which then pays no LibreOffice start
+    # Below the web service, as its converters are (converter_server.NICENESS): on a machine
+    # they share, pages and sign-ins get the CPU first and renders take what is left.
+    os.nice(RENDER_NICENESS)
     threads = concurrency or current_app.config["RENDER_THREADS"]
     celery_app.worker_main(
         ["worker", "--pool=threads", f"--concurrency={threads}", "--loglevel=INFO"]

@@ -199,16 +199,13 @@ def render_pending(retry_failed):
     sys.exit(1 if failed else 0)
 
 
-RENDER_NICENESS = 10
-
-
 @main.command()
 @click.option("--concurrency", type=int, default=None, help="Render threads (default: cores)")
 @with_appcontext
 def worker(concurrency):
     """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis (as many
     workers as you like; the minute sweep is `forms-service beat`'s)."""
-    from .rendering.queue import celery_app
+    from .rendering.queue import RUNNER_NICENESS, celery_app
     from .rendering.service import start_converters
 
     keys_dir = Path(current_app.config["SEAL_KEY_DIR"])
@@ -220,9 +217,9 @@ def worker(concurrency):
         )
         sys.exit(1)
     start_converters()  # before the first job, which then pays no LibreOffice start
-    # Below the web service, as its converters are (converter_server.NICENESS): on a machine
-    # they share, pages and sign-ins get the CPU first and renders take what is left.
-    os.nice(RENDER_NICENESS)
+    # Below the web service, as its converters are: on a machine they share, pages and
+    # sign-ins get the CPU first and renders take what is left.
+    os.nice(RUNNER_NICENESS)
     threads = concurrency or current_app.config["RENDER_THREADS"]
     celery_app.worker_main(
         ["worker", "--pool=threads", f"--concurrency={threads}", "--loglevel=INFO"]

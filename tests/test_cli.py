@@ -427,5 +427,5 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     ensure_seal_key(Path(app.config["SEAL_KEY_DIR"]))
     result = run(app, "worker")
     assert result.exit_code == 0, result.output
-    assert nice == [cli.RENDER_NICENESS] and cli.RENDER_NICENESS >= 10
+    assert nice == [queue.RUNNER_NICENESS] and queue.RUNNER_NICENESS >= 10
     assert started and "--pool=threads" in started[0]

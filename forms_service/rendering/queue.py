@@ -11,6 +11,7 @@ to a runner; `sweep` hands over every job left pending.
 """
 
 import fcntl
+import os
 import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -82,9 +83,20 @@ def executor() -> ThreadPoolExecutor:
         threads = current_app.extensions.get("forms_render_threads")
         if threads is None:
             threads = current_app.extensions["forms_render_threads"] = ThreadPoolExecutor(
-                max_workers=current_app.config["RENDER_THREADS"], thread_name_prefix="render"
+                max_workers=current_app.config["RENDER_THREADS"],
+                thread_name_prefix="render",
+                initializer=below_the_pages,
             )
     return threads
+
+
+RUNNER_NICENESS = 10
+
+
+def below_the_pages() -> None:
+    """A runner thread yields the CPU to the web worker's other threads and processes, as the
+    converters and Celery workers do: Linux gives each thread its own nice value."""
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RUNNER_NICENESS)
 
 
 SWEEP_COPIES_FOR = timedelta(days=1)

@@ -3,6 +3,8 @@ separate processes, are in test_scale_out.py: one run in this process loses what
 it). The committed job row is the outbox, so a signed document is rendered even when the
 hand-over to the runner was lost, and never filed twice."""
 
+import os
+import threading
 import time
 from datetime import timedelta
 
@@ -91,3 +93,14 @@ def test_exactly_one_scheduler_runs_and_a_new_one_runs_once_the_old_one_ended(ap
     again = queue.scheduler_lock(app.instance_path)
     assert again is not None
     again.close()
+
+
+def test_the_web_workers_render_threads_run_below_its_page_threads(bare_app):
+    """Linux gives each thread its own nice value: a render thread of a web worker yields the
+    CPU to the pages and sign-ins, as the converters and Celery workers do."""
+
+    def nice_here() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert queue.executor().submit(nice_here).result() == queue.RUNNER_NICENESS
+    assert nice_here() < queue.RUNNER_NICENESS  # the page thread keeps its own

@@ -274,7 +274,10 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
     return {**common, **form_type.context(inp.data, common)}
 
 
-COMPILED = 128  # template parts kept compiled per environment (a form's are ~9, most small)
+# Template parts kept compiled per environment (a form has ~9; a shipped form's body is under
+# 40 KB of XML), and the largest kept: a part past it (an upload may unpack to 50 MB) is
+# compiled at each render, so a language's cache holds at most 16 MB of template text.
+COMPILED, COMPILED_MOST_CHARS = 64, 256 * 1024
 
 
 class CompilingOnce(SandboxedEnvironment):
@@ -288,9 +291,13 @@ class CompilingOnce(SandboxedEnvironment):
         self._compiled = functools.lru_cache(maxsize=COMPILED)(super().from_string)
 
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (Jinja's)
-        if globals is None and template_class is None and isinstance(source, str):
+        if globals is None and template_class is None and _keepable(source):
             return self._compiled(source)
         return super().from_string(source, globals, template_class)
+
+
+def _keepable(source) -> bool:
+    return isinstance(source, str) and len(source) <= COMPILED_MOST_CHARS
 
 
 @functools.cache
@@ -309,7 +316,7 @@ class PatchingOnce(DocxTemplate):
     expressions, 18 ms a render) depends on the text alone: kept like the compiled parts."""
 
     def patch_xml(self, src_xml):
-        return _patched(src_xml)
+        return _patched(src_xml) if _keepable(src_xml) else super().patch_xml(src_xml)
 
 
 @functools.lru_cache(maxsize=COMPILED)

@@ -46,7 +46,8 @@ def name_matches(
     is part of it (a SHORT_WORD: the start of one of its words); on PostgreSQL (`fuzzy`) a
     longer word may also be a near miss ("nunes" finds "Núñez", trigram word similarity
     ≥ 0.6), tested on the column, or with `near` (typed word -> the known words it nearly
-    is) as any of those words. `walked` (PostgreSQL): the same test in a form no index
+    is) as any of those words (a word near none of them, "mariajose" for "María José", is
+    still tested on the column). `walked` (PostgreSQL): the same test in a form no index
     answers (`strpos`), checked row by row as an ordered walk reads them, so that walk stops
     once it has a page."""
     conditions = []
@@ -55,11 +56,10 @@ def name_matches(
             conditions.append(_word_start(column, word, walked))
         elif not fuzzy:
             conditions.append(_part(column, word, walked))
-        elif near is None:
+        elif near is None or word not in near:
             conditions.append(or_(_part(column, word, walked), column.op("%>")(word)))
         else:
-            words = [word, *near.get(word, ())]
-            conditions.append(or_(*(_part(column, w, walked) for w in words)))
+            conditions.append(or_(*(_part(column, w, walked) for w in [word, *near[word]])))
     return conditions
 
 

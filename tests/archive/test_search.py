@@ -371,3 +371,5 @@ def test_near_misses_are_the_agencys_known_name_words_a_typed_word_nearly_is(wor
         "williamx": ["williams"]  # not the other agency's "willians"
     }
     assert len(found(world, signer="williamx")) == 2
+    # near no single word, a typo may still be near the whole name (two words run together)
+    assert len(found(world, name="mariajose")) == 2  # this agency's two

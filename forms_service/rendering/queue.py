@@ -95,8 +95,15 @@ RUNNER_NICENESS = 10
 
 def below_the_pages() -> None:
     """A runner thread yields the CPU to the web worker's other threads and processes, as the
-    converters and Celery workers do: Linux gives each thread its own nice value."""
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RUNNER_NICENESS)
+    converters and Celery workers do: Linux gives each thread its own nice value, raised here
+    by RUNNER_NICENESS from the worker's own (as `nice` does; never lowered, which needs
+    privileges)."""
+    thread = threading.get_native_id()
+    niceness = os.getpriority(os.PRIO_PROCESS, thread) + RUNNER_NICENESS
+    os.setpriority(os.PRIO_PROCESS, thread, min(niceness, MOST_NICE))
+
+
+MOST_NICE = 19
 
 
 SWEEP_COPIES_FOR = timedelta(days=1)

@@ -164,9 +164,9 @@ def matches(
 ) -> ColumnElement[bool] | None:
     """The records (by their id column `record_id`) of the agency whose text holds every
     typed word (whole words, any order, ignoring case and accents); None when nothing
-    searchable was typed. `walked`
-    (PostgreSQL): each record's words are looked up by its key as an ordered walk reads it
-    (see `search.find`), instead of gathering every match through the index."""
+    searchable was typed. `walked` (PostgreSQL): each record's words are looked up by its key
+    as an ordered walk reads it (see `search.find`), instead of gathering every match through
+    the index."""
     words = normalise_name(text).split()
     if not words:
         return None

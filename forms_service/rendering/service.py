@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Inches, Mm
 from docxtpl import DocxTemplate, InlineImage, Listing
@@ -24,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 
 from signatures.bidi import LRM, latin_brackets_kept_whole
 from signatures.certificate import CertificateData, append_certificate, set_metadata
+from signatures.certificate_pdf import can_draw, certificate_pdf
 from signatures.seal import SealKeyError, load_pkcs12_signer, load_signer, seal_pdf
 from signatures.summary import SummaryData, append_summary
 
@@ -361,17 +363,11 @@ def add_logo(docx, logo: bytes, right_to_left: bool) -> None:
 
 
 def render_docx(
-    template: bytes,
-    inp: RenderInput,
-    version: TemplateVersion,
-    certificate: CertificateData | None = None,
-    blank_pages: int = 0,
-    summary: SummaryData | None = None,
+    template: bytes, inp: RenderInput, version: TemplateVersion, summary: SummaryData | None = None
 ) -> bytes:
-    """The filled DOCX with its metadata and, for a signed document, its audit certificate,
-    built on the open document and saved once. With `blank_pages`, the form's pages are
-    that many blank ones, for a paper original's scan to take their place: the certificate
-    after them keeps the form's header and numbers its pages as they are in the filed PDF."""
+    """The filled DOCX with its metadata (and, for the client's copy, its summary page), built
+    on the open document and saved once. A signed document's audit certificate is not in it:
+    it follows the form's pages in the PDF (`with_certificate`)."""
     tpl = PatchingOnce(io.BytesIO(template))
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
         tpl.render(build_context(tpl, inp, version), jinja_env=template_environment(inp.language))
@@ -390,12 +386,6 @@ def render_docx(
         add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
-    if blank_pages:
-        body = tpl.docx.element.body
-        for block in list(body)[:-1]:  # all but the closing section properties
-            body.remove(block)
-        for number in range(blank_pages):
-            tpl.docx.add_paragraph().paragraph_format.page_break_before = number > 0
     title = get_form_type(inp.form_type).title
     set_metadata(
         tpl.docx,
@@ -405,21 +395,22 @@ def render_docx(
         keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
         identifier=inp.reference,
     )
-    if certificate is not None:
-        with force_locale(inp.language):
-            append_certificate(
-                tpl.docx, certificate, gettext, right_to_left=inp.language in RIGHT_TO_LEFT
-            )
     if summary is not None:  # the client's copy: a summary page instead of the certificate
         with force_locale(inp.language):
             append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
-    if inp.language in RIGHT_TO_LEFT:
+    return _saved(tpl.docx, inp.language)
+
+
+def _saved(docx, language: str) -> bytes:
+    """The open document as bytes, its right-to-left and Arabic text set as LibreOffice and
+    every extractor read it alike."""
+    if language in RIGHT_TO_LEFT:
         latin_brackets_kept_whole(
-            part.element for part in tpl.docx.part.package.iter_parts() if hasattr(part, "element")
+            part.element for part in docx.part.package.iter_parts() if hasattr(part, "element")
         )
-    set_complex_script_font(tpl.docx)
+    set_complex_script_font(docx)
     out = io.BytesIO()
-    tpl.save(out)
+    docx.save(out)
     return out.getvalue()
 
 
@@ -432,13 +423,57 @@ def render(
     document also gets its audit certificate pages and the agency's PAdES seal."""
     version = version or template_store().current(inp.form_type, language=inp.language)
     template = load_template(version, inp.language)
-    docx = render_docx(template, inp, version, certificate)
+    docx = render_docx(template, inp, version)
     pdf = converter().convert(docx)
     stamped = None
     if certificate is not None:
         what = "English copy of signed document" if inp.copy_note else "Signed document"
-        pdf, stamped = _sealed(pdf, what, inp)
+        pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate), what, inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)
+
+
+def with_certificate(
+    pdf: bytes, docx: bytes, inp: RenderInput, data: CertificateData, info: dict | None = None
+) -> bytes:
+    """The form's pages (`pdf`, rendered from `docx`, or a paper form's scan with the `info`
+    to say what it is) followed by the audit certificate's: drawn directly where its text
+    allows (`can_draw`), else converted by LibreOffice from the form's DOCX emptied of its
+    body (its header and footer kept)."""
+    if inp.language not in RIGHT_TO_LEFT and can_draw(data):
+        with force_locale(inp.language):
+            pages = certificate_pdf(data, gettext, _page_size(docx))
+    else:
+        pages = converter().convert(certificate_docx(docx, inp, data))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for page in PdfReader(io.BytesIO(pages)).pages:
+        writer.add_page(page)
+    if info:
+        writer.add_metadata(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+_PAGE_SIZE = re.compile(rb'<w:pgSz\b[^>]*?w:w="(\d+)"[^>]*?w:h="(\d+)"')
+
+
+def _page_size(docx: bytes) -> tuple[float, float]:
+    """The last section's page size in points (Word gives it in twentieths of a point)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as parts:
+        sizes = _PAGE_SIZE.findall(parts.read("word/document.xml"))
+    width, height = sizes[-1] if sizes else (b"12240", b"15840")  # Letter, Word's default
+    return int(width) / 20, int(height) / 20
+
+
+def certificate_docx(docx: bytes, inp: RenderInput, data: CertificateData) -> bytes:
+    """The certificate alone, on the form's pages: its body gone, its header and footer kept."""
+    document = DocxDocument(io.BytesIO(docx))
+    body = document.element.body
+    for block in list(body)[:-1]:  # all but the closing section properties
+        body.remove(block)
+    with force_locale(inp.language):
+        append_certificate(document, data, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
+    return _saved(document, inp.language)
 
 
 def render_client_copy(inp: RenderInput, version: TemplateVersion, summary: SummaryData) -> bytes:
@@ -472,20 +507,16 @@ def render_paper_signed(
     inp: RenderInput, version: TemplateVersion, certificate: CertificateData, scan: bytes
 ) -> Rendered:
     """A form signed on paper, for the archive: the scan as received, then the audit
-    certificate pages with the form's header and footer, sealed like the others. Its DOCX is
-    the form as printed for signing, with that certificate."""
+    certificate pages, sealed like the others. Its DOCX is the form as printed for signing."""
     template = load_template(version, inp.language)
-    scanned = PdfReader(io.BytesIO(scan))
-    count = len(scanned.pages)
-    placeholders = render_docx(template, inp, version, certificate, blank_pages=count)
-    whole = PdfReader(io.BytesIO(converter().convert(placeholders)))
-    writer = PdfWriter()
-    writer.append(scanned)
-    for page in whole.pages[count:]:
-        writer.add_page(page)
-    writer.add_metadata(dict(whole.metadata or {}))
-    out = io.BytesIO()
-    writer.write(out)
-    pdf, stamped = _sealed(out.getvalue(), "Document signed on paper", inp)
-    docx = render_docx(template, inp, version, certificate)
+    docx = render_docx(template, inp, version)
+    title = get_form_type(inp.form_type).title
+    info = {  # what LibreOffice writes from the DOCX's properties into the form's own PDF
+        "/Title": f"{title} {inp.reference}",
+        "/Author": inp.agency_name,
+        "/Subject": title,
+        "/Keywords": f"{inp.reference}, {inp.form_type}, template v{version.number}",
+    }
+    pdf = with_certificate(scan, docx, inp, certificate, info)
+    pdf, stamped = _sealed(pdf, "Document signed on paper", inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)

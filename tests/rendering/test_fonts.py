@@ -10,6 +10,7 @@ import subprocess
 import unicodedata
 import zipfile
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pypdfium2
 import pytest
@@ -21,7 +22,7 @@ from pypdf import PdfReader
 from forms_service.forms import get_form_type
 from forms_service.rendering import preview
 from forms_service.rendering.fonts import COMPLEX_SCRIPT_FONT, set_complex_script_font
-from forms_service.rendering.service import Rendered, render
+from forms_service.rendering.service import certificate_docx, render
 from signatures.bidi import LRM
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 from tests.conftest import _make_app
@@ -93,7 +94,7 @@ def test_every_complex_script_font_choice_of_a_template_becomes_the_one_font():
 
 
 @pytest.fixture(scope="module")
-def arabic_vawa_notice(tmp_path_factory, converter_profile) -> Rendered:
+def arabic_vawa_notice(tmp_path_factory, converter_profile) -> SimpleNamespace:
     """The module's one conversion: the Arabic VAWA notice (HUD-5380), whose words carry
     vowel marks here and there, for a client whose name is typed fully vowelled, with its audit
     certificate in Arabic (the words of both pages are LibreOffice's)."""
@@ -111,11 +112,17 @@ def arabic_vawa_notice(tmp_path_factory, converter_profile) -> Rendered:
             inp.reference, "HUD-5380", inp.agency_name, spec.name, "2", "0" * 64, "1" * 64,
             VOWELLED_NAME, [signer], [TrailEvent("2026-11-25", VOWELLED_NAME, "وُقِّع", "")],
         )  # fmt: skip
-        return render(inp, certificate=certificate)
+        rendered = render(inp, certificate=certificate)
+        # the certificate's words as LibreOffice set them, on pages of their own
+        return SimpleNamespace(
+            docx=rendered.docx,
+            pdf=rendered.pdf,
+            certificate_docx=certificate_docx(rendered.docx, inp, certificate),
+        )
 
 
 def _source_text(docx: bytes) -> str:
-    """The DOCX's text as Unicode text (NFC): body, tables and certificate."""
+    """The DOCX's text as Unicode text (NFC): paragraphs and tables."""
     document = Docx(io.BytesIO(docx))
     texts = [p.text for p in document.paragraphs]
     texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
@@ -132,7 +139,8 @@ def test_arabic_words_with_vowel_marks_extract_as_the_words_typed(arabic_vawa_no
     its line, which tore words ("سُلِّم" read as "سل … م"); drawn where the font draws it, it
     stays in its word, on the form and on its certificate. Words compare as Unicode text (NFC:
     a shadda and a kasra are the same in either order)."""
-    source = _source_text(arabic_vawa_notice.docx)
+    notice = arabic_vawa_notice
+    source = _source_text(notice.docx) + "\n" + _source_text(notice.certificate_docx)
     typed = set(ARABIC_WORD.findall(source))
     vowelled = {w for w in typed if HARAKAT.search(w)}
     assert len(vowelled) > 50 and {"سُلِّم", "الموقّع", "وُقِّع"} <= vowelled  # form, certificate

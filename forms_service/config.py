@@ -129,6 +129,10 @@ class Config:
     TSA_TIMEOUT = int(os.environ.get("FORMS_TSA_TIMEOUT", "10"))
     CONVERT_TIMEOUT = int(os.environ.get("FORMS_CONVERT_TIMEOUT", "30"))
     RENDER_QUEUE = os.environ.get("FORMS_RENDER_QUEUE", "threads")
+    # Convert a document's form while it waits for its signatures (rendering/prepared.py), so
+    # the last signature waits for no conversion; "0" turns it off. Never in the `inline` queue:
+    # the request that sends the form would wait for it.
+    PREPARE_BEFORE_SIGNING = os.environ.get("FORMS_PREPARE_BEFORE_SIGNING", "1") != "0"
     # A signed checkpoint of each agency's chains, beside the blobs, at least this often when
     # they moved (the periodic work, `rendering.schedule`); also on every filing.
     CHECKPOINT_MINUTES = int(os.environ.get("FORMS_CHECKPOINT_MINUTES", "10"))

@@ -125,7 +125,7 @@ def load_pkcs12_signer(path: Path, passphrase: bytes | None) -> signers.SimpleSi
 
 
 def seal_pdf(
-    pdf: bytes,
+    pdf: bytes | IncrementalPdfFileWriter,
     signer: signers.Signer,
     *,
     reason: str,
@@ -135,7 +135,8 @@ def seal_pdf(
     timestamp_roots: Sequence[Path] = (),
 ) -> bytes:
     """The PDF with the agency seal appended as an incremental update (see the module text);
-    with a `timestamper`, at B-LT (`timestamp_roots`: the authority's trusted roots)."""
+    with a `timestamper`, at B-LT (`timestamp_roots`: the authority's trusted roots). Given
+    a writer, its pending updates go into the same update as the seal."""
     long_term = {}
     if timestamper is not None:
         roots = [signer.signing_cert, *load_certs_from_pemder([str(p) for p in timestamp_roots])]
@@ -157,7 +158,11 @@ def seal_pdf(
         docmdp_permissions=MDPPerm.NO_CHANGES,
         **long_term,
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    writer = (
+        pdf
+        if isinstance(pdf, IncrementalPdfFileWriter)
+        else IncrementalPdfFileWriter(io.BytesIO(pdf))
+    )
     # Reserving room for the signature skips pyHanko's dry-run signing that would measure it:
     # half the sealing time. A CMS with an RSA-4096 signature and its certificate fits.
     room = SIGNATURE_ROOM if timestamper is None else TIMESTAMPED_ROOM

@@ -18,7 +18,7 @@ from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, requi
 from ..audit import service as audit
 from ..cases.models import Case
 from ..cases.service import require_open
-from ..database import utcnow
+from ..database import after_commit, utcnow
 from ..errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..forms import get_form_type
@@ -261,7 +261,17 @@ def send_for_signature(
         **({"typed_language_doubts": doubts} if doubts else {}),
     )
     webhooks.emit(document.agency_id, "document.sent", document=document, case=document.case)
+    if document.status == DocumentStatus.SIGNING:
+        document_id = document.id
+        after_commit(lambda: _prepare_soon(document_id))
     return document
+
+
+def _prepare_soon(document_id: uuid.UUID) -> None:
+    """The form converted while its signers read it (the rendering package imports this one)."""
+    from ..rendering.queue import prepare_soon
+
+    prepare_soon(document_id)
 
 
 def next_signer(document: Document) -> Signer | None:

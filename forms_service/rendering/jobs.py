@@ -1,13 +1,15 @@
 """Render jobs: a signed document -> DOCX and PDF -> the archive. A job is its own unit of
 work: it commits when it is done and leaves a failed job pending for a retry."""
 
+import hashlib
 import os
 import socket
 import uuid
 from dataclasses import replace
 
+from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from signatures.certificate import CertificateData, SignatureEvidence, TrailEvent
 from signatures.seal import TimestampUnavailable
@@ -25,12 +27,21 @@ from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time, long_date
 from ..forms import get_form_type
-from ..i18n import N_, language_name
+from ..i18n import N_, RIGHT_TO_LEFT, language_name
 from ..notifications import notices
 from ..templates_admin.service import templates_for
 from ..webhooks import service as webhooks
-from .models import RUN_LEASE, RenderJob, RenderStatus
-from .service import RenderInput, SignerInfo, render, render_paper_signed
+from . import prepared
+from .models import RUN_LEASE, PreparedRender, RenderJob, RenderStatus
+from .service import (
+    Rendered,
+    RenderInput,
+    SignerInfo,
+    load_template,
+    render,
+    render_paper_signed,
+    signed,
+)
 
 MAX_ATTEMPTS = 3
 
@@ -157,12 +168,66 @@ def pinned_version(document: Document):
     )
 
 
+def prepare_for_signing(document_id: uuid.UUID) -> bool:
+    """Convert the form of a document waiting for its signatures, its boxes reserved
+    (`prepared.py`); True when it is kept for its filing. Any failure leaves the document to
+    be rendered the whole way when it is signed: logged, never raised."""
+    try:
+        document = db.session.get(Document, document_id)
+        if (
+            document is None
+            or document.status != DocumentStatus.SIGNING
+            or document.language in RIGHT_TO_LEFT
+            or db.session.get(PreparedRender, document_id) is not None
+        ):
+            return False
+        version = pinned_version(document)
+        inp = render_input(document)
+        made = prepared.prepare(load_template(version, inp.language), inp, version)
+        if made is None:
+            current_app.logger.info("%s has no boxes to fill: rendered when signed", document)
+            return False
+        docx, pdf, boxes = made
+        db.session.refresh(document)
+        if document.status != DocumentStatus.SIGNING:  # signed meanwhile
+            return False
+        inputs = prepared.inputs_sha256(inp, version)
+        db.session.add(
+            PreparedRender(
+                document_id=document.id, inputs_sha256=inputs, docx=docx, pdf=pdf, boxes=boxes
+            )
+        )
+        db.session.commit()
+    except Exception:  # noqa: BLE001 (the document is rendered the whole way when signed)
+        db.session.rollback()
+        current_app.logger.exception("Preparing document %s failed", document_id)
+        return False
+    return True
+
+
+def _from_prepared(document: Document, inp, version, certificate) -> Rendered | None:
+    """The signed document from its form converted before the signatures, or None when there
+    is none for exactly these inputs, or its boxes cannot be filled."""
+    kept = db.session.get(PreparedRender, document.id)
+    if kept is None or kept.inputs_sha256 != prepared.inputs_sha256(inp, version):
+        return None
+    filled = prepared.fill(kept.docx, kept.pdf, kept.boxes, inp)
+    if filled is None:
+        return None
+    template_sha256 = hashlib.sha256(load_template(version, inp.language)).hexdigest()
+    return signed(*filled, inp, version, template_sha256, certificate)
+
+
 def render_signed(document: Document, timestamp: bool = True):
     """Render with the template version pinned when the document was sent for signature,
-    with its audit certificate and seal."""
+    with its audit certificate and seal: from its form converted before the signatures where
+    there is one."""
     version = pinned_version(document)
     inp = replace(render_input(document), timestamp=timestamp)
-    rendered = render(inp, version, certificate_data(document))
+    certificate = certificate_data(document)
+    rendered = _from_prepared(document, inp, version, certificate) or render(
+        inp, version, certificate
+    )
     if rendered.template_sha256 != document.template_sha256:
         raise RuleViolation(
             f"The template of {document.reference} is not the one it was signed on."
@@ -263,6 +328,7 @@ def run_job(job_id: uuid.UUID) -> bool:
     try:
         rendered = render_for_archive(document, job.attempts + 1 >= MAX_ATTEMPTS)
         record = archive.file_document(document, rendered)
+        db.session.execute(delete(PreparedRender).where(PreparedRender.document_id == document.id))
         _supersede_previous(document, record)
         get_form_type(document.form_type).on_filed(document)
     except Exception as exc:  # noqa: BLE001 (any failure leaves the job queued, never lost)

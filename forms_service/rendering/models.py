@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import CreatedMixin, IdMixin, utcnow
@@ -58,3 +58,18 @@ class PeriodicRun(db.Model):
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ran_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class PreparedRender(db.Model):
+    """A document's form converted while it waits for its signatures (`prepared.py`), with
+    where its boxes are: kept until the document is filed, then deleted in that transaction."""
+
+    __tablename__ = "prepared_render"
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("document.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # sha256 of everything it was rendered from but the signatures: any change, and it is not used
+    inputs_sha256: Mapped[str] = mapped_column(String(64))
+    docx: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    boxes: Mapped[dict] = mapped_column(JSON)

@@ -19,15 +19,16 @@ from datetime import timedelta
 
 from celery import Celery, Task
 from flask import Flask, current_app
-from sqlalchemy import or_, text, update
+from sqlalchemy import delete, or_, select, text, update
 
 from ..archive.copies import records_missing_copy
 from ..archive.integrity import checkpoint_due
 from ..archive.orphans import sweep_unreferenced
 from ..database import utcnow
+from ..documents.models import Document, DocumentStatus
 from ..extensions import db
-from .jobs import file_english_copy, run_job
-from .models import QUEUE, QUEUED_LEASE, RenderJob, RenderStatus
+from .jobs import file_english_copy, prepare_for_signing, run_job
+from .models import QUEUE, QUEUED_LEASE, PreparedRender, RenderJob, RenderStatus
 from .schedule import beat_schedule
 
 
@@ -75,6 +76,22 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
         render_task.delay(str(job_id))
         return None
     return executor().submit(_run_in_app, current_app._get_current_object(), job_id)
+
+
+def prepare_soon(document_id: uuid.UUID) -> None:
+    """Convert a form just sent for signature in the background (`prepare_for_signing`)."""
+    mode = current_app.config["RENDER_QUEUE"]
+    if not current_app.config["PREPARE_BEFORE_SIGNING"] or mode == "inline":
+        return
+    if mode == "celery":
+        prepare_task.delay(str(document_id))
+        return
+    executor().submit(_prepare_in_app, current_app._get_current_object(), document_id)
+
+
+def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
+    with app.app_context():
+        return prepare_for_signing(document_id)
 
 
 def executor() -> ThreadPoolExecutor:
@@ -131,6 +148,11 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
         .scalars()
         .all()
     )
+    # forms converted for signatures that will not come (voided, expired, declined)
+    waiting = select(Document.id).where(
+        Document.status.in_([DocumentStatus.SIGNING, DocumentStatus.SIGNED])
+    )
+    db.session.execute(delete(PreparedRender).where(PreparedRender.document_id.not_in(waiting)))
     db.session.commit()
     for job_id in ids:
         enqueue(job_id)
@@ -145,6 +167,11 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
 @celery_app.task(name="forms_service.render")
 def render_task(job_id: str) -> bool:
     return run_job(uuid.UUID(job_id))
+
+
+@celery_app.task(name="forms_service.prepare")
+def prepare_task(document_id: str) -> bool:
+    return prepare_for_signing(uuid.UUID(document_id))
 
 
 @celery_app.task(name="forms_service.sweep")

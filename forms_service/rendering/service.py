@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from docx import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,8 +21,12 @@ from flask_babel import force_locale, gettext
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from PIL import Image
+from pyhanko.pdf_utils.generic import DictionaryObject, NameObject, TextStringObject
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 
 from signatures.bidi import LRM, latin_brackets_kept_whole
 from signatures.certificate import CertificateData, append_certificate, set_metadata
@@ -241,8 +246,19 @@ def isolated(value):
     return f"{LRM}{text}{LRM}"
 
 
-def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion) -> dict:
-    """The template's values, in the current locale (`render_docx` forces the document's)."""
+class Boxes(Protocol):
+    """Reserved boxes in place of each signer's signature and signing time (`prepared.py`)."""
+
+    def signer(self, tpl: DocxTemplate, position: int) -> dict: ...
+
+    def fit(self, docx) -> None: ...
+
+
+def build_context(
+    tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion, boxes: Boxes | None = None
+) -> dict:
+    """The template's values, in the current locale (`render_docx` forces the document's);
+    with `boxes`, each signer's image and time are its reserved boxes."""
     form_type = get_form_type(inp.form_type)
     common = {
         "agency": {
@@ -269,8 +285,9 @@ def build_context(tpl: DocxTemplate, inp: RenderInput, version: TemplateVersion)
                 "name": s.name,
                 "signed_at": s.signed_at,
                 "image": signature_image(tpl, s.png) if s.png else "",
+                **(boxes.signer(tpl, position) if boxes else {}),
             }
-            for s in inp.signers
+            for position, s in enumerate(inp.signers)
         ],
     }
     return {**common, **form_type.context(inp.data, common)}
@@ -363,14 +380,22 @@ def add_logo(docx, logo: bytes, right_to_left: bool) -> None:
 
 
 def render_docx(
-    template: bytes, inp: RenderInput, version: TemplateVersion, summary: SummaryData | None = None
+    template: bytes,
+    inp: RenderInput,
+    version: TemplateVersion,
+    summary: SummaryData | None = None,
+    boxes: Boxes | None = None,
 ) -> bytes:
     """The filled DOCX with its metadata (and, for the client's copy, its summary page), built
     on the open document and saved once. A signed document's audit certificate is not in it:
-    it follows the form's pages in the PDF (`with_certificate`)."""
+    it follows the form's pages in the PDF (`with_certificate`). With `boxes`, the signers'
+    signatures and times are boxes reserved for them, to fill once they sign."""
     tpl = PatchingOnce(io.BytesIO(template))
     with force_locale(inp.language):  # the form's own words, dates and labels: its language
-        tpl.render(build_context(tpl, inp, version), jinja_env=template_environment(inp.language))
+        context = build_context(tpl, inp, version, boxes)
+        tpl.render(context, jinja_env=template_environment(inp.language))
+    if boxes:
+        boxes.fit(tpl.docx)
     interpreter = inp.data.get("interpreted_by")
     if interpreter:  # an English form read to the client in their language (vital documents)
         with force_locale(inp.language):
@@ -425,33 +450,75 @@ def render(
     template = load_template(version, inp.language)
     docx = render_docx(template, inp, version)
     pdf = converter().convert(docx)
-    stamped = None
-    if certificate is not None:
-        what = "English copy of signed document" if inp.copy_note else "Signed document"
-        pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate), what, inp)
-    return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)
+    template_sha256 = hashlib.sha256(template).hexdigest()
+    if certificate is None:
+        return Rendered(docx, pdf, version, template_sha256)
+    return signed(docx, pdf, inp, version, template_sha256, certificate)
+
+
+def signed(
+    docx: bytes,
+    pdf: bytes | IncrementalPdfFileWriter,
+    inp: RenderInput,
+    version: TemplateVersion,
+    template_sha256: str,
+    certificate: CertificateData,
+) -> Rendered:
+    """The signed form's DOCX and PDF as filed: the PDF with its certificate, sealed."""
+    what = "English copy of signed document" if inp.copy_note else "Signed document"
+    pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate), what, inp)
+    return Rendered(docx, pdf, version, template_sha256, stamped)
 
 
 def with_certificate(
-    pdf: bytes, docx: bytes, inp: RenderInput, data: CertificateData, info: dict | None = None
-) -> bytes:
+    pdf: bytes | IncrementalPdfFileWriter,
+    docx: bytes,
+    inp: RenderInput,
+    data: CertificateData,
+    info: dict | None = None,
+) -> IncrementalPdfFileWriter:
     """The form's pages (`pdf`, rendered from `docx`, or a paper form's scan with the `info`
     to say what it is) followed by the audit certificate's: drawn directly where its text
     allows (`can_draw`), else converted by LibreOffice from the form's DOCX emptied of its
-    body (its header and footer kept)."""
+    body (its header and footer kept). Added as an update of the form's PDF, which is not
+    written again (a third of the time from the last signature to the sealed PDF)."""
+    writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else _updating(pdf)
     if inp.language not in RIGHT_TO_LEFT and can_draw(data):
         with force_locale(inp.language):
             pages = certificate_pdf(data, gettext, _page_size(docx))
     else:
         pages = converter().convert(certificate_docx(docx, inp, data))
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    for page in PdfReader(io.BytesIO(pages)).pages:
-        writer.add_page(page)
+    append_pages(writer, pages)
     if info:
-        writer.add_metadata(info)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        values = {NameObject(key): TextStringObject(value) for key, value in info.items()}
+        writer.set_info(writer.add_object(DictionaryObject(values)))
+    return writer
+
+
+def _updating(pdf: bytes) -> IncrementalPdfFileWriter:
+    return IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+
+
+INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
+
+
+def append_pages(writer: IncrementalPdfFileWriter, pdf: bytes) -> None:
+    """Every page of `pdf` after the writer's last, their fonts and images imported once."""
+    source = PdfFileReader(io.BytesIO(pdf), strict=False)
+    importer = _ObjectImporter(source=source, target=writer, reference_map={}, obj_stream=None)
+    count = source.root["/Pages"]["/Count"]
+    for index in range(count):
+        page_ref, _ = source.find_page_for_modification(index)
+        page = page_ref.get_object()
+        own = DictionaryObject({key: value for key, value in page.items() if key != "/Parent"})
+        parent = page.get_value_as_reference("/Parent").get_object()
+        while parent is not None:  # what a page takes from its parents, it now holds itself
+            for key in INHERITED:
+                if key not in own and key in parent:
+                    own[NameObject(key)] = parent.raw_get(key)
+            # pyHanko's get() would give the reference, not the parent
+            parent = parent["/Parent"] if "/Parent" in parent else None  # noqa: SIM401
+        writer.insert_page(importer.import_object(own))
 
 
 _PAGE_SIZE = re.compile(rb'<w:pgSz\b[^>]*?w:w="(\d+)"[^>]*?w:h="(\d+)"')
@@ -484,7 +551,9 @@ def render_client_copy(inp: RenderInput, version: TemplateVersion, summary: Summ
     return _sealed(pdf, "Client's copy of signed document", replace(inp, timestamp=False))[0]
 
 
-def _sealed(pdf: bytes, what: str, inp: RenderInput) -> tuple[bytes, bool | None]:
+def _sealed(
+    pdf: bytes | IncrementalPdfFileWriter, what: str, inp: RenderInput
+) -> tuple[bytes, bool | None]:
     """The sealed PDF, and whether it carries a timestamp (None: no authority configured).
     An authority that does not answer raises `TimestampUnavailable` for the job to retry."""
     cfg = current_app.config

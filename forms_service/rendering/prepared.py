@@ -1,0 +1,367 @@
+"""Convert before the signature. A document's content is frozen when it is sent for signature,
+so its form can be rendered and converted while the client reads it, with a box reserved
+where each signer's signature and signing time go. Once the last signature is in, the boxes
+are filled, in the DOCX and in the PDF, without LibreOffice: the signature's image takes its
+placeholder's place, the time is written in its box, and the drawn audit certificate and the
+seal follow. A document whose inputs changed since (the agency renamed, a new logo), or whose
+boxes cannot be filled as written, is rendered the whole way as before.
+
+A box is a transparent image whose size in pixels names it: its height, what it holds; its
+width, the signer's position. The sizes are small enough for the box that LibreOffice, which
+resamples images above 300 dpi, writes them as they are.
+"""
+
+import dataclasses
+import hashlib
+import io
+import json
+import re
+import struct
+import zipfile
+from xml.sax.saxutils import escape
+
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docxtpl import DocxTemplate, InlineImage
+from PIL import Image
+from pyhanko.pdf_utils.generic import (
+    ArrayObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pypdf import PdfReader
+from pypdf.generic import ContentStream
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from signatures.certificate_pdf import register_fonts
+
+from .service import SIGNATURE_BOX_MM, RenderInput, converter, render_docx
+from .templates import TemplateVersion
+
+INK, TIME = "ink", "time"
+HEIGHT_PX = {60: INK, 20: TIME}  # a box's height in pixels says what it holds
+WIDTH_PX = {INK: 200, TIME: 100}  # plus the signer's position
+TIME_BOX_MM, TIME_LINES, LEADING = 30, 3, 1.2  # a time box outside a table; three lines
+DEFAULT_PT, DEFAULT_COLOR = 11.0, "000000"
+RUN_OF = re.compile(rb"<w:r>(?:(?!</w:r>).)*?r:embed=\"(rId\d+)\"(?:(?!</w:r>).)*?</w:r>", re.S)
+
+
+def _placeholder(kind: str, position: int) -> bytes:
+    height = next(h for h, k in HEIGHT_PX.items() if k == kind)
+    image = Image.new("RGBA", (WIDTH_PX[kind] + position, height), (255, 255, 255, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _box_of(width: int, height: int) -> str | None:
+    """ "ink:0", "time:1", …: the box an image of this size is, or None."""
+    kind = HEIGHT_PX.get(int(height))
+    position = int(width) - WIDTH_PX[kind] if kind else -1
+    return f"{kind}:{position}" if 0 <= position < 100 else None
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", png[16:24])  # the IHDR chunk, first in every PNG
+
+
+class ReservedBoxes:
+    """`render_docx`'s boxes: each signer's image and time are placeholders; `fit` sizes each
+    time box to its cell and notes, per box, its relationship in the DOCX and its text's size."""
+
+    def __init__(self):
+        self.boxes: dict[str, dict] = {}
+
+    def signer(self, tpl: DocxTemplate, position: int) -> dict:
+        width, height = SIGNATURE_BOX_MM
+        return {
+            "image": InlineImage(
+                tpl, io.BytesIO(_placeholder(INK, position)), width=Mm(width), height=Mm(height)
+            ),
+            "signed_at": InlineImage(
+                tpl, io.BytesIO(_placeholder(TIME, position)), width=Mm(TIME_BOX_MM), height=Mm(12)
+            ),
+        }
+
+    def fit(self, docx) -> None:
+        styles = docx.styles.element
+        for inline in docx.element.body.iter(qn("wp:inline")):
+            blip = inline.find(f".//{qn('a:blip')}")
+            rid = blip.get(qn("r:embed")) if blip is not None else None
+            part = docx.part.related_parts.get(rid)
+            box = _box_of(*_png_size(part.blob)) if part is not None else None
+            if box is None:
+                continue
+            entry = self.boxes.setdefault(box, {"rids": [], "media": str(part.partname)[1:]})
+            entry["rids"].append(rid)
+            if box.startswith(TIME):
+                paragraph = next(inline.iterancestors(qn("w:p")))
+                entry["pt"], entry["color"] = _text_look(paragraph, styles)
+                _size_time_box(inline, entry["pt"])
+
+
+def _text_look(paragraph, styles) -> tuple[float, str]:
+    """The font size and colour the paragraph's text has (its runs, its style and the styles
+    it is based on, the document's defaults)."""
+    chain = [paragraph.find(f"{qn('w:r')}/{qn('w:rPr')}")]
+    style_id = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    style_id = style_id.get(qn("w:val")) if style_id is not None else None
+    while style_id:
+        style = styles.get_by_id(style_id)
+        if style is None:
+            break
+        chain.append(style.find(qn("w:rPr")))
+        based = style.find(qn("w:basedOn"))
+        style_id = based.get(qn("w:val")) if based is not None else None
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        chain.append(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+    size = color = None
+    for rpr in (r for r in chain if r is not None):
+        sz, fill = rpr.find(qn("w:sz")), rpr.find(qn("w:color"))
+        size = size or (float(sz.get(qn("w:val"))) / 2 if sz is not None else None)
+        color = color or (fill.get(qn("w:val")) if fill is not None else None)
+    if not color or not re.fullmatch("[0-9A-Fa-f]{6}", color):
+        color = DEFAULT_COLOR
+    return size or DEFAULT_PT, color
+
+
+def _size_time_box(inline, pt: float) -> None:
+    """As wide as its cell's text (TIME_BOX_MM outside a table), as tall as TIME_LINES lines:
+    the time then starts where the cell's text starts."""
+    width = Mm(TIME_BOX_MM)
+    cell = next(inline.iterancestors(qn("w:tc")), None)
+    cell_width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}") if cell is not None else None
+    if cell_width is not None and cell_width.get(qn("w:type")) == "dxa":
+        width = (int(cell_width.get(qn("w:w"))) - 2 * 108) * 635  # less Word's cell margins
+    height = Pt(pt * LEADING * TIME_LINES)
+    for side in ("distT", "distB", "distL", "distR"):  # unset, LibreOffice keeps 8 pt clear
+        inline.set(side, "0")
+    for extent in (inline.find(qn("wp:extent")), inline.find(f".//{qn('a:ext')}")):
+        extent.set("cx", str(int(width)))
+        extent.set("cy", str(int(height)))
+
+
+def inputs_sha256(inp: RenderInput, version: TemplateVersion) -> str:
+    """What the form was rendered from but the signatures: a change, and the boxes wait in
+    vain for a form that is no longer the one to file."""
+    unsigned = dataclasses.replace(
+        inp,
+        signers=[dataclasses.replace(s, signed_at="", png=None) for s in inp.signers],
+        agency_logo=None,
+        timestamp=True,
+    )
+    logo = hashlib.sha256(inp.agency_logo or b"").hexdigest()
+    text = json.dumps(dataclasses.asdict(unsigned), sort_keys=True, default=str)
+    files = json.dumps(version.files, sort_keys=True, default=str)
+    return hashlib.sha256(f"{text}|{logo}|{version.number}|{files}".encode()).hexdigest()
+
+
+def prepare(template: bytes, inp: RenderInput, version: TemplateVersion):
+    """The form with reserved boxes, as DOCX and PDF, and where each box is; None when the
+    PDF does not show each box the DOCX holds exactly where it can be filled."""
+    boxes = ReservedBoxes()
+    docx = render_docx(template, inp, version, boxes=boxes)
+    pdf = converter().convert(docx)
+    placed = _placements(PdfReader(io.BytesIO(pdf)))
+    if not boxes.boxes or set(placed) != set(boxes.boxes):
+        return None
+    for box, entry in boxes.boxes.items():
+        entry["placed"] = placed[box]
+    return docx, pdf, boxes.boxes
+
+
+def _placements(reader: PdfReader) -> dict[str, list]:
+    """Each box image drawn on the pages: its page and rectangle (x, y, width, height)."""
+    found: dict[str, list] = {}
+    for index, page in enumerate(reader.pages):
+        _walk(page.get_contents(), page["/Resources"], (1, 0, 0, 1, 0, 0), index, found, reader)
+    return found
+
+
+def _multiply(m, n):
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2,
+        a * b2 + b * d2,
+        c * a2 + d * c2,
+        c * b2 + d * d2,
+        e * a2 + f * c2 + e2,
+        e * b2 + f * d2 + f2,
+    )
+
+
+def _walk(contents, resources, ctm, page: int, found: dict, reader: PdfReader) -> None:
+    if contents is None:
+        return
+    stack = []
+    xobjects = resources.get("/XObject") if resources else None
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    for operands, operator in ContentStream(contents, reader).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q" and stack:
+            ctm = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply([float(x) for x in operands], ctm)
+        elif operator == b"Do" and operands[0] in xobjects:
+            xobject = xobjects[operands[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                box = _box_of(xobject["/Width"], xobject["/Height"])
+                if box:
+                    rect = [round(v, 3) for v in (ctm[4], ctm[5], ctm[0], ctm[3])]
+                    found.setdefault(box, []).append({"page": page, "rect": rect})
+            elif xobject.get("/Subtype") == "/Form":
+                matrix = [float(x) for x in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0))]
+                own = xobject.get("/Resources", resources)
+                _walk(xobject, own, _multiply(matrix, ctm), page, found, reader)
+
+
+def fill(
+    docx: bytes, pdf: bytes, boxes: dict, inp: RenderInput
+) -> tuple[bytes, IncrementalPdfFileWriter] | None:
+    """The prepared DOCX and PDF with each signer's signature and time in their boxes; None
+    when a time cannot be written in the PDF's fonts (the whole way then)."""
+    register_fonts()
+    times, inks = {}, {}
+    for position, signer in enumerate(inp.signers):
+        if f"{TIME}:{position}" in boxes:
+            if not _drawable(signer.signed_at):
+                return None
+            times[f"{TIME}:{position}"] = signer.signed_at
+        if signer.png and f"{INK}:{position}" in boxes:
+            inks[f"{INK}:{position}"] = _boxed(signer.png)
+    return _filled_docx(docx, boxes, times, inks), _filled_pdf(pdf, boxes, times, inks)
+
+
+def _drawable(text: str) -> bool:
+    glyphs = pdfmetrics.getFont("cert-sans").face.charToGlyph
+    return all(ord(c) in glyphs or c.isspace() for c in text)
+
+
+def _boxed(png: bytes) -> bytes:
+    """The ink on a transparent canvas of its box's shape, as the template's image sits: on
+    the line, from its start; never scaled, so no detail is lost."""
+    width, height = _png_size(png)
+    box_w, box_h = SIGNATURE_BOX_MM
+    canvas = (width, round(width * box_h / box_w)) if width / height > box_w / box_h else None
+    canvas = canvas or (round(height * box_w / box_h), height)
+    with Image.open(io.BytesIO(png)) as ink:
+        boxed = Image.new("RGBA", canvas, (255, 255, 255, 0))
+        boxed.paste(ink.convert("RGBA"), (0, canvas[1] - height))
+    out = io.BytesIO()
+    boxed.save(out, "PNG")
+    return out.getvalue()
+
+
+def _filled_docx(docx: bytes, boxes: dict, times: dict, inks: dict) -> bytes:
+    text_of = {rid.encode(): times[box] for box in times for rid in boxes[box]["rids"]}
+    ink_media = {boxes[box]["media"]: png for box, png in inks.items()}
+
+    def as_text(match: re.Match) -> bytes:
+        rid = match.group(1)
+        if rid not in text_of:
+            return match.group(0)
+        text = escape(text_of[rid]).encode()
+        return b'<w:r><w:t xml:space="preserve">' + text + b"</w:t></w:r>"
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                data = RUN_OF.sub(as_text, data)
+            data = ink_media.get(item.filename, data)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _filled_pdf(pdf: bytes, boxes: dict, times: dict, inks: dict) -> IncrementalPdfFileWriter:
+    """The prepared PDF with its boxes filled, as an update of it: each box's placeholder
+    gives way to its signature, or to its time's text, drawn where it was drawn (so the text
+    reads in its place); only the new objects and the resources naming them are written."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    filled = {box: _image_xobject(writer, png) for box, png in inks.items()}
+    filled |= {box: _text_xobject(writer, text, boxes[box]) for box, text in times.items()}
+    pages = {placed["page"] for box in filled for placed in boxes[box]["placed"]}
+    for index in sorted(pages):
+        _, resources = writer.find_page_for_modification(index)
+        _swap_images(writer, resources, filled)
+    return writer
+
+
+def _swap_images(writer: IncrementalPdfFileWriter, resources, images: dict) -> None:
+    """Each box image among these resources (and their forms') gives way to its filling."""
+    resources = resources.get_object() if resources is not None else None
+    if not resources or "/XObject" not in resources:
+        return
+    xobjects = resources["/XObject"]
+    for name in list(xobjects):
+        xobject = xobjects[name]
+        if xobject.get("/Subtype") == "/Form":
+            _swap_images(writer, xobject.get("/Resources"), images)
+            continue
+        box = _box_of(xobject.get("/Width", 0), xobject.get("/Height", 0))
+        if box in images:
+            xobjects[NameObject(name)] = images[box]
+            writer.update_container(xobjects)
+
+
+def _image_xobject(writer: IncrementalPdfFileWriter, png: bytes):
+    """The PNG as a PDF image with its transparency as a soft mask (allowed in PDF/A-2)."""
+    with Image.open(io.BytesIO(png)) as image:
+        rgba = image.convert("RGBA")
+    width, height = rgba.size
+
+    def stream(data: bytes, colour_space: str, **extra):
+        image = StreamObject(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Image"),
+                NameObject("/Width"): NumberObject(width),
+                NameObject("/Height"): NumberObject(height),
+                NameObject("/ColorSpace"): NameObject(colour_space),
+                NameObject("/BitsPerComponent"): NumberObject(8),
+                **extra,
+            },
+            stream_data=data,
+        )
+        image.compress()
+        return writer.add_object(image)
+
+    mask = stream(rgba.getchannel("A").tobytes(), "/DeviceGray")
+    return stream(rgba.convert("RGB").tobytes(), "/DeviceRGB", **{NameObject("/SMask"): mask})
+
+
+def _text_xobject(writer: IncrementalPdfFileWriter, text: str, box: dict):
+    """The time written in its box, from the top, in the font size and colour of its
+    paragraph (smaller, if TIME_LINES lines are not enough), as a form drawn in the unit
+    square the placeholder image was drawn in."""
+    _, _, width, height = box["placed"][0]["rect"]
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(width, height), invariant=True, initialFontName="cert-sans")
+    pt = box["pt"]
+    lines = simpleSplit(text, "cert-sans", pt, width)
+    while len(lines) > TIME_LINES and pt > 5:
+        pt -= 0.5
+        lines = simpleSplit(text, "cert-sans", pt, width)
+    canvas.setFont("cert-sans", pt)
+    canvas.setFillColor(f"#{box['color']}")
+    for number, line in enumerate(lines):
+        canvas.drawString(0, height - pt * (0.9 + LEADING * number), line)
+    canvas.showPage()
+    canvas.save()
+    form = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(out.getvalue()), strict=False))
+    unit = [1 / width, 0, 0, 1 / height, 0, 0]
+    form.get_object()[NameObject("/Matrix")] = ArrayObject(FloatObject(v) for v in unit)
+    return form

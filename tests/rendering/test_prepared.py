@@ -1,0 +1,153 @@
+"""Rules for converting a form before its signatures: the form filed from it shows every
+signature and signing time in its box, in the DOCX and the PDF, and reads as the form rendered
+the whole way does; anything that changed since, and the whole way it goes."""
+
+import io
+import zipfile
+from dataclasses import replace
+
+import pypdfium2
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from forms_service.archive.models import ArchiveRecord
+from forms_service.archive.service import blob_store
+from forms_service.database import committed
+from forms_service.documents import service as documents
+from forms_service.extensions import db
+from forms_service.rendering import prepared, queue
+from forms_service.rendering.jobs import (
+    certificate_data,
+    pinned_version,
+    prepare_for_signing,
+    render_input,
+    run_job,
+)
+from forms_service.rendering.models import PreparedRender
+from forms_service.rendering.service import render
+from tests.conftest import ink_payload
+
+
+def signed(world, document):
+    """The document signed by its client and case manager; its render job."""
+    job = None
+    for loops, signer in enumerate(document.signers, start=2):
+        job = documents.sign(
+            world.actor(world.case_manager),
+            document,
+            signer,
+            ink_payload=ink_payload(loops=loops),
+            shown_content_sha256=document.content_sha256,
+            esign_accepted=True,
+        )
+    db.session.commit()
+    return job
+
+
+def filed(document) -> ArchiveRecord:
+    return db.session.execute(
+        select(ArchiveRecord).where(ArchiveRecord.document_id == document.id)
+    ).scalar_one()
+
+
+def form_text(pdf: bytes, pages: int) -> list[str]:
+    """The first `pages` pages' words, as the archive's index reads them."""
+    document = pypdfium2.PdfDocument(pdf)
+    return [" ".join(document[i].get_textpage().get_text_range().split()) for i in range(pages)]
+
+
+def test_a_form_converted_before_its_signatures_is_filed_with_them_in_their_boxes(
+    world, consent_document, monkeypatch
+):
+    document = consent_document()
+    assert prepare_for_signing(document.id)
+    job = signed(world, document)
+    fill, calls = prepared.fill, []
+    monkeypatch.setattr(prepared, "fill", lambda *args: calls.append(args) or fill(*args))
+    assert run_job(job.id)
+    assert calls, "the kept form was not used"
+    record = filed(document)
+    pdf, docx = blob_store().get(record.pdf_sha256), blob_store().get(record.docx_sha256)
+    inp = render_input(document)
+    words = " ".join(form_text(pdf, len(PdfReader(io.BytesIO(pdf)).pages)))
+    with zipfile.ZipFile(io.BytesIO(docx)) as parts:
+        xml = parts.read("word/document.xml").decode()
+        media = [parts.read(n) for n in parts.namelist() if n.startswith("word/media/")]
+    for signer in inp.signers:
+        assert " ".join(signer.signed_at.split()) in words and signer.signed_at in xml
+        assert prepared._boxed(signer.png) in media  # the ink, in its box's shape
+    sizes = {image.image.size for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images}
+    for signer in inp.signers:
+        assert prepared._png_size(prepared._boxed(signer.png)) in sizes
+    assert "Audit certificate" in words
+    assert db.session.get(PreparedRender, document.id) is None  # deleted with the filing
+
+
+def test_the_form_filed_from_its_boxes_reads_as_the_form_rendered_the_whole_way(
+    world, consent_document
+):
+    document = consent_document()
+    assert prepare_for_signing(document.id)
+    assert run_job(signed(world, document).id)
+    pdf = blob_store().get(filed(document).pdf_sha256)
+    whole_way = render(render_input(document), pinned_version(document), certificate_data(document))
+    pages = len(PdfReader(io.BytesIO(whole_way.pdf)).pages)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == pages
+    texts, expected = form_text(pdf, pages), form_text(whole_way.pdf, pages)
+    form = next(i for i, text in enumerate(expected) if "Audit certificate" in text)
+    assert texts[:form] == expected[:form]  # the trail has grown since: the filing's events
+
+
+def test_a_form_whose_inputs_changed_since_it_was_converted_is_rendered_the_whole_way(
+    world, consent_document
+):
+    document = consent_document()
+    assert prepare_for_signing(document.id)
+    world.agency.name = "Gateway Housing Services of St. Louis"
+    job = signed(world, document)
+    kept = db.session.get(PreparedRender, document.id)
+    inp, version = render_input(document), pinned_version(document)
+    assert kept.inputs_sha256 != prepared.inputs_sha256(inp, version)
+    assert run_job(job.id)
+    words = " ".join(form_text(blob_store().get(filed(document).pdf_sha256), 1))
+    assert "Gateway Housing Services of St. Louis" in words
+
+
+def test_signing_times_only_change_nothing_the_kept_form_was_rendered_from(world, consent_document):
+    document = consent_document()
+    inp, version = render_input(document), pinned_version(document)
+    signers = [replace(s, signed_at="December 5, 2026, 9:30 AM CST") for s in inp.signers]
+    assert prepared.inputs_sha256(replace(inp, signers=signers), version) == (
+        prepared.inputs_sha256(inp, version)
+    )
+    assert prepared.inputs_sha256(replace(inp, client_name="Ana López"), version) != (
+        prepared.inputs_sha256(inp, version)
+    )
+
+
+def test_a_right_to_left_form_is_rendered_the_whole_way_when_signed(world, consent_document):
+    world.client.preferred_language = "ar"
+    db.session.commit()
+    document = consent_document()
+    assert document.language == "ar"
+    assert not prepare_for_signing(document.id)
+    assert db.session.get(PreparedRender, document.id) is None
+
+
+def test_a_form_is_converted_in_the_background_once_it_is_sent(app, world, consent_document):
+    app.config["RENDER_QUEUE"] = "threads"
+    document = consent_document()
+    committed()  # what the request does once its transaction has committed
+    queue.executor().shutdown(wait=True)
+    db.session.expire_all()
+    assert db.session.get(PreparedRender, document.id) is not None
+
+
+def test_forms_kept_for_signatures_that_will_not_come_are_swept(world, consent_document):
+    waiting, voided = consent_document(), consent_document()
+    assert prepare_for_signing(waiting.id) and prepare_for_signing(voided.id)
+    documents.void(world.actor(world.case_manager), voided, "Sent to the wrong recipient")
+    db.session.commit()
+    queue.sweep()
+    assert db.session.get(PreparedRender, waiting.id) is not None
+    assert db.session.get(PreparedRender, voided.id) is None

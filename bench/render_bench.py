@@ -25,6 +25,7 @@ converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render mac
 """
 
 import argparse
+import gc
 import os
 import platform
 import resource
@@ -258,6 +259,9 @@ def main() -> None:
             app = app_for(Path(tmp) / key, kind, size, port, args.database_url)
             with app.app_context():
                 jobs = signed_jobs(size + 2 * count, prepare=prepare)
+                if kind == "pool":  # as `forms-service worker` and a gunicorn worker start
+                    start_converters()
+                    gc.freeze()
                 warm, batch, single = jobs[:size], jobs[size : size + count], jobs[size + count :]
                 timed(job_runner(app), warm, size)  # starts the converters: the steady state
                 wall, _ = timed(job_runner(app), batch, size)

@@ -2,6 +2,7 @@
 single workers (they are shared by all of them) and are stopped when the server itself stops;
 the access log never holds a one-time link's token."""
 
+import gc
 import os
 import re
 
@@ -50,6 +51,7 @@ def post_worker_init(worker):
 
     with worker.wsgi.app_context():
         start_converters()
+    gc.freeze()  # what it holds once started lives as long as it (see `forms-service worker`)
     schedule.start(worker.wsgi)
 
 

@@ -7,7 +7,9 @@ consent is rendered and filed while the others sign. Meanwhile a staff member si
 half second. Printed: sign-in p50/p95 (the POST that checks the password), the signers'
 pages, documents filed, the time until the last is filed, and the app workers' RSS. Renders
 run in the web workers (`--queue threads`, the default) or in separate Celery worker processes
-(`--queue celery`, one converter each). Last line:
+(`--queue celery`, one converter each). The forms were sent before, and converted while they
+waited for their signatures, as the service does (`--whole-way`: each rendered whole once
+signed). Last line:
   signin_p95_ms=<x> signin_p50_ms=<x> signers=<n> filed=<n> web_rss_max_mb=<x>
 
     .venv/bin/python bench/load_bench.py --signers 50
@@ -71,14 +73,17 @@ class Http:
         return Form(self, path, spec)
 
 
-def prepare(count: int) -> list[dict]:
-    """An agency, a case manager, and `count` consents sent with a phone link each."""
+def prepare(count: int, whole_way: bool = False) -> list[dict]:
+    """An agency, a case manager, and `count` consents sent with a phone link each, their
+    forms converted as the service does while it waits for the signatures (not with
+    `whole_way`: rendered the whole way once signed)."""
     from forms_service.accounts.models import Role
     from forms_service.accounts.service import Actor, create_agency, create_user
     from forms_service.cases.service import create_client, open_case
     from forms_service.documents import service as documents
     from forms_service.forms import get_form_type
     from forms_service.keys import ensure_seal_key
+    from forms_service.rendering.jobs import prepare_for_signing
     from forms_service.signing import remote
 
     ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))  # what `init` makes
@@ -86,12 +91,13 @@ def prepare(count: int) -> list[dict]:
     manager = create_user(agency, "cm@load.example", "Case Manager", Role.CASE_MANAGER, PASSWORD)
     actor = Actor(manager, "127.0.0.1", "bench")
     data = get_form_type("consent_release").example()
-    signers = []
+    signers, sent = [], []
     for i in range(count):
         client = create_client(agency, "Client", f"Number {i}", date(1980, 1, 1 + i % 28), "en")
         case = open_case(client, manager, "Bench", date(2026, 1, 1))
         document = documents.start_document(actor, case, "consent_release", data)
         documents.send_for_signature(actor, document)
+        sent.append(document.id)
         first, second = document.signers
         _, token, _ = remote.create_link(actor, document, first, remote.DOB)
         signers.append(
@@ -102,6 +108,9 @@ def prepare(count: int) -> list[dict]:
             }
         )
     db.session.commit()
+    if not whole_way:
+        for document_id in sent:
+            assert prepare_for_signing(document_id)
     return signers
 
 
@@ -156,6 +165,9 @@ def main() -> None:
     parser.add_argument("--signers", type=int, default=50)
     parser.add_argument("--queue", choices=["threads", "celery"], default="threads")
     parser.add_argument("--port", type=int, default=25080)
+    parser.add_argument(
+        "--whole-way", action="store_true", help="forms rendered whole at the last signature"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     schema = f"load_bench_{secrets.token_hex(3)}"
@@ -185,7 +197,7 @@ def main() -> None:
         try:
             app = app_for(Path(tmp), "pool", 1, args.port + 100, url)
             with app.app_context():
-                signers = prepare(args.signers)
+                signers = prepare(args.signers, args.whole_way)
                 if args.queue == "celery":
                     from tests.rendering.cluster import Cluster, s3_bucket
 

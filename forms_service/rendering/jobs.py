@@ -211,7 +211,11 @@ def _from_prepared(document: Document, inp, version, certificate) -> Rendered | 
     kept = db.session.get(PreparedRender, document.id)
     if kept is None or kept.inputs_sha256 != prepared.inputs_sha256(inp, version):
         return None
-    filled = prepared.fill(kept.docx, kept.pdf, kept.boxes, inp)
+    try:
+        filled = prepared.fill(kept.docx, kept.pdf, kept.boxes, inp)
+    except Exception:  # noqa: BLE001 (a kept form that cannot be filled: the whole way)
+        current_app.logger.exception("Filling the boxes of %s failed", document.reference)
+        return None
     if filled is None:
         return None
     template_sha256 = hashlib.sha256(load_template(version, inp.language)).hexdigest()

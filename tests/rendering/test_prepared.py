@@ -151,3 +151,20 @@ def test_forms_kept_for_signatures_that_will_not_come_are_swept(world, consent_d
     queue.sweep()
     assert db.session.get(PreparedRender, waiting.id) is not None
     assert db.session.get(PreparedRender, voided.id) is None
+
+
+def test_a_kept_form_whose_boxes_cannot_be_filled_is_rendered_the_whole_way(
+    world, consent_document, monkeypatch
+):
+    document = consent_document()
+    assert prepare_for_signing(document.id)
+    job = signed(world, document)
+
+    def broken(*args):
+        raise ValueError("a damaged kept PDF")
+
+    monkeypatch.setattr(prepared, "fill", broken)
+    assert run_job(job.id)  # filed all the same, on its first try
+    pdf = blob_store().get(filed(document).pdf_sha256)
+    words = " ".join(form_text(pdf, len(PdfReader(io.BytesIO(pdf)).pages)))
+    assert "Audit certificate" in words

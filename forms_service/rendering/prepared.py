@@ -257,7 +257,7 @@ def _boxed(png: bytes) -> bytes:
         boxed = Image.new("RGBA", canvas, (255, 255, 255, 0))
         boxed.paste(ink.convert("RGBA"), (0, canvas[1] - height))
     out = io.BytesIO()
-    boxed.save(out, "PNG")
+    boxed.save(out, "PNG", compress_level=1)  # fast: the ink is a few strokes on nothing
     return out.getvalue()
 
 

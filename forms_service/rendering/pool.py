@@ -48,6 +48,7 @@ _, FILTER_NAME, _filter_data = PDF_FILTER.split(":", 2)
 FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_data).items()]
 
 START_TIMEOUT = 60.0  # a new profile on a busy machine takes seconds
+START_TRIES = 3
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
 # Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
@@ -431,20 +432,21 @@ class ConverterPool:
     def _start(self, slot: _Slot) -> tuple[int, int]:
         """Start slot's server on a free pair of ports and wait until it answers; with the
         start lock held. A converter that never comes up (it happens about once in a few
-        starts when two instances start theirs at the same moment: the server ends at once,
-        with nothing in its log) is tried once more on the next free pair."""
+        starts when two instances start theirs at the same moment: LibreOffice ends at once,
+        with nothing in its log; under a full test run, twice in a row once) is tried again on
+        the next free pair, up to START_TRIES times."""
         binary = self.check()
-        try:
-            return self._launch(slot, binary, slot.first_port)
-        except _StartFailed as failed:
-            first = failed
-        try:
-            return self._launch(slot, binary, first.port + 2)
-        except _StartFailed as second:
-            raise ConversionError(
-                f"The LibreOffice converter did not start on port {first.port} nor on "
-                f"{second.port}: see {slot.path('server.log.1')} and {slot.path('server.log')}."
-            ) from None
+        ports, port = [], slot.first_port
+        for _ in range(START_TRIES):
+            try:
+                return self._launch(slot, binary, port)
+            except _StartFailed as failed:
+                ports.append(str(failed.port))
+                port = failed.port + 2
+        raise ConversionError(
+            f"The LibreOffice converter did not start on ports {', '.join(ports)}: see "
+            f"{slot.path('server.log.1')} and {slot.path('server.log')}."
+        )
 
     def _launch(self, slot: _Slot, binary: str, first_port: int) -> tuple[int, int]:
         """One start from the first free pair at or after `first_port`."""

@@ -18,6 +18,7 @@ import docx
 import pytest
 from pypdf import PdfReader
 
+from forms_service.rendering import pool as pool_module
 from forms_service.rendering.convert import ConversionError, ConverterMissing
 from forms_service.rendering.pool import ConverterPool, _acquire, _port_taken
 
@@ -351,3 +352,27 @@ def test_a_one_shot_process_killed_leaves_no_converter_and_blocks_no_render(tmp_
         assert after.convert(CONSENT.read_bytes()).startswith(b"%PDF")
     finally:
         after.shutdown()
+
+
+def test_a_converter_that_does_not_come_up_is_tried_again_on_the_next_ports(tmp_path, monkeypatch):
+    """LibreOffice sometimes ends at once when two instances start theirs together (twice in
+    a row, once, in a full test run): each start is tried START_TRIES times."""
+    pool = ConverterPool(tmp_path / "converters", size=1, base_port=41000)
+    tried = []
+
+    def launch(slot, binary, first_port):
+        tried.append(first_port)
+        if len(tried) < pool_module.START_TRIES:
+            raise pool_module._StartFailed(first_port)
+        return 4242, first_port
+
+    monkeypatch.setattr(pool, "_launch", launch)
+    assert pool._start(pool._slots[0]) == (4242, 41004)
+    assert tried == [41000, 41002, 41004]
+
+    def never(slot, binary, first_port):
+        raise pool_module._StartFailed(first_port)
+
+    monkeypatch.setattr(pool, "_launch", never)
+    with pytest.raises(ConversionError, match="did not start on ports 41000, 41002, 41004"):
+        pool._start(pool._slots[0])

@@ -6,6 +6,7 @@ case manager countersigns with the mouse. No request may leave this machine.
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from werkzeug.serving import make_server
 
 from forms_service.documents.models import Document
 from forms_service.extensions import db
+from forms_service.rendering import prepared
+from forms_service.rendering.models import PreparedRender
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.soffice]
@@ -194,6 +197,58 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_serve
     document = db.session.execute(select(Document)).scalar_one()
     assert document.status == "archived"
     assert [s.method for s in document.signers] == ["in_person_tablet", "staff_session"]
+
+
+def test_a_form_sent_is_converted_while_the_client_reads_and_filed_from_its_boxes(
+    live_server, browser, world, app, monkeypatch
+):
+    """As the service runs (the `threads` queue): sending the form converts it in the
+    background; once both have signed on the tablet, the filed form is its boxes filled."""
+    app.config["RENDER_QUEUE"] = "threads"
+    fill, filled = prepared.fill, []
+    monkeypatch.setattr(prepared, "fill", lambda *args: filled.append(1) or fill(*args))
+    page = browser.new_context(
+        viewport={"width": 800, "height": 1280}, has_touch=True, device_scale_factor=1
+    ).new_page()
+    sign_in(page, live_server, world.case_manager)
+    page.click(f"text={world.client.full_name}")
+    page.click("text=Consent to Release Information")
+    page.fill("#recipient_name", "St. Patrick Center")
+    page.check("input[name=recipient_type][value=agency]")
+    page.check("input[name=categories][value=housing]")
+    page.fill("#purpose", "To apply for permanent supportive housing.")
+    page.fill("#end_event", "I move into permanent housing")
+    page.click("button[value=send]")
+    document = db.session.execute(select(Document)).scalar_one()
+    for _ in range(600):  # the client reads the form meanwhile
+        db.session.rollback()
+        if db.session.get(PreparedRender, document.id) is not None:
+            break
+        time.sleep(0.1)
+    assert db.session.get(PreparedRender, document.id) is not None
+
+    page.click("button:has-text('Hand the tablet to')")
+    page.wait_for_url("**/kiosk")
+    page.locator("#esign_accepted").tap()
+    draw_with_finger(page, ".sig-pad canvas")
+    page.locator("#sign-submit").tap()
+    page.locator("#confirm-sign").tap()
+    page.wait_for_selector("text=Your signature is saved")
+    page.click("summary:has-text('Staff: take the tablet back')")
+    page.fill("#secret", PASSWORD)
+    page.click("button:has-text('Unlock')")
+    page.click("a:has-text('Countersign')")
+    page.wait_for_url("**/sign/**")
+    page.check("#esign_accepted")
+    draw_with_mouse(page, ".sig-pad canvas")
+    page.click("#sign-submit")
+    page.click("#confirm-sign")
+    page.wait_for_selector("text=Open the archived copy", timeout=60000)
+
+    assert filled == [1]
+    db.session.expire_all()
+    assert db.session.get(Document, document.id).status == "archived"
+    assert db.session.get(PreparedRender, document.id) is None
 
 
 def test_an_idle_kiosk_closes_and_shows_nothing_of_the_client(live_server, browser, world, app):

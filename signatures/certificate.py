@@ -131,19 +131,7 @@ def append_certificate(
             doc.add_paragraph(_xml_text(note))
 
     _heading(doc, t(N_("Document")), 2)
-    form = f"{data.title} ({data.form_type})" if data.form_type else data.title
-    _facts_table(
-        doc,
-        [
-            (t(N_("Document ID")), data.document_id, False),
-            (t(N_("Form")), form, False),
-            (t(N_("Template version")), data.template_version, False),
-            (t(N_("Client")), data.client_name, False),
-            (t(N_("Agency")), data.agency, False),
-            (t(N_("Content SHA-256")), data.content_sha256, True),
-            (t(N_("Template SHA-256")), data.template_sha256, True),
-        ],
-    )
+    _facts_table(doc, document_facts(data, t))
     _small(doc, t(HASH_NOTE))
 
     for number, signer in enumerate(data.signers, start=1):
@@ -173,25 +161,47 @@ def set_metadata(
     props.identifier = _property(identifier)
 
 
+# --- what it says, in either form (this DOCX, or drawn as PDF: `certificate_pdf.py`) ---------
+
+
+def document_facts(data: CertificateData, t) -> list[tuple[str, str, bool]]:
+    """(label, value, is a hash) rows of the document's facts."""
+    form = f"{data.title} ({data.form_type})" if data.form_type else data.title
+    return [
+        (t(N_("Document ID")), data.document_id, False),
+        (t(N_("Form")), form, False),
+        (t(N_("Template version")), data.template_version, False),
+        (t(N_("Client")), data.client_name, False),
+        (t(N_("Agency")), data.agency, False),
+        (t(N_("Content SHA-256")), data.content_sha256, True),
+        (t(N_("Template SHA-256")), data.template_sha256, True),
+    ]
+
+
+def signer_heading(number: int, count: int, s: SignatureEvidence, t) -> str:
+    title = t(N_("Signer %(number)s of %(count)s: %(name)s"))
+    return title % {"number": number, "count": count, "name": _xml_text(s.name) or MISSING}
+
+
+def signer_facts(s: SignatureEvidence, t) -> list[tuple[str, str, bool]]:
+    """(label, value, is a hash) rows of one signature's evidence, its image aside."""
+    return [
+        (t(N_("Role")), s.role, False),
+        (t(N_("Method")), s.method, False),
+        (t(N_("Signed at")), s.signed_at, False),
+        (t(N_("IP address")), s.ip, False),
+        (t(N_("Device (user agent)")), s.user_agent, False),
+        (t(N_("Identity check")), s.identity_check, False),
+        (t(N_("Ink SHA-256")), s.ink_sha256, True),
+    ]
+
+
 # --- blocks --------------------------------------------------------------------------------
 
 
 def _signer_block(doc: DocxDocument, number: int, count: int, s: SignatureEvidence, t) -> None:
-    name = _xml_text(s.name) or MISSING
-    title = t(N_("Signer %(number)s of %(count)s: %(name)s"))
-    _heading(doc, title % {"number": number, "count": count, "name": name}, 2)
-    table = _facts_table(
-        doc,
-        [
-            (t(N_("Role")), s.role, False),
-            (t(N_("Method")), s.method, False),
-            (t(N_("Signed at")), s.signed_at, False),
-            (t(N_("IP address")), s.ip, False),
-            (t(N_("Device (user agent)")), s.user_agent, False),
-            (t(N_("Identity check")), s.identity_check, False),
-            (t(N_("Ink SHA-256")), s.ink_sha256, True),
-        ],
-    )
+    _heading(doc, signer_heading(number, count, s, t), 2)
+    table = _facts_table(doc, signer_facts(s, t))
     for row in table.rows:  # one signer's facts stay on one page with the signature
         for cell in row.cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = True

@@ -54,6 +54,9 @@ from .certificate import (
     SignatureEvidence,
     TrailEvent,
     _xml_text,
+    document_facts,
+    signer_facts,
+    signer_heading,
 )
 
 HEADING_COLOR = colors.HexColor("#1F3B5B")  # the shipped templates' headings
@@ -196,19 +199,9 @@ def _signature(s: SignatureEvidence, t, style) -> object:
 
 
 def _signer(number: int, count: int, s: SignatureEvidence, t, width: float, st) -> KeepTogether:
-    title = t(N_("Signer %(number)s of %(count)s: %(name)s"))
-    heading = title % {"number": number, "count": count, "name": _xml_text(s.name) or MISSING}
-    facts = [
-        (t(N_("Role")), s.role, False),
-        (t(N_("Method")), s.method, False),
-        (t(N_("Signed at")), s.signed_at, False),
-        (t(N_("IP address")), s.ip, False),
-        (t(N_("Device (user agent)")), s.user_agent, False),
-        (t(N_("Identity check")), s.identity_check, False),
-        (t(N_("Ink SHA-256")), s.ink_sha256, True),
-        (t(N_("Signature")), _signature(s, t, st["cell"]), False),
-    ]
-    return KeepTogether([Paragraph(markup(heading), st["h2"]), _facts(facts, width, st)])
+    facts = [*signer_facts(s, t), (t(N_("Signature")), _signature(s, t, st["cell"]), False)]
+    heading = Paragraph(markup(signer_heading(number, count, s, t)), st["h2"])
+    return KeepTogether([heading, _facts(facts, width, st)])
 
 
 def _events(events: list[TrailEvent], t, width: float, st) -> Table:
@@ -248,22 +241,7 @@ def certificate_pdf(
         Paragraph(markup(note), st["text"]) for note in (data.copy_note, data.paper_note) if note
     ]
     story.append(Paragraph(markup(t(N_("Document"))), st["h2"]))
-    form = f"{data.title} ({data.form_type})" if data.form_type else data.title
-    story.append(
-        _facts(
-            [
-                (t(N_("Document ID")), data.document_id, False),
-                (t(N_("Form")), form, False),
-                (t(N_("Template version")), data.template_version, False),
-                (t(N_("Client")), data.client_name, False),
-                (t(N_("Agency")), data.agency, False),
-                (t(N_("Content SHA-256")), data.content_sha256, True),
-                (t(N_("Template SHA-256")), data.template_sha256, True),
-            ],
-            width,
-            st,
-        )
-    )
+    story.append(_facts(document_facts(data, t), width, st))
     story.append(Paragraph(markup(t(HASH_NOTE)), st["small"]))
     for number, signer in enumerate(data.signers, start=1):
         story.append(_signer(number, len(data.signers), signer, t, width, st))

@@ -25,23 +25,7 @@ from forms_service.rendering.jobs import (
 )
 from forms_service.rendering.models import PreparedRender
 from forms_service.rendering.service import render
-from tests.conftest import ink_payload
-
-
-def signed(world, document):
-    """The document signed by its client and case manager; its render job."""
-    job = None
-    for loops, signer in enumerate(document.signers, start=2):
-        job = documents.sign(
-            world.actor(world.case_manager),
-            document,
-            signer,
-            ink_payload=ink_payload(loops=loops),
-            shown_content_sha256=document.content_sha256,
-            esign_accepted=True,
-        )
-    db.session.commit()
-    return job
+from tests.conftest import signed_by_all
 
 
 def filed(document) -> ArchiveRecord:
@@ -61,7 +45,7 @@ def test_a_form_converted_before_its_signatures_is_filed_with_them_in_their_boxe
 ):
     document = consent_document()
     assert prepare_for_signing(document.id)
-    job = signed(world, document)
+    job = signed_by_all(world, document)
     fill, calls = prepared.fill, []
     monkeypatch.setattr(prepared, "fill", lambda *args: calls.append(args) or fill(*args))
     assert run_job(job.id)
@@ -88,7 +72,7 @@ def test_the_form_filed_from_its_boxes_reads_as_the_form_rendered_the_whole_way(
 ):
     document = consent_document()
     assert prepare_for_signing(document.id)
-    assert run_job(signed(world, document).id)
+    assert run_job(signed_by_all(world, document).id)
     pdf = blob_store().get(filed(document).pdf_sha256)
     whole_way = render(render_input(document), pinned_version(document), certificate_data(document))
     pages = len(PdfReader(io.BytesIO(whole_way.pdf)).pages)
@@ -104,7 +88,7 @@ def test_a_form_whose_inputs_changed_since_it_was_converted_is_rendered_the_whol
     document = consent_document()
     assert prepare_for_signing(document.id)
     world.agency.name = "Gateway Housing Services of St. Louis"
-    job = signed(world, document)
+    job = signed_by_all(world, document)
     kept = db.session.get(PreparedRender, document.id)
     inp, version = render_input(document), pinned_version(document)
     assert kept.inputs_sha256 != prepared.inputs_sha256(inp, version)
@@ -158,7 +142,7 @@ def test_a_kept_form_whose_boxes_cannot_be_filled_is_rendered_the_whole_way(
 ):
     document = consent_document()
     assert prepare_for_signing(document.id)
-    job = signed(world, document)
+    job = signed_by_all(world, document)
 
     def broken(*args):
         raise ValueError("a damaged kept PDF")

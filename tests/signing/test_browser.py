@@ -113,6 +113,20 @@ def draw_with_mouse(page, selector):
     page.mouse.up()
 
 
+def take_back_and_countersign(page):
+    """The case manager unlocks the tablet, countersigns with the mouse, and sees it filed."""
+    page.click("summary:has-text('Staff: take the tablet back')")
+    page.fill("#secret", PASSWORD)
+    page.click("button:has-text('Unlock')")
+    page.click("a:has-text('Countersign')")
+    page.wait_for_url("**/sign/**")
+    page.check("#esign_accepted")
+    draw_with_mouse(page, ".sig-pad canvas")
+    page.click("#sign-submit")
+    page.click("#confirm-sign")
+    page.wait_for_selector("text=Open the archived copy", timeout=60000)
+
+
 def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_server, browser, world):
     context = browser.new_context(
         viewport={"width": 800, "height": 1280}, has_touch=True, device_scale_factor=1
@@ -161,16 +175,7 @@ def test_client_signs_with_a_finger_and_the_case_manager_countersigns(live_serve
     page.wait_for_selector("text=Your signature is saved")
     shot("07-hand-back")
 
-    page.click("summary:has-text('Staff: take the tablet back')")
-    page.fill("#secret", PASSWORD)
-    page.click("button:has-text('Unlock')")
-    page.click("a:has-text('Countersign')")
-    page.wait_for_url("**/sign/**")
-    page.check("#esign_accepted")
-    draw_with_mouse(page, ".sig-pad canvas")
-    page.click("#sign-submit")
-    page.click("#confirm-sign")
-    page.wait_for_selector("text=Open the archived copy", timeout=60000)
+    take_back_and_countersign(page)
     shot("08-archived")
     page.click("text=Sign out")
 
@@ -234,16 +239,7 @@ def test_a_form_sent_is_converted_while_the_client_reads_and_filed_from_its_boxe
     page.locator("#sign-submit").tap()
     page.locator("#confirm-sign").tap()
     page.wait_for_selector("text=Your signature is saved")
-    page.click("summary:has-text('Staff: take the tablet back')")
-    page.fill("#secret", PASSWORD)
-    page.click("button:has-text('Unlock')")
-    page.click("a:has-text('Countersign')")
-    page.wait_for_url("**/sign/**")
-    page.check("#esign_accepted")
-    draw_with_mouse(page, ".sig-pad canvas")
-    page.click("#sign-submit")
-    page.click("#confirm-sign")
-    page.wait_for_selector("text=Open the archived copy", timeout=60000)
+    take_back_and_countersign(page)
 
     assert filled == [1]
     db.session.expire_all()

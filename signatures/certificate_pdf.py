@@ -23,6 +23,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -62,6 +63,7 @@ from .certificate import (
 HEADING_COLOR = colors.HexColor("#1F3B5B")  # the shipped templates' headings
 RULE_COLOR = colors.HexColor("#" + BORDER_COLOR)
 MARGIN_MM, TOP_MM, BOTTOM_MM = 20, 28, 20
+CELL_PADDING = 6  # points, each side of a table cell's text (ReportLab's own)
 PAGE_LABEL = N_("Audit certificate, page %(page)s of %(pages)s")
 CLIENT_LABEL = N_("Client: %(name)s")
 DOCUMENT_LABEL = N_("Document %(id)s")
@@ -157,7 +159,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }  # fmt: skip
 
 
-def _grid(table: Table, shaded: list[tuple]) -> Table:
+def _grid(table: Table, shaded: list[tuple], commands: list) -> Table:
     table.setStyle(
         TableStyle(
             [
@@ -166,26 +168,53 @@ def _grid(table: Table, shaded: list[tuple]) -> Table:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                 *[("BACKGROUND", *cells, colors.HexColor("#" + HEADER_FILL)) for cells in shaded],
+                *commands,
             ]
         )
     )
     return table
 
 
+def _cells(rows: list[list[tuple[object, ParagraphStyle]]], widths: list[float]):
+    """Each (value, style) as plain text where it fits on one line (ReportLab draws that as
+    it is, without parsing or wrapping it: half the certificate's time), else as a
+    paragraph; and the commands that give the plain ones their style's font."""
+    data, commands = [], []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, (value, style) in enumerate(row):
+            text = (_xml_text(value) or MISSING) if isinstance(value, str) else None
+            room = widths[c] - 2 * CELL_PADDING
+            if text is None:
+                cells.append(value)
+            elif "\n" in text or stringWidth(text, style.fontName, style.fontSize) > room:
+                cells.append(Paragraph(markup(value), style))
+            else:
+                cells.append(text)
+                commands += [
+                    (command, (c, r), (c, r), value)
+                    for command, value in (
+                        ("FONTNAME", style.fontName),
+                        ("FONTSIZE", style.fontSize),
+                        ("LEADING", style.leading),
+                    )
+                ]
+        data.append(cells)
+    return data, commands
+
+
 def _facts(rows: list[tuple[str, object, bool]], width: float, s) -> Table:
     """Label | value rows; a hash set small and monospaced so it fits one line."""
-    data = [
-        [
-            Paragraph(markup(label), s["label"]),
-            value
-            if not isinstance(value, str)
-            else Paragraph(markup(value), s["hash"] if is_hash else s["cell"]),
-        ]
+    widths = [LABEL_MM * mm, width - LABEL_MM * mm]
+    cells = [
+        [(label, s["label"]), (value, s["hash"] if is_hash else s["cell"])]
         for label, value, is_hash in rows
     ]
-    table = Table(data, colWidths=[LABEL_MM * mm, width - LABEL_MM * mm], splitInRow=1)
-    return _grid(table, [((0, 0), (0, -1))])
+    data, commands = _cells(cells, widths)
+    return _grid(Table(data, colWidths=widths, splitInRow=1), [((0, 0), (0, -1))], commands)
 
 
 def _signature(s: SignatureEvidence, t, style) -> object:
@@ -208,20 +237,14 @@ def _events(events: list[TrailEvent], t, width: float, st) -> Table:
     widths = [w * mm for w in EVENT_COLUMNS_MM]
     widths.append(width - sum(widths))
     labels = (N_("Time"), N_("Who"), N_("What"), N_("Detail"))
-    rows = [[Paragraph(markup(t(label)), st["label"]) for label in labels]]
-    rows += [
-        [Paragraph(markup(value), st["cell"]) for value in (e.at, e.actor, e.action, e.detail)]
-        for e in events
-    ]
-    spans = []
+    rows = [[(t(label), st["label"]) for label in labels]]
+    rows += [[(value, st["cell"]) for value in (e.at, e.actor, e.action, e.detail)] for e in events]
+    data, commands = _cells(rows, widths)
     if not events:
-        rows.append([Paragraph(markup(t(NO_EVENTS)), st["cell"]), "", "", ""])
-        spans = [("SPAN", (0, 1), (-1, 1))]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
-    _grid(table, [((0, 0), (-1, 0))])
-    if spans:
-        table.setStyle(TableStyle(spans))
-    return table
+        data.append([Paragraph(markup(t(NO_EVENTS)), st["cell"]), "", "", ""])
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
+    return _grid(table, [((0, 0), (-1, 0))], commands)
 
 
 def certificate_pdf(

@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate, InlineImage
 from PIL import Image
 from pyhanko.pdf_utils.generic import (
     ArrayObject,
+    DictionaryObject,
     FloatObject,
     NameObject,
     NumberObject,
@@ -49,6 +50,7 @@ HEIGHT_PX = {60: INK, 20: TIME}  # a box's height in pixels says what it holds
 WIDTH_PX = {INK: 200, TIME: 100}  # plus the signer's position
 TIME_BOX_MM, TIME_LINES, LEADING = 30, 3, 1.2  # a time box outside a table; three lines
 DEFAULT_PT, DEFAULT_COLOR = 11.0, "000000"
+EXTENT = re.compile(rb'(<(?:wp|a):ext(?:ent)?\s+)cx="\d+"\s+cy="\d+"')
 RUN_OF = re.compile(rb"<w:r>(?:(?!</w:r>).)*?r:embed=\"(rId\d+)\"(?:(?!</w:r>).)*?</w:r>", re.S)
 
 
@@ -237,7 +239,7 @@ def fill(
                 return None
             times[f"{TIME}:{position}"] = signer.signed_at
         if signer.png and f"{INK}:{position}" in boxes:
-            inks[f"{INK}:{position}"] = _boxed(signer.png)
+            inks[f"{INK}:{position}"] = signer.png
     return _filled_docx(docx, boxes, times, inks), _filled_pdf(pdf, boxes, times, inks)
 
 
@@ -246,31 +248,34 @@ def _drawable(text: str) -> bool:
     return all(ord(c) in glyphs or c.isspace() for c in text)
 
 
-def _boxed(png: bytes) -> bytes:
-    """The ink on a transparent canvas of its box's shape, as the template's image sits: on
-    the line, from its start; never scaled, so no detail is lost."""
+def _fitted(png: bytes) -> tuple[float, float]:
+    """The ink's share of its box's width and height: all of one, keeping its shape, as the
+    template's image is (45 mm wide, or 15 mm high)."""
     width, height = _png_size(png)
     box_w, box_h = SIGNATURE_BOX_MM
-    canvas = (width, round(width * box_h / box_w)) if width / height > box_w / box_h else None
-    canvas = canvas or (round(height * box_w / box_h), height)
-    with Image.open(io.BytesIO(png)) as ink:
-        boxed = Image.new("RGBA", canvas, (255, 255, 255, 0))
-        boxed.paste(ink.convert("RGBA"), (0, canvas[1] - height))
-    out = io.BytesIO()
-    boxed.save(out, "PNG", compress_level=1)  # fast: the ink is a few strokes on nothing
-    return out.getvalue()
+    if width / height > box_w / box_h:
+        return 1.0, (height / width) * (box_w / box_h)
+    return (width / height) * (box_h / box_w), 1.0
 
 
 def _filled_docx(docx: bytes, boxes: dict, times: dict, inks: dict) -> bytes:
+    """Each time's box becomes its text, in a run of its own; each ink's box its image, the
+    box's size fitted to the ink's shape."""
     text_of = {rid.encode(): times[box] for box in times for rid in boxes[box]["rids"]}
+    ink_of = {rid.encode(): png for box, png in inks.items() for rid in boxes[box]["rids"]}
     ink_media = {boxes[box]["media"]: png for box, png in inks.items()}
 
-    def as_text(match: re.Match) -> bytes:
+    def filled(match: re.Match) -> bytes:
         rid = match.group(1)
-        if rid not in text_of:
-            return match.group(0)
-        text = escape(text_of[rid]).encode()
-        return b'<w:r><w:t xml:space="preserve">' + text + b"</w:t></w:r>"
+        if rid in text_of:
+            text = escape(text_of[rid]).encode()
+            return b'<w:r><w:t xml:space="preserve">' + text + b"</w:t></w:r>"
+        if rid in ink_of:
+            share_w, share_h = _fitted(ink_of[rid])
+            width, height = Mm(SIGNATURE_BOX_MM[0] * share_w), Mm(SIGNATURE_BOX_MM[1] * share_h)
+            size = f'cx="{int(width)}" cy="{int(height)}"'.encode()
+            return EXTENT.sub(lambda m: m.group(1) + size, match.group(0))
+        return match.group(0)
 
     out = io.BytesIO()
     with (
@@ -280,7 +285,7 @@ def _filled_docx(docx: bytes, boxes: dict, times: dict, inks: dict) -> bytes:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "word/document.xml":
-                data = RUN_OF.sub(as_text, data)
+                data = RUN_OF.sub(filled, data)
             data = ink_media.get(item.filename, data)
             target.writestr(item, data)
     return out.getvalue()
@@ -291,7 +296,7 @@ def _filled_pdf(pdf: bytes, boxes: dict, times: dict, inks: dict) -> Incremental
     gives way to its signature, or to its time's text, drawn where it was drawn (so the text
     reads in its place); only the new objects and the resources naming them are written."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    filled = {box: _image_xobject(writer, png) for box, png in inks.items()}
+    filled = {box: _ink_xobject(writer, png) for box, png in inks.items()}
     filled |= {box: _text_xobject(writer, text, boxes[box]) for box, text in times.items()}
     pages = {placed["page"] for box in filled for placed in boxes[box]["placed"]}
     for index in sorted(pages):
@@ -315,6 +320,28 @@ def _swap_images(writer: IncrementalPdfFileWriter, resources, images: dict) -> N
         if box in images:
             xobjects[NameObject(name)] = images[box]
             writer.update_container(xobjects)
+
+
+def _ink_xobject(writer: IncrementalPdfFileWriter, png: bytes):
+    """The ink as a form drawn in its box's unit square, from its bottom left corner (on the
+    line, at its start), keeping its shape."""
+    share_w, share_h = _fitted(png)
+    form = StreamObject(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(NumberObject(v) for v in (0, 0, 1, 1)),
+            NameObject("/Resources"): DictionaryObject(
+                {
+                    NameObject("/XObject"): DictionaryObject(
+                        {NameObject("/Ink"): _image_xobject(writer, png)}
+                    )
+                }
+            ),
+        },
+        stream_data=f"q {share_w:.6f} 0 0 {share_h:.6f} 0 0 cm /Ink Do Q".encode(),
+    )
+    return writer.add_object(form)
 
 
 def _image_xobject(writer: IncrementalPdfFileWriter, png: bytes):

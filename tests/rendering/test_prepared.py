@@ -3,6 +3,7 @@ signature and signing time in its box, in the DOCX and the PDF, and reads as the
 the whole way does; anything that changed since, and the whole way it goes."""
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 
@@ -57,12 +58,13 @@ def test_a_form_converted_before_its_signatures_is_filed_with_them_in_their_boxe
     with zipfile.ZipFile(io.BytesIO(docx)) as parts:
         xml = parts.read("word/document.xml").decode()
         media = [parts.read(n) for n in parts.namelist() if n.startswith("word/media/")]
-    for signer in inp.signers:
-        assert " ".join(signer.signed_at.split()) in words and signer.signed_at in xml
-        assert prepared._boxed(signer.png) in media  # the ink, in its box's shape
+    extents = [(int(w), int(h)) for w, h in re.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', xml)]
     sizes = {image.image.size for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images}
     for signer in inp.signers:
-        assert prepared._png_size(prepared._boxed(signer.png)) in sizes
+        assert " ".join(signer.signed_at.split()) in words and signer.signed_at in xml
+        assert signer.png in media and prepared._png_size(signer.png) in sizes  # as drawn
+        width, height = prepared._png_size(signer.png)
+        assert any(abs(w / h - width / height) < 0.01 for w, h in extents)  # its own shape
     assert "Audit certificate" in words
     assert db.session.get(PreparedRender, document.id) is None  # deleted with the filing
 

@@ -277,17 +277,24 @@ def _filled_docx(docx: bytes, boxes: dict, times: dict, inks: dict) -> bytes:
             return EXTENT.sub(lambda m: m.group(1) + size, match.group(0))
         return match.group(0)
 
+    # the times' placeholders, now text, leave the package with their relationships
+    unused = {boxes[box]["media"] for box in times}
+    ids = b"|".join(map(re.escape, text_of)) or b"-"
+    relationships = re.compile(rb'<Relationship Id="(?:%s)"[^>]*/>' % ids)
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(docx)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
     ):
         for item in source.infolist():
+            if item.filename in unused:
+                continue
             data = source.read(item)
             if item.filename == "word/document.xml":
                 data = RUN_OF.sub(filled, data)
-            data = ink_media.get(item.filename, data)
-            target.writestr(item, data)
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = relationships.sub(b"", data)
+            target.writestr(item, ink_media.get(item.filename, data))
     return out.getvalue()
 
 

@@ -65,6 +65,7 @@ def test_a_form_converted_before_its_signatures_is_filed_with_them_in_their_boxe
         assert signer.png in media and prepared._png_size(signer.png) in sizes  # as drawn
         width, height = prepared._png_size(signer.png)
         assert any(abs(w / h - width / height) < 0.01 for w, h in extents)  # its own shape
+    assert not [m for m in media if prepared._box_of(*prepared._png_size(m))]  # no placeholder
     assert "Audit certificate" in words
     assert db.session.get(PreparedRender, document.id) is None  # deleted with the filing
 

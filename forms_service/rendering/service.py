@@ -7,6 +7,7 @@ import re
 import unicodedata
 import uuid
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -449,11 +450,18 @@ def render(
     version = version or template_store().current(inp.form_type, language=inp.language)
     template = load_template(version, inp.language)
     docx = render_docx(template, inp, version)
-    pdf = converter().convert(docx)
     template_sha256 = hashlib.sha256(template).hexdigest()
+    pool = converter()
     if certificate is None:
-        return Rendered(docx, pdf, version, template_sha256)
-    return signed(docx, pdf, inp, version, template_sha256, certificate)
+        return Rendered(docx, pool.convert(docx), version, template_sha256)
+    if drawn(inp, certificate):
+        return signed(docx, pool.convert(docx), inp, version, template_sha256, certificate)
+    # Both through LibreOffice: side by side, on two converters where there are two (one
+    # after the other, a right-to-left form took half as long again as in one conversion).
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        pages = beside.submit(pool.convert, certificate_docx(docx, inp, certificate))
+        pdf = pool.convert(docx)
+        return signed(docx, pdf, inp, version, template_sha256, certificate, pages.result())
 
 
 def signed(
@@ -463,11 +471,18 @@ def signed(
     version: TemplateVersion,
     template_sha256: str,
     certificate: CertificateData,
+    pages: bytes | None = None,
 ) -> Rendered:
-    """The signed form's DOCX and PDF as filed: the PDF with its certificate, sealed."""
+    """The signed form's DOCX and PDF as filed: the PDF with its certificate (`pages`, when
+    they are already made), sealed."""
     what = "English copy of signed document" if inp.copy_note else "Signed document"
-    pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate), what, inp)
+    pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate, pages=pages), what, inp)
     return Rendered(docx, pdf, version, template_sha256, stamped)
+
+
+def drawn(inp: RenderInput, data: CertificateData) -> bool:
+    """Whether the certificate's pages are drawn directly (else LibreOffice converts them)."""
+    return inp.language not in RIGHT_TO_LEFT and can_draw(data)
 
 
 def with_certificate(
@@ -476,17 +491,19 @@ def with_certificate(
     inp: RenderInput,
     data: CertificateData,
     info: dict | None = None,
+    pages: bytes | None = None,
 ) -> IncrementalPdfFileWriter:
     """The form's pages (`pdf`, rendered from `docx`, or a paper form's scan with the `info`
-    to say what it is) followed by the audit certificate's: drawn directly where its text
-    allows (`can_draw`), else converted by LibreOffice from the form's DOCX emptied of its
-    body (its header and footer kept). Added as an update of the form's PDF, which is not
-    written again (a third of the time from the last signature to the sealed PDF)."""
+    to say what it is) followed by the audit certificate's (`pages`, or made here): drawn
+    directly where its text allows (`drawn`), else converted by LibreOffice from the form's
+    DOCX emptied of its body (its header and footer kept). Added as an update of the form's
+    PDF, which is not written again (a third of the time from the last signature to the
+    sealed PDF)."""
     writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else _updating(pdf)
-    if inp.language not in RIGHT_TO_LEFT and can_draw(data):
+    if pages is None and drawn(inp, data):
         with force_locale(inp.language):
             pages = certificate_pdf(data, gettext, _page_size(docx))
-    else:
+    elif pages is None:
         pages = converter().convert(certificate_docx(docx, inp, data))
     append_pages(writer, pages)
     if info:

@@ -5,6 +5,7 @@ import io
 import zipfile
 from dataclasses import replace
 from datetime import date
+from threading import get_ident
 
 import pytest
 from docxtpl import Listing
@@ -25,6 +26,7 @@ from forms_service.rendering.service import (
     template_store,
 )
 from tests.conftest import CONSENT
+from tests.signatures.test_certificate import certificate_data
 
 NASTY = "<b>bold</b> & {{ x }} {% if %} \"double\" 'single' مريم العلي 🏠"
 
@@ -167,3 +169,17 @@ def test_a_template_part_is_compiled_once_and_each_document_still_gets_its_own_v
     assert compiled > 0 and environment._compiled.cache_info().misses == compiled
     assert "Ana López" in docx_xml(second) and "Ana López" not in docx_xml(first)
     assert "{{ client }}" in docx_xml(first) and "{{ client }}" not in docx_xml(second)
+
+
+@pytest.mark.soffice
+def test_a_certificate_libreoffice_must_convert_is_converted_beside_its_form(bare_app, monkeypatch):
+    """A certificate with letters the drawn pages would misread (an Arabic name) goes through
+    LibreOffice: converted at the same time as its form, on the other converter, not after."""
+    pool = converter()
+    convert, threads = pool.convert, []
+    monkeypatch.setattr(pool, "convert", lambda docx: threads.append(get_ident()) or convert(docx))
+    certificate = certificate_data(b"content")  # its client's name holds Arabic letters
+    rendered = render(consent_input(), certificate=certificate)
+    assert len(threads) == 2 and len(set(threads)) == 2
+    texts = [page.extract_text() for page in PdfReader(io.BytesIO(rendered.pdf)).pages]
+    assert any("Audit certificate" in text for text in texts)

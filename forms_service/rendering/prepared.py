@@ -12,6 +12,7 @@ resamples images above 300 dpi, writes them as they are.
 """
 
 import dataclasses
+import functools
 import hashlib
 import io
 import json
@@ -54,19 +55,37 @@ EXTENT = re.compile(rb'(<(?:wp|a):ext(?:ent)?\s+)cx="\d+"\s+cy="\d+"')
 RUN_OF = re.compile(rb"<w:r>(?:(?!</w:r>).)*?r:embed=\"(rId\d+)\"(?:(?!</w:r>).)*?</w:r>", re.S)
 
 
-def _placeholder(kind: str, position: int) -> bytes:
+@functools.cache
+def _placeholder(box: str) -> bytes:
+    """The wholly transparent PNG that stands for `box` ("ink:0", "time:1", …)."""
+    kind, position = box.split(":")
     height = next(h for h, k in HEIGHT_PX.items() if k == kind)
-    image = Image.new("RGBA", (WIDTH_PX[kind] + position, height), (255, 255, 255, 0))
+    image = Image.new("RGBA", (WIDTH_PX[kind] + int(position), height), (255, 255, 255, 0))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
 
 
 def _box_of(width: int, height: int) -> str | None:
-    """ "ink:0", "time:1", …: the box an image of this size is, or None."""
+    """The box ("ink:0", "time:1", …) an image of this size would be, or None."""
     kind = HEIGHT_PX.get(int(height))
     position = int(width) - WIDTH_PX[kind] if kind else -1
     return f"{kind}:{position}" if 0 <= position < 100 else None
+
+
+def _pdf_box(xobject) -> str | None:
+    """The box a PDF image is: of a box's size and wholly transparent (a template's own
+    image of that size is neither replaced nor taken for one)."""
+    box = _box_of(xobject.get("/Width", 0), xobject.get("/Height", 0))
+    mask = xobject.get("/SMask") if box else None
+    if mask is None:
+        return None
+    mask = mask.get_object()
+    alpha = mask.get_data() if hasattr(mask, "get_data") else mask.data  # pypdf, pyHanko
+    # LibreOffice writes the mask inverted (/Decode [1 0]): 255 is then transparent
+    inverted = [float(v) for v in mask.get("/Decode", (0, 1))] == [1.0, 0.0]
+    clear = 255 if inverted else 0
+    return box if alpha and alpha.count(clear) == len(alpha) else None
 
 
 def _png_size(png: bytes) -> tuple[int, int]:
@@ -82,13 +101,10 @@ class ReservedBoxes:
 
     def signer(self, tpl: DocxTemplate, position: int) -> dict:
         width, height = SIGNATURE_BOX_MM
+        ink, time = _placeholder(f"{INK}:{position}"), _placeholder(f"{TIME}:{position}")
         return {
-            "image": InlineImage(
-                tpl, io.BytesIO(_placeholder(INK, position)), width=Mm(width), height=Mm(height)
-            ),
-            "signed_at": InlineImage(
-                tpl, io.BytesIO(_placeholder(TIME, position)), width=Mm(TIME_BOX_MM), height=Mm(12)
-            ),
+            "image": InlineImage(tpl, io.BytesIO(ink), width=Mm(width), height=Mm(height)),
+            "signed_at": InlineImage(tpl, io.BytesIO(time), width=Mm(TIME_BOX_MM), height=Mm(12)),
         }
 
     def fit(self, docx) -> None:
@@ -98,7 +114,7 @@ class ReservedBoxes:
             rid = blip.get(qn("r:embed")) if blip is not None else None
             part = docx.part.related_parts.get(rid)
             box = _box_of(*_png_size(part.blob)) if part is not None else None
-            if box is None:
+            if box is None or part.blob != _placeholder(box):
                 continue
             entry = self.boxes.setdefault(box, {"rids": [], "media": str(part.partname)[1:]})
             entry["rids"].append(rid)
@@ -216,7 +232,7 @@ def _walk(contents, resources, ctm, page: int, found: dict, reader: PdfReader) -
         elif operator == b"Do" and operands[0] in xobjects:
             xobject = xobjects[operands[0]].get_object()
             if xobject.get("/Subtype") == "/Image":
-                box = _box_of(xobject["/Width"], xobject["/Height"])
+                box = _pdf_box(xobject)
                 if box:
                     rect = [round(v, 3) for v in (ctm[4], ctm[5], ctm[0], ctm[3])]
                     found.setdefault(box, []).append({"page": page, "rect": rect})
@@ -323,7 +339,7 @@ def _swap_images(writer: IncrementalPdfFileWriter, resources, images: dict) -> N
         if xobject.get("/Subtype") == "/Form":
             _swap_images(writer, xobject.get("/Resources"), images)
             continue
-        box = _box_of(xobject.get("/Width", 0), xobject.get("/Height", 0))
+        box = _pdf_box(xobject)
         if box in images:
             xobjects[NameObject(name)] = images[box]
             writer.update_container(xobjects)

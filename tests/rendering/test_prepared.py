@@ -8,6 +8,13 @@ import zipfile
 from dataclasses import replace
 
 import pypdfium2
+from pyhanko.pdf_utils.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -155,3 +162,19 @@ def test_a_kept_form_whose_boxes_cannot_be_filled_is_rendered_the_whole_way(
     pdf = blob_store().get(filed(document).pdf_sha256)
     words = " ".join(form_text(pdf, len(PdfReader(io.BytesIO(pdf)).pages)))
     assert "Audit certificate" in words
+
+
+def test_only_a_wholly_transparent_image_of_a_boxs_size_is_taken_for_a_box():
+    """A template's own picture that happens to be 200 x 60 pixels stays as it is."""
+
+    def image(alpha: bytes):
+        mask = StreamObject({}, stream_data=alpha)
+        size = {NameObject("/Width"): NumberObject(200), NameObject("/Height"): NumberObject(60)}
+        return DictionaryObject({**size, NameObject("/SMask"): mask})
+
+    assert prepared._pdf_box(image(bytes(200 * 60))) == "ink:0"
+    assert prepared._pdf_box(image(b"\xff" * (200 * 60))) is None  # opaque
+    inverted = image(b"\xff" * (200 * 60))  # as LibreOffice writes it: 255 means transparent
+    inverted["/SMask"][NameObject("/Decode")] = ArrayObject([NumberObject(1), NumberObject(0)])
+    assert prepared._pdf_box(inverted) == "ink:0"
+    assert prepared._pdf_box(DictionaryObject({NameObject("/Width"): NumberObject(200)})) is None

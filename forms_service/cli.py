@@ -206,7 +206,7 @@ def render_pending(retry_failed):
 def worker(concurrency):
     """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis (as many
     workers as you like; the minute sweep is `forms-service beat`'s)."""
-    from .rendering.queue import RUNNER_NICENESS, celery_app
+    from .rendering.queue import RUNNER_NICENESS, celery_app, prepare_queue
     from .rendering.service import start_converters
 
     keys_dir = Path(current_app.config["SEAL_KEY_DIR"])
@@ -225,8 +225,11 @@ def worker(concurrency):
     # sign-ins get the CPU first and renders take what is left.
     os.nice(RUNNER_NICENESS)
     threads = concurrency or current_app.config["RENDER_THREADS"]
+    # signed documents' renders, and forms sent for signature to convert meanwhile
+    queues = f"{current_app.config['CELERY_QUEUE']},{prepare_queue(current_app.config)}"
     celery_app.worker_main(
-        ["worker", "--pool=threads", f"--concurrency={threads}", "--loglevel=INFO"]
+        ["worker", "--pool=threads", f"--concurrency={threads}", f"--queues={queues}"]
+        + ["--loglevel=INFO"]
     )
 
 

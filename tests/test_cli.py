@@ -430,4 +430,5 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     assert result.exit_code == 0, result.output
     assert nice == [queue.RUNNER_NICENESS] and queue.RUNNER_NICENESS >= 10
     assert started and "--pool=threads" in started[0]
+    assert "--queues=celery,celery.prepare" in started[0]  # renders, and forms to convert
     assert frozen  # what it holds once started is out of the collector's full sweeps

@@ -79,14 +79,22 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
 
 
 def prepare_soon(document_id: uuid.UUID) -> None:
-    """Convert a form just sent for signature in the background (`prepare_for_signing`)."""
+    """Convert a form just sent for signature in the background (`prepare_for_signing`),
+    never ahead of a signed document's render: a hundred forms sent at once must not keep
+    one just signed waiting. In threads, one thread of its own does it (the render threads
+    keep the other converters); on Celery, a queue of its own that the workers also take."""
     mode = current_app.config["RENDER_QUEUE"]
     if not current_app.config["PREPARE_BEFORE_SIGNING"] or mode == "inline":
         return
     if mode == "celery":
-        prepare_task.delay(str(document_id))
+        prepare_task.apply_async([str(document_id)], queue=prepare_queue(current_app.config))
         return
-    executor().submit(_prepare_in_app, current_app._get_current_object(), document_id)
+    app = current_app._get_current_object()
+    _threads("forms_prepare_thread", 1).submit(_prepare_in_app, app, document_id)
+
+
+def prepare_queue(config) -> str:
+    return f"{config['CELERY_QUEUE']}.prepare"
 
 
 def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
@@ -96,13 +104,15 @@ def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
 
 def executor() -> ThreadPoolExecutor:
     """This process's runner threads (render jobs, outgoing messages)."""
+    return _threads("forms_render_threads", current_app.config["RENDER_THREADS"])
+
+
+def _threads(name: str, count: int) -> ThreadPoolExecutor:
     with _executor_lock:  # created on first use: the CLI and workers never start threads
-        threads = current_app.extensions.get("forms_render_threads")
+        threads = current_app.extensions.get(name)
         if threads is None:
-            threads = current_app.extensions["forms_render_threads"] = ThreadPoolExecutor(
-                max_workers=current_app.config["RENDER_THREADS"],
-                thread_name_prefix="render",
-                initializer=below_the_pages,
+            threads = current_app.extensions[name] = ThreadPoolExecutor(
+                max_workers=count, thread_name_prefix="render", initializer=below_the_pages
             )
     return threads
 

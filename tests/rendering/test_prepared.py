@@ -129,10 +129,14 @@ def test_a_right_to_left_form_is_rendered_the_whole_way_when_signed(world, conse
 
 
 def test_a_form_is_converted_in_the_background_once_it_is_sent(app, world, consent_document):
+    """On a thread of its own: the render threads, and the converters they use, stay free for
+    documents just signed, however many forms are sent at once."""
     app.config["RENDER_QUEUE"] = "threads"
     document = consent_document()
     committed()  # what the request does once its transaction has committed
-    queue.executor().shutdown(wait=True)
+    preparing = app.extensions["forms_prepare_thread"]
+    assert preparing._max_workers == 1 and "forms_render_threads" not in app.extensions
+    preparing.shutdown(wait=True)
     db.session.expire_all()
     assert db.session.get(PreparedRender, document.id) is not None
 
@@ -178,3 +182,18 @@ def test_only_a_wholly_transparent_image_of_a_boxs_size_is_taken_for_a_box():
     inverted["/SMask"][NameObject("/Decode")] = ArrayObject([NumberObject(1), NumberObject(0)])
     assert prepared._pdf_box(inverted) == "ink:0"
     assert prepared._pdf_box(DictionaryObject({NameObject("/Width"): NumberObject(200)})) is None
+
+
+def test_on_celery_a_form_to_convert_goes_to_a_queue_of_its_own(
+    app, world, consent_document, monkeypatch
+):
+    """Workers take both queues in turn: a thousand forms sent at once never hold back a
+    document just signed."""
+    sent = []
+    monkeypatch.setattr(
+        queue.prepare_task, "apply_async", lambda args, queue: sent.append((args, queue))
+    )
+    app.config["RENDER_QUEUE"] = "celery"
+    document = consent_document()
+    committed()
+    assert sent == [([str(document.id)], f"{app.config['CELERY_QUEUE']}.prepare")]

@@ -27,7 +27,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from signatures.bidi import LRM, latin_brackets_kept_whole
 from signatures.certificate import CertificateData, append_certificate, set_metadata
@@ -603,6 +603,9 @@ def render_paper_signed(
         "/Subject": title,
         "/Keywords": f"{inp.reference}, {inp.form_type}, template v{version.number}",
     }
-    pdf = with_certificate(scan, docx, inp, certificate, info)
+    # the scan as pypdf writes it again: a scanner's PDF may have errors an update keeps
+    whole = io.BytesIO()
+    PdfWriter(clone_from=PdfReader(io.BytesIO(scan))).write(whole)
+    pdf = with_certificate(whole.getvalue(), docx, inp, certificate, info)
     pdf, stamped = _sealed(pdf, "Document signed on paper", inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)

@@ -31,7 +31,6 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
-    Spacer,
     Table,
     TableStyle,
 )
@@ -269,7 +268,6 @@ def certificate_pdf(
     for number, signer in enumerate(data.signers, start=1):
         story.append(_signer(number, len(data.signers), signer, t, width, st))
     story += [Paragraph(markup(t(N_("Event trail"))), st["h2"]), _events(data.events, t, width, st)]
-    story.append(Spacer(0, 0))
 
     def header(canvas: Canvas, doc) -> None:
         canvas.saveState()

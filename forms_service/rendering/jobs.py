@@ -1,7 +1,6 @@
 """Render jobs: a signed document -> DOCX and PDF -> the archive. A job is its own unit of
 work: it commits when it is done and leaves a failed job pending for a retry."""
 
-import hashlib
 import os
 import socket
 import uuid
@@ -37,6 +36,7 @@ from .service import (
     Rendered,
     RenderInput,
     SignerInfo,
+    certificate_pages,
     load_template,
     render,
     render_paper_signed,
@@ -218,8 +218,10 @@ def _from_prepared(document: Document, inp, version, certificate) -> Rendered | 
         return None
     if filled is None:
         return None
-    template_sha256 = hashlib.sha256(load_template(version, inp.language)).hexdigest()
-    return signed(*filled, inp, version, template_sha256, certificate)
+    docx, pdf = filled
+    pages = certificate_pages(docx, inp, certificate)
+    # the kept form was made from the file this hash names: `load_template` checks it
+    return signed(docx, pdf, inp, version, version.files[inp.language], pages)
 
 
 def render_signed(document: Document, timestamp: bool = True):

@@ -412,19 +412,23 @@ def render_docx(
         add_logo(tpl.docx, inp.agency_logo, inp.language in RIGHT_TO_LEFT)
     if inp.copy_note:
         tpl.docx.paragraphs[0].insert_paragraph_before(inp.copy_note).runs[0].bold = True
-    title = get_form_type(inp.form_type).title
-    set_metadata(
-        tpl.docx,
-        title=f"{title} {inp.reference}" + (" (English copy)" if inp.copy_note else ""),
-        author=inp.agency_name,
-        subject=title,
-        keywords=f"{inp.reference}, {inp.form_type}, template v{version.number}",
-        identifier=inp.reference,
-    )
+    set_metadata(tpl.docx, **properties(inp, version), identifier=inp.reference)
     if summary is not None:  # the client's copy: a summary page instead of the certificate
         with force_locale(inp.language):
             append_summary(tpl.docx, summary, gettext, right_to_left=inp.language in RIGHT_TO_LEFT)
     return _saved(tpl.docx, inp.language)
+
+
+def properties(inp: RenderInput, version: TemplateVersion) -> dict[str, str]:
+    """What the document says it is (title, author, subject, keywords): the DOCX's core
+    properties, which LibreOffice writes into the PDF's."""
+    title = get_form_type(inp.form_type).title
+    return {
+        "title": f"{title} {inp.reference}" + (" (English copy)" if inp.copy_note else ""),
+        "author": inp.agency_name,
+        "subject": title,
+        "keywords": f"{inp.reference}, {inp.form_type}, template v{version.number}",
+    }
 
 
 def _saved(docx, language: str) -> bytes:
@@ -454,14 +458,13 @@ def render(
     pool = converter()
     if certificate is None:
         return Rendered(docx, pool.convert(docx), version, template_sha256)
-    if drawn(inp, certificate):
-        return signed(docx, pool.convert(docx), inp, version, template_sha256, certificate)
-    # Both through LibreOffice: side by side, on two converters where there are two (one
-    # after the other, a right-to-left form took half as long again as in one conversion).
+    # The certificate's pages are made while the form converts: drawn meanwhile, or converted
+    # on the other converter (one after the other, a right-to-left form, whose certificate
+    # LibreOffice converts too, took half as long again as in one conversion).
     with ThreadPoolExecutor(max_workers=1) as beside:
-        pages = beside.submit(pool.convert, certificate_docx(docx, inp, certificate))
-        pdf = pool.convert(docx)
-        return signed(docx, pdf, inp, version, template_sha256, certificate, pages.result())
+        form = beside.submit(pool.convert, docx)
+        pages = certificate_pages(docx, inp, certificate)
+        return signed(docx, form.result(), inp, version, template_sha256, pages)
 
 
 def signed(
@@ -470,13 +473,12 @@ def signed(
     inp: RenderInput,
     version: TemplateVersion,
     template_sha256: str,
-    certificate: CertificateData,
-    pages: bytes | None = None,
+    pages: bytes,
 ) -> Rendered:
-    """The signed form's DOCX and PDF as filed: the PDF with its certificate (`pages`, when
-    they are already made), sealed."""
+    """The signed form's DOCX and PDF as filed: the PDF with its certificate's `pages`,
+    sealed."""
     what = "English copy of signed document" if inp.copy_note else "Signed document"
-    pdf, stamped = _sealed(with_certificate(pdf, docx, inp, certificate, pages=pages), what, inp)
+    pdf, stamped = _sealed(with_certificate(pdf, pages), what, inp)
     return Rendered(docx, pdf, version, template_sha256, stamped)
 
 
@@ -485,26 +487,24 @@ def drawn(inp: RenderInput, data: CertificateData) -> bool:
     return inp.language not in RIGHT_TO_LEFT and can_draw(data)
 
 
-def with_certificate(
-    pdf: bytes | IncrementalPdfFileWriter,
-    docx: bytes,
-    inp: RenderInput,
-    data: CertificateData,
-    info: dict | None = None,
-    pages: bytes | None = None,
-) -> IncrementalPdfFileWriter:
-    """The form's pages (`pdf`, rendered from `docx`, or a paper form's scan with the `info`
-    to say what it is) followed by the audit certificate's (`pages`, or made here): drawn
-    directly where its text allows (`drawn`), else converted by LibreOffice from the form's
-    DOCX emptied of its body (its header and footer kept). Added as an update of the form's
-    PDF, which is not written again (a third of the time from the last signature to the
-    sealed PDF)."""
-    writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else _updating(pdf)
-    if pages is None and drawn(inp, data):
+def certificate_pages(docx: bytes, inp: RenderInput, data: CertificateData) -> bytes:
+    """The audit certificate's pages for the form rendered as `docx`: drawn directly where
+    its text allows (`drawn`), else converted by LibreOffice from the form's DOCX emptied of
+    its body (its header and footer kept)."""
+    if drawn(inp, data):
         with force_locale(inp.language):
-            pages = certificate_pdf(data, gettext, _page_size(docx))
-    elif pages is None:
-        pages = converter().convert(certificate_docx(docx, inp, data))
+            return certificate_pdf(data, gettext, _page_size(docx))
+    return converter().convert(certificate_docx(docx, inp, data))
+
+
+def with_certificate(
+    pdf: bytes | IncrementalPdfFileWriter, pages: bytes, info: dict | None = None
+) -> IncrementalPdfFileWriter:
+    """The form's pages (`pdf`, or a paper form's scan with the `info` to say what it is)
+    followed by the audit certificate's `pages`. Added as an update of the form's PDF,
+    which is not written again (a third of the time from the last signature to the sealed
+    PDF)."""
+    writer = pdf if isinstance(pdf, IncrementalPdfFileWriter) else _updating(pdf)
     append_pages(writer, pages)
     if info:
         values = {NameObject(key): TextStringObject(value) for key, value in info.items()}
@@ -596,16 +596,12 @@ def render_paper_signed(
     certificate pages, sealed like the others. Its DOCX is the form as printed for signing."""
     template = load_template(version, inp.language)
     docx = render_docx(template, inp, version)
-    title = get_form_type(inp.form_type).title
-    info = {  # what LibreOffice writes from the DOCX's properties into the form's own PDF
-        "/Title": f"{title} {inp.reference}",
-        "/Author": inp.agency_name,
-        "/Subject": title,
-        "/Keywords": f"{inp.reference}, {inp.form_type}, template v{version.number}",
-    }
+    # what LibreOffice would have written from the DOCX's properties into the form's PDF
+    info = {f"/{key.title()}": value for key, value in properties(inp, version).items()}
     # the scan as pypdf writes it again: a scanner's PDF may have errors an update keeps
     whole = io.BytesIO()
     PdfWriter(clone_from=PdfReader(io.BytesIO(scan))).write(whole)
-    pdf = with_certificate(whole.getvalue(), docx, inp, certificate, info)
+    pages = certificate_pages(docx, inp, certificate)
+    pdf = with_certificate(whole.getvalue(), pages, info)
     pdf, stamped = _sealed(pdf, "Document signed on paper", inp)
     return Rendered(docx, pdf, version, hashlib.sha256(template).hexdigest(), stamped)

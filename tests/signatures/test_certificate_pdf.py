@@ -5,11 +5,11 @@ import io
 import re
 from dataclasses import replace
 
-import pypdfium2
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from forms_service.archive.fulltext import pdf_text
 from signatures.certificate import NO_EVENTS, NO_IMAGE, TrailEvent
 from signatures.certificate_pdf import can_draw, certificate_pdf
 from tests.signatures.test_certificate import (
@@ -48,8 +48,7 @@ def pdf(data) -> bytes:
 
 def text(pdf: bytes) -> str:
     """The pages' text as the archive's index reads it, each run of spaces one space."""
-    document = pypdfium2.PdfDocument(pdf)
-    return " ".join(" ".join(page.get_textpage().get_text_range().split()) for page in document)
+    return " ".join(pdf_text(pdf).split())
 
 
 def test_the_drawn_certificate_names_every_signer_and_both_hashes(data, pdf):

@@ -1,15 +1,17 @@
 """Staff sign-in while many clients sign at once, over HTTP.
 
 gunicorn serves the app (2 workers, the production settings and argon2 cost) on PostgreSQL;
-`--signers` clients each open their phone link, answer the identity question, sign, and their
-case manager countersigns (every page as rendered, every input it has), all at once, so each
-consent is rendered and filed while the others sign. Meanwhile a staff member signs in every
-half second. Printed: sign-in p50/p95 (the POST that checks the password), the signers'
-pages, documents filed, the time until the last is filed, and the app workers' RSS. Renders
-run in the web workers (`--queue threads`, the default) or in separate Celery worker processes
-(`--queue celery`, one converter each). The forms were sent before, and converted while they
-waited for their signatures, as the service does (`--whole-way`: each rendered whole once
-signed). Last line:
+`--signers` clients each open their phone link, answer the identity question and sign, and
+their case manager countersigns (every page as rendered, every input it has), all at once, so
+each consent is rendered and filed while the others sign. The agency's ten case managers
+signed in before the burst, as at the start of a shift (`--sign-in-each`: each countersign
+signs its case manager in again first, fifty sign-ins at once on top of the watcher's).
+Meanwhile a staff member signs in every half second. Printed: sign-in p50/p95 (the POST that
+checks the password), the signers' pages, documents filed, the time until the last is filed,
+and the app workers' RSS. Renders run in the web workers (`--queue threads`, the default) or in
+separate Celery worker processes (`--queue celery`, one converter each). The forms were sent
+before, and converted while they waited for their signatures, as the service does
+(`--whole-way`: each rendered whole once signed). Last line:
   signin_p95_ms=<x> signin_p50_ms=<x> signers=<n> filed=<n> web_rss_max_mb=<x>
 
     .venv/bin/python bench/load_bench.py --signers 50
@@ -43,6 +45,7 @@ from tests.pages import Form, parse_forms  # noqa: E402
 PASSWORD = "load-bench-password-123"  # noqa: S105 (a throwaway instance)
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 UNLIMITED = "100000 per minute"
+CASE_MANAGERS = 10
 
 
 class Http:
@@ -74,7 +77,7 @@ class Http:
 
 
 def prepare(count: int, whole_way: bool = False) -> list[dict]:
-    """An agency, a case manager, and `count` consents sent with a phone link each, their
+    """An agency, its case managers, and `count` consents sent with a phone link each, their
     forms converted as the service does while it waits for the signatures (not with
     `whole_way`: rendered the whole way once signed)."""
     from forms_service.accounts.models import Role
@@ -88,11 +91,15 @@ def prepare(count: int, whole_way: bool = False) -> list[dict]:
 
     ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))  # what `init` makes
     agency = create_agency("Load Housing", "1 Load St", "(555) 010-0000")
-    manager = create_user(agency, "cm@load.example", "Case Manager", Role.CASE_MANAGER, PASSWORD)
-    actor = Actor(manager, "127.0.0.1", "bench")
+    managers = [
+        create_user(agency, email(i), f"Case Manager {i}", Role.CASE_MANAGER, PASSWORD)
+        for i in range(CASE_MANAGERS)
+    ]
     data = get_form_type("consent_release").example()
     signers, sent = [], []
     for i in range(count):
+        manager = managers[i % CASE_MANAGERS]
+        actor = Actor(manager, "127.0.0.1", "bench")
         client = create_client(agency, "Client", f"Number {i}", date(1980, 1, 1 + i % 28), "en")
         case = open_case(client, manager, "Bench", date(2026, 1, 1))
         document = documents.start_document(actor, case, "consent_release", data)
@@ -105,6 +112,7 @@ def prepare(count: int, whole_way: bool = False) -> list[dict]:
                 "token": token,
                 "dob": client.date_of_birth.isoformat(),
                 "countersign": f"/documents/{document.id}/sign/{second.id}",
+                "manager": manager.email,
             }
         )
     db.session.commit()
@@ -114,12 +122,16 @@ def prepare(count: int, whole_way: bool = False) -> list[dict]:
     return signers
 
 
-def sign_in(base: str) -> tuple[Http, float]:
-    """The case manager signed in from a fresh browser, and ms of the POST that checks the
+def email(i: int) -> str:
+    return f"cm{i}@load.example"
+
+
+def sign_in(base: str, address: str = email(0)) -> tuple[Http, float]:
+    """A case manager signed in from a fresh browser, and ms of the POST that checks the
     password."""
     http = Http(base)
     form = http.form("/login", "/login")
-    form["email"], form["password"] = "cm@load.example", PASSWORD
+    form["email"], form["password"] = address, PASSWORD
     start = time.perf_counter()
     response = form.submit(allow_redirects=False)
     elapsed = (time.perf_counter() - start) * 1000
@@ -127,8 +139,9 @@ def sign_in(base: str) -> tuple[Http, float]:
     return http, elapsed
 
 
-def one_signer(base: str, signer: dict) -> float:
-    """The client signs on the phone, then the case manager countersigns; seconds."""
+def one_signer(base: str, signer: dict, sessions: dict | None) -> float:
+    """The client signs on the phone, then the case manager countersigns (in the session
+    they signed in with, or signed in again with `sessions` None); seconds."""
     start = time.perf_counter()
     phone = Http(base)
     form = phone.form(f"/s/{signer['token']}", f"/s/{signer['token']}")
@@ -137,7 +150,11 @@ def one_signer(base: str, signer: dict) -> float:
     form = phone.form(f"/s/{signer['token']}", "/sign")
     form["ink"], form["esign_accepted"] = ink_payload(), True
     assert "/s/thanks" in form.submit().url
-    staff, _ = sign_in(base)
+    if sessions is None:
+        staff, _ = sign_in(base, signer["manager"])
+    else:
+        staff = Http(base)
+        staff.session.cookies.update(sessions[signer["manager"]])
     form = staff.form(signer["countersign"], signer["countersign"])
     form["ink"], form["esign_accepted"] = ink_payload(loops=2), True
     response = form.submit(allow_redirects=False)
@@ -167,6 +184,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=25080)
     parser.add_argument(
         "--whole-way", action="store_true", help="forms rendered whole at the last signature"
+    )
+    parser.add_argument(
+        "--sign-in-each", action="store_true", help="each countersign signs its manager in"
     )
     args = parser.parse_args()
     print(f"machine: {machine()}")
@@ -226,6 +246,12 @@ def main() -> None:
                     break
                 except requests.RequestException:  # not listening yet, or still starting
                     time.sleep(0.5)
+            sessions = None
+            if not args.sign_in_each:  # signed in at the start of the shift
+                sessions = {
+                    email(i): sign_in(base, email(i))[0].session.cookies.get_dict()
+                    for i in range(CASE_MANAGERS)
+                }
             signins, done = [], threading.Event()
 
             def keep_signing_in():
@@ -237,7 +263,7 @@ def main() -> None:
             watcher.start()
             start = time.perf_counter()
             with ThreadPoolExecutor(max_workers=args.signers) as pool:
-                flows = list(pool.map(lambda s: one_signer(base, s), signers))
+                flows = list(pool.map(lambda s: one_signer(base, s, sessions), signers))
             signed = time.perf_counter() - start
             with app.app_context():
                 from forms_service.rendering.models import RenderJob, RenderStatus
@@ -268,7 +294,8 @@ def main() -> None:
             with admin.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     print(
-        f"{args.signers} signers at once ({args.queue}): all signed in {signed:.1f} s "
+        f"{args.signers} signers at once ({args.queue}"
+        f"{', each countersign signing in' if args.sign_in_each else ''}): all signed in {signed:.1f} s "
         f"(each flow p50 {statistics.median(flows):.1f} s, p95 {p95(flows):.1f} s); "
         f"{filed} filed, the last {all_filed:.1f} s after the start"
     )

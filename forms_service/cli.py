@@ -1,7 +1,6 @@
 """The `forms-service` command: set up an instance, load demo data, render, verify, apply
 retention and export a client's record."""
 
-import gc
 import itertools
 import json
 import os
@@ -14,7 +13,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
-from . import clock, create_app, keys
+from . import clock, create_app, keys, process
 from .api.cli import api_token
 from .archive.service import PURPOSES
 from .config import rate_limit_storage
@@ -218,9 +217,7 @@ def worker(concurrency):
         )
         sys.exit(1)
     start_converters()  # before the first job, which then pays no LibreOffice start
-    # What the started worker holds lives as long as it: out of the garbage collector's full
-    # sweeps, which paused one document in twenty by 130 ms (~300,000 objects to walk).
-    gc.freeze()
+    process.settle()
     # Below the web service, as its converters are: on a machine they share, pages and
     # sign-ins get the CPU first and renders take what is left.
     os.nice(RUNNER_NICENESS)

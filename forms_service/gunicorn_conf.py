@@ -2,7 +2,6 @@
 single workers (they are shared by all of them) and are stopped when the server itself stops;
 the access log never holds a one-time link's token."""
 
-import gc
 import os
 import re
 
@@ -46,12 +45,13 @@ def post_worker_init(worker):
     """Each worker loads its seal key (and finds the converters running) before its first
     request, and starts its scheduler thread (threads mode): each periodic task still runs
     once per interval, by whichever worker claims it first."""
+    from forms_service import process
     from forms_service.rendering import schedule
     from forms_service.rendering.service import start_converters
 
     with worker.wsgi.app_context():
         start_converters()
-    gc.freeze()  # what it holds once started lives as long as it (see `forms-service worker`)
+    process.settle()
     schedule.start(worker.wsgi)
 
 

@@ -420,9 +420,9 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     (with 50 clients signing at once, a staff sign-in's p95 went 3.1 s -> 1.3 s)."""
     from forms_service.rendering import queue, service
 
-    nice, started, frozen = [], [], []
+    nice, started, settled = [], [], []
     monkeypatch.setattr(cli.os, "nice", nice.append)
-    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(cli.process, "settle", lambda: settled.append(True))
     monkeypatch.setattr(service, "start_converters", lambda: None)
     monkeypatch.setattr(queue.celery_app, "worker_main", started.append)
     ensure_seal_key(Path(app.config["SEAL_KEY_DIR"]))
@@ -431,4 +431,4 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     assert nice == [queue.RUNNER_NICENESS] and queue.RUNNER_NICENESS >= 10
     assert started and "--pool=threads" in started[0]
     assert "--queues=celery,celery.prepare" in started[0]  # renders, and forms to convert
-    assert frozen  # what it holds once started is out of the collector's full sweeps
+    assert settled  # see tests/test_process.py

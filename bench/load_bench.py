@@ -295,7 +295,8 @@ def main() -> None:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     print(
         f"{args.signers} signers at once ({args.queue}"
-        f"{', each countersign signing in' if args.sign_in_each else ''}): all signed in {signed:.1f} s "
+        f"{', each countersign signing in' if args.sign_in_each else ''}): "
+        f"all signed in {signed:.1f} s "
         f"(each flow p50 {statistics.median(flows):.1f} s, p95 {p95(flows):.1f} s); "
         f"{filed} filed, the last {all_filed:.1f} s after the start"
     )

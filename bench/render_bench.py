@@ -125,7 +125,9 @@ def job_runner(app):
 def p95(values: list[float]) -> float:
     """Interpolated between the values measured, never beyond the largest (the default,
     "exclusive" method extrapolates past it when there are fewer than twenty)."""
-    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def line(name: str, count: int, wall: float, one_at_a_time: list[float], extra: str = "") -> float:

@@ -25,7 +25,6 @@ converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render mac
 """
 
 import argparse
-import gc
 import os
 import platform
 import resource
@@ -38,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from forms_service import create_app  # noqa: E402
+from forms_service import create_app, process  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 from forms_service.rendering.jobs import run_job  # noqa: E402
 
@@ -247,7 +246,8 @@ def main() -> None:
     cold_docs = args.cold_docs or min(args.docs, 10)
     cores = os.cpu_count() or 2
     print(f"machine: {machine()}")
-    from forms_service.rendering.service import converter, start_converters
+    from forms_service.rendering.resources import converter, start_converters
+    from forms_service.rendering.service import warm_seal
 
     rates, p95s = {}, {}
     with tempfile.TemporaryDirectory(prefix="render-bench-") as tmp:
@@ -265,7 +265,8 @@ def main() -> None:
                 jobs = signed_jobs(size + 2 * count, prepare=prepare)
                 if kind == "pool":  # as `forms-service worker` and a gunicorn worker start
                     start_converters()
-                    gc.freeze()
+                    warm_seal()
+                    process.settle()
                 warm, batch, single = jobs[:size], jobs[size : size + count], jobs[size + count :]
                 timed(job_runner(app), warm, size)  # starts the converters: the steady state
                 wall, _ = timed(job_runner(app), batch, size)
@@ -295,7 +296,8 @@ def main() -> None:
         app = app_for(Path(tmp) / "e", "pool", cores, args.base_port + 700, args.database_url)
         with app.app_context():  # a new app: its converters, seal key and caches not started
             began = time.perf_counter()
-            start_converters()  # what gunicorn's when_ready and `forms-service worker` do
+            start_converters()  # what `forms-service worker` does as it starts
+            warm_seal()
             started = time.perf_counter()
             job_runner(app)(job)
             first_doc_ms = (time.perf_counter() - started) * 1000
@@ -323,7 +325,7 @@ def certified_docx_files() -> list[bytes]:
     from forms_service.archive.models import ArchiveRecord
     from forms_service.archive.service import blob_store
     from forms_service.rendering.jobs import certificate_data
-    from signatures import append_certificate
+    from signatures.certificate import append_certificate
 
     files = []
     for record in db.session.query(ArchiveRecord):

@@ -206,7 +206,8 @@ def worker(concurrency):
     """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis (as many
     workers as you like; the minute sweep is `forms-service beat`'s)."""
     from .rendering.queue import RUNNER_NICENESS, celery_app, prepare_queue
-    from .rendering.service import start_converters
+    from .rendering.resources import start_converters
+    from .rendering.service import warm_seal
 
     keys_dir = Path(current_app.config["SEAL_KEY_DIR"])
     if not (current_app.config["SEAL_PKCS12"] or (keys_dir / "seal.key").exists()):
@@ -217,6 +218,7 @@ def worker(concurrency):
         )
         sys.exit(1)
     start_converters()  # before the first job, which then pays no LibreOffice start
+    warm_seal()  # nor the seal key's parsing
     process.settle()
     # Below the web service, as its converters are: on a machine they share, pages and
     # sign-ins get the CPU first and renders take what is left.

@@ -35,29 +35,35 @@ logger_class = AccessLog
 def when_ready(server):
     """The converters start with the service, before it takes its first request."""
     from forms_service import create_app
-    from forms_service.rendering.service import start_converters
+    from forms_service.rendering.resources import start_converters
 
     with create_app().app_context():
         start_converters()
 
 
 def post_worker_init(worker):
-    """Each worker loads its seal key (and finds the converters running) before its first
-    request, and starts its scheduler thread (threads mode): each periodic task still runs
-    once per interval, by whichever worker claims it first."""
+    """Each worker finds the converters running and, if it files documents (not on Celery),
+    has its seal key loaded before its first request; then it starts its scheduler thread
+    (threads mode): each periodic task still runs once per interval, by whichever worker
+    claims it first."""
     from forms_service import process
     from forms_service.rendering import schedule
-    from forms_service.rendering.service import start_converters
+    from forms_service.rendering.queue import files_here
+    from forms_service.rendering.resources import start_converters
 
     with worker.wsgi.app_context():
         start_converters()
+        if files_here():
+            from forms_service.rendering.service import warm_seal
+
+            warm_seal()
     process.settle()
     schedule.start(worker.wsgi)
 
 
 def on_exit(server):
     from forms_service import create_app
-    from forms_service.rendering.service import converter
+    from forms_service.rendering.resources import converter
 
     with create_app().app_context():
         converter().shutdown()

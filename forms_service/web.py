@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 
-from signatures import parse_ink, render_svg
+from signatures.ink import parse_ink, render_svg
 
 from .accounts import settings
 from .accounts.service import Actor

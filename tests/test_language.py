@@ -17,7 +17,8 @@ from forms_service.documents.service import send_for_signature, start_document
 from forms_service.errors import RuleViolation
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
-from forms_service.rendering.service import RenderInput, render_docx, template_store
+from forms_service.rendering.resources import RenderInput, template_store
+from forms_service.rendering.service import render_docx
 from forms_service.signing import remote
 from forms_service.templates_admin.models import (
     AgencyTemplateFile,

@@ -18,7 +18,7 @@ from ..accounts.service import Actor
 from ..database import utcnow
 from ..errors import RuleViolation
 from ..extensions import db
-from ..rendering.service import Rendered, seal_certificates
+from ..rendering.resources import Rendered, seal_certificates
 from .models import ArchiveCopy, ArchiveDisposal, ArchiveRecord
 from .service import (
     DamagedRecord,

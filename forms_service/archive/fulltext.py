@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import pypdfium2
 from sqlalchemy import ColumnElement, column, delete, func, literal_column, select, table
 
 from ..cases.search import normalise_name
@@ -52,7 +51,10 @@ def _values(value) -> Iterator[str]:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The PDF's text layer ("" for a scan of paper)."""
+    """The PDF's text layer ("" for a scan of paper). pdfium is loaded by the processes
+    that read PDFs, not by every web worker."""
+    import pypdfium2
+
     document = pypdfium2.PdfDocument(pdf)
     try:
         pages = []

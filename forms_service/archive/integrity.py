@@ -36,7 +36,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..formatting import date_time
 from ..keys import agency_key_dir
-from ..rendering.service import seal_certificate_path, seal_signer
+from ..rendering.resources import seal_certificate_path, seal_signer
 from .models import ArchiveRecord
 from .service import blob_store
 

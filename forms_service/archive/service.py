@@ -10,13 +10,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pypdfium2
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select
-
-from signatures.seal import SealCheck, check_seal
 
 from .. import clock
 from ..accounts.service import ALL_STAFF, Actor, get_in_agency, require_role
@@ -29,7 +27,7 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..formatting import date_time
 from ..i18n import N_
-from ..rendering.service import Rendered, seal_certificates
+from ..rendering.resources import Rendered, seal_certificates
 from . import fulltext, search
 from .models import (
     AccessLog,
@@ -39,6 +37,9 @@ from .models import (
     SealTimestamp,
 )
 from .store import BlobDamaged, BlobMissing, FilesystemBlobStore, S3BlobStore
+
+if TYPE_CHECKING:
+    from signatures.seal import SealCheck
 
 FILE_KINDS = {
     "pdf": "application/pdf",
@@ -287,20 +288,30 @@ def open_file(
     return record, blob
 
 
+class UnreadablePdf(ValueError):
+    """pdfium cannot read the PDF."""
+
+
 def page_images(pdf: bytes, pages: int, scale: float) -> tuple[list[bytes], int]:
-    """PNG images of a PDF's first `pages` pages, and its page count."""
-    document = pypdfium2.PdfDocument(pdf)
+    """PNG images of a PDF's first `pages` pages, and its page count. pdfium is loaded here,
+    by the processes that show pages, not by every web worker."""
+    import pypdfium2
+
     try:
-        images = []
-        for index in range(min(len(document), pages)):
-            page = document[index]
-            out = io.BytesIO()
-            page.render(scale=scale).to_pil().save(out, format="PNG", optimize=True)
-            page.close()
-            images.append(out.getvalue())
-        return images, len(document)
-    finally:
-        document.close()
+        document = pypdfium2.PdfDocument(pdf)
+        try:
+            images = []
+            for index in range(min(len(document), pages)):
+                page = document[index]
+                out = io.BytesIO()
+                page.render(scale=scale).to_pil().save(out, format="PNG", optimize=True)
+                page.close()
+                images.append(out.getvalue())
+            return images, len(document)
+        finally:
+            document.close()
+    except pypdfium2.PdfiumError:
+        raise UnreadablePdf from None
 
 
 def preview_pages(
@@ -313,7 +324,7 @@ def preview_pages(
     stated = stated_purpose(purpose, explanation)
     try:
         images, count = page_images(stored_file(record, "pdf"), PREVIEW_PAGES, PREVIEW_SCALE)
-    except pypdfium2.PdfiumError:
+    except UnreadablePdf:
         raise RuleViolation(
             gettext(
                 "The PDF of %(reference)s cannot be previewed; open the PDF itself.",
@@ -366,6 +377,8 @@ def file_problems(holder, store, trusted: list[Path]) -> Iterator[tuple[str, str
         if kind == "pdf":
             pdf = blob
     if pdf is not None:
+        from signatures.seal import check_seal  # pyHanko's, loaded by the checks alone
+
         seal = check_seal(pdf, trusted)
         if not seal.ok:
             by = f" (sealed by {seal.signer})" if seal.intact and not seal.trusted else ""
@@ -379,13 +392,15 @@ class Identification:
 
     sha256: str
     record: ArchiveRecord | None
-    seal: SealCheck
+    seal: "SealCheck"
     copy: ArchiveCopy | None = None
 
 
 def identify_pdf(actor: Actor, pdf: bytes) -> Identification:
     """Is this file, byte for byte, a document filed in this archive (or the English copy
     filed beside one)? Anyone may ask: the answer reveals only what the file itself shows."""
+    from signatures.seal import check_seal  # pyHanko's, loaded by the checks alone
+
     sha256 = hashlib.sha256(pdf).hexdigest()
     record = db.session.execute(
         select(ArchiveRecord).where(ArchiveRecord.pdf_sha256 == sha256)

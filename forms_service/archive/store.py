@@ -10,9 +10,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import boto3
-from botocore.exceptions import ClientError
-
 
 class BlobMissing(FileNotFoundError):
     pass
@@ -150,7 +147,10 @@ class S3BlobStore:
     @classmethod
     def from_settings(cls, bucket: str, endpoint_url: str | None, prefix: str = ""):
         """Credentials and region come from boto3's usual sources (AWS_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, an instance role)."""
+        AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION, an instance role). boto3 is loaded here,
+        by the processes of an archive kept on S3 alone."""
+        import boto3
+
         return cls(bucket, boto3.client("s3", endpoint_url=endpoint_url or None), prefix)
 
     def _key(self, sha256: str) -> str:
@@ -170,7 +170,7 @@ class S3BlobStore:
     def _read(self, sha256: str):
         try:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"]
-        except ClientError as exc:
+        except self.client.exceptions.ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 raise BlobMissing(sha256) from None
             raise
@@ -194,7 +194,7 @@ class S3BlobStore:
     def exists(self, sha256: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
-        except ClientError as exc:
+        except self.client.exceptions.ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return False
             raise
@@ -223,7 +223,7 @@ class S3BlobStore:
         key = self.prefix + _checkpoint_name(owner, number)
         try:
             return self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
-        except ClientError as exc:
+        except self.client.exceptions.ClientError as exc:
             if exc.response["Error"]["Code"] in ("NoSuchKey", "404"):
                 return None
             raise

@@ -10,8 +10,6 @@ from flask import current_app, url_for
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
-from signatures.summary import SignedBy, SummaryData
-
 from .. import clock
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..archive.service import record_for_document
@@ -24,8 +22,7 @@ from ..forms import get_form_type
 from ..i18n import LANGUAGES
 from ..notifications.models import Channel
 from ..notifications.service import queue_message
-from ..rendering.jobs import _method, render_input
-from ..rendering.service import render_client_copy, template_store
+from ..rendering.resources import template_store
 from .models import ClientCopyLink, Document
 from .paper_only import delivery_of
 
@@ -40,7 +37,11 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, **values, _external=True)
 
 
-def _summary(document: Document, pdf_sha256: str) -> SummaryData:
+def _summary(document: Document, pdf_sha256: str):
+    from signatures.summary import SignedBy, SummaryData
+
+    from ..rendering.jobs import _method
+
     zone = document.agency.time_zone
     with force_locale(document.language):
         return SummaryData(
@@ -72,6 +73,11 @@ def _filed(actor: Actor, document: Document):
 
 
 def copy_pdf(document: Document, pdf_sha256: str) -> bytes:
+    """Made on demand, in the web worker: the renderer's libraries are loaded by the first
+    copy made, not by a worker that never makes one (its documents filed by Celery)."""
+    from ..rendering.jobs import render_input
+    from ..rendering.service import render_client_copy
+
     version = template_store().version(document.form_type, document.template_version)
     return render_client_copy(render_input(document), version, _summary(document, pdf_sha256))
 

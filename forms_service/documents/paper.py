@@ -8,7 +8,6 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext
 from PIL import Image, ImageOps
-from pypdf import PdfReader
 
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..archive.service import blob_store
@@ -55,6 +54,8 @@ def scan_as_pdf(scan: bytes) -> bytes:
         }
     )
     if kind == "PDF":
+        from pypdf import PdfReader  # loaded by the workers that receive paper, not all
+
         try:
             reader = PdfReader(io.BytesIO(scan))
             opens = not reader.is_encrypted and len(reader.pages) > 0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from sqlalchemy import select
 
-from signatures import InkError, canonical_json, ink_sha256, parse_ink, render_png
+from signatures.ink import InkError, canonical_json, ink_sha256, parse_ink, render_png
 from signatures.typed import render_typed_png
 
 from ..accounts.models import User
@@ -24,7 +24,7 @@ from ..extensions import db
 from ..forms import get_form_type
 from ..forms.registry import People, Person
 from ..rendering.models import RenderJob, RenderStatus
-from ..rendering.service import load_template
+from ..rendering.resources import load_template
 from ..templates_admin.service import templates_for
 from ..webhooks import service as webhooks
 from ..workflows.independence import document_reviewer_conflicts

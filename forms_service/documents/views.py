@@ -13,7 +13,6 @@ from ..forms import get_form_type
 from ..forms.base import adding_row
 from ..notifications import invitations
 from ..notifications.service import messages_about
-from ..rendering.jobs import render_for_paper
 from ..rendering.models import RenderStatus
 from ..rendering.queue import enqueue
 from ..signing.remote import active_links
@@ -327,6 +326,8 @@ def paper(document_id):
     document = service.get_document(actor, document_id, audit_view=False)
     if document.status != DocumentStatus.PAPER:
         raise RuleViolation(gettext("Nobody asked to sign this document on paper."))
+    from ..rendering.jobs import render_for_paper  # the renderer's libraries, loaded here
+
     pdf = render_for_paper(document)
     audit.record(actor, "document.print_paper", document)
     return Response(

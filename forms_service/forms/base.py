@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from docxtpl import Listing
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -237,7 +236,11 @@ class BaseForm(FlaskForm):
 
 def multiline(text: str | None):
     """Typed text for a Word template with its line breaks kept (docxtpl's Listing, which
-    escapes it too); "" when blank, so a template can test it with `{%p if ... %}`."""
+    escapes it too); "" when blank, so a template can test it with `{%p if ... %}`. Imported
+    here, where a form is filled for its template: a web worker that never fills one (the
+    renders on Celery) does not load docxtpl."""
+    from docxtpl import Listing
+
     return Listing(text) if text else ""
 
 

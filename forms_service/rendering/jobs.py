@@ -32,16 +32,8 @@ from ..templates_admin.service import templates_for
 from ..webhooks import service as webhooks
 from . import prepared
 from .models import RUN_LEASE, PreparedRender, RenderJob, RenderStatus
-from .service import (
-    Rendered,
-    RenderInput,
-    SignerInfo,
-    certificate_pages,
-    load_template,
-    render,
-    render_paper_signed,
-    signed,
-)
+from .resources import Rendered, RenderInput, SignerInfo, load_template
+from .service import certificate_pages, render, render_paper_signed, signed
 
 MAX_ATTEMPTS = 3
 

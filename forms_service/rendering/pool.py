@@ -35,8 +35,6 @@ from functools import cache
 from pathlib import Path
 from typing import IO
 
-import docx
-
 from .convert import INSTALL_HINT, PDF_FILTER, ConversionError, ConverterMissing
 
 # Debian ships LibreOffice's `uno` module for the system Python only; the venv has unoserver.
@@ -65,6 +63,8 @@ PORT_PAIRS = 100  # pairs tried from a slot's own: room for many instances on on
 @cache
 def warm_up_docx() -> bytes:
     """A one-line document, converted by each converter as it starts."""
+    import docx  # python-docx: a web worker that does not render never needs it
+
     document = docx.Document()
     document.add_paragraph("Warm-up")
     out = io.BytesIO()

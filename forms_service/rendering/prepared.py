@@ -43,7 +43,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from signatures.certificate_pdf import register_fonts
 
-from .service import SIGNATURE_BOX_MM, RenderInput, converter, render_docx
+from .resources import RenderInput, converter
+from .service import SIGNATURE_BOX_MM, render_docx
 from .templates import TemplateVersion
 
 INK, TIME = "ink", "time"

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from ..forms.registry import People, Person
 from ..forms.spec import FormSpec
-from .service import RenderInput, SignerInfo, render
+from .resources import RenderInput, SignerInfo
+from .service import render
 
 EXAMPLE_AGENCY = {
     "name": "Gateway Housing Services",

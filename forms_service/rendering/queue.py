@@ -27,7 +27,6 @@ from ..archive.orphans import sweep_unreferenced
 from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..extensions import db
-from .jobs import file_english_copy, prepare_for_signing, run_job
 from .models import QUEUE, QUEUED_LEASE, PreparedRender, RenderJob, RenderStatus
 from .schedule import beat_schedule
 
@@ -61,16 +60,30 @@ def init_app(app: Flask) -> None:
     celery_app.flask_app = app
 
 
+def _jobs():
+    """The jobs, loaded by a process that runs them: a web worker that hands them to Celery
+    never loads the libraries they fill, draw and seal documents with (60 MB)."""
+    from . import jobs
+
+    return jobs
+
+
 def _run_in_app(app: Flask, job_id: uuid.UUID) -> bool:
     with app.app_context():
-        return run_job(job_id)
+        return _jobs().run_job(job_id)
+
+
+def files_here() -> bool:
+    """Whether this process renders and files the documents signed in it (inline, threads),
+    rather than a Celery worker."""
+    return current_app.config["RENDER_QUEUE"] != "celery"
 
 
 def enqueue(job_id: uuid.UUID) -> Future | None:
     """Hand a committed job to the configured runner."""
     mode = current_app.config["RENDER_QUEUE"]
     if mode == "inline":
-        run_job(job_id)
+        _jobs().run_job(job_id)
         return None
     if mode == "celery":
         render_task.delay(str(job_id))
@@ -99,7 +112,7 @@ def prepare_queue(config) -> str:
 
 def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
     with app.app_context():
-        return prepare_for_signing(document_id)
+        return _jobs().prepare_for_signing(document_id)
 
 
 def executor() -> ThreadPoolExecutor:
@@ -170,18 +183,18 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     # and a backfill after an agency turns copies on, are `render-pending`'s)
     missing = records_missing_copy(utcnow() - older_than, utcnow() - SWEEP_COPIES_FOR)
     for record_id in missing:
-        file_english_copy(record_id)
+        _jobs().file_english_copy(record_id)
     return len(ids) + len(missing)
 
 
 @celery_app.task(name="forms_service.render")
 def render_task(job_id: str) -> bool:
-    return run_job(uuid.UUID(job_id))
+    return _jobs().run_job(uuid.UUID(job_id))
 
 
 @celery_app.task(name="forms_service.prepare")
 def prepare_task(document_id: str) -> bool:
-    return prepare_for_signing(uuid.UUID(document_id))
+    return _jobs().prepare_for_signing(uuid.UUID(document_id))
 
 
 @celery_app.task(name="forms_service.sweep")

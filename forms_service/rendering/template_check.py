@@ -29,7 +29,8 @@ from ..forms.spec import FormSpec
 from . import docx_safety, docx_text, preview
 from .convert import ConversionError
 from .docx_safety import Problem
-from .service import build_context, converter, render_docx, template_environment
+from .resources import converter
+from .service import build_context, render_docx, template_environment
 from .templates import TemplateVersion
 
 UNSAFE_ATTRIBUTES = (

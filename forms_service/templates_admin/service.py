@@ -8,6 +8,7 @@ finds the file again even if a shipped version later takes the same number."""
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask_babel import get_locale, gettext
 from sqlalchemy import select
@@ -22,11 +23,13 @@ from ..extensions import db
 from ..forms import form_types, get_form_type
 from ..forms.spec import FormSpec
 from ..i18n import N_, language_name
-from ..rendering.service import load_template, template_store
-from ..rendering.template_check import Checked, check_template
+from ..rendering.resources import load_template, template_store
 from ..rendering.templates import TemplateVersion
-from . import variables
 from .models import AgencyTemplateFile, AgencyTemplateVersion, TemplateStatus
+
+if TYPE_CHECKING:
+    from ..rendering.template_check import Checked
+    from .variables import Variable
 
 CHANGED_BY = (Role.ADMIN,)
 
@@ -120,7 +123,7 @@ def actor_name(actor: Actor) -> str:
 @dataclass(frozen=True)
 class Upload:
     version: AgencyTemplateVersion
-    checked: Checked
+    checked: "Checked"
 
 
 def _agency_of(actor: Actor, agency: Agency | None) -> Agency:
@@ -170,6 +173,9 @@ def upload_template(
     templates = templates_for(agency)
     row = _draft(actor, form_type.name, into, agency)[1] if into is not None else None
     number = into if row else max(v.number for v in templates.versions(form_type.name)) + 1
+    # the check renders the form: docxtpl, LibreOffice, the seal, loaded by an upload alone
+    from ..rendering.template_check import check_template
+
     checked = check_template(form_type, template, language, number, letterhead(agency))
     if checked.problems:
         raise InvalidInput({"template": [str(p) for p in checked.problems]})
@@ -415,12 +421,16 @@ def starter_download(actor: Actor, form_type_name: str, language: str) -> tuple[
         language=language,
         sha256=hashlib.sha256(template).hexdigest(),
     )
+    from . import variables  # fills the form's example: the renderer's libraries
+
     zipped = variables.starter(form_type, template, version, language)
     return f"{form_type.name}-starter-{language}.zip", zipped
 
 
-def variables_page(actor: Actor, form_type_name: str) -> list[variables.Variable]:
+def variables_page(actor: Actor, form_type_name: str) -> list["Variable"]:
     """Every variable the form's template can print, with the example's value."""
+    from . import variables  # fills the form's example: the renderer's libraries
+
     agency = _agency_of(actor, None)
     form_type = get_form_type(form_type_name)
     version = templates_for(agency).current(form_type.name, "en")

@@ -30,7 +30,7 @@ from forms_service.keys import (
     certificate_made_at,
     ensure_seal_key,
 )
-from forms_service.rendering.service import seal_certificates, seal_signer
+from forms_service.rendering.resources import seal_certificates, seal_signer
 from signatures.seal import UNTRUSTED, check_seal, seal_pdf
 from tests.archive.conftest import tiny_pdf
 

@@ -18,7 +18,7 @@ from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering import jobs
 from forms_service.rendering.queue import sweep
-from forms_service.rendering.service import seal_certificates
+from forms_service.rendering.resources import seal_certificates
 from signatures.seal import check_seal
 from tests.archive.conftest import upload
 from tests.conftest import archive_consent, blob_path, login

@@ -20,7 +20,7 @@ from forms_service.errors import InvalidInput, NotFound, PermissionDenied
 from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
 from forms_service.rendering.models import RenderJob
-from forms_service.rendering.service import Rendered, template_store
+from forms_service.rendering.resources import Rendered, template_store
 from tests.conftest import archive_consent, blob_path
 
 pytestmark = pytest.mark.soffice
@@ -174,7 +174,7 @@ def test_verify_names_a_record_whose_seal_does_not_hold(world, consent_document)
 def test_an_archived_pdf_is_reproducible_from_its_archived_docx(world, consent_document):
     from pypdf import PdfReader
 
-    from forms_service.rendering.service import converter
+    from forms_service.rendering.resources import converter
 
     record = archive_consent(world, consent_document)
     store = archive.blob_store()

@@ -16,7 +16,8 @@ from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.jobs import render_input
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 from tests.conftest import login
 from tests.pages import open_page, typed_part
 

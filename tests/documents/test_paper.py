@@ -18,7 +18,7 @@ from forms_service.documents.models import Document, DocumentStatus, SignerStatu
 from forms_service.documents.paper import receive_paper, scan_as_pdf
 from forms_service.errors import InvalidInput, RuleViolation
 from forms_service.extensions import db
-from forms_service.rendering.service import seal_certificates
+from forms_service.rendering.resources import seal_certificates
 from signatures.seal import check_seal
 from tests.conftest import login
 from tests.pages import open_page

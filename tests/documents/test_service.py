@@ -9,7 +9,7 @@ from forms_service.documents.models import DocumentStatus
 from forms_service.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering.models import RenderJob
-from forms_service.rendering.service import template_store
+from forms_service.rendering.resources import template_store
 from tests.conftest import ink_payload
 
 

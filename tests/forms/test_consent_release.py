@@ -14,7 +14,8 @@ from forms_service import clock
 from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
 from forms_service.rendering import preview
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 from tests.conftest import CONSENT
 
 missing_elements = get_form_type("consent_release").missing_elements

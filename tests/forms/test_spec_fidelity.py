@@ -20,7 +20,8 @@ import time_machine
 
 from forms_service.forms import get_form_type
 from forms_service.rendering import preview
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 
 RECORDED = Path(__file__).with_name("spec_fidelity.json")
 # A fixed moment: the examples' "today" (St. Louis) is 2026-11-25 whatever the real date.

@@ -15,7 +15,8 @@ from forms_service.forms import get_form_type
 from forms_service.forms.registry import People, Person
 from forms_service.forms.termination_notice import appeal_deadline, requires_paper
 from forms_service.rendering import preview
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 
 FORM = get_form_type("termination_notice")
 NOTICE = FORM.example()

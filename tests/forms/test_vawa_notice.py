@@ -8,7 +8,8 @@ from docx import Document as Docx
 
 from forms_service.forms import get_form_type
 from forms_service.rendering import preview
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 
 pytestmark = pytest.mark.usefixtures("bare_app")
 

@@ -14,7 +14,7 @@ from forms_service.archive.models import ArchiveRecord
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering.queue import _run_in_app
-from forms_service.rendering.service import converter
+from forms_service.rendering.resources import converter
 from tests.conftest import sign_consent
 
 pytestmark = pytest.mark.soffice

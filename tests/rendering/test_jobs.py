@@ -13,7 +13,7 @@ from forms_service.extensions import db
 from forms_service.rendering.convert import ConversionError, ConverterMissing
 from forms_service.rendering.jobs import run_job, run_pending
 from forms_service.rendering.models import RenderJob
-from forms_service.rendering.service import converter
+from forms_service.rendering.resources import converter
 from tests.conftest import sign_consent
 
 MISSING = "/nonexistent/soffice"

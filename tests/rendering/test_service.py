@@ -13,17 +13,20 @@ from flask import current_app
 from pypdf import PdfReader
 
 from forms_service.errors import RuleViolation
-from forms_service.rendering.service import (
-    LRM,
+from forms_service.rendering.resources import (
     RenderInput,
     SignerInfo,
     converter,
+    start_converters,
+    template_store,
+)
+from forms_service.rendering.service import (
+    LRM,
     isolated,
     render,
     render_docx,
-    start_converters,
     template_environment,
-    template_store,
+    warm_seal,
 )
 from tests.conftest import CONSENT
 from tests.signatures.test_certificate import certificate_data
@@ -137,9 +140,13 @@ def test_a_left_to_right_value_in_an_arabic_document_keeps_its_full_stop_and_bra
 
 
 @pytest.mark.soffice
-def test_starting_the_service_starts_the_converters_and_loads_the_seal_key(bare_app):
+def test_starting_a_process_that_files_documents_starts_the_converters_and_loads_the_seal_key(
+    bare_app,
+):
     with bare_app.app_context():
-        start_converters()  # gunicorn's when_ready and post_worker_init, `forms-service worker`
+        # gunicorn's when_ready and post_worker_init (not on Celery), `forms-service worker`
+        start_converters()
+        warm_seal()
 
         assert "_private_key" in vars(current_app.extensions["forms_seal"])  # parsed once
         assert all(slot.server_pid for slot in converter().stats())
@@ -149,7 +156,8 @@ def test_a_seal_key_that_cannot_be_used_does_not_stop_the_service_starting(bare_
     (tmp_path / "broken.p12").write_bytes(b"not a PKCS#12 file")
     bare_app.config["SEAL_PKCS12"] = str(tmp_path / "broken.p12")
 
-    start_converters()  # logged; the first document to seal says what is wrong
+    start_converters()
+    warm_seal()  # logged; the first document to seal says what is wrong
 
     assert all(slot.server_pid for slot in converter().stats())
 

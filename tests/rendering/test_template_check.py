@@ -19,7 +19,7 @@ from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.docx_safety import W
 from forms_service.rendering.jobs import run_job
-from forms_service.rendering.service import template_store
+from forms_service.rendering.resources import template_store
 from forms_service.rendering.template_check import check_template
 from forms_service.rendering.templates import TemplateStore
 from tests.conftest import archive_consent, blob_path, sign_consent

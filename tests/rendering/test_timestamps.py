@@ -11,8 +11,8 @@ from forms_service.audit.models import AuditEvent
 from forms_service.extensions import db
 from forms_service.rendering.jobs import MAX_ATTEMPTS, run_job
 from forms_service.rendering.models import RenderJob, RenderStatus
-from forms_service.rendering.service import seal_certificates
-from signatures import check_seal
+from forms_service.rendering.resources import seal_certificates
+from signatures.seal import check_seal
 from tests.conftest import archive_consent, blob_path, login, sign_consent
 from tests.signatures.tsa import LocalTSA
 

@@ -21,18 +21,19 @@ from pypdf import PdfReader
 
 from forms_service.forms import get_form_type
 from forms_service.rendering.convert import SofficeConverter
-from forms_service.rendering.service import RenderInput, SignerInfo, render_docx
+from forms_service.rendering.resources import RenderInput, SignerInfo
+from forms_service.rendering.service import render_docx
 from forms_service.rendering.templates import TemplateStore
-from signatures import (
+from signatures.certificate import (
+    NO_EVENTS,
+    NO_IMAGE,
     CertificateData,
     SignatureEvidence,
     TrailEvent,
     append_certificate,
-    parse_ink,
-    render_png,
     set_metadata,
 )
-from signatures.certificate import NO_EVENTS, NO_IMAGE
+from signatures.ink import parse_ink, render_png
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "form_templates"
 NASTY = '<b>bold</b> & {{ x }} {% if %} "quoted" مريم 🏠'

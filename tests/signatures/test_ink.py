@@ -8,7 +8,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from PIL import Image
 
-from signatures import Ink, InkError, canonical_json, ink_sha256, parse_ink, render_png, render_svg
+from signatures.ink import (
+    Ink,
+    InkError,
+    canonical_json,
+    ink_sha256,
+    parse_ink,
+    render_png,
+    render_svg,
+)
 
 WIDTH, HEIGHT = 600, 200
 

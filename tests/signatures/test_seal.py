@@ -22,14 +22,18 @@ from pypdf import PdfReader
 
 from forms_service.keys import ensure_seal_key
 from forms_service.rendering.convert import SofficeConverter
-from signatures import (
+from signatures.seal import (
+    BROKEN,
+    CHANGED,
+    NOT_SEALED,
+    UNREADABLE,
+    UNTRUSTED,
     SealKeyError,
     check_seal,
     load_pkcs12_signer,
     load_signer,
     seal_pdf,
 )
-from signatures.seal import BROKEN, CHANGED, NOT_SEALED, UNREADABLE, UNTRUSTED
 
 REASON = "Signed document CR-TEST000001, filed by Gateway Housing"
 LOCATION = "1200 Market St, St. Louis, MO"

@@ -8,7 +8,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
 from forms_service.keys import ensure_agency_seal_key
-from signatures import TimestampUnavailable, check_seal, load_signer, seal_pdf
+from signatures.seal import TimestampUnavailable, check_seal, load_signer, seal_pdf
 from tests.archive.conftest import tiny_pdf
 from tests.signatures.tsa import LocalTSA
 

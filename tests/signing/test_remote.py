@@ -25,7 +25,7 @@ from forms_service.rendering.jobs import certificate_data
 from forms_service.signing import remote
 from forms_service.signing.models import RemoteLink
 from forms_service.signing.remote_views import qr_svg
-from signatures import append_certificate
+from signatures.certificate import append_certificate
 from tests.conftest import RequestClient, _make_app, csrf_token, ink_payload, login, post
 from tests.pages import open_page
 

@@ -19,7 +19,8 @@ from forms_service.documents.models import Document
 from forms_service.extensions import db
 from forms_service.forms import get_form_type
 from forms_service.rendering.jobs import render_input, run_job
-from forms_service.rendering.service import render_docx, template_store
+from forms_service.rendering.resources import template_store
+from forms_service.rendering.service import render_docx
 from forms_service.workflows import consent
 from forms_service.workflows import termination as terminations
 from forms_service.workflows.models import Grievance, Termination

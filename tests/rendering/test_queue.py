@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from forms_service import process
 from forms_service.archive.models import ArchiveRecord
 from forms_service.database import utcnow
 from forms_service.documents.models import Document, DocumentStatus
@@ -42,11 +43,16 @@ def wait_until(condition, seconds=60):
     return False
 
 
-def test_the_thread_pool_renders_a_signed_document(app, world, consent_document):
+def test_the_thread_pool_renders_a_signed_document_then_gives_the_heap_back(
+    app, world, consent_document, monkeypatch
+):
     app.config["RENDER_QUEUE"] = "threads"
+    given_back = []
+    monkeypatch.setattr(process, "give_back", lambda: given_back.append(True))
     document, job = sign_consent(world, consent_document)
     assert queue.enqueue(job.id).result(timeout=120) is True
     assert archived(document.id)
+    assert given_back  # see tests/test_process.py
 
 
 def test_a_job_whose_hand_over_was_lost_is_rendered_by_the_sweep(app, world, consent_document):

@@ -11,12 +11,15 @@ sealed and filed in the archive, measured in one run:
   p) the app with each form converted before its signatures (as the service does while the
      client reads: not timed), its boxes filled once the last signature is in, 1 converter
   q) the same, one converter per core
+  r) the same, in as many processes as cores (one job at a time each), as the service renders
+     on a machine: gunicorn's workers (FORMS_WEB_WORKERS, 2) or Celery workers, each with a
+     GIL of its own (q's Python runs on one core at a time)
   e) the first document after a start: its form converted before the restart (kept in the
      database), the converters started as the service starts them, then the document
 For each: docs/s with as many documents in flight as converters, p50/p95 of one document at a
 time (warm converters), the converters' and this process's memory, and the load average (the
 machine may be shared: figures taken under load are noisy). Last line:
-  ratio_vs_cold=<q/a> ceiling_ratio=<q/d> docs_per_s=<q> p95_ms=<q p95> first_doc_ms=<e>
+  ratio_vs_cold=<r/a> ceiling_ratio=<r/d> docs_per_s=<r> p95_ms=<q p95> first_doc_ms=<e>
 With `--celery-workers N`, instead: N Celery render workers as separate processes (one
 converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render machines run them.
 
@@ -25,6 +28,7 @@ converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render mac
 """
 
 import argparse
+import multiprocessing
 import os
 import platform
 import resource
@@ -32,7 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -121,6 +125,27 @@ def job_runner(app):
     return run
 
 
+_forked_app = None  # the app a forked process runs its jobs in
+
+
+def _run_forked(job_id) -> None:
+    job_runner(_forked_app)(job_id)
+
+
+def timed_in_processes(app, items: list, processes: int) -> float:
+    """Wall time over `items` in `processes` processes forked from this one (warm: its
+    converters started, its caches full), each one job at a time."""
+    global _forked_app
+    _forked_app = app
+    db.engine.dispose()  # each process opens connections of its own
+    start = time.perf_counter()
+    with ProcessPoolExecutor(
+        processes, mp_context=multiprocessing.get_context("fork"), initializer=process.settle
+    ) as pool:
+        list(pool.map(_run_forked, items))
+    return time.perf_counter() - start
+
+
 def p95(values: list[float]) -> float:
     """Interpolated between the values measured, never beyond the largest (the default,
     "exclusive" method extrapolates past it when there are fewer than twenty)."""
@@ -131,10 +156,15 @@ def p95(values: list[float]) -> float:
 
 def line(name: str, count: int, wall: float, one_at_a_time: list[float], extra: str = "") -> float:
     rate = count / wall
+    single = (
+        f"; one at a time p50 {statistics.median(one_at_a_time):.0f} ms, "
+        f"p95 {p95(one_at_a_time):.0f} ms"
+        if one_at_a_time
+        else ""
+    )
     print(
-        f"{name}: {count} docs in {wall:.1f} s = {rate:.2f} docs/s; one at a time "
-        f"p50 {statistics.median(one_at_a_time):.0f} ms, p95 {p95(one_at_a_time):.0f} ms"
-        f"{extra}; load {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+        f"{name}: {count} docs in {wall:.1f} s = {rate:.2f} docs/s{single}{extra}; "
+        f"load {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
         flush=True,
     )
     return rate
@@ -262,12 +292,13 @@ def main() -> None:
             port = args.base_port + 100 * len(rates)
             app = app_for(Path(tmp) / key, kind, size, port, args.database_url)
             with app.app_context():
-                jobs = signed_jobs(size + 2 * count, prepare=prepare)
+                jobs = signed_jobs(size + (3 if key == "q" else 2) * count, prepare=prepare)
                 if kind == "pool":  # as `forms-service worker` and a gunicorn worker start
                     start_converters()
                     warm_seal()
                     process.settle()
-                warm, batch, single = jobs[:size], jobs[size : size + count], jobs[size + count :]
+                warm, batch = jobs[:size], jobs[size : size + count]
+                single, forked = jobs[size + count : size + 2 * count], jobs[size + 2 * count :]
                 timed(job_runner(app), warm, size)  # starts the converters: the steady state
                 wall, _ = timed(job_runner(app), batch, size)
                 _, one_at_a_time = timed(job_runner(app), single, 1)
@@ -284,6 +315,11 @@ def main() -> None:
                         count,
                         wall,
                         one,
+                    )
+                if key == "q":  # (r): the same, rendered in a process per core
+                    wall = timed_in_processes(app, forked, cores)
+                    rates["r"] = line(
+                        f"r) app, {before}, {cores} processes, {cores} converters", count, wall, []
                     )
                 if kind == "pool":
                     converter().shutdown()
@@ -310,8 +346,8 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"memory: this process (app, {cores} render threads) peak RSS {peak:.0f} MB")
     print(
-        f"ratio_vs_cold={rates['q'] / rates['a']:.1f} ceiling_ratio={rates['q'] / rates['d']:.2f} "
-        f"docs_per_s={rates['q']:.1f} p95_ms={p95s['q']:.0f} first_doc_ms={first_doc_ms:.0f}"
+        f"ratio_vs_cold={rates['r'] / rates['a']:.1f} ceiling_ratio={rates['r'] / rates['d']:.2f} "
+        f"docs_per_s={rates['r']:.1f} p95_ms={p95s['q']:.0f} first_doc_ms={first_doc_ms:.0f}"
     )
 
 

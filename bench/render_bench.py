@@ -197,7 +197,8 @@ def app_for(
 
 
 def celery_workers(count: int, docs: int, database_url: str, base_port: int) -> None:
-    """(f): `count` workers render `docs` signed consents queued at once; docs/s."""
+    """(f): `count` workers file `docs` signed consents queued at once (their forms converted
+    before their signatures, as the service does); docs/s."""
     import secrets
 
     import sqlalchemy as sa
@@ -222,7 +223,7 @@ def celery_workers(count: int, docs: int, database_url: str, base_port: int) -> 
                 from forms_service.keys import ensure_seal_key
 
                 ensure_seal_key(Path(nodes.keys_dir))
-                jobs = signed_jobs(count + docs)
+                jobs = signed_jobs(count + docs, prepare=True)
 
                 def filed() -> int:
                     db.session.rollback()

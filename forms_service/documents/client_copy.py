@@ -5,6 +5,7 @@ send it; a copy sent by message is a one-time download link that expires."""
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext
@@ -26,6 +27,9 @@ from ..rendering.resources import template_store
 from .models import ClientCopyLink, Document
 from .paper_only import delivery_of
 
+if TYPE_CHECKING:
+    from signatures.summary import SummaryData
+
 COPY_LINK_DAYS = 7
 
 
@@ -37,8 +41,8 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, **values, _external=True)
 
 
-def _summary(document: Document, pdf_sha256: str):
-    from signatures.summary import SignedBy, SummaryData
+def _summary(document: Document, pdf_sha256: str) -> "SummaryData":
+    from signatures.summary import SignedBy, SummaryData  # python-docx's: see copy_pdf
 
     from ..rendering.jobs import _method
 

@@ -6,12 +6,13 @@ their case manager countersigns (every page as rendered, every input it has), al
 each consent is rendered and filed while the others sign. The agency's ten case managers
 signed in before the burst, as at the start of a shift (`--sign-in-each`: each countersign
 signs its case manager in again first, fifty sign-ins at once on top of the watcher's).
-Meanwhile a staff member signs in every half second. Printed: sign-in p50/p95 (the POST that
-checks the password), the signers' pages, documents filed, the time until the last is filed,
-and the app workers' RSS. Renders run in the web workers (`--queue threads`, the default) or in
-separate Celery worker processes (`--queue celery`, one converter each). The forms were sent
-before, and converted while they waited for their signatures, as the service does
-(`--whole-way`: each rendered whole once signed). Last line:
+Meanwhile a staff member signs in every half second. With `--rounds N`, each client signs N
+documents one after the other: fifty signers at once for longer than the first rush. Printed:
+sign-in p50/p95 (the POST that checks the password), the signers' pages, documents filed, the
+time until the last is filed, and the app workers' RSS. Renders run in the web workers
+(`--queue threads`, the default) or in separate Celery worker processes (`--queue celery`, one
+converter each). The forms were sent before, and converted while they waited for their
+signatures, as the service does (`--whole-way`: each rendered whole once signed). Last line:
   signin_p95_ms=<x> signin_p50_ms=<x> signers=<n> filed=<n> web_rss_max_mb=<x>
 
     .venv/bin/python bench/load_bench.py --signers 50
@@ -167,6 +168,11 @@ def rss_mb(pid: int) -> float:
     return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
 
 
+def signs(base: str, documents: list[dict], i: int, sessions: dict | None, args) -> list[float]:
+    """Client `i`'s documents, signed one after the other; each flow's seconds."""
+    return [one_signer(base, d, sessions) for d in documents[i :: args.signers]]
+
+
 def web_rss_mb(master: int) -> float:
     """The largest RSS of gunicorn's workers (the master's children that are Python)."""
     rss = []
@@ -191,6 +197,7 @@ def main() -> None:
     parser.add_argument(
         "--sign-in-each", action="store_true", help="each countersign signs its manager in"
     )
+    parser.add_argument("--rounds", type=int, default=1, help="documents each client signs")
     args = parser.parse_args()
     print(f"machine: {machine()}")
     schema = f"load_bench_{secrets.token_hex(3)}"
@@ -220,7 +227,7 @@ def main() -> None:
         try:
             app = app_for(Path(tmp), "pool", 1, args.port + 100, url)
             with app.app_context():
-                signers = prepare(args.signers, args.whole_way)
+                documents = prepare(args.signers * args.rounds, args.whole_way)
                 if args.queue == "celery":
                     from tests.rendering.cluster import Cluster, s3_bucket
 
@@ -266,8 +273,13 @@ def main() -> None:
             watcher = threading.Thread(target=keep_signing_in)
             watcher.start()
             start = time.perf_counter()
+            own = range(args.signers)  # client i signs documents i, i + signers, ...
             with ThreadPoolExecutor(max_workers=args.signers) as pool:
-                flows = list(pool.map(lambda s: one_signer(base, s, sessions), signers))
+                flows = [
+                    flow
+                    for flows in pool.map(lambda i: signs(base, documents, i, sessions, args), own)
+                    for flow in flows
+                ]
             signed = time.perf_counter() - start
             with app.app_context():
                 from forms_service.rendering.models import RenderJob, RenderStatus
@@ -275,7 +287,7 @@ def main() -> None:
                 while True:
                     db.session.rollback()
                     filed = db.session.query(RenderJob).filter_by(status=RenderStatus.DONE)
-                    if filed.count() >= args.signers or time.perf_counter() - start > 900:
+                    if filed.count() >= len(documents) or time.perf_counter() - start > 900:
                         break
                     time.sleep(0.5)
                 filed = filed.count()
@@ -299,7 +311,7 @@ def main() -> None:
             with admin.begin() as conn:
                 conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     print(
-        f"{args.signers} signers at once ({args.queue}"
+        f"{args.signers} signers at once, {args.rounds} document(s) each ({args.queue}"
         f"{', each countersign signing in' if args.sign_in_each else ''}): "
         f"all signed in {signed:.1f} s "
         f"(each flow p50 {statistics.median(flows):.1f} s, p95 {p95(flows):.1f} s); "

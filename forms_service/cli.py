@@ -5,7 +5,6 @@ import itertools
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -370,7 +369,12 @@ def checkpoint():
 @main.command()
 @click.option("--dry-run", "mode", flag_value="dry-run", help="List what is due (the default).")
 @click.option("--dispose", "mode", flag_value="dispose", help="Destroy the files of what is due.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="As of this date (today).")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="As of this date (default: each agency's date now, in its time zone).",
+)
 @with_appcontext
 def retention(mode, on):
     """List (or dispose of) the records past their retention. Disposal destroys the files and
@@ -378,7 +382,7 @@ def retention(mode, on):
     from .accounts.service import SYSTEM
     from .archive import retention as rules
 
-    day = on.date() if on else date.today()
+    day = on.date() if on else None
     due = list(rules.due_for_disposal(day))
     for item in due:
         r = item.record
@@ -389,7 +393,8 @@ def retention(mode, on):
         )
     held = sum(item.hold is not None for item in due)
     if mode != "dispose":
-        click.echo(f"{len(due) - held} due for disposal, {held} held ({day}; dry run)")
+        as_of = day or "each agency's date now"
+        click.echo(f"{len(due) - held} due for disposal, {held} held ({as_of}; dry run)")
         return
     files = rules.dispose(SYSTEM, due)
     db.session.commit()

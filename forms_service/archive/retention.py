@@ -19,7 +19,8 @@ from datetime import date
 from flask_babel import gettext
 from sqlalchemy import or_, select
 
-from ..accounts.models import Role
+from .. import clock
+from ..accounts.models import Agency, Role
 from ..accounts.service import ARCHIVE_ROLES, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..cases.models import Case
@@ -110,11 +111,13 @@ def _active_hold(record: ArchiveRecord) -> LegalHold | None:
     )
 
 
-def due_for_disposal(on: date) -> Iterator[Due]:
-    """Every record whose disposal date is on or before `on` and that still has its files,
-    streaming, held ones included (with their hold)."""
+def due_for_disposal(on: date | None = None) -> Iterator[Due]:
+    """Every record whose disposal date is on or before `on` (without it: its agency's date
+    now, not the server's) and that still has its files, streaming, held ones included (with
+    their hold)."""
     schedules = _schedules()
     grants = _grants_by_case()
+    todays = {agency.id: clock.today(agency) for agency in db.session.scalars(select(Agency))}
     rows = db.session.execute(
         select(ArchiveRecord, Case.closed_on)
         .join(Case, Case.id == ArchiveRecord.case_id)
@@ -126,7 +129,7 @@ def due_for_disposal(on: date) -> Iterator[Due]:
     for record, closed_on in rows:
         years = schedules.get((record.agency_id, record.form_type), DEFAULT_YEARS)
         due_on, rule = disposal_date(record, closed_on, years, grants[record.case_id])
-        if due_on is not None and due_on <= on:
+        if due_on is not None and due_on <= (on or todays[record.agency_id]):
             yield Due(record, due_on, rule, _active_hold(record))
 
 

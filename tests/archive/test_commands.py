@@ -2,9 +2,10 @@
 operator types them, on both databases."""
 
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
+import time_machine
 
 from forms_service.accounts.service import SYSTEM
 from forms_service.archive import retention
@@ -41,6 +42,23 @@ def test_retention_lists_what_is_due_and_disposes_of_it_keeping_held_records(
     assert disposed.stdout.splitlines()[-1] == "1 disposed of (2 files destroyed), 1 held"
     assert not blob_path(due.pdf_sha256).exists() and blob_path(held.pdf_sha256).exists()
     assert count(ArchiveDisposal) == 1
+
+
+def test_without_a_date_a_record_is_due_on_its_agency_s_date_not_the_server_s(
+    app, world, make_record
+):
+    make_record(form_type="case_plan")
+    close(world.case, date(2026, 6, 30))  # due seven years on: 30 June 2033
+    db.session.commit()
+    # 2 a.m. in UTC on the day it falls due is still 29 June in St. Louis, the agency's zone
+    with time_machine.travel(datetime(2033, 6, 30, 2, tzinfo=UTC), tick=False):
+        before = run(app, "retention")
+    with time_machine.travel(datetime(2033, 6, 30, 6, tzinfo=UTC), tick=False):
+        on_the_day = run(app, "retention")
+    assert before.stdout.splitlines()[-1] == (
+        "0 due for disposal, 0 held (each agency's date now; dry run)"
+    )
+    assert on_the_day.stdout.splitlines()[-1].startswith("1 due for disposal")
 
 
 def test_a_dry_run_names_the_grant_closeout_that_set_each_date(app, world, make_record):

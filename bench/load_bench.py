@@ -173,6 +173,25 @@ def signs(base: str, documents: list[dict], i: int, sessions: dict | None, args)
     return [one_signer(base, d, sessions) for d in documents[i :: args.signers]]
 
 
+def render_pids(master: int, nodes) -> list[int]:
+    """The Celery workers, or the render process gunicorn's master runs (threads mode)."""
+    if nodes is not None:
+        return [worker.pid for worker in nodes.workers]
+    return [
+        int(cmdline.parent.name)
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if b"forms_service.rendering.local" in _read(cmdline)
+        and f" {master} " in _read(cmdline.parent / "stat").decode().rsplit(")", 1)[-1][:30]
+    ]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
 def web_rss_mb(master: int) -> float:
     """The largest RSS of gunicorn's workers (the master's children that are Python)."""
     rss = []
@@ -262,7 +281,7 @@ def main() -> None:
                     email(i): sign_in(base, email(i))[0].session.cookies.get_dict()
                     for i in range(CASE_MANAGERS)
                 }
-            render_started = [rss_mb(w.pid) for w in nodes.workers] if nodes else []
+            render_started = [rss_mb(pid) for pid in render_pids(web.pid, nodes)]
             signins, done = [], threading.Event()
 
             def keep_signing_in():
@@ -296,7 +315,7 @@ def main() -> None:
             done.set()
             watcher.join()
             rss = web_rss_mb(web.pid)
-            render_rss = [rss_mb(w.pid) for w in nodes.workers] if nodes else []
+            render_rss = [rss_mb(pid) for pid in render_pids(web.pid, nodes)]
         finally:
             if web is not None:
                 web.terminate()  # gunicorn stops its converters as it exits

@@ -152,6 +152,10 @@ class Config:
         # Every machine that seals or verifies uses the same keys: share this folder with the
         # render machines (a read-mostly mount), as their archive storage is shared.
         self.SEAL_KEY_DIR = os.environ.get("FORMS_SEAL_KEY_DIR", str(folder / "keys"))
+        # Under gunicorn, in threads mode, the documents are filed by a render process of their
+        # own (rendering/local.py) that gunicorn's master starts: gunicorn_conf.py sets this
+        # after this module is imported, so it is read here ("0" keeps them in the workers).
+        self.RENDER_PROCESS = os.environ.get("FORMS_RENDER_PROCESS") == "1"
 
     @staticmethod
     def check(config) -> None:

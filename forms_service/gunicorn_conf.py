@@ -32,20 +32,33 @@ class AccessLog(Logger):
 logger_class = AccessLog
 
 
+# In threads mode the documents signed in any worker are filed by a render process of their
+# own (rendering/local.py); FORMS_RENDER_PROCESS=0 keeps the renders in the workers. Set before
+# the app's settings are read, by the master and the workers it forks.
+if os.environ.get("FORMS_RENDER_QUEUE", "threads") == "threads":
+    os.environ.setdefault("FORMS_RENDER_PROCESS", "1")
+
+
 def when_ready(server):
-    """The converters start with the service, before it takes its first request."""
+    """The converters start with the service, before it takes its first request, and so does
+    the render process."""
     from forms_service import create_app
+    from forms_service.rendering.local import Supervisor
     from forms_service.rendering.resources import start_converters
 
-    with create_app().app_context():
+    app = create_app()
+    with app.app_context():
         start_converters()
+    if app.config["RENDER_PROCESS"]:
+        server.forms_render = Supervisor(dict(os.environ))
+        server.forms_render.start()
 
 
 def post_worker_init(worker):
-    """Each worker finds the converters running and, if it files documents (not on Celery),
-    has its seal key loaded before its first request; then it starts its scheduler thread
-    (threads mode): each periodic task still runs once per interval, by whichever worker
-    claims it first."""
+    """Each worker finds the converters running and, if it files documents (not on Celery, nor
+    with a render process), has its seal key loaded before its first request, and starts its
+    scheduler thread: each periodic task still runs once per interval, by whichever process
+    claims it first (the render process runs it when there is one)."""
     from forms_service import process
     from forms_service.rendering import schedule
     from forms_service.rendering.queue import files_here
@@ -58,10 +71,13 @@ def post_worker_init(worker):
 
             warm_seal()
     process.settle()
-    schedule.start(worker.wsgi)
+    if not worker.wsgi.config["RENDER_PROCESS"]:
+        schedule.start(worker.wsgi)
 
 
 def on_exit(server):
+    if getattr(server, "forms_render", None) is not None:
+        server.forms_render.stop()
     from forms_service import create_app
     from forms_service.rendering.resources import converter
 

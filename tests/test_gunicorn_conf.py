@@ -1,23 +1,30 @@
 """The service as `make run` serves it, with two gunicorn workers: the sign-in limit is
 counted in Redis, so it holds whichever worker answers; the Server header names no version;
-the access log never holds a one-time link's token."""
+the access log never holds a one-time link's token; the documents are filed by the render
+process, not by the web workers."""
 
 import http.client
 import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
 import redis
 
+from forms_service.documents.service import send_for_signature, start_document
 from forms_service.extensions import db
-from tests.conftest import World, _make_app
+from forms_service.rendering import local
+from forms_service.rendering.jobs import prepare_for_signing
+from forms_service.rendering.models import RenderJob, RenderStatus
+from tests.conftest import CONSENT, World, _make_app, signed_by_all
 from tests.rendering.test_pool import free_base_port
 
 REDIS_URL = os.environ.get("FORMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -40,13 +47,32 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def gunicorn(tmp_path_factory, sqlite_template, converter_profile, redis_url):
-    """`make run`'s server, two workers, on a copy of the test database with the test world;
-    yields (port, a function that returns its log so far)."""
+    """`make run`'s server, two workers, on a copy of the test database with the test world
+    and a consent signed before it started (its form converted while it waited, its job not
+    handed to anyone yet); yields its port, its process, a function that returns its log so
+    far, an app on the same instance and database, and that job's id."""
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     path = tmp_path / "forms.db"
     shutil.copy(sqlite_template, path)
-    with _make_app(tmp_path, f"sqlite:///{path}", converter_profile).app_context():
-        World()
+    app = _make_app(
+        tmp_path / "instance",
+        f"sqlite:///{path}",
+        converter_profile,
+        RENDER_QUEUE="threads",
+        RENDER_PROCESS=True,
+    )
+    with (
+        app.app_context(),
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as nobody_renders,
+    ):
+        nobody_renders.bind(local.address(app.instance_path))  # takes the hand-overs, no more
+        world = World()
+        actor = world.actor(world.case_manager)
+        document = start_document(actor, world.case, "consent_release", CONSENT)
+        send_for_signature(actor, document)
+        db.session.commit()
+        assert prepare_for_signing(document.id)
+        job = signed_by_all(world, document).id
         db.engine.dispose()
     port = free_base_port(1)
     log = tmp_path / "gunicorn.log"
@@ -57,6 +83,7 @@ def gunicorn(tmp_path_factory, sqlite_template, converter_profile, redis_url):
         "FORMS_WEB_WORKERS": "2",
         "FORMS_INSTANCE": str(tmp_path / "instance"),
         "FORMS_DATABASE_URL": f"sqlite:///{path}",
+        "FORMS_SEAL_KEY_DIR": app.config["SEAL_KEY_DIR"],  # the world's agencies' keys
         "FORMS_SECRET_KEY": secrets.token_hex(32),
         "FORMS_COOKIE_SECURE": "0",
         "FORMS_CONVERTER": "cold",  # nothing is rendered here: no LibreOffice to start
@@ -79,7 +106,7 @@ def gunicorn(tmp_path_factory, sqlite_template, converter_profile, redis_url):
             assert server.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        yield port, log.read_text
+        yield SimpleNamespace(port=port, server=server, log=log.read_text, app=app, job=job)
     finally:
         server.terminate()
         server.wait(30)
@@ -117,7 +144,7 @@ def _wrong_sign_in(port):
 
 
 def test_the_sign_in_limit_holds_across_two_workers(gunicorn):
-    port, log = gunicorn
+    port, log = gunicorn.port, gunicorn.log
     statuses = [_wrong_sign_in(port).status for _ in range(4 * LIMIT)]
 
     assert statuses.count(400) == LIMIT and statuses.count(429) == 3 * LIMIT
@@ -126,7 +153,7 @@ def test_the_sign_in_limit_holds_across_two_workers(gunicorn):
 
 
 def test_no_server_version_and_no_one_time_token_in_the_access_log(gunicorn):
-    port, log = gunicorn
+    port, log = gunicorn.port, gunicorn.log
     token = secrets.token_urlsafe(32)
     response, _ = _request(port, "GET", f"/s/{token}")
 
@@ -134,3 +161,31 @@ def test_no_server_version_and_no_one_time_token_in_the_access_log(gunicorn):
     assert not re.search(r"\d", response.getheader("Server", ""))
     time.sleep(0.5)  # the worker writes its access line after the response
     assert token not in log() and '"GET /s/… HTTP/1.1" 404' in log()
+
+
+def _loaded(pid: int) -> str:
+    """The files a process has mapped: its native libraries among them."""
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_a_document_signed_is_filed_by_the_render_process_not_by_the_web_workers(gunicorn):
+    """The web workers never load what fills, draws and seals documents (seen here by their
+    native parts: pdfium, ReportLab's accelerators), nor give it their CPU."""
+    with gunicorn.app.app_context():
+        assert local.hand_over(local.RENDER, gunicorn.job)  # as a web worker does
+        deadline = time.monotonic() + 120
+        while db.session.get(RenderJob, gunicorn.job).status != RenderStatus.DONE:
+            assert time.monotonic() < deadline, gunicorn.log()
+            db.session.rollback()
+            time.sleep(0.2)
+        db.engine.dispose()
+    workers = [int(pid) for pid in re.findall(r"Booting worker with pid: (\d+)", gunicorn.log())]
+    (renderer,) = [
+        int(cmdline.parent.name)
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
+        if b"forms_service.rendering.local" in cmdline.read_bytes()
+    ]
+    renderers = ("pdfium", "_rl_accel")
+    assert all(name in _loaded(renderer) for name in renderers)
+    for worker in workers:
+        assert not any(name in _loaded(worker) for name in renderers)

@@ -3,8 +3,10 @@ so a signed document always gets rendered, even if the process dies before handi
 to a runner; `sweep` hands over every job left pending.
 
 - `inline`: in the request, after commit (tests, tiny installs).
-- `threads` (default): a thread pool in this process, in front of the converter pool; the
-  scheduler thread (`schedule.py`) runs the sweep and the other periodic work.
+- `threads` (default): a thread pool in front of the converter pool, in the render process of
+  gunicorn's master (`local.py`; the web workers hand their jobs to it) or, without one, in
+  this process; the scheduler thread (`schedule.py`) runs the sweep and the other periodic
+  work.
 - `celery`: Celery on Redis, to `forms-service worker` processes on other machines, and one
   `forms-service beat` that sends the periodic work of `schedule.PERIODIC` (a second one
   refuses to run).
@@ -31,6 +33,7 @@ from ..archive.orphans import sweep_unreferenced
 from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..extensions import db
+from . import local
 from .models import QUEUE, QUEUED_LEASE, PreparedRender, RenderJob, RenderStatus
 from .schedule import beat_schedule
 
@@ -84,8 +87,9 @@ def _run_in_app(app: Flask, job_id: uuid.UUID) -> bool:
 
 def files_here() -> bool:
     """Whether this process renders and files the documents signed in it (inline, threads),
-    rather than a Celery worker."""
-    return current_app.config["RENDER_QUEUE"] != "celery"
+    rather than a Celery worker or the render process of gunicorn's master (`local.py`)."""
+    config = current_app.config
+    return config["RENDER_QUEUE"] != "celery" and not config["RENDER_PROCESS"]
 
 
 def enqueue(job_id: uuid.UUID) -> Future | None:
@@ -97,6 +101,8 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
         return None
     if mode == "celery":
         render_task.delay(str(job_id))
+        return None
+    if local.hand_over(local.RENDER, job_id):
         return None
     return executor().submit(_run_in_app, current_app._get_current_object(), job_id)
 
@@ -112,8 +118,9 @@ def prepare_soon(document_id: uuid.UUID) -> None:
     if mode == "celery":
         prepare_task.apply_async([str(document_id)], queue=prepare_queue(current_app.config))
         return
-    app = current_app._get_current_object()
-    _threads("forms_prepare_thread", 1).submit(_prepare_in_app, app, document_id)
+    if local.hand_over(local.PREPARE, document_id):
+        return
+    prepare_thread().submit(_prepare_in_app, current_app._get_current_object(), document_id)
 
 
 def prepare_queue(config) -> str:
@@ -123,6 +130,11 @@ def prepare_queue(config) -> str:
 def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
     with app.app_context(), _jobs() as jobs:
         return jobs.prepare_for_signing(document_id)
+
+
+def prepare_thread() -> ThreadPoolExecutor:
+    """This process's thread for forms to convert before their signatures."""
+    return _threads("forms_prepare_thread", 1)
 
 
 def executor() -> ThreadPoolExecutor:

@@ -1,0 +1,110 @@
+"""The render process of a web service on one machine (FORMS_RENDER_QUEUE=threads under
+gunicorn): the documents signed in any web worker are filed here, in a process of its own
+that gunicorn's master starts and restarts, so the web workers never load the libraries that
+fill, draw and seal documents (60 MB each), nor give their GIL to a render while a page waits.
+
+A web worker hands a job over with one datagram on a socket named after the instance (Linux's
+abstract namespace: no file, no stale path); where nothing listens (a test, a command, the
+process restarting) it runs the job itself, as before. Nothing is lost either way: the job row
+was committed first, and the sweep hands over any left pending.
+
+    python -m forms_service.rendering.local   # what gunicorn's master runs
+"""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import uuid
+
+from flask import Flask, current_app
+
+RENDER, PREPARE = "render", "prepare"
+
+
+def address(instance_path: str) -> bytes:
+    digest = hashlib.sha256(os.path.realpath(instance_path).encode()).hexdigest()[:24]
+    return b"\0forms-service-render-" + digest.encode()
+
+
+def hand_over(kind: str, ident: uuid.UUID) -> bool:
+    """Give a job (RENDER) or a form to convert (PREPARE) to this instance's render process;
+    False when none takes it."""
+    if not current_app.config["RENDER_PROCESS"]:
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.setblocking(False)  # a full queue is an answer too: the worker runs it itself
+        try:
+            sock.sendto(f"{kind} {ident}".encode(), address(current_app.instance_path))
+        except OSError:
+            return False
+    return True
+
+
+def serve(app: Flask, sock: socket.socket) -> None:
+    """Run each job handed over on the runner threads (below the web workers, as
+    `queue.below_the_pages` sets them), and the periodic work."""
+    from .. import process
+    from . import queue, schedule
+    from .resources import start_converters
+    from .service import warm_seal
+
+    with app.app_context():
+        start_converters()
+        warm_seal()
+    process.settle()
+    schedule.start(app)
+    while True:
+        kind, _, ident = sock.recv(128).decode().partition(" ")
+        with app.app_context():
+            if kind == RENDER:
+                queue.executor().submit(queue._run_in_app, app, uuid.UUID(ident))
+            elif kind == PREPARE:
+                queue.prepare_thread().submit(queue._prepare_in_app, app, uuid.UUID(ident))
+
+
+class Supervisor:
+    """gunicorn's master keeps one render process running: started with the service,
+    started again if it ends, stopped with the service."""
+
+    def __init__(self, env: dict):
+        self.env, self.stopping, self.process = env, threading.Event(), None
+        self.thread = threading.Thread(target=self._keep, name="render-process", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def _keep(self) -> None:
+        while not self.stopping.is_set():
+            self.process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
+                [sys.executable, "-m", __name__], env=self.env
+            )
+            self.process.wait()
+            self.stopping.wait(1)  # a process that cannot start is not started in a loop
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def main() -> None:
+    from forms_service import create_app
+
+    app = create_app()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.bind(address(app.instance_path))
+        except OSError:
+            sys.exit(f"A render process of {app.instance_path} is running already.")
+        serve(app, sock)
+
+
+if __name__ == "__main__":
+    main()

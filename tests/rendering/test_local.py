@@ -1,0 +1,103 @@
+"""The render process of a web service on one machine: a web worker hands each job to it,
+or, where none listens, files the job itself; gunicorn's master keeps one running."""
+
+import os
+import secrets
+import signal
+import socket
+import sys
+import time
+
+import pytest
+
+from forms_service.database import committed
+from forms_service.extensions import db
+from forms_service.rendering import local, queue
+from forms_service.rendering.models import RenderJob, RenderStatus
+from tests.conftest import sign_consent
+from tests.rendering.test_queue import archived
+
+
+@pytest.fixture
+def listening(app):
+    """A render process's socket for the app's instance, that takes what it is handed."""
+    app.config.update(RENDER_QUEUE="threads", RENDER_PROCESS=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(local.address(app.instance_path))
+        sock.settimeout(5)
+        yield sock
+
+
+def handed(sock) -> list[str]:
+    """Everything handed over so far."""
+    sock.settimeout(0.5)
+    got = []
+    while True:
+        try:
+            got.append(sock.recv(128).decode())
+        except TimeoutError:
+            return got
+
+
+def test_a_job_is_handed_to_the_render_process_of_its_instance(world, consent_document, listening):
+    document, job = sign_consent(world, consent_document)
+    assert queue.enqueue(job.id) is None  # as the page of the last signature, or the sweep
+    assert f"render {job.id}" in handed(listening)
+    assert db.session.get(RenderJob, job.id).status == RenderStatus.PENDING  # not filed here
+
+
+def test_a_form_sent_is_converted_by_the_render_process(world, consent_document, listening):
+    document = consent_document()
+    committed()  # what the request does once its transaction has committed
+    assert handed(listening) == [f"prepare {document.id}"]
+
+
+@pytest.mark.soffice
+def test_where_no_render_process_listens_the_web_worker_files_the_job_itself(
+    app, world, consent_document
+):
+    app.config.update(RENDER_QUEUE="threads", RENDER_PROCESS=True)
+    document, job = sign_consent(world, consent_document)
+    assert queue.enqueue(job.id).result(timeout=120) is True
+    assert archived(document.id)
+
+
+def test_the_render_process_is_started_again_when_it_ends(tmp_path):
+    env = {
+        **os.environ,
+        "FORMS_INSTANCE": str(tmp_path),
+        "FORMS_SECRET_KEY": secrets.token_hex(32),
+        "FORMS_CONVERTER": "cold",
+        "FORMS_RENDER_PROCESS": "1",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+    supervisor = local.Supervisor(env)
+
+    def serving(instead_of: int | None = None) -> int:
+        """The pid of the render process listening (another than `instead_of`)."""
+        deadline = time.monotonic() + 60
+        while True:
+            process = supervisor.process
+            alive = process and process.pid != instead_of and process.poll() is None
+            if alive and _listens(tmp_path):
+                return process.pid
+            assert time.monotonic() < deadline, "no render process took over"
+            time.sleep(0.2)
+
+    supervisor.start()
+    try:
+        first = serving()
+        os.kill(first, signal.SIGKILL)
+        assert serving(instead_of=first) != first
+    finally:
+        supervisor.stop()
+    assert supervisor.process.poll() is not None
+
+
+def _listens(instance) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(local.address(str(instance)))
+        except OSError:
+            return False
+    return True

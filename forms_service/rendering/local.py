@@ -14,6 +14,7 @@ was committed first, and the sweep hands over any left pending.
 import hashlib
 import os
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -56,13 +57,36 @@ def serve(app: Flask, sock: socket.socket) -> None:
         warm_seal()
     process.settle()
     schedule.start(app)
-    while True:
-        kind, _, ident = sock.recv(128).decode().partition(" ")
+    for kind, ident in _handed_over(sock):
         with app.app_context():
             if kind == RENDER:
-                queue.executor().submit(queue._run_in_app, app, uuid.UUID(ident))
+                queue.executor().submit(queue._run_in_app, app, ident)
             elif kind == PREPARE:
-                queue.prepare_thread().submit(queue._prepare_in_app, app, uuid.UUID(ident))
+                queue.prepare_thread().submit(queue._prepare_in_app, app, ident)
+
+
+def _handed_over(sock: socket.socket):
+    """(kind, id) of each datagram sent by a process of this user: an abstract socket has no
+    file permissions, so the sender's uid is checked (`listening` asks for it), and anything
+    else is ignored."""
+    credentials = struct.calcsize("3i")  # pid, uid, gid
+    while True:
+        data, ancillary, _, _ = sock.recvmsg(128, socket.CMSG_SPACE(credentials))
+        uid = next(
+            (
+                struct.unpack("3i", value[:credentials])[1]
+                for level, kind, value in ancillary
+                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS
+            ),
+            None,
+        )
+        kind, _, ident = data.decode(errors="replace").partition(" ")
+        try:
+            job = uuid.UUID(ident)
+        except ValueError:
+            continue
+        if uid == os.getuid() and kind in (RENDER, PREPARE):
+            yield kind, job
 
 
 class Supervisor:
@@ -94,11 +118,19 @@ class Supervisor:
                 self.process.kill()
 
 
+def listening() -> socket.socket:
+    """A datagram socket that is told who sent each datagram (from before it is bound: a job
+    handed over while the process warms up is taken too)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    return sock
+
+
 def main() -> None:
     from forms_service import create_app
 
     app = create_app()
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+    with listening() as sock:
         try:
             sock.bind(address(app.instance_path))
         except OSError:

@@ -7,6 +7,7 @@ import signal
 import socket
 import sys
 import time
+import uuid
 
 import pytest
 
@@ -101,3 +102,17 @@ def _listens(instance) -> bool:
         except OSError:
             return False
     return True
+
+
+def test_the_render_process_ignores_what_is_not_a_job_handed_over():
+    """Its socket has no file permissions: a datagram from another user, or one that names no
+    job, is dropped, and the process keeps serving."""
+    job, unknown_sender = uuid.uuid4(), uuid.uuid4()
+    receiving, sending = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with receiving, sending:
+        sending.send(f"render {unknown_sender}".encode())  # no sender's uid to check
+        receiving.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)  # as `local.listening`
+        for datagram in (b"render not-a-job", b"\xff\xfe", b"delete everything", b"render"):
+            sending.send(datagram)
+        sending.send(f"render {job}".encode())
+        assert next(local._handed_over(receiving)) == (local.RENDER, job)

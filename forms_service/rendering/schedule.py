@@ -1,8 +1,9 @@
 """The periodic work, listed once: Celery beat sends it under `FORMS_RENDER_QUEUE=celery`; in
-the default threads mode the render process (`local.py`; without one, each web process) runs a
-scheduler thread (started with the server, as the converters are) that ticks every few seconds. A task falls due for the whole instance
-(`PeriodicRun`): the tick that moves its next time on, in one statement, runs it, so several
-gunicorn workers or machines run it once per interval, without cron.
+the default threads mode the render process (`local.py`; without one, each web process) runs
+a scheduler thread (started with the server, as the converters are) that ticks every few
+seconds. A task falls due for the whole instance (`PeriodicRun`): the tick that moves its next
+time on, in one statement, runs it, so several gunicorn workers or machines run it once per
+interval, without cron.
 """
 
 import importlib

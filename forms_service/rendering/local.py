@@ -23,6 +23,7 @@ import uuid
 from flask import Flask, current_app
 
 RENDER, PREPARE = "render", "prepare"
+PARENT_CHECK_SECONDS = 2.0
 
 
 def address(instance_path: str) -> bytes:
@@ -44,9 +45,10 @@ def hand_over(kind: str, ident: uuid.UUID) -> bool:
     return True
 
 
-def serve(app: Flask, sock: socket.socket) -> None:
+def serve(app: Flask, sock: socket.socket, parent: int) -> None:
     """Run each job handed over on the runner threads (below the web workers, as
-    `queue.below_the_pages` sets them), and the periodic work."""
+    `queue.below_the_pages` sets them), and the periodic work, until `parent` (gunicorn's
+    master) has ended."""
     from .. import process
     from . import queue, schedule
     from .resources import start_converters
@@ -57,7 +59,7 @@ def serve(app: Flask, sock: socket.socket) -> None:
         warm_seal()
     process.settle()
     schedule.start(app)
-    for kind, ident in _handed_over(sock):
+    for kind, ident in _handed_over(sock, parent):
         with app.app_context():
             if kind == RENDER:
                 queue.executor().submit(queue._run_in_app, app, ident)
@@ -65,13 +67,19 @@ def serve(app: Flask, sock: socket.socket) -> None:
                 queue.prepare_thread().submit(queue._prepare_in_app, app, ident)
 
 
-def _handed_over(sock: socket.socket):
+def _handed_over(sock: socket.socket, parent: int | None = None):
     """(kind, id) of each datagram sent by a process of this user: an abstract socket has no
     file permissions, so the sender's uid is checked (`listening` asks for it), and anything
-    else is ignored."""
+    else is ignored. Ends when the process's `parent` (gunicorn's master) has ended: a render
+    process left behind by a killed master would hold the socket of the next one's."""
     credentials = struct.calcsize("3i")  # pid, uid, gid
     while True:
-        data, ancillary, _, _ = sock.recvmsg(128, socket.CMSG_SPACE(credentials))
+        try:
+            data, ancillary, _, _ = sock.recvmsg(128, socket.CMSG_SPACE(credentials))
+        except TimeoutError:
+            if parent is not None and os.getppid() != parent:
+                return
+            continue
         uid = next(
             (
                 struct.unpack("3i", value[:credentials])[1]
@@ -123,19 +131,21 @@ def listening() -> socket.socket:
     handed over while the process warms up is taken too)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+    sock.settimeout(PARENT_CHECK_SECONDS)  # to look whether gunicorn's master still runs
     return sock
 
 
 def main() -> None:
     from forms_service import create_app
 
+    parent = os.getppid()  # gunicorn's master, before anything else takes time
     app = create_app()
     with listening() as sock:
         try:
             sock.bind(address(app.instance_path))
         except OSError:
             sys.exit(f"A render process of {app.instance_path} is running already.")
-        serve(app, sock)
+        serve(app, sock, parent)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -63,16 +65,56 @@ def test_where_no_render_process_listens_the_web_worker_files_the_job_itself(
     assert archived(document.id)
 
 
-def test_the_render_process_is_started_again_when_it_ends(tmp_path):
-    env = {
+def environment(instance) -> dict:
+    return {
         **os.environ,
-        "FORMS_INSTANCE": str(tmp_path),
+        "FORMS_INSTANCE": str(instance),
         "FORMS_SECRET_KEY": secrets.token_hex(32),
         "FORMS_CONVERTER": "cold",
         "FORMS_RENDER_PROCESS": "1",
         "PYTHONPATH": os.pathsep.join(sys.path),
     }
-    supervisor = local.Supervisor(env)
+
+
+def ended(pid: int) -> bool:
+    try:
+        return "\nState:\tZ" in Path(f"/proc/{pid}/status").read_text()  # not reaped yet
+    except FileNotFoundError:
+        return True
+
+
+def test_the_render_process_ends_when_gunicorn_s_master_is_killed(tmp_path):
+    """Else it would hold the socket of the next master's render process, with old code."""
+    master = subprocess.Popen(  # a master that starts it, then is killed
+        [sys.executable, "-c", MASTER],
+        env=environment(tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    renderer = int(master.stdout.readline())
+    deadline = time.monotonic() + 60
+    while not _listens(tmp_path):
+        assert time.monotonic() < deadline, "the render process did not start"
+        time.sleep(0.2)
+    master.kill()
+    master.wait()
+    master.stdout.close()
+    deadline = time.monotonic() + 30
+    while not ended(renderer):
+        assert time.monotonic() < deadline, "the render process outlived its master"
+        time.sleep(0.2)
+
+
+MASTER = """
+import subprocess, sys, time
+renderer = subprocess.Popen([sys.executable, "-m", "forms_service.rendering.local"])
+print(renderer.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_render_process_is_started_again_when_it_ends(tmp_path):
+    supervisor = local.Supervisor(environment(tmp_path))
 
     def serving(instead_of: int | None = None) -> int:
         """The pid of the render process listening (another than `instead_of`)."""

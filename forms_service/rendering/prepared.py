@@ -35,6 +35,7 @@ from pyhanko.pdf_utils.generic import (
 )
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 from reportlab.lib.utils import simpleSplit
@@ -418,11 +419,23 @@ def _text_xobjects(writer: IncrementalPdfFileWriter, times: dict) -> dict:
         canvas.showPage()
     canvas.save()
     drawn = PdfFileReader(io.BytesIO(out.getvalue()), strict=False)
+    # one importer for every page, as `append_pages`: the font they share is written once
+    importer = _ObjectImporter(source=drawn, target=writer, reference_map={}, obj_stream=None)
     forms = {}
     for index, (key, (_, box)) in enumerate(times.items()):
         _, _, width, height = box["placed"][0]["rect"]
-        form = writer.import_page_as_xobject(drawn, page_ix=index)
-        unit = [1 / width, 0, 0, 1 / height, 0, 0]
-        form.get_object()[NameObject("/Matrix")] = ArrayObject(FloatObject(v) for v in unit)
-        forms[key] = form
+        page_ref, resources = drawn.find_page_for_modification(index)
+        contents = page_ref.get_object()["/Contents"]  # one stream, kept as it is encoded
+        entries = {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (0, 0, width, height)),
+            NameObject("/Matrix"): ArrayObject(
+                FloatObject(v) for v in (1 / width, 0, 0, 1 / height, 0, 0)
+            ),
+            NameObject("/Resources"): importer.import_object(resources),
+        }
+        if "/Filter" in contents:
+            entries[NameObject("/Filter")] = importer.import_object(contents["/Filter"])
+        forms[key] = writer.add_object(StreamObject(entries, encoded_data=contents.encoded_data))
     return forms

@@ -139,7 +139,7 @@ def main() -> None:
     from forms_service import create_app
 
     parent = os.getppid()  # gunicorn's master, before anything else takes time
-    app = create_app()
+    app = create_app({"RENDER_PROCESS": False})  # what it sweeps, it files: no datagram to itself
     with listening() as sock:
         try:
             sock.bind(address(app.instance_path))

@@ -3,11 +3,14 @@
 import hashlib
 import json
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import event as orm_events
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..accounts.models import Agency
@@ -44,11 +47,10 @@ def event_hash(event: AuditEvent) -> str:
 
 
 def record(actor: Actor, action: str, obj=None, agency_id=None, **details) -> AuditEvent:
-    """Append an event for `action` on `obj` (any model with an `id`) to its agency's chain."""
+    """Append an event for `action` on `obj` (any model with an `id`) to its agency's chain;
+    it takes its place in the chain as its transaction commits (`_link`)."""
     agency_id = agency_id or actor.agency_id or getattr(obj, "agency_id", None)
-    chain = chains.chain_name("audit", agency_id)
-    seq, prev = chains.advance(chain)
-    event = AuditEvent(
+    audit_event = AuditEvent(
         at=utcnow(),
         agency_id=agency_id,
         actor=actor.label,
@@ -57,14 +59,45 @@ def record(actor: Actor, action: str, obj=None, agency_id=None, **details) -> Au
         object_id=str(obj.id) if obj is not None else None,
         details={k: v for k, v in details.items() if v is not None},
         ip=actor.ip,
-        prev_hash=prev,
-        seq=seq,
+        prev_hash="",
+        hash="",
     )
-    event.hash = event_hash(event)
-    chains.close(chain, event.hash)
-    db.session.add(event)
-    db.session.flush()
-    return event
+    db.session.add(audit_event)
+    db.session.info.setdefault(UNLINKED, []).append(audit_event)
+    return audit_event
+
+
+UNLINKED = "audit_unlinked"  # in Session.info: the events recorded since its last commit
+
+
+@orm_events.listens_for(Session, "before_commit")
+def _link(session: Session) -> None:
+    """The events a transaction recorded are chained as it commits, not as they are recorded:
+    an agency's chain head stays locked from here to the commit only, so the rest of a
+    request's work (its page, a signature's image) never holds every other request of the
+    agency. Chains are taken in one order, so two commits never wait on each other."""
+    if session.in_nested_transaction():  # a savepoint: its events wait for the real commit
+        return
+    chained = defaultdict(list)
+    for audit_event in session.info.pop(UNLINKED, ()):
+        if audit_event in session:  # not undone by a rollback to a savepoint
+            chained[chains.chain_name("audit", audit_event.agency_id)].append(audit_event)
+    if chained:
+        session.flush()  # the transaction's other writes first, while no chain is held
+    for chain in sorted(chained):
+        seq, prev = chains.advance(chain)
+        for audit_event in chained[chain]:
+            audit_event.seq, audit_event.prev_hash = seq, prev
+            audit_event.hash = prev = event_hash(audit_event)
+            seq += 1
+        chains.close(chain, prev, seq - 1)
+
+
+@orm_events.listens_for(Session, "after_transaction_end")
+def _forget_unlinked(session: Session, transaction) -> None:
+    """A rolled-back transaction's events are gone with it."""
+    if transaction.parent is None:
+        session.info.pop(UNLINKED, None)
 
 
 @dataclass(frozen=True)

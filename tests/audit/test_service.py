@@ -1,14 +1,17 @@
 """The audit trail is append-only and hash-chained: whoever edits or deletes an event in the
 database, even with plain SQL, is named by `verify_chain`."""
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from itertools import pairwise
 
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from forms_service.accounts.service import SYSTEM
+from forms_service.accounts.models import User
+from forms_service.accounts.service import SYSTEM, Actor
 from forms_service.audit.models import AuditEvent
 from forms_service.audit.service import ChainProblem, event_hash, record, verify_chain
+from forms_service.cases.models import Case
 from forms_service.extensions import db
 
 
@@ -110,4 +113,54 @@ def test_an_event_carries_the_agency_of_its_actor(world):
     assert other.agency_id == world.other_agency.id
     assert system.agency_id == world.agency.id  # no person acting: the object's agency
     assert system_without_object.agency_id is None
+    assert problems() == []
+
+
+def chain_of(agency) -> list[AuditEvent]:
+    db.session.expire_all()
+    query = select(AuditEvent).where(AuditEvent.agency_id == agency.id).order_by(AuditEvent.seq)
+    return db.session.execute(query).scalars().all()
+
+
+def test_an_event_is_chained_as_its_transaction_commits_so_an_open_one_holds_no_other(app, world):
+    """A request that recorded an event and is still at work does not hold its agency's
+    chain: another request's event is chained and committed meanwhile, and the first takes
+    the next number when it commits."""
+    supervisor, case = world.supervisor.id, world.case.id
+    db.session.commit()
+    record(world.actor(world.case_manager), "document.view", world.case)  # still at work
+
+    def another_request():
+        with app.app_context():
+            actor = Actor(db.session.get(User, supervisor), "203.0.113.9")
+            record(actor, "document.view", db.session.get(Case, case))
+            db.session.commit()
+
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(another_request)
+        finished = wait([other], timeout=30).done
+        db.session.commit()  # lets it go on, had it waited for this transaction
+    assert finished and other.exception() is None, "it waited for the first request's commit"
+
+    assert [(e.seq, e.actor) for e in chain_of(world.agency)] == [
+        (1, "sup@a.example (supervisor)"),
+        (2, "cm@a.example (case_manager)"),
+    ]
+    assert problems() == []
+
+
+def test_events_undone_with_their_savepoint_or_transaction_take_no_place_in_the_chain(world):
+    actor = world.actor(world.case_manager)
+    db.session.commit()
+    record(actor, "document.view", world.case, n=1)
+    db.session.rollback()  # a refused request
+    with db.session.begin_nested():
+        record(actor, "document.view", world.case, n=2)  # kept: its savepoint is released
+    savepoint = db.session.begin_nested()
+    record(actor, "document.view", world.case, n=3)
+    savepoint.rollback()  # a row of a bulk dry run
+    record(actor, "document.view", world.case, n=4)
+    db.session.commit()
+
+    assert [(e.seq, e.details["n"]) for e in chain_of(world.agency)] == [(1, 2), (2, 4)]
     assert problems() == []

@@ -4,6 +4,7 @@ person signs out, gets a new password or role, or loses access: a copied cookie 
 afterwards opens nothing."""
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -255,6 +256,22 @@ def test_sign_in_takes_as_many_hash_checks_for_no_one_or_two_accounts(world, mon
         assert service.authenticate(email, "wrong horse battery staple") == []
         counts.append(len(checks))
     assert counts == [service.SAME_TIME_UP_TO] * 3
+
+
+def test_a_sign_in_checks_its_hashes_at_once(world, monkeypatch):
+    """argon2 leaves Python's lock while it hashes: the padded checks run side by side, so a
+    sign-in takes the time of one check where cores are free, and a busy machine's share of
+    three threads. Each check here waits until all of them have started."""
+    from forms_service.accounts import service
+
+    started = threading.Barrier(service.SAME_TIME_UP_TO, timeout=30)
+    real = service._verifies
+    monkeypatch.setattr(
+        service,
+        "_verifies",
+        lambda stored, password: started.wait() >= 0 and real(stored, password),
+    )
+    assert service.authenticate(world.case_manager.email, PASSWORD) == [world.case_manager]
 
 
 def test_the_idle_warning_names_the_time_the_agency_configured(client, world):

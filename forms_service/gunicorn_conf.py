@@ -10,6 +10,7 @@ from gunicorn.glogging import Logger
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("FORMS_WEB_WORKERS", "2"))
 threads = 4
+worker_class = "forms_service.gunicorn_worker.SignInFirstWorker"  # gthread, sign-in first
 timeout = 120
 accesslog = "-"
 # gunicorn's default line, and the worker that answered.

@@ -1,7 +1,7 @@
 """The service as `make run` serves it, with two gunicorn workers: the sign-in limit is
 counted in Redis, so it holds whichever worker answers; the Server header names no version;
 the access log never holds a one-time link's token; the documents are filed by the render
-process, not by the web workers."""
+process, not by the web workers; signing in never waits behind the pages."""
 
 import http.client
 import os
@@ -161,6 +161,23 @@ def test_no_server_version_and_no_one_time_token_in_the_access_log(gunicorn):
     assert not re.search(r"\d", response.getheader("Server", ""))
     time.sleep(0.5)  # the worker writes its access line after the response
     assert token not in log() and '"GET /s/… HTTP/1.1" 404' in log()
+
+
+def test_the_sign_in_page_opens_while_every_page_thread_is_busy(gunicorn):
+    """Pages wait for a worker's threads in the order they come; signing in has threads of its
+    own. Here requests whose headers never end (a phone on a bad line) hold every page thread
+    of both workers, and the sign-in page still opens."""
+    held = []
+    try:
+        for _ in range(40):  # ten times the page threads of each worker
+            connection = socket.create_connection(("127.0.0.1", gunicorn.port), timeout=30)
+            connection.sendall(b"GET /s/held HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            held.append(connection)
+        response, page = _request(gunicorn.port, "GET", "/login")
+    finally:
+        for connection in held:
+            connection.close()
+    assert response.status == 200 and 'name="password"' in page
 
 
 def _loaded(pid: int) -> str:

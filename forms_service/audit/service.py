@@ -64,6 +64,7 @@ def record(actor: Actor, action: str, obj=None, agency_id=None, **details) -> Au
     )
     db.session.add(audit_event)
     db.session.info.setdefault(UNLINKED, []).append(audit_event)
+    db.session.flush()  # with the caller's changes, as a service flushes its own
     return audit_event
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+from .. import clock
 from ..forms.registry import People, Person
 from ..forms.spec import FormSpec
 from .resources import RenderInput, SignerInfo
@@ -104,7 +105,7 @@ def example_input(form_type: FormSpec, payload: dict, language: str) -> RenderIn
         form_type=form_type.name,
         language=language,
         reference=f"{form_type.prefix}-PREVIEW",
-        created_on=date.today(),
+        created_on=clock.example_today(),
         agency_name=payload["agency"]["name"],
         agency_address=payload["agency"]["address"],
         agency_phone=payload["agency"]["phone"],

@@ -10,7 +10,6 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
 
 from babel import Locale, UnknownLocaleError
 from docxtpl import DocxTemplate
@@ -25,6 +24,7 @@ from jinja2.sandbox import (
     SandboxedEnvironment,
 )
 
+from .. import clock
 from ..forms.spec import FormSpec
 from . import docx_safety, docx_text, preview
 from .convert import ConversionError
@@ -77,7 +77,7 @@ def check_template(
     except docx_safety.Refused as refused:
         return Checked(refused.problems, None)
     problems = docx_safety.unsafe_content(parts)
-    version = TemplateVersion(form_type.name, version_number, date.today(), {language: ""})
+    version = TemplateVersion(form_type.name, version_number, clock.example_today(), {language: ""})
     inp = preview.example_input(form_type, preview.example_payload(form_type), language)
     inp = replace(inp, **(letterhead or {}))
     try:

@@ -40,11 +40,14 @@ if os.environ.get("FORMS_RENDER_QUEUE", "threads") == "threads":
     os.environ.setdefault("FORMS_RENDER_PROCESS", "1")
 
 
+RENDER_PROCESS_START_SECONDS = 60
+
+
 def when_ready(server):
     """The converters start with the service, before it takes its first request, and so does
     the render process."""
     from forms_service import create_app
-    from forms_service.rendering.local import Supervisor
+    from forms_service.rendering.local import Supervisor, wait_until_listening
     from forms_service.rendering.resources import start_converters
 
     app = create_app()
@@ -53,6 +56,10 @@ def when_ready(server):
     if app.config["RENDER_PROCESS"]:
         server.forms_render = Supervisor(dict(os.environ))
         server.forms_render.start()
+        # The workers start once it listens: none files a document signed meanwhile itself
+        # (and loads the renderers for the rest of its life).
+        if not wait_until_listening(app.instance_path, RENDER_PROCESS_START_SECONDS):
+            server.log.error("The render process did not start: the web workers render.")
 
 
 def post_worker_init(worker):

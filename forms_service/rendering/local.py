@@ -18,6 +18,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import uuid
 
 from flask import Flask, current_app
@@ -36,12 +37,27 @@ def hand_over(kind: str, ident: uuid.UUID) -> bool:
     False when none takes it."""
     if not current_app.config["RENDER_PROCESS"]:
         return False
+    return _sent(f"{kind} {ident}".encode(), current_app.instance_path)
+
+
+def _sent(datagram: bytes, instance_path: str) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.setblocking(False)  # a full queue is an answer too: the worker runs it itself
         try:
-            sock.sendto(f"{kind} {ident}".encode(), address(current_app.instance_path))
+            sock.sendto(datagram, address(instance_path))
         except OSError:
             return False
+    return True
+
+
+def wait_until_listening(instance_path: str, seconds: float) -> bool:
+    """Wait until a render process takes hand-overs (asked with an empty datagram, which it
+    drops); False if none does within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not _sent(b"", instance_path):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
     return True
 
 

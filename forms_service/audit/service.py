@@ -76,7 +76,7 @@ def _link(session: Session) -> None:
     """The events a transaction recorded are chained as it commits, not as they are recorded:
     an agency's chain head stays locked from here to the commit only, so the rest of a
     request's work (its page, a signature's image) never holds every other request of the
-    agency. Chains are taken in one order, so two commits never wait on each other."""
+    agency. Chains are taken in one order, so two commits never deadlock over them."""
     if session.in_nested_transaction():  # a savepoint: its events wait for the real commit
         return
     chained = defaultdict(list)

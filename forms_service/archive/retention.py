@@ -117,7 +117,8 @@ def due_for_disposal(on: date | None = None) -> Iterator[Due]:
     their hold)."""
     schedules = _schedules()
     grants = _grants_by_case()
-    todays = {agency.id: clock.today(agency) for agency in db.session.scalars(select(Agency))}
+    agencies = [] if on else db.session.scalars(select(Agency))
+    todays = {agency.id: clock.today(agency) for agency in agencies}
     rows = db.session.execute(
         select(ArchiveRecord, Case.closed_on)
         .join(Case, Case.id == ArchiveRecord.case_id)

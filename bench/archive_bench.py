@@ -36,13 +36,13 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from alembic.script import ScriptDirectory  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
 
 from forms_service import create_app  # noqa: E402
 from forms_service.archive.models import SEARCHED  # noqa: E402
 from forms_service.archive.search import Criteria, find  # noqa: E402
 from forms_service.archive.service import HASHED_FIELDS  # noqa: E402
 from forms_service.cases.search import normalise_name  # noqa: E402
+from forms_service.database import MIGRATIONS, upgrade_schema  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 
 URL = os.environ.get(
@@ -462,9 +462,8 @@ def main():
                 }
             )
             with app.app_context():
-                directory = app.extensions["migrate"].directory
-                refuse_a_schema_of_other_code(directory)
-                upgrade(directory=directory, revision="heads")
+                refuse_a_schema_of_other_code(str(MIGRATIONS))
+                upgrade_schema()
                 run(args, rng)
                 db.engine.dispose()
     finally:

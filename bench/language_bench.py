@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from render_bench import machine, p95, run, signed_jobs  # noqa: E402
 
 from forms_service import create_app  # noqa: E402
+from forms_service.database import upgrade_schema  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 
 WAYS = [
@@ -48,9 +49,7 @@ def main() -> None:
             }
         )
         with app.app_context():
-            from flask_migrate import upgrade
-
-            upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+            upgrade_schema()
             run(app, signed_jobs(2), 1)  # start the converter: a warm pool is the steady state
             for name, language, copy in WAYS:
                 wall, latencies = run(app, signed_jobs(args.docs, language, copy), 1)

@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from forms_service import create_app, process  # noqa: E402
+from forms_service.database import upgrade_schema  # noqa: E402
 from forms_service.extensions import db  # noqa: E402
 from forms_service.rendering.jobs import run_job  # noqa: E402
 
@@ -190,9 +191,7 @@ def app_for(
         }
     )
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(directory=app.extensions["migrate"].directory, revision="heads")
+        upgrade_schema()
     return app
 
 

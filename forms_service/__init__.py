@@ -28,18 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
     folder.mkdir(parents=True, exist_ok=True)
 
     from . import database, i18n, web
-    from .archive.fulltext import declared_by_models
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, login_manager
     from .notifications import runner  # noqa: F401 (registers its Celery task)
     from .rendering import queue
 
     db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(Path(__file__).parent / "migrations"),
-        include_name=declared_by_models,
-    )
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
-from flask_migrate import upgrade
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import clock, create_app, keys, process
 from .api.cli import api_token
 from .archive.service import PURPOSES
 from .config import rate_limit_storage
-from .database import utcnow
+from .database import migrations, upgrade_schema, utcnow
 from .errors import InvalidInput, NotFound, RuleViolation
 from .extensions import db
 from .forms import form_types, get_form_type
@@ -30,7 +29,23 @@ def create_command_app():
     return create_app({"CONVERTERS_END_WITH_PROCESS": True})
 
 
-@click.group(cls=FlaskGroup, create_app=create_command_app, add_version_option=False)
+class Commands(FlaskGroup):
+    """Flask-Migrate's `db` commands (`forms-service db revision --autogenerate`) are loaded
+    only when asked for: Alembic is 8 MB that a `worker` would otherwise carry."""
+
+    def get_command(self, ctx, name):
+        if name != "db":
+            return super().get_command(ctx, name)
+        from flask_migrate.cli import db as db_commands
+
+        migrations(ctx.ensure_object(ScriptInfo).load_app())
+        return db_commands
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), "db"})
+
+
+@click.group(cls=Commands, create_app=create_command_app, add_version_option=False)
 def main():
     """forms-service: case-management forms, signed, rendered and archived."""
 
@@ -70,7 +85,7 @@ def init(time_zone):
     except ConverterMissing as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
-    upgrade(directory=current_app.extensions["migrate"].directory, revision="heads")
+    upgrade_schema()
     key_path = keys.ensure_seal_key(Path(current_app.config["SEAL_KEY_DIR"]))
     for agency in db.session.execute(db.select(Agency)).scalars():
         keys.ensure_agency_seal_key(

@@ -10,12 +10,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from sqlalchemy import DateTime, Enum, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+
+MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def utcnow() -> datetime:
@@ -75,3 +78,22 @@ def init_app(app: Flask) -> None:
     def roll_back_on_error(exc):
         if exc is not None:
             db.session.rollback()
+
+
+def migrations(app: Flask) -> None:
+    """Flask-Migrate on `app` (its `db` commands, `upgrade`), for the commands and tests that
+    change the schema: it imports Alembic, 8 MB that no web or render worker needs."""
+    from flask_migrate import Migrate
+
+    from .archive.fulltext import declared_by_models
+
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=str(MIGRATIONS), include_name=declared_by_models)
+
+
+def upgrade_schema() -> None:
+    """This app's database brought to every head migration."""
+    from flask_migrate import upgrade
+
+    migrations(current_app)
+    upgrade(directory=str(MIGRATIONS), revision="heads")

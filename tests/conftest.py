@@ -17,11 +17,10 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from forms_service import create_app
+from forms_service import create_app, database
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import Actor, create_agency, create_user
 from forms_service.archive.models import ArchiveRecord
@@ -43,7 +42,7 @@ DATABASES = [
 # For what a page does in the browser (its scripts, styles, timers), which no database changes:
 # such tests run on the first database only.
 ONE_DATABASE = pytest.mark.parametrize("app", DATABASES[:1], indirect=True)
-MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "forms_service", "migrations")
+MIGRATIONS = str(database.MIGRATIONS)
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -98,6 +97,7 @@ def _make_app(instance, url, profile, **extra):
         }
     )
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    database.migrations(app)
     return app
 
 
@@ -156,7 +156,7 @@ def sqlite_template(tmp_path_factory, converter_profile):
     path = folder / "forms.db"
     app = _make_app(folder, f"sqlite:///{path}", converter_profile)
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="heads")
+        database.upgrade_schema()
         db.engine.dispose()
     return path
 
@@ -180,7 +180,7 @@ def postgres_schema(tmp_path_factory, converter_profile):
     folder = tmp_path_factory.mktemp("pg-migrate")
     app = _make_app(folder, PG_URL, converter_profile, SQLALCHEMY_ENGINE_OPTIONS=options)
     with app.app_context():
-        upgrade(directory=MIGRATIONS, revision="heads")
+        database.upgrade_schema()
         db.engine.dispose()
     yield options
     with engine.begin() as conn:

@@ -70,14 +70,12 @@ def init_app(app: Flask) -> None:
 @contextmanager
 def _jobs() -> Iterator[ModuleType]:
     """The jobs, loaded by a process that runs them: a web worker that hands them to Celery
-    never loads the libraries they fill, draw and seal documents with (60 MB). The heap's
-    free pages go back to the system after each (`process.give_back`)."""
+    never loads the libraries they fill, draw and seal documents with (60 MB). Each runs as a
+    `process.job`: what it leaves goes back to the system."""
     from . import jobs
 
-    try:
+    with process.job():
         yield jobs
-    finally:
-        process.give_back()
 
 
 def _run_in_app(app: Flask, job_id: uuid.UUID) -> bool:

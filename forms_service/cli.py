@@ -240,10 +240,9 @@ def worker(concurrency):
     threads = concurrency or current_app.config["RENDER_THREADS"]
     # signed documents' renders, and forms sent for signature to convert meanwhile
     queues = f"{current_app.config['CELERY_QUEUE']},{prepare_queue(current_app.config)}"
-    celery_app.worker_main(
-        ["worker", "--pool=threads", f"--concurrency={threads}", f"--queues={queues}"]
-        + ["--loglevel=INFO"]
-    )
+    # Celery's worker itself, as `beat` runs its Beat: its command line would load an
+    # interactive shell's libraries too (prompt_toolkit, Pygments: 5 MB a worker)
+    celery_app.Worker(pool="threads", concurrency=threads, queues=queues, loglevel="INFO").start()
 
 
 @main.command()

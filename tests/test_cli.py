@@ -425,11 +425,19 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     monkeypatch.setattr(cli.process, "settle", lambda: settled.append(True))
     monkeypatch.setattr(resources, "start_converters", lambda: None)
     monkeypatch.setattr(service, "warm_seal", lambda: None)
-    monkeypatch.setattr(queue.celery_app, "worker_main", started.append)
+
+    class Worker:
+        def __init__(self, **options):
+            self.options = options
+
+        def start(self):
+            started.append(self.options)
+
+    monkeypatch.setattr(queue.celery_app, "Worker", Worker)
     ensure_seal_key(Path(app.config["SEAL_KEY_DIR"]))
     result = run(app, "worker")
     assert result.exit_code == 0, result.output
     assert nice == [queue.RUNNER_NICENESS] and queue.RUNNER_NICENESS >= 10
-    assert started and "--pool=threads" in started[0]
-    assert "--queues=celery,celery.prepare" in started[0]  # renders, and forms to convert
+    assert started and started[0]["pool"] == "threads"
+    assert started[0]["queues"] == "celery,celery.prepare"  # renders, and forms to convert
     assert settled  # see tests/test_process.py

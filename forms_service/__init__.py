@@ -29,7 +29,6 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import database, i18n, web
     from .extensions import csrf, db, limiter, login_manager
-    from .notifications import runner  # noqa: F401 (registers its Celery task)
     from .rendering import queue
 
     db.init_app(app)

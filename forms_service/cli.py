@@ -219,9 +219,10 @@ def render_pending(retry_failed):
 def worker(concurrency):
     """Run a render worker for FORMS_RENDER_QUEUE=celery: takes jobs from Redis (as many
     workers as you like; the minute sweep is `forms-service beat`'s)."""
-    from .rendering.queue import RUNNER_NICENESS, celery_app, prepare_queue
+    from .rendering.queue import RUNNER_NICENESS, prepare_queue
     from .rendering.resources import start_converters
     from .rendering.service import warm_seal
+    from .rendering.tasks import celery_app, configure
 
     keys_dir = Path(current_app.config["SEAL_KEY_DIR"])
     if not (current_app.config["SEAL_PKCS12"] or (keys_dir / "seal.key").exists()):
@@ -242,6 +243,7 @@ def worker(concurrency):
     queues = f"{current_app.config['CELERY_QUEUE']},{prepare_queue(current_app.config)}"
     # Celery's worker itself, as `beat` runs its Beat: its command line would load an
     # interactive shell's libraries too (prompt_toolkit, Pygments: 5 MB a worker)
+    configure(current_app._get_current_object())  # also where FORMS_RENDER_QUEUE is not celery
     celery_app.Worker(pool="threads", concurrency=threads, queues=queues, loglevel="INFO").start()
 
 
@@ -251,13 +253,15 @@ def beat():
     """Run the one scheduler for FORMS_RENDER_QUEUE=celery: it sends the periodic work
     (`rendering.schedule.PERIODIC`). A second one, on any machine sharing the database,
     refuses to run."""
-    from .rendering.queue import celery_app, scheduler_lock
+    from .rendering.queue import scheduler_lock
+    from .rendering.tasks import celery_app, configure
 
     lock = scheduler_lock(current_app.instance_path)  # held until this process ends
     if lock is None:
         click.echo("Another forms-service beat is running: there must be exactly one.", err=True)
         sys.exit(1)
     schedule = Path(current_app.instance_path) / "celerybeat-schedule"
+    configure(current_app._get_current_object())
     celery_app.Beat(schedule=str(schedule), loglevel="INFO").run()
 
 

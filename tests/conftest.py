@@ -8,6 +8,8 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
+import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -79,6 +81,19 @@ def _shared_url_builders():
 
 
 _shared_url_builders()
+
+
+def modules_loaded_by(code: str, instance: Path, **env: str) -> set[str]:
+    """The modules a fresh interpreter has loaded once `code` (given `create_app`) has run."""
+    script = f"import sys\nfrom forms_service import create_app\n{code}\nprint(*sys.modules)"
+    done = subprocess.run(  # noqa: S603 (this interpreter)
+        [sys.executable, "-c", script],
+        env={**os.environ, "FORMS_INSTANCE": str(instance), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
 
 
 def _make_app(instance, url, profile, **extra):

@@ -418,7 +418,7 @@ def test_a_render_worker_without_the_instance_s_seal_keys_refuses_to_start(app, 
 def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
     """Nice 10, as its converters: sign-ins and pages on the same machine get the CPU first
     (with 50 clients signing at once, a staff sign-in's p95 went 3.1 s -> 1.3 s)."""
-    from forms_service.rendering import queue, resources, service
+    from forms_service.rendering import queue, resources, service, tasks
 
     nice, started, settled = [], [], []
     monkeypatch.setattr(cli.os, "nice", nice.append)
@@ -433,7 +433,7 @@ def test_a_render_worker_runs_below_the_web_service(app, monkeypatch):
         def start(self):
             started.append(self.options)
 
-    monkeypatch.setattr(queue.celery_app, "Worker", Worker)
+    monkeypatch.setattr(tasks.celery_app, "Worker", Worker)
     ensure_seal_key(Path(app.config["SEAL_KEY_DIR"]))
     result = run(app, "worker")
     assert result.exit_code == 0, result.output

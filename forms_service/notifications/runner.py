@@ -7,7 +7,7 @@ import threading
 from flask import Flask, current_app
 
 from ..database import after_commit
-from ..rendering.queue import celery_app, executor
+from ..rendering.queue import executor
 from ..webhooks import delivery as webhooks
 from .invitations import next_reminder_in, queue_reminders
 from .notices import notify_due
@@ -56,13 +56,10 @@ def send_soon() -> None:
 def send_now() -> None:
     mode = current_app.config["RENDER_QUEUE"]
     if mode == "celery":
+        from ..rendering.tasks import send_messages_task
+
         send_messages_task.delay()
     elif mode == "threads":
         executor().submit(_send_in_app, current_app._get_current_object())
     else:
         run_outbox()
-
-
-@celery_app.task(name="forms_service.send_messages")
-def send_messages_task() -> int:
-    return run_outbox()[0]

@@ -22,31 +22,17 @@ from contextlib import contextmanager
 from datetime import timedelta
 from types import ModuleType
 
-from celery import Celery, Task
 from flask import Flask, current_app
 from sqlalchemy import delete, or_, select, text, update
 
 from .. import process
 from ..archive.copies import records_missing_copy
-from ..archive.integrity import checkpoint_due
-from ..archive.orphans import sweep_unreferenced
 from ..database import utcnow
 from ..documents.models import Document, DocumentStatus
 from ..extensions import db
 from . import local
 from .models import QUEUE, QUEUED_LEASE, PreparedRender, RenderJob, RenderStatus
-from .schedule import beat_schedule
 
-
-class AppTask(Task):
-    """Runs each task inside the Flask app the worker was created with."""
-
-    def __call__(self, *args, **kwargs):
-        with self.app.flask_app.app_context():
-            return self.run(*args, **kwargs)
-
-
-celery_app = Celery("forms_service", task_cls=AppTask)
 _executor_lock = threading.Lock()
 
 
@@ -54,17 +40,10 @@ def init_app(app: Flask) -> None:
     mode = app.config["RENDER_QUEUE"]
     if mode not in ("inline", "threads", "celery"):
         raise RuntimeError(f"FORMS_RENDER_QUEUE must be inline, threads or celery, not {mode!r}")
-    celery_app.conf.update(
-        broker_url=app.config["CELERY_BROKER_URL"],
-        task_default_queue=app.config["CELERY_QUEUE"],
-        task_acks_late=True,  # a worker that dies mid-job leaves it to another worker
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-        broker_connection_retry_on_startup=True,
-        task_ignore_result=True,
-        beat_schedule=beat_schedule(app.config),
-    )
-    celery_app.flask_app = app
+    if mode == "celery":
+        from .tasks import configure
+
+        configure(app)
 
 
 @contextmanager
@@ -98,6 +77,8 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
             jobs.run_job(job_id)
         return None
     if mode == "celery":
+        from .tasks import render_task
+
         render_task.delay(str(job_id))
         return None
     if local.hand_over(local.RENDER, job_id):
@@ -114,6 +95,8 @@ def prepare_soon(document_id: uuid.UUID) -> None:
     if not current_app.config["PREPARE_BEFORE_SIGNING"] or mode == "inline":
         return
     if mode == "celery":
+        from .tasks import prepare_task
+
         prepare_task.apply_async([str(document_id)], queue=prepare_queue(current_app.config))
         return
     if local.hand_over(local.PREPARE, document_id):
@@ -206,33 +189,6 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
         with _jobs() as jobs:
             jobs.file_english_copy(record_id)
     return len(ids) + len(missing)
-
-
-@celery_app.task(name="forms_service.render")
-def render_task(job_id: str) -> bool:
-    with _jobs() as jobs:
-        return jobs.run_job(uuid.UUID(job_id))
-
-
-@celery_app.task(name="forms_service.prepare")
-def prepare_task(document_id: str) -> bool:
-    with _jobs() as jobs:
-        return jobs.prepare_for_signing(uuid.UUID(document_id))
-
-
-@celery_app.task(name="forms_service.sweep")
-def sweep_task() -> int:
-    return sweep()
-
-
-@celery_app.task(name="forms_service.checkpoint")
-def checkpoint_task() -> int:
-    return len(checkpoint_due())
-
-
-@celery_app.task(name="forms_service.sweep_unreferenced")
-def sweep_unreferenced_task() -> int:
-    return sweep_unreferenced()
 
 
 SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler

@@ -23,7 +23,7 @@ from forms_service.archive.service import blob_store
 from forms_service.database import committed
 from forms_service.documents import service as documents
 from forms_service.extensions import db
-from forms_service.rendering import prepared, queue
+from forms_service.rendering import prepared, queue, tasks
 from forms_service.rendering.jobs import (
     certificate_data,
     pinned_version,
@@ -191,7 +191,7 @@ def test_on_celery_a_form_to_convert_goes_to_a_queue_of_its_own(
     document just signed."""
     sent = []
     monkeypatch.setattr(
-        queue.prepare_task, "apply_async", lambda args, queue: sent.append((args, queue))
+        tasks.prepare_task, "apply_async", lambda args, queue: sent.append((args, queue))
     )
     app.config["RENDER_QUEUE"] = "celery"
     document = consent_document()

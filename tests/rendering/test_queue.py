@@ -19,7 +19,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering import queue
 from forms_service.rendering.models import QUEUED_LEASE, RUN_LEASE, RenderJob
-from tests.conftest import sign_consent
+from tests.conftest import modules_loaded_by, sign_consent
 
 pytestmark = pytest.mark.soffice
 
@@ -112,3 +112,10 @@ def test_the_web_workers_render_threads_run_below_its_page_threads(bare_app):
     expected = min(page_thread + queue.RUNNER_NICENESS, queue.MOST_NICE)
     assert queue.executor().submit(nice_here).result() == expected
     assert nice_here() == page_thread  # the page thread keeps its own
+
+
+def test_only_a_service_on_celery_loads_celery(tmp_path):
+    """5 MB in each web worker and render process of a service that renders on its machine."""
+    assert "celery" not in modules_loaded_by("create_app()", tmp_path / "threads")
+    on_celery = modules_loaded_by("create_app()", tmp_path / "celery", FORMS_RENDER_QUEUE="celery")
+    assert "celery" in on_celery

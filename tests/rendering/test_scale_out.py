@@ -17,7 +17,7 @@ from forms_service.archive import service as archive
 from forms_service.archive.models import ArchiveRecord
 from forms_service.audit.service import verify_chain
 from forms_service.extensions import db
-from forms_service.rendering import queue
+from forms_service.rendering import queue, tasks
 from forms_service.rendering.models import RenderJob, RenderStatus
 from tests.conftest import PG_URL, sign_consent
 from tests.rendering.cluster import Cluster, s3_bucket
@@ -76,7 +76,8 @@ def cluster(app, tmp_path):
         {k: v for k, v in nodes.app_settings().items() if k != "SQLALCHEMY_ENGINE_OPTIONS"}
     )
     app.extensions.pop("archive_store", None)
-    queue.celery_app.conf.update(broker_url=REDIS_URL, task_default_queue=nodes.queue)
+    tasks.configure(app)
+    tasks.celery_app.conf.update(broker_url=REDIS_URL, task_default_queue=nodes.queue)
     yield nodes
     nodes.stop()
     redis.Redis.from_url(REDIS_URL).delete(nodes.queue)

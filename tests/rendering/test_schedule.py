@@ -12,14 +12,14 @@ from forms_service.audit import chains
 from forms_service.audit import service as audit
 from forms_service.database import utcnow
 from forms_service.extensions import db
-from forms_service.notifications import runner  # noqa: F401 (registers send_messages)
 from forms_service.rendering import schedule
-from forms_service.rendering.queue import celery_app
+from forms_service.rendering.tasks import celery_app, configure
 
 NAMES = ["sweep-render-outbox", "send-messages", "checkpoint", "sweep-unreferenced-blobs"]
 
 
 def test_celery_beat_sends_the_same_periodic_tasks_the_scheduler_thread_runs(app):
+    configure(app)
     beat = celery_app.conf.beat_schedule
     assert list(beat) == [p.name for p in schedule.PERIODIC] == NAMES
     for periodic in schedule.PERIODIC:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter (malloc.h)
 LARGE_BLOCK = 1 << 20  # bytes
 _libc = ctypes.CDLL(None)  # the C library the process runs on
-_jobs = threading.Lock()
+_lock = threading.Lock()  # guards _state
 _state = {"settled": False, "running": 0, "warm": False}
 
 
@@ -42,12 +42,12 @@ def job() -> Iterator[None]:
     keep (fonts, locale data, compiled templates: 47,000 objects) is then frozen as `settle`
     froze the start, once no other job is running (a job's objects would be kept for good), so
     that each later collection walks only a job's own objects (10 ms -> 1 ms a document)."""
-    with _jobs:
+    with _lock:
         _state["running"] += 1
     try:
         yield
     finally:
-        with _jobs:
+        with _lock:
             _state["running"] -= 1
             warming = _state["settled"] and not _state["warm"] and not _state["running"]
             if warming:

@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def _jobs() -> Iterator[ModuleType]:
+def loaded_jobs() -> Iterator[ModuleType]:
     """The jobs, loaded by a process that runs them: a web worker that hands them to Celery
     never loads the libraries they fill, draw and seal documents with (60 MB). Each runs as a
     `process.job`: what it leaves goes back to the system."""
@@ -58,7 +58,7 @@ def _jobs() -> Iterator[ModuleType]:
 
 
 def _run_in_app(app: Flask, job_id: uuid.UUID) -> bool:
-    with app.app_context(), _jobs() as jobs:
+    with app.app_context(), loaded_jobs() as jobs:
         return jobs.run_job(job_id)
 
 
@@ -73,7 +73,7 @@ def enqueue(job_id: uuid.UUID) -> Future | None:
     """Hand a committed job to the configured runner."""
     mode = current_app.config["RENDER_QUEUE"]
     if mode == "inline":
-        with _jobs() as jobs:
+        with loaded_jobs() as jobs:
             jobs.run_job(job_id)
         return None
     if mode == "celery":
@@ -109,7 +109,7 @@ def prepare_queue(config) -> str:
 
 
 def _prepare_in_app(app: Flask, document_id: uuid.UUID) -> bool:
-    with app.app_context(), _jobs() as jobs:
+    with app.app_context(), loaded_jobs() as jobs:
         return jobs.prepare_for_signing(document_id)
 
 
@@ -186,7 +186,7 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     # and a backfill after an agency turns copies on, are `render-pending`'s)
     missing = records_missing_copy(utcnow() - older_than, utcnow() - SWEEP_COPIES_FOR)
     for record_id in missing:
-        with _jobs() as jobs:
+        with loaded_jobs() as jobs:
             jobs.file_english_copy(record_id)
     return len(ids) + len(missing)
 

@@ -10,7 +10,7 @@ from flask import Flask
 from ..archive.integrity import checkpoint_due
 from ..archive.orphans import sweep_unreferenced
 from ..notifications.runner import run_outbox
-from .queue import _jobs, sweep
+from .queue import loaded_jobs, sweep
 from .schedule import beat_schedule
 
 
@@ -41,13 +41,13 @@ def configure(app: Flask) -> None:
 
 @celery_app.task(name="forms_service.render")
 def render_task(job_id: str) -> bool:
-    with _jobs() as jobs:
+    with loaded_jobs() as jobs:
         return jobs.run_job(uuid.UUID(job_id))
 
 
 @celery_app.task(name="forms_service.prepare")
 def prepare_task(document_id: str) -> bool:
-    with _jobs() as jobs:
+    with loaded_jobs() as jobs:
         return jobs.prepare_for_signing(uuid.UUID(document_id))
 
 

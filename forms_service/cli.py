@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from . import clock, create_app, keys, process
 from .api.cli import api_token
 from .archive.service import PURPOSES
+from .commandline import fail
 from .config import rate_limit_storage
 from .database import migrations, upgrade_schema, utcnow
 from .errors import InvalidInput, NotFound, RuleViolation
@@ -21,6 +22,7 @@ from .extensions import db
 from .forms import form_types, get_form_type
 from .hmis.commands import hmis_export
 from .rendering.convert import ConversionError, ConverterMissing
+from .templates_admin.commands import templates
 
 
 def create_command_app():
@@ -52,6 +54,7 @@ def main():
 
 main.add_command(api_token)  # command groups that live with their area
 main.add_command(hmis_export)
+main.add_command(templates)
 
 
 def _time_zone(ctx, param, value):
@@ -142,12 +145,6 @@ def list_forms():
             )
 
 
-def _fail(lines: list[str]):
-    for line in lines:
-        click.echo(line, err=True)
-    sys.exit(2)
-
-
 def _staff_member(email: str, agency: str):
     """The active account `--as EMAIL` names (an e-mail is unique within an agency only:
     `--agency NAME` tells which when several agencies have it)."""
@@ -157,9 +154,9 @@ def _staff_member(email: str, agency: str):
     if agency:
         users = [u for u in users if u.agency.name.casefold() == agency.strip().casefold()]
     if len(users) > 1:
-        _fail([f"{email} is on the staff of several agencies: name one with --agency."])
+        fail([f"{email} is on the staff of several agencies: name one with --agency."])
     if not users:
-        _fail([f"No active user {email}" + (f" in {agency}." if agency else ".")])
+        fail([f"No active user {email}" + (f" in {agency}." if agency else ".")])
     return users[0]
 
 
@@ -177,21 +174,21 @@ def render(form_type_name, data_file, example, out_dir, lang):
     try:
         form_type = get_form_type(form_type_name)
     except NotFound as exc:
-        _fail([f"{exc}. Known: {', '.join(t.name for t in form_types())}"])
+        fail([f"{exc}. Known: {', '.join(t.name for t in form_types())}"])
     if example:
         click.echo(json.dumps(preview.example_payload(form_type), indent=2, ensure_ascii=False))
         return
     if not data_file or not out_dir:
-        _fail(["Give --data FILE.json and --out DIR (or --example)."])
+        fail(["Give --data FILE.json and --out DIR (or --example)."])
     try:
         payload = json.loads(Path(data_file).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        _fail([f"{data_file}: line {exc.lineno} column {exc.colno}: {exc.msg}"])
+        fail([f"{data_file}: line {exc.lineno} column {exc.colno}: {exc.msg}"])
     except (OSError, UnicodeDecodeError) as exc:
-        _fail([f"{data_file}: cannot read it: {exc}"])
+        fail([f"{data_file}: cannot read it: {exc}"])
     errors = preview.validate_payload(form_type, payload)
     if errors:
-        _fail([f"{field}: {message}" for field, message in errors])
+        fail([f"{field}: {message}" for field, message in errors])
     try:
         written = preview.render_to(form_type, payload, Path(out_dir), lang)
     except (RuleViolation, NotFound, ConversionError) as exc:
@@ -453,155 +450,14 @@ def export(client_id, email, agency, recipient, purpose, explanation, on, out):
         to = CLIENT if recipient == "client" else recipient  # the option's own word, not a name
         result = export_client(Actor(user), client_id, to, day, purpose, explanation)
     except NotFound:
-        _fail([f"No client {client_id} in {user.agency.name}."])
+        fail([f"No client {client_id} in {user.agency.name}."])
     except PermissionDenied as exc:
-        _fail([str(exc)])
+        fail([str(exc)])
     except InvalidInput as exc:
-        _fail([str(exc)])
+        fail([str(exc)])
     except RuleViolation as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
     Path(out).write_bytes(result.data)
     db.session.commit()
     click.echo(f"{out}: {len(result.records)} document(s)")
-
-
-@main.group()
-def templates():
-    """Check, add and list the Word templates of the forms (form_templates/)."""
-
-
-def _template_file(form_type_name: str, path: str):
-    """The form type and the file's bytes, or exit 2 naming what is wrong."""
-    try:
-        form_type = get_form_type(form_type_name)
-    except NotFound as exc:
-        _fail([f"{exc}. Known: {', '.join(t.name for t in form_types())}"])
-    try:
-        return form_type, Path(path).read_bytes()
-    except OSError as exc:
-        _fail([f"{path}: cannot read it: {exc.strerror}"])
-
-
-def _checked(form_type, template: bytes, lang: str, path: str):
-    from .rendering.template_check import check_template
-
-    checked = check_template(form_type, template, lang)
-    if checked.problems:
-        _fail([f"{path}: {problem}" for problem in checked.problems])
-    return checked
-
-
-@templates.command("check")
-@click.argument("form_type_name", metavar="FORM_TYPE")
-@click.argument("path", metavar="FILE.docx")
-@click.option("--lang", default="en", show_default=True, help="The template's language.")
-@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False), help="Write the example here.")
-@with_appcontext
-def check_template_file(form_type_name, path, lang, pdf_out):
-    """Check FILE.docx as FORM_TYPE's template: exit 0 when it is fine, 2 with one line per
-    problem. The form's example is rendered in it and converted to PDF."""
-    form_type, template = _template_file(form_type_name, path)
-    checked = _checked(form_type, template, lang, path)
-    if pdf_out:
-        Path(pdf_out).write_bytes(checked.pdf)
-    click.echo(f"{path}: fine as the {lang} template of {form_type.name}")
-
-
-def _agency(value: str):
-    """An agency named by its id or its name (exactly, letter case aside)."""
-    import uuid
-
-    from .accounts.models import Agency
-
-    try:
-        agency = db.session.get(Agency, uuid.UUID(value))
-    except ValueError:
-        agency = None
-    agency = (
-        agency
-        or db.session.execute(
-            db.select(Agency).where(db.func.lower(Agency.name) == value.lower())
-        ).scalar_one_or_none()
-    )
-    if agency is None:
-        _fail([f"No agency {value!r} (give its id or its name)."])
-    return agency
-
-
-@templates.command("add")
-@click.argument("form_type_name", metavar="FORM_TYPE")
-@click.argument("path", metavar="FILE.docx")
-@click.option("--lang", required=True, help="The template's language.")
-@click.option("--note", default="", help="What changed, for the manifest.")
-@click.option("--by", "added_by", default=None, help="Who adds it (default: the OS user).")
-@click.option("--activate", is_flag=True, help="New documents use it from now on.")
-@click.option(
-    "--agency",
-    "agency_name",
-    metavar="ID_OR_NAME",
-    help="Add it for this agency only (in its instance), not to the shipped form_templates/.",
-)
-@with_appcontext
-def add_template(form_type_name, path, lang, note, added_by, activate, agency_name):
-    """Check FILE.docx and store it as FORM_TYPE's next template version (a draft unless
-    --activate); prints the version number. No version is ever overwritten."""
-    import getpass
-    from datetime import UTC, datetime
-
-    from .accounts.service import SYSTEM
-    from .rendering.service import template_store
-    from .templates_admin import service as agency_templates
-
-    form_type, template = _template_file(form_type_name, path)
-    added_by = added_by or getpass.getuser()
-    if agency_name:
-        agency = _agency(agency_name)
-        try:
-            upload = agency_templates.upload_template(
-                SYSTEM, form_type.name, lang, template, note, agency=agency, added_by=added_by
-            )
-        except InvalidInput as exc:
-            _fail([f"{path}: {m}" for messages in exc.errors.values() for m in messages])
-        if activate:
-            agency_templates.activate(SYSTEM, form_type.name, upload.version.number, agency)
-        db.session.commit()
-        click.echo(upload.version.number)
-        return
-    _checked(form_type, template, lang, path)
-    version = template_store().add(
-        form_type.name,
-        lang,
-        template,
-        added_by=added_by,
-        added_at=datetime.now(UTC),
-        note=note,
-        activate=activate,
-    )
-    click.echo(version.number)
-
-
-@templates.command("list")
-@click.argument("form_type_name", metavar="[FORM_TYPE]", required=False)
-@click.option("--agency", "agency_name", metavar="ID_OR_NAME", help="With this agency's own.")
-@with_appcontext
-def list_templates(form_type_name, agency_name):
-    """Every template: type, version, language, status, sha256, who added it, when, note; with
-    --agency, the agency's own versions too (marked "agency")."""
-    from .rendering.service import template_store
-    from .templates_admin.service import templates_for
-
-    store = templates_for(_agency(agency_name)) if agency_name else template_store()
-    names = [form_type_name] if form_type_name else template_store().form_types()
-    try:
-        versions = [v for name in names for v in store.versions(name)]
-    except NotFound as exc:
-        _fail([str(exc)])
-    for v in versions:
-        added = f"{v.added_by} {v.added_at.isoformat(timespec='seconds')}" if v.added_at else ""
-        for lang in v.languages:
-            note = " ".join(v.note.split())
-            row = [v.form_type, f"v{v.number}", lang, v.status, v.files[lang], added, note]
-            if agency_name:
-                row.insert(4, "agency" if v.agency_id else "shipped")
-            click.echo("  ".join(row).rstrip())

@@ -92,6 +92,8 @@ class TemplateStore:
         )
 
     def _in_effect(self, form_type: str, on: date | None) -> list[TemplateVersion]:
+        """Active and effective by `on`: an agency's date (`AgencyTemplates`), else, for the
+        commands that list or render the shipped forms, this machine's."""
         on = on or date.today()
         return [v for v in self.versions(form_type) if v.status == "active" and v.effective <= on]
 
@@ -147,10 +149,11 @@ class TemplateStore:
         *,
         added_by: str,
         added_at: datetime,
+        effective: date,
         note: str = "",
         activate: bool = False,
     ) -> TemplateVersion:
-        """Store `template` (already checked) as the next version, in effect from `added_at`.
+        """Store `template` (already checked) as the next version, in effect from `effective`.
         One writer at a time per form type; the file is written before the manifest names
         it, and the manifest is replaced whole, so a crash leaves no half-listed version."""
         folder = self.root / form_type
@@ -162,7 +165,7 @@ class TemplateStore:
             version = TemplateVersion(
                 form_type,
                 max((v.number for v in versions), default=0) + 1,
-                added_at.astimezone().date(),  # the local day, as `current` reads it
+                effective,
                 {language: hashlib.sha256(template).hexdigest()},
                 "active" if activate else "draft",
                 added_by,

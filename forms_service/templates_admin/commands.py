@@ -115,12 +115,14 @@ def add_template(form_type_name, path, lang, note, added_by, activate, agency_na
         click.echo(upload.version.number)
         return
     _checked(form_type, template, lang, path)
+    added_at = datetime.now(UTC)
     version = template_store().add(
         form_type.name,
         lang,
         template,
         added_by=added_by,
-        added_at=datetime.now(UTC),
+        added_at=added_at,
+        effective=agency_templates.shipped_effective(added_at),
         note=note,
         activate=activate,
     )

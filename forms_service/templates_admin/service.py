@@ -8,11 +8,14 @@ finds the file again even if a shipped version later takes the same number."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
+from .. import clock
 from ..accounts.models import Agency, Role
 from ..accounts.service import Actor, require_role
 from ..archive.service import blob_store, page_images
@@ -37,8 +40,8 @@ CHANGED_BY = (Role.ADMIN,)
 class AgencyTemplates:
     """The template versions one agency sees: the shipped ones and its own."""
 
-    def __init__(self, agency_id):
-        self.agency_id = agency_id
+    def __init__(self, agency: Agency):
+        self.agency, self.agency_id = agency, agency.id
         self.shipped = template_store()
 
     def own(self, form_type: str) -> list[AgencyTemplateVersion]:
@@ -68,7 +71,9 @@ class AgencyTemplates:
             for v in self._own_versions(form_type)
             if v.status == TemplateStatus.ACTIVE and language in v.files
         ]
-        return own[-1] if own else self.shipped.current(form_type, language=language)
+        if own:
+            return own[-1]
+        return self.shipped.current(form_type, clock.today(self.agency), language)
 
     def languages(self, form_type: str) -> list[str]:
         """The languages a new document of `form_type` can be written in."""
@@ -78,7 +83,7 @@ class AgencyTemplates:
             if v.status == TemplateStatus.ACTIVE
             for lang in v.files
         }
-        return sorted(own | set(self.shipped.languages(form_type)))
+        return sorted(own | set(self.shipped.languages(form_type, clock.today(self.agency))))
 
     def version(self, form_type: str, number: int, sha256: str | None = None) -> TemplateVersion:
         """The version a document pinned (`number`, and the `sha256` of its file)."""
@@ -89,7 +94,18 @@ class AgencyTemplates:
 
 
 def templates_for(agency: Agency) -> AgencyTemplates:
-    return AgencyTemplates(agency.id)
+    return AgencyTemplates(agency)
+
+
+def shipped_effective(added_at: datetime) -> date:
+    """The effective date of a shipped version added at `added_at`: the date then of the
+    instance's agency whose date is earliest (each agency reads a version's date on its own
+    clock), so the version is in effect at once for every agency; with none yet, or no
+    database yet (a checkout adding to form_templates/), a new agency's."""
+    zones = {clock.DEFAULT_TIME_ZONE}
+    if inspect(db.engine).has_table(Agency.__tablename__):
+        zones = set(db.session.scalars(select(Agency.time_zone))) or zones
+    return min(clock.aware(added_at).astimezone(ZoneInfo(zone)).date() for zone in zones)
 
 
 def as_template_version(row: AgencyTemplateVersion) -> TemplateVersion:

@@ -22,6 +22,7 @@ from forms_service.rendering.jobs import run_job
 from forms_service.rendering.resources import template_store
 from forms_service.rendering.template_check import check_template
 from forms_service.rendering.templates import TemplateStore
+from forms_service.templates_admin.service import shipped_effective
 from tests.conftest import archive_consent, blob_path, sign_consent
 from tests.rendering.test_service import pdf_text
 from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
@@ -307,12 +308,14 @@ def test_a_document_sent_before_a_new_version_is_activated_keeps_its_pinned_vers
     sent_before = consent_document()
     pinned = sent_before.template_version
     assert pinned == SHIPPED.current("consent_release", language="en").number
+    now = datetime.now(UTC)
     template_store().add(
         "consent_release",
         "en",
         with_paragraphs(NEW_WORDING),
         added_by="alex.moreno",
-        added_at=datetime.now(UTC),
+        added_at=now,
+        effective=shipped_effective(now),
         activate=True,
     )
     document, job = sign_consent(world, lambda: sent_before)

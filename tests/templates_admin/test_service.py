@@ -4,13 +4,17 @@ version and sha256 it was sent with."""
 
 import hashlib
 import io
+import shutil
 import zipfile
 from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from PIL import Image
 from sqlalchemy import func, select
 
+from forms_service import REPO_ROOT
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.archive.models import ArchiveRecord
@@ -18,6 +22,7 @@ from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
+from forms_service.rendering.templates import TemplateStore
 from forms_service.templates_admin import service
 from forms_service.templates_admin.models import AgencyTemplateVersion
 from tests.conftest import PASSWORD, archive_consent, blob_path, sign_consent
@@ -176,3 +181,53 @@ def test_a_template_that_places_agency_logo_prints_the_logo_there_and_only_there
 def body(docx: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
         return z.read("word/document.xml").decode()
+
+
+@pytest.fixture
+def shipped_copy(app, tmp_path):
+    """A copy of the shipped templates that versions can be added to."""
+    root = tmp_path / "form_templates"
+    shutil.copytree(REPO_ROOT / "form_templates", root)
+    app.config["TEMPLATES_DIR"] = str(root)
+    return TemplateStore(root)
+
+
+def add_shipped(store, effective, added_at):
+    return store.add(
+        "consent_release",
+        "en",
+        CHANGED,
+        added_by="an operator",
+        added_at=added_at,
+        effective=effective,
+        activate=True,
+    )
+
+
+def test_a_shipped_version_takes_effect_at_the_agency_s_midnight_not_the_machine_s(
+    world, shipped_copy
+):
+    """St. Louis is on December 6 until 06:00 UTC on the 7th (a machine on UTC is on the 7th)."""
+    world.agency.time_zone = "America/Chicago"
+    added = add_shipped(shipped_copy, date(2026, 12, 7), datetime(2026, 12, 1, tzinfo=UTC))
+    with time_machine.travel(datetime(2026, 12, 7, 5, 59, tzinfo=UTC)):
+        before = service.templates_for(world.agency).current("consent_release", "en")
+    with time_machine.travel(datetime(2026, 12, 7, 6, 0, tzinfo=UTC)):
+        after = service.templates_for(world.agency).current("consent_release", "en")
+    assert before == SHIPPED.current("consent_release", language="en")
+    assert after == added
+
+
+def test_a_shipped_version_added_in_the_evening_is_in_effect_at_once_for_every_agency(
+    world, shipped_copy
+):
+    """Added at 9 p.m. in St. Louis (03:00 UTC the next day), it is dated that evening's day,
+    the earliest of the instance's agencies' dates, not the machine's."""
+    world.agency.time_zone = "America/Chicago"
+    world.other_agency.time_zone = "America/New_York"
+    evening = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
+    with time_machine.travel(evening):
+        added = add_shipped(shipped_copy, service.shipped_effective(evening), evening)
+        for agency in (world.agency, world.other_agency):
+            assert service.templates_for(agency).current("consent_release", "en") == added
+    assert added.effective == date(2026, 12, 6)

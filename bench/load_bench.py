@@ -164,8 +164,9 @@ def one_signer(base: str, signer: dict, sessions: dict | None) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) / 1024
+    """0 for a process that has ended."""
+    status = _read(Path(f"/proc/{pid}/status")).decode().splitlines()
+    return next((int(x.split()[1]) / 1024 for x in status if x.startswith("VmRSS")), 0.0)
 
 
 def signs(base: str, documents: list[dict], i: int, sessions: dict | None, args) -> list[float]:
@@ -178,10 +179,18 @@ def render_pids(master: int, nodes) -> list[int]:
     if nodes is not None:
         return [worker.pid for worker in nodes.workers]
     return [
-        int(cmdline.parent.name)
-        for cmdline in Path("/proc").glob("[0-9]*/cmdline")
-        if b"forms_service.rendering.local" in _read(cmdline)
-        and f" {master} " in _read(cmdline.parent / "stat").decode().rsplit(")", 1)[-1][:30]
+        int(child.name)
+        for child in _children(master)
+        if b"forms_service.rendering.local" in _read(child / "cmdline")
+    ]
+
+
+def _children(master: int) -> list[Path]:
+    """The /proc folders of `master`'s child processes."""
+    return [
+        stat.parent
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if _read(stat).decode().rsplit(")", 1)[-1].split()[1:2] == [str(master)]
     ]
 
 
@@ -194,15 +203,8 @@ def _read(path: Path) -> bytes:
 
 def web_rss_mb(master: int) -> float:
     """The largest RSS of gunicorn's workers (the master's children that are Python)."""
-    rss = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            if ppid == master and "Name:\tgunicorn" in (stat.parent / "status").read_text():
-                rss.append(rss_mb(int(stat.parent.name)))
-        except (OSError, ValueError, IndexError):
-            continue
-    return max(rss)
+    workers = [c for c in _children(master) if b"Name:\tgunicorn" in _read(c / "status")]
+    return max((rss_mb(int(worker.name)) for worker in workers), default=0.0)
 
 
 def main() -> None:
@@ -243,6 +245,7 @@ def main() -> None:
             "HOST": "127.0.0.1",
             "PORT": str(args.port),
         }
+        web_log = Path(tmp) / "web.log"  # the service's errors, printed if the bench fails
         try:
             app = app_for(Path(tmp), "pool", 1, args.port + 100, url)
             with app.app_context():
@@ -267,7 +270,7 @@ def main() -> None:
             web = subprocess.Popen(  # noqa: S603 (fixed arguments)
                 [str(gunicorn), "-c", "python:forms_service.gunicorn_conf", "--access-logfile",
                  "/dev/null", "forms_service:create_app()"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env=env, stdout=subprocess.DEVNULL, stderr=web_log.open("wb"),
             )  # fmt: skip
             while True:
                 try:
@@ -316,6 +319,9 @@ def main() -> None:
             watcher.join()
             rss = web_rss_mb(web.pid)
             render_rss = [rss_mb(pid) for pid in render_pids(web.pid, nodes)]
+        except BaseException:
+            sys.stderr.write(_read(web_log).decode(errors="replace")[-20_000:])
+            raise
         finally:
             if web is not None:
                 web.terminate()  # gunicorn stops its converters as it exits

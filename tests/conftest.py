@@ -22,7 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.routing import Rule
 
-from forms_service import create_app, database
+from forms_service import REPO_ROOT, create_app, database
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import Actor, create_agency, create_user
 from forms_service.archive.models import ArchiveRecord
@@ -32,6 +32,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.forms import example_agency_settings
 from forms_service.rendering.jobs import run_job
+from forms_service.rendering.templates import TemplateStore
 from tests.notifications.servers import channels, mail_server, sms_provider  # noqa: F401
 
 PASSWORD = "correct horse battery staple"
@@ -81,6 +82,14 @@ def _shared_url_builders():
 
 
 _shared_url_builders()
+
+
+def shipped_templates_copy(app, folder: Path) -> TemplateStore:
+    """A copy of the shipped templates (form_templates/) for `app` to add versions to."""
+    root = folder / "form_templates"
+    shutil.copytree(REPO_ROOT / "form_templates", root)
+    app.config["TEMPLATES_DIR"] = str(root)
+    return TemplateStore(root)
 
 
 def modules_loaded_by(code: str, instance: Path, **env: str) -> set[str]:

@@ -4,12 +4,10 @@ new version never overwrites one, and a document keeps the version it was sent w
 
 import io
 import os
-import shutil
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from flask import current_app
 from lxml import etree
 from sqlalchemy import select
 
@@ -23,7 +21,7 @@ from forms_service.rendering.resources import template_store
 from forms_service.rendering.template_check import check_template
 from forms_service.rendering.templates import TemplateStore
 from forms_service.templates_admin.service import shipped_effective
-from tests.conftest import archive_consent, blob_path, sign_consent
+from tests.conftest import archive_consent, blob_path, shipped_templates_copy, sign_consent
 from tests.rendering.test_service import pdf_text
 from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
 
@@ -192,11 +190,7 @@ HOSTILE = {
 
 @pytest.fixture
 def store(bare_app, tmp_path):
-    """A copy of the shipped templates for the app to add to."""
-    root = tmp_path / "form_templates"
-    shutil.copytree(REPO_ROOT / "form_templates", root)
-    bare_app.config["TEMPLATES_DIR"] = str(root)
-    return TemplateStore(root)
+    return shipped_templates_copy(bare_app, tmp_path)
 
 
 def snapshot(root) -> dict:
@@ -302,9 +296,7 @@ def test_an_activated_version_is_the_current_one_in_its_language_only(bare_app, 
 def test_a_document_sent_before_a_new_version_is_activated_keeps_its_pinned_version(
     app, world, consent_document, tmp_path
 ):
-    root = tmp_path / "form_templates"
-    shutil.copytree(REPO_ROOT / "form_templates", root)
-    current_app.config["TEMPLATES_DIR"] = str(root)
+    shipped_templates_copy(app, tmp_path)
     sent_before = consent_document()
     pinned = sent_before.template_version
     assert pinned == SHIPPED.current("consent_release", language="en").number

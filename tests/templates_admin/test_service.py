@@ -4,7 +4,6 @@ version and sha256 it was sent with."""
 
 import hashlib
 import io
-import shutil
 import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -14,7 +13,6 @@ import time_machine
 from PIL import Image
 from sqlalchemy import func, select
 
-from forms_service import REPO_ROOT
 from forms_service.accounts.models import Role
 from forms_service.accounts.service import create_user
 from forms_service.archive.models import ArchiveRecord
@@ -22,10 +20,15 @@ from forms_service.audit.models import AuditEvent
 from forms_service.errors import InvalidInput, NotFound, RuleViolation
 from forms_service.extensions import db
 from forms_service.rendering.jobs import run_job
-from forms_service.rendering.templates import TemplateStore
 from forms_service.templates_admin import service
 from forms_service.templates_admin.models import AgencyTemplateVersion
-from tests.conftest import PASSWORD, archive_consent, blob_path, sign_consent
+from tests.conftest import (
+    PASSWORD,
+    archive_consent,
+    blob_path,
+    shipped_templates_copy,
+    sign_consent,
+)
 from tests.rendering.test_service import pdf_text
 from tests.rendering.test_template_check import HOSTILE, NEW_WORDING, SHIPPED, with_paragraphs
 from tests.test_cli import cli_environment, run  # noqa: F401 (the CLI tests' fixture)
@@ -185,11 +188,7 @@ def body(docx: bytes) -> str:
 
 @pytest.fixture
 def shipped_copy(app, tmp_path):
-    """A copy of the shipped templates that versions can be added to."""
-    root = tmp_path / "form_templates"
-    shutil.copytree(REPO_ROOT / "form_templates", root)
-    app.config["TEMPLATES_DIR"] = str(root)
-    return TemplateStore(root)
+    return shipped_templates_copy(app, tmp_path)
 
 
 def add_shipped(store, effective, added_at):

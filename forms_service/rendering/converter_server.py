@@ -49,7 +49,9 @@ class ReadyServer(server.UnoServer):
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, stop)
         if not self._wait(self._uno_listens):
-            server.logger.critical("LibreOffice did not open its UNO port.")
+            code = self.libreoffice_process.poll()
+            ended = "it is still running" if code is None else f"it exited with code {code}"
+            server.logger.critical(f"LibreOffice did not open its UNO port ({ended}).")
             self.libreoffice_process.terminate()
             return None
         self.xmlrcp_thread = threading.Thread(target=self.serve)

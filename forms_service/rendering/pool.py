@@ -47,6 +47,7 @@ FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_d
 
 START_TIMEOUT = 60.0  # a new profile on a busy machine takes seconds
 START_TRIES = 3
+START_PAUSE = 1.0  # seconds before a second try, twice that before a third
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
 # Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
@@ -77,11 +78,12 @@ class _ConverterFailed(Exception):
 
 
 class _StartFailed(Exception):
-    """A converter started on `port` never answered: it is tried once more on other ports."""
+    """A converter started on `port` did not come up, as `how` says: it is tried again on
+    other ports."""
 
-    def __init__(self, port: int):
-        super().__init__(port)
-        self.port = port
+    def __init__(self, port: int, how: str):
+        super().__init__(port, how)
+        self.port, self.how = port, how
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,16 @@ def _port_taken(port: int) -> bool:
         except OSError:
             return True
         return False
+
+
+def _log_end(log: Path, lines: int = 3) -> str:
+    """The last lines of a converter's log, for an error that must say why on its own (a test
+    run's folders are gone by the time its report is read)."""
+    try:
+        last = [line.strip() for line in log.read_text(errors="replace").splitlines()][-lines:]
+    except OSError:
+        last = []
+    return f"its log ends: {' | '.join(last)[-400:]}" if any(last) else "its log is empty"
 
 
 def _reserve(port: int) -> socket.socket | None:
@@ -432,19 +444,21 @@ class ConverterPool:
     def _start(self, slot: _Slot) -> tuple[int, int]:
         """Start slot's server on a free pair of ports and wait until it answers; with the
         start lock held. A converter that never comes up (it happens about once in a few
-        starts when two instances start theirs at the same moment: LibreOffice ends at once,
-        with nothing in its log; under a full test run, twice in a row once) is tried again on
-        the next free pair, up to START_TRIES times."""
+        starts when two instances start theirs at the same moment: LibreOffice ends at once;
+        under a full test run, three times in a row once) is tried again on the next free
+        pair, a little later each time, up to START_TRIES times; the error says how each
+        try ended."""
         binary = self.check()
-        ports, port = [], slot.first_port
-        for _ in range(START_TRIES):
+        tries, port = [], slot.first_port
+        for attempt in range(START_TRIES):
+            time.sleep(START_PAUSE * attempt)  # what made it fail may be over
             try:
                 return self._launch(slot, binary, port)
             except _StartFailed as failed:
-                ports.append(str(failed.port))
+                tries.append(f"{failed.port} ({failed.how})")
                 port = failed.port + 2
         raise ConversionError(
-            f"The LibreOffice converter did not start on ports {', '.join(ports)}: see "
+            f"The LibreOffice converter did not start on ports {', '.join(tries)}: see "
             f"{slot.path('server.log.1')} and {slot.path('server.log')}."
         )
 
@@ -483,19 +497,21 @@ class ConverterPool:
         pid = int(spawned.stdout)
         slot.record(pid, port)
         self._started[slot.index] = pid
-        deadline = time.monotonic() + START_TIMEOUT
+        began = time.monotonic()
         while not self._answers(port):
-            if not slot.owns(pid) or time.monotonic() > deadline:
+            waited = time.monotonic() - began
+            if not slot.owns(pid) or waited > START_TIMEOUT:
                 self._kill(slot)
-                raise _StartFailed(port)
+                how = "it ended" if waited <= START_TIMEOUT else "it did not answer"
+                raise _StartFailed(port, f"{how} after {waited:.1f} s; {_log_end(log)}")
             time.sleep(READY_POLL)
         # Ready once it has converted a document: LibreOffice loads Writer and its PDF export
         # on its first conversion (0.5-1 s), which no client's document should wait for.
         try:
             self._call(port, warm_up_docx())
-        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error) as error:
             self._kill(slot)
-            raise _StartFailed(port) from None
+            raise _StartFailed(port, f"its first conversion failed: {error!r}") from None
         slot.path("jobs").write_text("0")
         return pid, port
 

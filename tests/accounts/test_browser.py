@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from tests.conftest import ONE_DATABASE, PASSWORD
 from tests.signing.test_browser import browser, live_server  # noqa: F401 (fixtures)
@@ -80,8 +81,9 @@ def test_two_factor_set_up_then_sign_in_with_a_code_and_with_a_recovery_code(
     app = pyotp.TOTP(page.locator("main p code").inner_text())
     page.fill("#code", app.now())
     page.click("main button[type=submit]")
+    # a click does not wait for the page it loads: the codes are read once they are shown
+    expect(page.locator(".recovery-codes code")).to_have_count(10, timeout=WAIT)
     codes = page.locator(".recovery-codes code").all_inner_texts()
-    assert len(codes) == 10
     _sign_out(page, live_server)
 
     _password(page, live_server, world.case_manager)

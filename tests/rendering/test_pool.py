@@ -355,24 +355,55 @@ def test_a_one_shot_process_killed_leaves_no_converter_and_blocks_no_render(tmp_
 
 
 def test_a_converter_that_does_not_come_up_is_tried_again_on_the_next_ports(tmp_path, monkeypatch):
-    """LibreOffice sometimes ends at once when two instances start theirs together (twice in
-    a row, once, in a full test run): each start is tried START_TRIES times."""
+    """LibreOffice sometimes ends at once when two instances start theirs together (three
+    times in a row, once, in a full test run): each start is tried START_TRIES times, a little
+    later each time, and the error says how each try ended."""
     pool = ConverterPool(tmp_path / "converters", size=1, base_port=41000)
-    tried = []
+    tried, pauses = [], []
+    monkeypatch.setattr(pool_module.time, "sleep", pauses.append)
 
     def launch(slot, binary, first_port):
         tried.append(first_port)
         if len(tried) < pool_module.START_TRIES:
-            raise pool_module._StartFailed(first_port)
+            raise pool_module._StartFailed(first_port, "it ended after 0.2 s")
         return 4242, first_port
 
     monkeypatch.setattr(pool, "_launch", launch)
     assert pool._start(pool._slots[0]) == (4242, 41004)
     assert tried == [41000, 41002, 41004]
+    assert pauses == [0, pool_module.START_PAUSE, 2 * pool_module.START_PAUSE]
 
     def never(slot, binary, first_port):
-        raise pool_module._StartFailed(first_port)
+        raise pool_module._StartFailed(first_port, f"it ended; log {first_port}")
 
     monkeypatch.setattr(pool, "_launch", never)
-    with pytest.raises(ConversionError, match="did not start on ports 41000, 41002, 41004"):
+    with pytest.raises(ConversionError) as error:
         pool._start(pool._slots[0])
+    assert (
+        "did not start on ports 41000 (it ended; log 41000), 41002 (it ended; log 41002), "
+        "41004 (it ended; log 41004)" in str(error.value)
+    )
+
+
+def test_a_converter_that_ends_as_it_starts_is_reported_with_the_end_of_its_log(
+    tmp_path, monkeypatch
+):
+    """The folder holding a converter's log is gone by the time a CI report is read: the
+    error carries its last lines."""
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'soffice: cannot open display' >&2\nexit 81\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pool_module, "START_PAUSE", 0)
+    pool = ConverterPool(
+        tmp_path / "converters",
+        size=1,
+        base_port=free_base_port(6),
+        soffice=str(fake),
+        end_with_process=True,
+    )
+    with pytest.raises(ConversionError) as error:
+        pool.start()
+    message = str(error.value)
+    assert message.count("(it ended after") == pool_module.START_TRIES
+    assert "its log ends:" in message and "soffice: cannot open display" in message
+    assert "LibreOffice did not open its UNO port (it exited with code 81)" in message

@@ -25,7 +25,6 @@ from pyhanko.pdf_utils.generic import DictionaryObject, NameObject, TextStringOb
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
-from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 from pypdf import PdfReader, PdfWriter
 
 from signatures.bidi import LRM, latin_brackets_kept_whole
@@ -424,6 +423,9 @@ def _sealed(
     cfg = current_app.config
     stamper = None
     if cfg["TSA_URL"] and inp.timestamp:
+        # requests is loaded by the services that ask an authority (5 MB in every other)
+        from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+
         stamper = RequestsHTTPTimeStamper(cfg["TSA_URL"], timeout=cfg["TSA_TIMEOUT"])
     roots = [Path(p) for p in cfg["TSA_CERTIFICATE"].split(",") if p] if stamper else []
     sealed = seal_pdf(

@@ -4,7 +4,6 @@ link (shown with a QR code and, for the code method, the code to read out) and r
 
 import functools
 
-import qrcode
 from flask import (
     Blueprint,
     current_app,
@@ -21,7 +20,6 @@ from flask_babel import ngettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from qrcode.image.svg import SvgPathImage
 from wtforms import DateField, RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
@@ -250,7 +248,11 @@ def link_url(token: str) -> str:
 
 
 def qr_svg(url: str) -> Markup:
-    """The link as a QR code, drawn here as inline SVG: no script, no outside service."""
+    """The link as a QR code, drawn here as inline SVG: no script, no outside service.
+    qrcode is loaded here, by the pages that show one (a render worker never does)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(url, image_factory=SvgPathImage, box_size=15, border=4)
     return Markup(image.to_string(encoding="unicode"))  # noqa: S704 (our own paths, no text)
 

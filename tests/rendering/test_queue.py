@@ -119,3 +119,12 @@ def test_only_a_service_on_celery_loads_celery(tmp_path):
     assert "celery" not in modules_loaded_by("create_app()", tmp_path / "threads")
     on_celery = modules_loaded_by("create_app()", tmp_path / "celery", FORMS_RENDER_QUEUE="celery")
     assert "celery" in on_celery
+
+
+def test_a_render_process_loads_neither_the_qr_codes_nor_the_timestamp_client(tmp_path):
+    """qrcode (4 MB) is for the pages that show a code, requests (with pyHanko's client for a
+    timestamp authority) for a seal that asks one: neither in a process that files documents."""
+    code = "create_app()\nimport forms_service.rendering.service"
+    loaded = modules_loaded_by(code, tmp_path)
+    assert "pyhanko.sign" in loaded  # the renderers are loaded
+    assert not {"qrcode", "requests", "pyhanko.sign.timestamps.requests_client"} & loaded

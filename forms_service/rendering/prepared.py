@@ -27,17 +27,23 @@ from docxtpl import DocxTemplate, InlineImage
 from PIL import Image
 from pyhanko.pdf_utils.generic import (
     ArrayObject,
+    ContentOpReading,
     DictionaryObject,
     FloatObject,
     NameObject,
     NumberObject,
     StreamObject,
+    read_object,
 )
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import (
+    PdfReadError,
+    read_until_delimiter,
+    skip_over_comments,
+    skip_over_whitespace,
+)
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
-from pypdf import PdfReader
-from pypdf.generic import ContentStream
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -83,7 +89,7 @@ def _pdf_box(xobject) -> str | None:
     if mask is None:
         return None
     mask = mask.get_object()
-    alpha = mask.get_data() if hasattr(mask, "get_data") else mask.data  # pypdf, pyHanko
+    alpha = mask.data
     # LibreOffice writes the mask inverted (/Decode [1 0]): 255 is then transparent
     inverted = [float(v) for v in mask.get("/Decode", (0, 1))] == [1.0, 0.0]
     clear = 255 if inverted else 0
@@ -189,7 +195,7 @@ def prepare(template: bytes, inp: RenderInput, version: TemplateVersion):
     boxes = ReservedBoxes()
     docx = render_docx(template, inp, version, boxes=boxes)
     pdf = converter().convert(docx)
-    placed = _placements(PdfReader(io.BytesIO(pdf)))
+    placed = _placements(pdf)
     if not boxes.boxes or set(placed) != set(boxes.boxes):
         return None
     for box, entry in boxes.boxes.items():
@@ -197,12 +203,50 @@ def prepare(template: bytes, inp: RenderInput, version: TemplateVersion):
     return docx, pdf, boxes.boxes
 
 
-def _placements(reader: PdfReader) -> dict[str, list]:
-    """Each box image drawn on the pages: its page and rectangle (x, y, width, height)."""
+def _placements(pdf: bytes) -> dict[str, list]:
+    """Each box image drawn on the pages: its page and rectangle (x, y, width, height). Read
+    with pyHanko, which seals the PDF anyway (pypdf would be 7 MB more in a render worker); a
+    page it cannot read places no box, and the document is rendered the whole way."""
+    reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     found: dict[str, list] = {}
-    for index, page in enumerate(reader.pages):
-        _walk(page.get_contents(), page["/Resources"], (1, 0, 0, 1, 0, 0), index, found, reader)
+    try:
+        for index in range(int(reader.root["/Pages"]["/Count"])):
+            page, resources = reader.find_page_for_modification(index)
+            contents = page.get_object().get("/Contents")
+            contents = [] if contents is None else contents.get_object()
+            parts = [contents] if isinstance(contents, StreamObject) else contents
+            _walk([p.get_object() for p in parts], resources, (1, 0, 0, 1, 0, 0), index, found)
+    except (PdfReadError, ValueError):
+        return {}
     return found
+
+
+def _operations(parts: list):
+    """(operator, operands) of content streams, each operand read by pyHanko. Its own
+    `parse_content_stream` reads the fill operator `f` as the start of `false`."""
+    for part in parts:
+        stream, operands = io.BytesIO(part.data), []
+        while True:
+            skip_over_whitespace(stream, error_on_end_of_stream=False)
+            if skip_over_comments(stream, error_on_end_of_stream=False):
+                continue
+            first = stream.read(1)
+            if not first:
+                break
+            stream.seek(-1, io.SEEK_CUR)
+            if not (first.isalpha() or first in b"'\""):
+                operands.append(
+                    read_object(stream, part.container_ref, ContentOpReading.GRAPHIC_OPS)
+                )
+                continue
+            word = read_until_delimiter(stream).decode("latin-1")
+            if word in ("true", "false", "null"):
+                operands.append(word)
+            elif word == "BI":  # an inline image's bytes are no tokens: not read here
+                raise PdfReadError("An inline image")
+            else:
+                yield word, operands
+                operands = []
 
 
 def _multiply(m, n):
@@ -218,20 +262,20 @@ def _multiply(m, n):
     )
 
 
-def _walk(contents, resources, ctm, page: int, found: dict, reader: PdfReader) -> None:
-    if contents is None:
-        return
+def _walk(parts: list, resources, ctm, page: int, found: dict) -> None:
+    """The boxes a page's or a form's content streams draw, `ctm` placing them on the page."""
     stack = []
+    resources = resources.get_object() if resources is not None else None
     xobjects = resources.get("/XObject") if resources else None
     xobjects = xobjects.get_object() if xobjects is not None else {}
-    for operands, operator in ContentStream(contents, reader).operations:
-        if operator == b"q":
+    for operator, operands in _operations(parts):
+        if operator == "q":
             stack.append(ctm)
-        elif operator == b"Q" and stack:
+        elif operator == "Q" and stack:
             ctm = stack.pop()
-        elif operator == b"cm":
+        elif operator == "cm":
             ctm = _multiply([float(x) for x in operands], ctm)
-        elif operator == b"Do" and operands[0] in xobjects:
+        elif operator == "Do" and operands[0] in xobjects:
             xobject = xobjects[operands[0]].get_object()
             if xobject.get("/Subtype") == "/Image":
                 box = _pdf_box(xobject)
@@ -241,7 +285,7 @@ def _walk(contents, resources, ctm, page: int, found: dict, reader: PdfReader) -
             elif xobject.get("/Subtype") == "/Form":
                 matrix = [float(x) for x in xobject.get("/Matrix", (1, 0, 0, 1, 0, 0))]
                 own = xobject.get("/Resources", resources)
-                _walk(xobject, own, _multiply(matrix, ctm), page, found, reader)
+                _walk([xobject], own, _multiply(matrix, ctm), page, found)
 
 
 def fill(

@@ -25,7 +25,7 @@ from pyhanko.pdf_utils.generic import DictionaryObject, NameObject, TextStringOb
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import _ObjectImporter  # import_object, for several at once
-from pypdf import PdfReader, PdfWriter
+from reportlab.pdfgen.canvas import Canvas
 
 from signatures.bidi import LRM, latin_brackets_kept_whole
 from signatures.certificate import CertificateData, append_certificate, set_metadata
@@ -52,10 +52,10 @@ def warm_seal() -> None:
     """Seal a blank page now (a process that files documents calls this as it starts): the
     first document signed then does not wait for the seal key's parsing, which took seconds.
     A seal key that cannot be used is logged, and fails with the first document as before."""
-    blank = PdfWriter()
-    blank.add_blank_page(width=612, height=792)
     out = io.BytesIO()
-    blank.write(out)
+    blank = Canvas(out, pagesize=(612, 792))
+    blank.showPage()
+    blank.save()
     try:
         seal_pdf(out.getvalue(), seal_signer(), reason="Warm-up", location="")
     except SealKeyError as error:
@@ -449,6 +449,8 @@ def render_paper_signed(
     # what LibreOffice would have written from the DOCX's properties into the form's PDF
     info = {f"/{key.title()}": value for key, value in properties(inp, version).items()}
     # the scan as pypdf writes it again: a scanner's PDF may have errors an update keeps
+    from pypdf import PdfReader, PdfWriter  # loaded by the workers that file paper, not all
+
     whole = io.BytesIO()
     PdfWriter(clone_from=PdfReader(io.BytesIO(scan))).write(whole)
     pages = certificate_pages(docx, inp, certificate)

@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import replace
 
 import pypdfium2
+from PIL import Image
 from pyhanko.pdf_utils.generic import (
     ArrayObject,
     DictionaryObject,
@@ -182,6 +183,46 @@ def test_only_a_wholly_transparent_image_of_a_boxs_size_is_taken_for_a_box():
     inverted["/SMask"][NameObject("/Decode")] = ArrayObject([NumberObject(1), NumberObject(0)])
     assert prepared._pdf_box(inverted) == "ink:0"
     assert prepared._pdf_box(DictionaryObject({NameObject("/Width"): NumberObject(200)})) is None
+
+
+def _page_with_a_box(inline: bool = False) -> bytes:
+    """A page that fills shapes (`f`, `f*`), shows text naming operators, and draws the
+    box `ink:0` inside a form, moved and scaled; an inline image too, when asked."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=(612, 792))
+    canvas.rect(10, 10, 50, 50, fill=1)
+    path = canvas.beginPath()
+    path.rect(70, 10, 50, 50)
+    canvas.drawPath(path, fill=1, fillMode=0)  # f*
+    canvas.drawString(10, 700, "q 1 0 0 1 5 5 cm /Im1 Do Q false true (f) ' \" BI")
+    box = ImageReader(io.BytesIO(prepared._placeholder("ink:0")))
+    canvas.beginForm("signature")
+    canvas.drawImage(box, 0, 0, width=127.5, height=42.5, mask="auto")
+    canvas.endForm()
+    canvas.saveState()
+    canvas.translate(300, 130)
+    canvas.doForm("signature")
+    canvas.restoreState()
+    if inline:
+        canvas.drawInlineImage(Image.new("RGB", (2, 2)), 400, 400, width=10, height=3)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def test_the_boxes_of_a_converted_form_are_found_where_its_pages_draw_them():
+    """Read with pyHanko's object reader: its own content-stream parser takes the fill
+    operator `f` for the start of `false`; operators inside strings are only text."""
+    assert prepared._placements(_page_with_a_box()) == {
+        "ink:0": [{"page": 0, "rect": [300.0, 130.0, 127.5, 42.5]}]
+    }
+
+
+def test_a_page_with_an_inline_image_places_no_box_and_is_rendered_the_whole_way():
+    assert prepared._placements(_page_with_a_box(inline=True)) == {}
 
 
 def test_on_celery_a_form_to_convert_goes_to_a_queue_of_its_own(

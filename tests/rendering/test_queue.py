@@ -121,10 +121,11 @@ def test_only_a_service_on_celery_loads_celery(tmp_path):
     assert "celery" in on_celery
 
 
-def test_a_render_process_loads_neither_the_qr_codes_nor_the_timestamp_client(tmp_path):
+def test_a_render_process_loads_no_library_only_the_web_or_paper_needs(tmp_path):
     """qrcode (4 MB) is for the pages that show a code, requests (with pyHanko's client for a
-    timestamp authority) for a seal that asks one: neither in a process that files documents."""
-    code = "create_app()\nimport forms_service.rendering.service"
+    timestamp authority) for a seal that asks one, pypdf (7 MB) for a paper scan: none is in a
+    process that prepares and files documents."""
+    code = "create_app()\nimport forms_service.rendering.prepared, forms_service.rendering.jobs"
     loaded = modules_loaded_by(code, tmp_path)
     assert "pyhanko.sign" in loaded  # the renderers are loaded
-    assert not {"qrcode", "requests", "pyhanko.sign.timestamps.requests_client"} & loaded
+    assert not {"qrcode", "requests", "pypdf"} & loaded

@@ -16,14 +16,12 @@ once never take the same port and the reservation ends with the converter, even 
 """
 
 import atexit
-import fcntl
 import http.client
 import io
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +34,14 @@ from pathlib import Path
 from typing import IO
 
 from .convert import INSTALL_HINT, PDF_FILTER, ConversionError, ConverterMissing
+from .slots import (
+    Slot,
+    acquire,
+    group_members,
+    log_end,
+    reserve_ports,
+    rss,
+)
 
 # Debian ships LibreOffice's `uno` module for the system Python only; the venv has unoserver.
 # The server imports nothing else, so the venv's Python with this path appended runs it.
@@ -58,7 +64,6 @@ CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free conver
 
 LAUNCHER = Path(__file__).with_name("launcher.py")
 SERVER = Path(__file__).with_name("converter_server.py")  # unoserver's, without its fixed wait
-PORT_PAIRS = 100  # pairs tried from a slot's own: room for many instances on one machine
 
 
 @cache
@@ -108,135 +113,6 @@ class _Transport(xmlrpc.client.Transport):
         return connection
 
 
-def _acquire(path: Path, blocking: bool = True) -> IO | None:
-    """An exclusive flock on path, held until the returned file is closed; None when busy and
-    not blocking. The lock belongs to the open file, so threads exclude each other too."""
-    handle = path.open("a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    return handle
-
-
-def _cmdline(pid: int) -> str:
-    """The command line of a live process; empty for a zombie or a process that is gone."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def _group(pgid: int) -> list[int]:
-    """The processes of a process group that have not finished exiting: a zombie has closed its
-    ports, an exiting process may not have yet (read from /proc: they are not our children)."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, _, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-        except (OSError, ValueError):
-            continue
-        if int(group) == pgid and state not in "ZX":
-            members.append(int(stat.parent.name))
-    return members
-
-
-def _rss(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE")
-    except OSError:
-        return 0
-
-
-def _port_taken(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return True
-        return False
-
-
-def _log_end(log: Path, lines: int = 3) -> str:
-    """The last lines of a converter's log, for an error that must say why on its own (a test
-    run's folders are gone by the time its report is read)."""
-    try:
-        last = [line.strip() for line in log.read_text(errors="replace").splitlines()][-lines:]
-    except OSError:
-        last = []
-    return f"its log ends: {' | '.join(last)[-400:]}" if any(last) else "its log is empty"
-
-
-def _reserve(port: int) -> socket.socket | None:
-    """The reservation of a port that no converter on this machine holds and no program listens
-    on: an abstract unix socket, which (like the port) is one per machine, and which the kernel
-    frees with its last holder."""
-    reservation = socket.socket(socket.AF_UNIX)
-    try:
-        reservation.bind(f"\0forms-service-converter-port-{port}")
-    except OSError:  # another instance's converter has it, or is starting on it
-        reservation.close()
-        return None
-    if _port_taken(port):
-        reservation.close()
-        return None
-    return reservation
-
-
-def _reserve_ports(first: int) -> tuple[int, list[socket.socket]]:
-    """The first pair of ports from `first` that can be reserved, with their reservations."""
-    last = min(first + 2 * PORT_PAIRS, 65535)
-    for port in range(first, last, 2):
-        if reservation := _reserve(port):
-            if second := _reserve(port + 1):
-                return port, [reservation, second]
-            reservation.close()
-    raise ConversionError(
-        f"No free pair of ports from {first} to {last} on 127.0.0.1 for a LibreOffice "
-        "converter: give the converter pool another base port."
-    )
-
-
-class _Slot:
-    def __init__(self, work_dir: Path, index: int, base_port: int):
-        self.index = index
-        self.dir = work_dir / f"slot-{index}"
-        self.profile = self.dir / "profile"
-        self.first_port = base_port + 2 * index
-
-    def path(self, name: str) -> Path:
-        return self.dir / name
-
-    def server(self) -> tuple[int | None, int | None]:
-        """The server's pid and port as its starter recorded them (an older pidfile has no
-        port: that converter is replaced)."""
-        try:
-            pid, *port = map(int, self.path("server.pid").read_text().split())
-        except (OSError, ValueError):
-            return None, None
-        return pid, port[0] if port else None
-
-    def pid(self) -> int | None:
-        return self.server()[0]
-
-    def record(self, pid: int, port: int) -> None:
-        """Written whole (other processes read it without a lock)."""
-        part = self.path("server.pid.new")
-        part.write_text(f"{pid} {port}\n")
-        part.replace(self.path("server.pid"))
-
-    def owns(self, pid: int) -> bool:
-        """Whether pid is a live process of this slot (a pid can be reused once it is gone)."""
-        line = _cmdline(pid)
-        return str(self.profile) in line or self.profile.as_uri() in line
-
-    def processes(self) -> list[int]:
-        pid = self.pid()
-        return [p for p in _group(pid) if self.owns(p)] if pid else []
-
-
 class ConverterPool:
     """Warm LibreOffice converters with the interface of `SofficeConverter`. Thread-safe.
     `timeout` bounds the wait for each conversion; `size` defaults to one converter per core;
@@ -260,7 +136,7 @@ class ConverterPool:
         self.soffice = soffice
         self.max_rss = max_rss
         self.max_jobs = max_jobs
-        self._slots = [_Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
+        self._slots = [Slot(self.work_dir, i, base_port) for i in range(size or os.cpu_count())]
         self.end_with_process = end_with_process
         self._ready: dict[int, tuple[int, int]] = {}  # slot -> (pid, port) seen answering
         self._started: dict[int, int] = {}  # slot -> server pid this process started
@@ -282,9 +158,9 @@ class ConverterPool:
         self.check()
         errors = []
 
-        def start_one(slot: _Slot) -> None:
+        def start_one(slot: Slot) -> None:
             slot.dir.mkdir(parents=True, exist_ok=True)
-            with _acquire(slot.path("job.lock")):
+            with acquire(slot.path("job.lock")):
                 try:
                     self._ensure_running(slot)
                 except ConversionError as error:
@@ -313,7 +189,7 @@ class ConverterPool:
             if job_lock is not None:
                 job_lock.close()
 
-    def _convert_or_retry(self, slot: _Slot, docx: bytes) -> bytes:
+    def _convert_or_retry(self, slot: Slot, docx: bytes) -> bytes:
         try:
             return self._convert(slot, docx)
         except _ConverterFailed as error:
@@ -327,7 +203,7 @@ class ConverterPool:
         failures = f"{first}, twice" if first == second else f"{first}, then {second}"
         raise ConversionError(f"LibreOffice {failures}; the converter was restarted.")
 
-    def _worn(self, slot: _Slot) -> bool:
+    def _worn(self, slot: Slot) -> bool:
         """Whether slot's converter is due for replacement (LibreOffice may leak over thousands
         of documents): it has converted `max_jobs` documents since it started, counted in its
         folder by every process of the instance, or it has grown past `max_rss`, measured on
@@ -343,9 +219,9 @@ class ConverterPool:
         if not self.max_rss or (done - 1) % RSS_CHECK_EVERY:
             return False
         server = slot.pid()
-        return sum(_rss(p) for p in slot.processes() if p != server) > self.max_rss
+        return sum(rss(p) for p in slot.processes() if p != server) > self.max_rss
 
-    def _replace(self, slot: _Slot, job_lock: IO) -> None:
+    def _replace(self, slot: Slot, job_lock: IO) -> None:
         """Stop slot's converter and start a fresh one, holding its job lock so that no job
         goes to it meanwhile; a start that fails is left to the next job's."""
         with job_lock:
@@ -360,7 +236,7 @@ class ConverterPool:
         for slot in self._slots:
             if not slot.dir.exists():  # a slot never started has nothing to stop
                 continue
-            with _acquire(slot.path("job.lock")):
+            with acquire(slot.path("job.lock")):
                 if slot.path("server.pid").exists():
                     self._stop(slot, grace=STOP_GRACE)
 
@@ -370,7 +246,7 @@ class ConverterPool:
         while self._started:
             index, pid = self._started.popitem()
             slot = self._slots[index]
-            with _acquire(slot.path("job.lock")), _acquire(slot.path("start.lock")):
+            with acquire(slot.path("job.lock")), acquire(slot.path("start.lock")):
                 if slot.pid() == pid:
                     self._kill(slot, grace=STOP_GRACE)
 
@@ -382,12 +258,12 @@ class ConverterPool:
             alive = server if server in processes else None
             result.append(
                 SlotStats(
-                    slot.index, alive, port if alive else None, soffice, sum(map(_rss, soffice))
+                    slot.index, alive, port if alive else None, soffice, sum(map(rss, soffice))
                 )
             )
         return result
 
-    def _claim(self) -> tuple[_Slot, IO]:
+    def _claim(self) -> tuple[Slot, IO]:
         """A free converter, trying them round-robin; waits while all are busy."""
         with self._turn_lock:
             first, self._turn = self._turn, (self._turn + 1) % len(self._slots)
@@ -396,11 +272,11 @@ class ConverterPool:
         while True:
             for offset in range(len(self._slots)):
                 slot = self._slots[(first + offset) % len(self._slots)]
-                if lock := _acquire(slot.path("job.lock"), blocking=False):
+                if lock := acquire(slot.path("job.lock"), blocking=False):
                     return slot, lock
             time.sleep(CLAIM_POLL)
 
-    def _convert(self, slot: _Slot, docx: bytes) -> bytes:
+    def _convert(self, slot: Slot, docx: bytes) -> bytes:
         """One attempt. unoserver's own UnoClient is not used: it has no timeout, and it retries
         a refused connection for 40 s."""
         port = self._ensure_running(slot)
@@ -428,20 +304,20 @@ class ConverterPool:
                 None, xmlrpc.client.Binary(docx), None, "pdf", FILTER_NAME, FILTER_OPTIONS, False
             )
 
-    def _ensure_running(self, slot: _Slot) -> int:
+    def _ensure_running(self, slot: Slot) -> int:
         """The port of slot's converter, started unless it runs and answers (whoever started
         it: a converter left by a killed process of this instance is used, or replaced)."""
         server = slot.server()
         if self._ready.get(slot.index) == server and slot.owns(server[0]):
             return server[1]
-        with _acquire(slot.path("start.lock")):
+        with acquire(slot.path("start.lock")):
             pid, port = server = slot.server()
             if pid is None or port is None or not slot.owns(pid) or not self._answers(port):
                 server = self._start(slot)
             self._ready[slot.index] = server
             return server[1]
 
-    def _start(self, slot: _Slot) -> tuple[int, int]:
+    def _start(self, slot: Slot) -> tuple[int, int]:
         """Start slot's server on a free pair of ports and wait until it answers; with the
         start lock held. A converter that never comes up (it happens about once in a few
         starts when two instances start theirs at the same moment: LibreOffice ends at once;
@@ -462,7 +338,7 @@ class ConverterPool:
             f"{slot.path('server.log.1')} and {slot.path('server.log')}."
         )
 
-    def _launch(self, slot: _Slot, binary: str, first_port: int) -> tuple[int, int]:
+    def _launch(self, slot: Slot, binary: str, first_port: int) -> tuple[int, int]:
         """One start from the first free pair at or after `first_port`."""
         self._kill(slot)  # what is left of a dead or silent converter
         # unoserver's temporary copies of documents: a killed converter leaves them behind
@@ -471,7 +347,7 @@ class ConverterPool:
         log = slot.path("server.log")
         if log.exists():
             log.replace(slot.path("server.log.1"))  # keeps the last crash's story
-        port, reservations = _reserve_ports(first_port)
+        port, reservations = reserve_ports(first_port)
         fds = [reservation.fileno() for reservation in reservations]
         command = [
             # -P: its folder is not put on the path (this package's queue.py is not the queue)
@@ -503,7 +379,7 @@ class ConverterPool:
             if not slot.owns(pid) or waited > START_TIMEOUT:
                 self._kill(slot)
                 how = "it ended" if waited <= START_TIMEOUT else "it did not answer"
-                raise _StartFailed(port, f"{how} after {waited:.1f} s; {_log_end(log)}")
+                raise _StartFailed(port, f"{how} after {waited:.1f} s; {log_end(log)}")
             time.sleep(READY_POLL)
         # Ready once it has converted a document: LibreOffice loads Writer and its PDF export
         # on its first conversion (0.5-1 s), which no client's document should wait for.
@@ -515,11 +391,11 @@ class ConverterPool:
         slot.path("jobs").write_text("0")
         return pid, port
 
-    def _stop(self, slot: _Slot, grace: float = 0.0) -> None:
-        with _acquire(slot.path("start.lock")):
+    def _stop(self, slot: Slot, grace: float = 0.0) -> None:
+        with acquire(slot.path("start.lock")):
             self._kill(slot, grace)
 
-    def _kill(self, slot: _Slot, grace: float = 0.0) -> None:
+    def _kill(self, slot: Slot, grace: float = 0.0) -> None:
         """End slot's server, oosplash and soffice.bin; with the start lock held."""
         pid = slot.pid()
         if pid is not None and grace and slot.owns(pid):
@@ -537,7 +413,7 @@ class ConverterPool:
     @staticmethod
     def _wait_gone(pgid: int, seconds: float) -> None:
         deadline = time.monotonic() + seconds
-        while _group(pgid) and time.monotonic() < deadline:
+        while group_members(pgid) and time.monotonic() < deadline:
             time.sleep(0.05)
 
     def _answers(self, port: int) -> bool:

@@ -20,7 +20,8 @@ from pypdf import PdfReader
 
 from forms_service.rendering import pool as pool_module
 from forms_service.rendering.convert import ConversionError, ConverterMissing
-from forms_service.rendering.pool import ConverterPool, _acquire, _port_taken
+from forms_service.rendering.pool import ConverterPool
+from forms_service.rendering.slots import acquire, port_taken
 
 pytestmark = pytest.mark.soffice
 
@@ -250,7 +251,7 @@ def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_p
         assert worn not in processes_under(tmp_path / "converters")
     finally:
         frugal.shutdown()  # while the second one's replacement starts: it waits for it
-    replacing = _acquire(tmp_path / "converters" / "slot-0" / "job.lock", blocking=False)
+    replacing = acquire(tmp_path / "converters" / "slot-0" / "job.lock", blocking=False)
     assert replacing is not None, "a replacement was still starting after the shutdown"
     replacing.close()
     assert processes_under(tmp_path / "converters") == set()
@@ -335,7 +336,7 @@ def test_ctrl_c_of_a_one_shot_process_stops_its_converter(tmp_path):
         process.wait(30)
 
     assert gone(work_dir)
-    assert not _port_taken(port) and not _port_taken(port + 1)
+    assert not port_taken(port) and not port_taken(port + 1)
     assert not list(work_dir.glob("slot-*/server.pid"))
 
 
@@ -346,7 +347,7 @@ def test_a_one_shot_process_killed_leaves_no_converter_and_blocks_no_render(tmp_
         process.wait(30)
 
     assert gone(work_dir)  # its launcher ended the converter
-    assert not _port_taken(port) and not _port_taken(port + 1)
+    assert not port_taken(port) and not port_taken(port + 1)
     after = ConverterPool(work_dir, size=1, base_port=base)  # its pidfile is left behind
     try:
         assert after.convert(CONSENT.read_bytes()).startswith(b"%PDF")

@@ -25,6 +25,7 @@ from flask import Flask, current_app
 
 RENDER, PREPARE = "render", "prepare"
 PARENT_CHECK_SECONDS = 2.0
+HAND_OVER_WAIT = 2.0  # seconds a web worker waits for room in the render process's queue
 
 
 def address(instance_path: str) -> bytes:
@@ -41,11 +42,17 @@ def hand_over(kind: str, ident: uuid.UUID) -> bool:
 
 
 def _sent(datagram: bytes, instance_path: str) -> bool:
+    """Whether the render process took the datagram. Its queue holds ten (Linux's
+    max_dgram_qlen): a burst of signatures can fill it while the process's reading thread
+    waits for the GIL, and a web worker that then filed the job itself kept the renderers
+    loaded for good (148 MB instead of 107). A full queue is waited on (`HAND_OVER_WAIT`);
+    only a process that is not there, or does not read, is an answer."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-        sock.setblocking(False)  # a full queue is an answer too: the worker runs it itself
+        sock.settimeout(HAND_OVER_WAIT)
         try:
-            sock.sendto(datagram, address(instance_path))
-        except OSError:
+            sock.connect(address(instance_path))  # a connected sender waits for room
+            sock.send(datagram)
+        except OSError:  # none listens (refused), or its queue stayed full (timed out)
             return False
     return True
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,25 @@ def test_the_render_process_ignores_what_is_not_a_job_handed_over():
             sending.send(datagram)
         sending.send(f"render {job}".encode())
         assert next(local._handed_over(receiving)) == (local.RENDER, job)
+
+
+def test_a_full_queue_is_waited_on_and_only_a_render_process_that_does_not_read_is_passed_over(
+    tmp_path, monkeypatch
+):
+    """Ten datagrams fill a render process's queue: a burst of signatures did, and the web
+    worker that then filed the job itself kept the renderers loaded (148 MB, not 107)."""
+    monkeypatch.setattr(local, "HAND_OVER_WAIT", 1.0)
+    instance = str(tmp_path)
+    with local.listening() as render_process:
+        render_process.bind(local.address(instance))
+        queued = 0
+        while local._sent(b"render queued", instance):  # until its queue stays full
+            queued += 1
+        assert queued >= 10
+
+        sender = ThreadPoolExecutor(1)
+        later = sender.submit(local._sent, b"render later", instance)
+        time.sleep(0.2)
+        assert render_process.recv(128) == b"render queued"  # room for one
+        assert later.result(timeout=5) is True
+        sender.shutdown()

@@ -312,6 +312,12 @@ def main() -> None:
                     if filed.count() >= len(documents) or time.perf_counter() - start > 900:
                         break
                     time.sleep(0.5)
+                renderers = {f":{pid}" for pid in render_pids(web.pid, nodes)}
+                by_web = sum(  # a job keeps the host:pid of the runner that filed it
+                    1
+                    for (runner,) in filed.with_entities(RenderJob.claimed_by)
+                    if not any((runner or "").endswith(pid) for pid in renderers)
+                )
                 filed = filed.count()
                 db.engine.dispose()
             all_filed = time.perf_counter() - start
@@ -340,7 +346,7 @@ def main() -> None:
         f"{', each countersign signing in' if args.sign_in_each else ''}): "
         f"all signed in {signed:.1f} s "
         f"(each flow p50 {statistics.median(flows):.1f} s, p95 {p95(flows):.1f} s); "
-        f"{filed} filed, the last {all_filed:.1f} s after the start"
+        f"{filed} filed ({by_web} by web workers), the last {all_filed:.1f} s after the start"
     )
     print(
         f"staff sign-in during it: {len(signins)} sign-ins, p50 {statistics.median(signins):.0f} "

@@ -43,10 +43,9 @@ def hand_over(kind: str, ident: uuid.UUID) -> bool:
 
 def _sent(datagram: bytes, instance_path: str) -> bool:
     """Whether the render process took the datagram. Its queue holds ten (Linux's
-    max_dgram_qlen): a burst of signatures can fill it while the process's reading thread
-    waits for the GIL, and a web worker that then filed the job itself would keep the
-    renderers loaded for good (likely why one was at 148 MB, not 107, after a burst). A full
-    queue is waited on (`HAND_OVER_WAIT`); only a process that is not there, or does not
+    max_dgram_qlen): should a burst fill it while the process's reading thread waits for the
+    GIL, a web worker that filed the job itself would keep the renderers loaded for good. A
+    full queue is waited on (`HAND_OVER_WAIT`); only a process that is not there, or does not
     read, is an answer."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.settimeout(HAND_OVER_WAIT)

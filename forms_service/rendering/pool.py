@@ -52,8 +52,8 @@ _, FILTER_NAME, _filter_data = PDF_FILTER.split(":", 2)
 FILTER_OPTIONS = [f"{name}={opt['value']}" for name, opt in json.loads(_filter_data).items()]
 
 START_TIMEOUT = 60.0  # a new profile on a busy machine takes seconds
-START_TRIES = 3
-START_PAUSE = 1.0  # seconds before a second try, twice that before a third
+START_TRIES = 4
+START_PAUSE = 1.0  # seconds before a second try, twice that before a third, and so on
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
 # Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
@@ -321,9 +321,9 @@ class ConverterPool:
         """Start slot's server on a free pair of ports and wait until it answers; with the
         start lock held. A converter that never comes up (it happens about once in a few
         starts when two instances start theirs at the same moment: LibreOffice ends at once;
-        under a full test run, three times in a row once) is tried again on the next free
-        pair, a little later each time, up to START_TRIES times; the error says how each
-        try ended."""
+        under a full test run, three times in a row once, within seconds) is tried again on the
+        next free pair, a little later each time (6 s in all, for a start beside it to end),
+        up to START_TRIES times; the error says how each try ended."""
         binary = self.check()
         tries, port = [], slot.first_port
         for attempt in range(START_TRIES):

@@ -370,9 +370,10 @@ def test_a_converter_that_does_not_come_up_is_tried_again_on_the_next_ports(tmp_
         return 4242, first_port
 
     monkeypatch.setattr(pool, "_launch", launch)
-    assert pool._start(pool._slots[0]) == (4242, 41004)
-    assert tried == [41000, 41002, 41004]
-    assert pauses == [0, pool_module.START_PAUSE, 2 * pool_module.START_PAUSE]
+    assert pool_module.START_TRIES == 4
+    assert pool._start(pool._slots[0]) == (4242, 41006)
+    assert tried == [41000, 41002, 41004, 41006]
+    assert pauses == [n * pool_module.START_PAUSE for n in range(4)]
 
     def never(slot, binary, first_port):
         raise pool_module._StartFailed(first_port, f"it ended; log {first_port}")
@@ -382,7 +383,7 @@ def test_a_converter_that_does_not_come_up_is_tried_again_on_the_next_ports(tmp_
         pool._start(pool._slots[0])
     assert (
         "did not start on ports 41000 (it ended; log 41000), 41002 (it ended; log 41002), "
-        "41004 (it ended; log 41004)" in str(error.value)
+        "41004 (it ended; log 41004), 41006 (it ended; log 41006)" in str(error.value)
     )
 
 

@@ -11,8 +11,9 @@ documents one after the other: fifty signers at once for longer than the first r
 sign-in p50/p95 (the POST that checks the password), the signers' pages, documents filed (and
 how many a web worker filed itself: its hand-over failed), the time until the last is filed,
 and the app workers' RSS. Renders run in gunicorn's render process (`--queue threads`, the
-default) or in separate Celery worker processes (`--queue celery`, one converter each). The forms were sent before, and converted while they waited for their
-signatures, as the service does (`--whole-way`: each rendered whole once signed). Last line:
+default) or in separate Celery worker processes (`--queue celery`, one converter each). The
+forms were sent before, and converted while they waited for their signatures, as the service
+does (`--whole-way`: each rendered whole once signed). Last line:
   signin_p95_ms=<x> signin_p50_ms=<x> signers=<n> filed=<n> web_rss_max_mb=<x>
 
     .venv/bin/python bench/load_bench.py --signers 50

@@ -56,9 +56,9 @@ def send_soon() -> None:
 def send_now() -> None:
     mode = current_app.config["RENDER_QUEUE"]
     if mode == "celery":
-        from ..rendering.tasks import send_messages_task
+        from ..rendering.tasks import periodic_tasks
 
-        send_messages_task.delay()
+        periodic_tasks["forms_service.send_messages"].delay()
     elif mode == "threads":
         executor().submit(_send_in_app, current_app._get_current_object())
     else:

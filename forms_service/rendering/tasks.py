@@ -7,11 +7,8 @@ import uuid
 from celery import Celery, Task
 from flask import Flask
 
-from ..archive.integrity import checkpoint_due
-from ..archive.orphans import sweep_unreferenced
-from ..notifications.runner import run_outbox
-from .queue import loaded_jobs, sweep
-from .schedule import beat_schedule
+from .queue import loaded_jobs
+from .schedule import PERIODIC, beat_schedule
 
 
 class AppTask(Task):
@@ -51,21 +48,6 @@ def prepare_task(document_id: str) -> bool:
         return jobs.prepare_for_signing(uuid.UUID(document_id))
 
 
-@celery_app.task(name="forms_service.sweep")
-def sweep_task() -> int:
-    return sweep()
-
-
-@celery_app.task(name="forms_service.checkpoint")
-def checkpoint_task() -> int:
-    return len(checkpoint_due())
-
-
-@celery_app.task(name="forms_service.sweep_unreferenced")
-def sweep_unreferenced_task() -> int:
-    return sweep_unreferenced()
-
-
-@celery_app.task(name="forms_service.send_messages")
-def send_messages_task() -> int:
-    return run_outbox()[0]
+# What beat sends every so often: each the very function the scheduler thread of threads mode
+# calls (`schedule.PERIODIC`), under the task name beat sends.
+periodic_tasks = {p.task: celery_app.task(name=p.task)(p.call) for p in PERIODIC}

@@ -1,6 +1,7 @@
 """The periodic work runs without cron: listed once for Celery beat and for the scheduler
 thread of threads mode, each task once per interval however many workers tick."""
 
+import importlib
 import threading
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from forms_service.audit import chains
 from forms_service.audit import service as audit
 from forms_service.database import utcnow
 from forms_service.extensions import db
-from forms_service.rendering import schedule
+from forms_service.rendering import schedule, tasks
 from forms_service.rendering.tasks import celery_app, configure
 
 NAMES = ["sweep-render-outbox", "send-messages", "checkpoint", "sweep-unreferenced-blobs"]
@@ -26,6 +27,21 @@ def test_celery_beat_sends_the_same_periodic_tasks_the_scheduler_thread_runs(app
         assert periodic.task in celery_app.tasks
         assert beat[periodic.name]["schedule"] == periodic.every(app.config).total_seconds()
     assert beat["checkpoint"]["schedule"] == 60 * app.config["CHECKPOINT_MINUTES"]
+
+
+def test_a_celery_worker_runs_each_periodic_task_as_the_scheduler_thread_does(app, monkeypatch):
+    """One function per task, whichever runs it: beat's task name leads to what `run` names."""
+    configure(app)
+    for periodic in schedule.PERIODIC:
+        module, function = periodic.run.split(":")
+        called = []
+        monkeypatch.setattr(
+            importlib.import_module(module, schedule.__package__),
+            function,
+            lambda called=called: called.append(True),
+        )
+        tasks.periodic_tasks[periodic.task]()
+        assert called == [True], periodic.name
 
 
 def _tick_in(app, ran: list) -> None:

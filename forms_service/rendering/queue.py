@@ -191,19 +191,22 @@ def sweep(older_than: timedelta = timedelta(seconds=30)) -> int:
     return len(ids) + len(missing)
 
 
-SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler
+SCHEDULER_LOCK = 7_310_417  # PostgreSQL advisory lock key of the one scheduler, per schema
 
 
 def scheduler_lock(instance_path: str):
     """The lock the one scheduler holds for as long as it runs, or None when another holds
     it: a PostgreSQL advisory lock on its own connection (one for every machine sharing the
-    database), or a file lock beside a SQLite database. Either ends with its holder, however
-    it ends, so a scheduler killed and started again runs, and two never do."""
+    instance's schema: an advisory lock is the whole database's, and two instances, or two
+    test workers, may each have a schema of it), or a file lock beside a SQLite database.
+    Either ends with its holder, however it ends, so a scheduler killed and started again
+    runs, and two never do."""
     if db.engine.dialect.name == "postgresql":
         connection = db.engine.connect()
         connection.detach()  # closed for real, never back to the pool with the lock
         held = connection.execute(
-            text("SELECT pg_try_advisory_lock(:key)"), {"key": SCHEDULER_LOCK}
+            text("SELECT pg_try_advisory_lock(:key, hashtext(current_schema()))"),
+            {"key": SCHEDULER_LOCK},
         )
         if held.scalar():
             connection.commit()  # the lock is the session's: it outlives this transaction

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from forms_service.archive.models import ArchiveRecord
 from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
+from forms_service.rendering.models import RenderJob
 from forms_service.rendering.queue import _run_in_app
 from forms_service.rendering.resources import converter
 from tests.conftest import sign_consent
@@ -39,8 +40,9 @@ def test_killing_a_converter_mid_batch_loses_no_document(app, world, consent_doc
         assert victims, "no LibreOffice process to kill"
         os.kill(victims[0], signal.SIGKILL)
         results = [f.result(timeout=300) for f in futures]
-    assert results == [True] * BATCH
     db.session.expire_all()
+    failed = [job_id for job_id, ok in zip(jobs, results, strict=True) if not ok]
+    assert results == [True] * BATCH, [db.session.get(RenderJob, j).error for j in failed]
     archived = db.session.scalar(
         select(func.count()).select_from(Document).where(Document.status == DocumentStatus.ARCHIVED)
     )

@@ -4,13 +4,14 @@ it). The committed job row is the outbox, so a signed document is rendered even 
 hand-over to the runner was lost, and never filed twice."""
 
 import os
+import secrets
 import threading
 import time
 from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from forms_service import process
 from forms_service.archive.models import ArchiveRecord
@@ -19,7 +20,7 @@ from forms_service.documents.models import Document, DocumentStatus
 from forms_service.extensions import db
 from forms_service.rendering import queue
 from forms_service.rendering.models import QUEUED_LEASE, RUN_LEASE, RenderJob
-from tests.conftest import modules_loaded_by, sign_consent
+from tests.conftest import _make_app, modules_loaded_by, sign_consent
 
 pytestmark = pytest.mark.soffice
 
@@ -99,6 +100,36 @@ def test_exactly_one_scheduler_runs_and_a_new_one_runs_once_the_old_one_ended(ap
     again = queue.scheduler_lock(app.instance_path)
     assert again is not None
     again.close()
+
+
+def test_instances_sharing_a_database_server_each_run_their_own_scheduler(
+    app, tmp_path, converter_profile
+):
+    """An advisory lock is the whole PostgreSQL database's: an instance in another schema of
+    it (or with another SQLite file) runs a scheduler of its own beside this one's."""
+    mine = queue.scheduler_lock(app.instance_path)
+    extra, schema = {}, None
+    if db.engine.dialect.name == "postgresql":
+        schema = f"other_instance_{secrets.token_hex(4)}"
+        with db.engine.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        options = {"connect_args": {"options": f"-c search_path={schema}"}}
+        extra["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    url = str(db.engine.url) if schema else f"sqlite:///{tmp_path / 'other.db'}"
+    other = _make_app(tmp_path / "other", url, converter_profile, **extra)
+    try:
+        with other.app_context():
+            theirs = queue.scheduler_lock(other.instance_path)
+            assert theirs is not None, "the other instance's scheduler was refused"
+            assert queue.scheduler_lock(other.instance_path) is None  # still one each
+            theirs.close()
+            db.engine.dispose()
+        assert queue.scheduler_lock(app.instance_path) is None
+    finally:
+        mine.close()
+        if schema:
+            with db.engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def test_the_web_workers_render_threads_run_below_its_page_threads(bare_app):

@@ -22,9 +22,13 @@ machine may be shared: figures taken under load are noisy). Last line:
   ratio_vs_cold=<r/a> ceiling_ratio=<r/d> docs_per_s=<r> p95_ms=<q p95> first_doc_ms=<e>
 With `--celery-workers N`, instead: N Celery render workers as separate processes (one
 converter each) sharing PostgreSQL, Redis and an S3 bucket (moto), as render machines run them.
+With `--soak N`, instead: the converters' memory over N documents (forms converted before the
+signature, one converter per core, replaced as the settings say): each one's largest RSS,
+sampled every 0.2 s, printed every 100 documents, and how many converters were started.
 
     .venv/bin/python bench/render_bench.py --docs 50
     .venv/bin/python bench/render_bench.py --docs 50 --celery-workers 2
+    .venv/bin/python bench/render_bench.py --soak 1000
 """
 
 import argparse
@@ -35,6 +39,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
@@ -267,7 +272,12 @@ def main() -> None:
     parser.add_argument(
         "--celery-workers", type=int, default=0, help="measure N Celery worker processes instead"
     )
+    parser.add_argument("--soak", type=int, default=0, help="converter memory over N documents")
     args = parser.parse_args()
+    if args.soak:
+        print(f"machine: {machine()}")
+        soak(args.soak, args.database_url, args.base_port)
+        return
     if args.celery_workers:
         print(f"machine: {machine()}")
         url = args.database_url or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -349,6 +359,46 @@ def main() -> None:
         f"ratio_vs_cold={rates['r'] / rates['a']:.1f} ceiling_ratio={rates['r'] / rates['d']:.2f} "
         f"docs_per_s={rates['r']:.1f} p95_ms={p95s['q']:.0f} first_doc_ms={first_doc_ms:.0f}"
     )
+
+
+def soak(docs: int, database_url: str | None, base_port: int) -> None:
+    from forms_service.rendering.resources import converter, start_converters
+    from forms_service.rendering.service import warm_seal
+
+    cores = os.cpu_count() or 2
+    with tempfile.TemporaryDirectory(prefix="render-soak-") as tmp:
+        app = app_for(Path(tmp), "pool", cores, base_port, database_url)
+        with app.app_context():
+            start_converters()
+            warm_seal()
+            process.settle()
+            pool, largest, servers, done = converter(), [0.0] * cores, set(), threading.Event()
+
+            def sample():  # between two prints a converter may grow and be replaced
+                while not done.wait(0.2):
+                    for stats in pool.stats():
+                        rss = stats.rss_bytes / 2**20
+                        largest[stats.slot] = max(largest[stats.slot], rss)
+                        servers.add(stats.server_pid)
+
+            sampler = threading.Thread(target=sample)
+            sampler.start()
+            filed, began = 0, time.perf_counter()
+            while filed < docs:
+                jobs = signed_jobs(min(100, docs - filed), prepare=True)
+                timed(job_runner(app), jobs, cores)
+                filed += len(jobs)
+                print(
+                    f"{filed} documents ({time.perf_counter() - began:.0f} s): largest converter "
+                    f"RSS so far {', '.join(f'{mb:.0f}' for mb in largest)} MB; "
+                    f"{len(servers - {None})} converters started",
+                    flush=True,
+                )
+            done.set()
+            sampler.join()
+            pool.shutdown()
+    limit = app.config["CONVERTER_MAX_RSS_MB"]
+    print(f"converter_rss_max_mb={max(largest):.0f} limit_mb={limit} docs={docs}")
 
 
 def certified_docx_files() -> list[bytes]:

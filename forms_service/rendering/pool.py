@@ -57,8 +57,9 @@ START_PAUSE = 1.0  # seconds before a second try, twice that before a third, and
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
 # Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
-# converter's first job in this process and every this many jobs after, not on each one.
-RSS_CHECK_EVERY = 50
+# converter's first job in this process and every this many jobs after, not on each one (ten
+# documents grow it by a few MB; fifty grew one by 32 MB).
+RSS_CHECK_EVERY = 10
 READY_POLL = 0.02  # the server answers as soon as LibreOffice does (converter_server.py)
 CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
 

@@ -18,8 +18,8 @@ from ..errors import InvalidInput, RuleViolation
 from ..extensions import db
 from ..rendering.models import RenderJob
 from ..webhooks import service as webhooks
+from .evidence import PAPER
 from .models import Document, DocumentStatus, SignerStatus
-from .service import PAPER
 
 # What a file is, by its first bytes: its name and Content-Type are whatever the sender says.
 SIGNATURES = {b"%PDF-": "PDF", b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}

@@ -20,8 +20,8 @@ from ..archive import service as archive
 from ..archive.models import ArchiveRecord
 from ..audit import service as audit
 from ..database import committed, utcnow
+from ..documents.evidence import IN_PERSON_TABLET, ONE_TIME_LINK, PAPER, STAFF_SESSION
 from ..documents.models import Document, DocumentStatus, SignerStatus
-from ..documents.service import IN_PERSON_TABLET, ONE_TIME_LINK, PAPER, STAFF_SESSION
 from ..errors import RuleViolation
 from ..extensions import db
 from ..formatting import date_time, long_date

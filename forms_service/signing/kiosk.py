@@ -14,8 +14,8 @@ from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..database import transaction_of_its_own
+from ..documents.evidence import next_signer
 from ..documents.models import Document, DocumentStatus, Signer
-from ..documents.service import next_signer
 from ..errors import InvalidInput, NotFound, RuleViolation
 from ..extensions import db
 

@@ -19,8 +19,8 @@ from ..accounts.models import User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, get_in_agency, require_role
 from ..audit import service as audit
 from ..database import utcnow
+from ..documents.evidence import ONE_TIME_LINK, Evidence, next_signer, record_signature
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
-from ..documents.service import ONE_TIME_LINK, Evidence, next_signer, record_signature
 from ..errors import NotFound, PermissionDenied, RuleViolation
 from ..extensions import db
 from ..i18n import LANGUAGES, language_name

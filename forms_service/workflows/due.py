@@ -14,8 +14,8 @@ from ..accounts.models import Role, User
 from ..accounts.service import STAFF_WHO_FILL_FORMS, Actor, require_role
 from ..cases.models import Case, CaseStatus
 from ..documents import delivery, paper_only
+from ..documents.evidence import next_signer
 from ..documents.models import Document, DocumentStatus, Signer, SignerStatus
-from ..documents.service import next_signer
 from ..extensions import db
 from ..forms import form_type_that, form_types, get_form_type
 from . import revocation_letter

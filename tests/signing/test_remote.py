@@ -17,6 +17,7 @@ from sqlalchemy import select
 from forms_service.audit.models import AuditEvent
 from forms_service.database import utcnow
 from forms_service.documents import service as documents
+from forms_service.documents.evidence import ONE_TIME_LINK
 from forms_service.documents.models import Document, DocumentStatus, SignerStatus
 from forms_service.errors import NotFound, PermissionDenied, RuleViolation
 from forms_service.extensions import db
@@ -446,7 +447,7 @@ def test_the_signature_records_the_one_time_link_evidence(phone, world, make_lin
     db.session.expire_all()
     signer = db.session.get(Document, document.id).signers[0]
     assert signer.status == SignerStatus.SIGNED
-    assert signer.method == documents.ONE_TIME_LINK == "one_time_link"
+    assert signer.method == ONE_TIME_LINK == "one_time_link"
     assert signer.identity_check == "Date of birth matched"
     assert signer.ip == PHONE["REMOTE_ADDR"]
     assert signer.user_agent == PHONE["HTTP_USER_AGENT"]

@@ -21,7 +21,7 @@ from ..rendering.models import RenderJob
 from ..webhooks import service as webhooks
 from .models import Document, DocumentStatus, Signer, SignerStatus
 
-# How a signer was identified: the methods a certificate names (rendering/jobs.py words them).
+# How a signature was given (`Signer.method`); the certificate names each (rendering/jobs.py).
 IN_PERSON_TABLET = "in_person_tablet"
 STAFF_SESSION = "staff_session"
 ONE_TIME_LINK = "one_time_link"
@@ -29,6 +29,7 @@ PAPER = "paper"
 
 
 def next_signer(document: Document) -> Signer | None:
+    """Whose turn it is: signers sign in the order the document declares them."""
     return next((s for s in document.signers if s.status == SignerStatus.PENDING), None)
 
 

@@ -108,6 +108,7 @@ def test_instances_sharing_a_database_server_each_run_their_own_scheduler(
     """An advisory lock is the whole PostgreSQL database's: an instance in another schema of
     it (or with another SQLite file) runs a scheduler of its own beside this one's."""
     mine = queue.scheduler_lock(app.instance_path)
+    assert mine is not None
     extra, schema = {}, None
     if db.engine.dialect.name == "postgresql":
         schema = f"other_instance_{secrets.token_hex(4)}"
@@ -115,7 +116,11 @@ def test_instances_sharing_a_database_server_each_run_their_own_scheduler(
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         options = {"connect_args": {"options": f"-c search_path={schema}"}}
         extra["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    url = str(db.engine.url) if schema else f"sqlite:///{tmp_path / 'other.db'}"
+    url = (
+        db.engine.url.render_as_string(hide_password=False)
+        if schema
+        else f"sqlite:///{tmp_path / 'other.db'}"
+    )
     other = _make_app(tmp_path / "other", url, converter_profile, **extra)
     try:
         with other.app_context():

@@ -56,9 +56,9 @@ START_TRIES = 4
 START_PAUSE = 1.0  # seconds before a second try, twice that before a third, and so on
 PING_TIMEOUT = 5.0
 STOP_GRACE = 5.0
-# Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done on a
-# converter's first job in this process and every this many jobs after, not on each one (ten
-# documents grow it by a few MB; fifty grew one by 32 MB).
+# Measuring a converter's memory scans /proc (milliseconds on a busy machine): it is done after
+# every this many of its documents, not each one (ten grow it by a few MB; fifty grew one by 32).
+# Never after its first: one past the limit from the start would be replaced after every document.
 RSS_CHECK_EVERY = 10
 READY_POLL = 0.02  # the server answers as soon as LibreOffice does (converter_server.py)
 CLAIM_POLL = 0.01  # against 0.1-0.2 s per conversion, polling for a free converter is cheap
@@ -207,8 +207,8 @@ class ConverterPool:
     def _worn(self, slot: Slot) -> bool:
         """Whether slot's converter is due for replacement (LibreOffice may leak over thousands
         of documents): it has converted `max_jobs` documents since it started, counted in its
-        folder by every process of the instance, or it has grown past `max_rss`, measured on
-        its first job and every RSS_CHECK_EVERY after. With the job lock held."""
+        folder by every process of the instance, or it has grown past `max_rss`, measured
+        every RSS_CHECK_EVERY documents. With the job lock held."""
         counter = slot.path("jobs")
         try:
             done = int(counter.read_text()) + 1
@@ -217,7 +217,7 @@ class ConverterPool:
         counter.write_text(str(done))
         if self.max_jobs and done >= self.max_jobs:
             return True
-        if not self.max_rss or (done - 1) % RSS_CHECK_EVERY:
+        if not self.max_rss or done % RSS_CHECK_EVERY:
             return False
         server = slot.pid()
         return sum(rss(p) for p in slot.processes() if p != server) > self.max_rss

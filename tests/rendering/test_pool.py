@@ -238,15 +238,21 @@ def test_shutdown_leaves_no_process_of_the_pool_alive(pool, work_dir):
     assert not list(work_dir.glob("slot-*/server.pid"))
 
 
-def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_path):
+def test_a_converter_grown_past_its_memory_limit_is_replaced_after_its_job(tmp_path, monkeypatch):
+    """Measured every RSS_CHECK_EVERY documents, never after the first: a converter past the
+    limit from its start (a limit set too low) is not replaced after every document."""
+    monkeypatch.setattr(pool_module, "RSS_CHECK_EVERY", 2)
     frugal = ConverterPool(tmp_path / "converters", size=1, base_port=free_base_port(2), max_rss=1)
     try:
         frugal.start()
         worn = frugal.stats()[0].server_pid
-        first = frugal.convert(CONSENT.read_bytes())  # its job is done, then it is replaced
-        second = frugal.convert(CONSENT.read_bytes())  # waits for the fresh one
+        first = frugal.convert(CONSENT.read_bytes())  # not measured
+        acquire(tmp_path / "converters" / "slot-0" / "job.lock").close()  # any replacement done
+        assert frugal.stats()[0].server_pid == worn
+        second = frugal.convert(CONSENT.read_bytes())  # its job is done, then it is replaced
+        third = frugal.convert(CONSENT.read_bytes())  # waits for the fresh one
 
-        assert first.startswith(b"%PDF") and second.startswith(b"%PDF")
+        assert all(pdf.startswith(b"%PDF") for pdf in (first, second, third))
         assert frugal.stats()[0].server_pid not in (None, worn)
         assert worn not in processes_under(tmp_path / "converters")
     finally:
